@@ -1,0 +1,153 @@
+/**
+ * Exit codes of every photon command, mapped in one place (`exitCodeOf`).
+ * They follow sysexits(3) where one fits, so cron wrappers can tell them apart.
+ */
+export const ExitCode = {
+  /** The task did its work (or had nothing to do). */
+  Ok: 0,
+  /** The task failed: a command, a download or a write went wrong. */
+  Failed: 1,
+  /** Usage or configuration error: bad flag, bad settings file, bad `--root`. Nothing was changed. */
+  Config: 2,
+  /** A generated file was rejected by its validator (bird -p, named-checkconf …); the old file stays. */
+  Rejected: 3,
+  /** A git rebase met a real conflict; the working tree was left as it was. */
+  Conflict: 4,
+  /** Done, but some inputs were refused (an invalid peer file, a bad community); see the log. */
+  Partial: 5,
+  /** A service the task needs is not there (no socket, no gateway online). Nothing was changed. */
+  Unavailable: 69,
+  /** Another run of the same task holds the lock (EX_TEMPFAIL); try again later. */
+  Locked: 75,
+} as const;
+export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
+
+/** Base of every error photon raises on purpose; `exitCode` decides the process exit status. */
+export class PhotonError extends Error {
+  readonly exitCode: ExitCode = ExitCode.Failed;
+  /** A short machine-readable code for `--json` output. */
+  readonly code: string = 'FAILED';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+export interface ConfigErrorLocation {
+  file?: string;
+  line?: number;
+  column?: number;
+  keyPath?: string;
+}
+
+/** Bad settings: names the file, line, column and key path where they are known. */
+export class ConfigError extends PhotonError {
+  override readonly exitCode = ExitCode.Config;
+  override readonly code = 'CONFIG';
+  constructor(
+    readonly detail: string,
+    readonly location: ConfigErrorLocation = {},
+    options?: { cause?: unknown },
+  ) {
+    super(ConfigError.format(detail, location), options);
+  }
+
+  static format(detail: string, { file, line, column, keyPath }: ConfigErrorLocation): string {
+    const where = file ? `${file}${line ? `:${line}${column ? `:${column}` : ''}` : ''}: ` : '';
+    return `${where}${keyPath ? `${keyPath}: ` : ''}${detail}`;
+  }
+}
+
+/** Wrong flags or arguments. */
+export class UsageError extends PhotonError {
+  override readonly exitCode = ExitCode.Config;
+  override readonly code = 'USAGE';
+}
+
+/** A path that would leave the `--root` sandbox. */
+export class SandboxError extends PhotonError {
+  override readonly exitCode = ExitCode.Config;
+  override readonly code = 'SANDBOX';
+}
+
+/** Another run holds the task lock. */
+export class LockedError extends PhotonError {
+  override readonly exitCode = ExitCode.Locked;
+  override readonly code = 'LOCKED';
+  constructor(
+    readonly task: string,
+    readonly holderPid: number | undefined,
+  ) {
+    super(`task ${task} is already running${holderPid ? ` (pid ${holderPid})` : ''}`);
+  }
+}
+
+/** A required daemon, socket or remote is not there. */
+export class UnavailableError extends PhotonError {
+  override readonly exitCode = ExitCode.Unavailable;
+  override readonly code = 'UNAVAILABLE';
+}
+
+/** A generated file failed validation by the real tool; the previous file was kept. */
+export class ValidationRejectedError extends PhotonError {
+  override readonly exitCode = ExitCode.Rejected;
+  override readonly code = 'REJECTED';
+  constructor(
+    message: string,
+    readonly file: string,
+    readonly output: string,
+  ) {
+    super(message);
+  }
+}
+
+/** The task completed but refused some inputs; `problems` names each one. */
+export class PartialFailureError extends PhotonError {
+  override readonly exitCode = ExitCode.Partial;
+  override readonly code = 'PARTIAL';
+  constructor(
+    message: string,
+    readonly problems: string[],
+    readonly result?: unknown,
+  ) {
+    super(message);
+  }
+}
+
+/** Structured result of one external command (see `Shell.run`). */
+export interface CommandResult {
+  argv: string[];
+  cwd?: string;
+  stdout: string;
+  stderr: string;
+  exitCode: number | undefined;
+  signal: string | undefined;
+  durationMs: number;
+  timedOut: boolean;
+  failed: boolean;
+  /** True when the command was not executed because of `--dry-run`. */
+  skipped: boolean;
+}
+
+/** An external command exited non-zero, was killed, or timed out. */
+export class CommandFailedError extends PhotonError {
+  override readonly code = 'COMMAND_FAILED';
+  constructor(readonly result: CommandResult) {
+    const why = result.timedOut
+      ? `timed out after ${result.durationMs} ms`
+      : result.signal
+        ? `was killed by ${result.signal}`
+        : `exited ${result.exitCode}`;
+    const stderr = result.stderr.trim().split('\n').slice(-3).join(' | ');
+    super(`command ${JSON.stringify(result.argv.join(' '))} ${why}${stderr ? `: ${stderr}` : ''}`);
+  }
+}
+
+/** Maps any thrown value to the process exit code. */
+export function exitCodeOf(error: unknown): ExitCode {
+  if (error instanceof PhotonError) return error.exitCode;
+  // oclif parse errors (unknown flag, missing arg) carry oclif.exit = 2.
+  const oclif = (error as { oclif?: { exit?: number } } | undefined)?.oclif;
+  if (oclif?.exit === 2) return ExitCode.Config;
+  return ExitCode.Failed;
+}

@@ -1,0 +1,152 @@
+import { randomBytes } from 'node:crypto';
+import { constants, promises as fsp } from 'node:fs';
+import path from 'node:path';
+import type { ChangeRecorder } from '../journal/change-recorder.js';
+import type { Logger } from '../log/logger.js';
+import type { Clock } from '../host/clock.js';
+import { formatTimestamp } from '../host/clock.js';
+import { RootSandbox } from './root-sandbox.js';
+
+export interface WriteOptions {
+  /** File mode for a new file; an existing file keeps its mode and owner. */
+  mode?: number;
+  /** Keep the previous content as `<name>_backup_<timestamp>` (Photon's naming). */
+  backup?: boolean;
+}
+
+export interface WriteResult {
+  path: string;
+  changed: boolean;
+  backup?: string;
+}
+
+/**
+ * All file access of a task: paths go through the `--root` sandbox, writes are atomic
+ * (temp file in the same directory, fsync, rename) and honour `--dry-run`.
+ */
+export class FileStore {
+  constructor(
+    readonly sandbox: RootSandbox,
+    private readonly options: {
+      dryRun: boolean;
+      recorder?: ChangeRecorder;
+      logger?: Logger;
+      clock?: Clock;
+    } = { dryRun: false },
+  ) {}
+
+  get dryRun(): boolean {
+    return this.options.dryRun;
+  }
+
+  /** Host path of a task path (see RootSandbox.resolve). */
+  resolve(p: string): string {
+    return this.sandbox.resolve(p);
+  }
+
+  async readText(p: string): Promise<string> {
+    return fsp.readFile(this.resolve(p), 'utf8');
+  }
+
+  /** The file's text, or undefined when it does not exist. */
+  async readTextIfExists(p: string): Promise<string | undefined> {
+    try {
+      return await this.readText(p);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw error;
+    }
+  }
+
+  async exists(p: string): Promise<boolean> {
+    try {
+      await fsp.access(this.resolve(p), constants.F_OK);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  async list(dir: string): Promise<string[]> {
+    try {
+      return (await fsp.readdir(this.resolve(dir))).sort();
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+      throw error;
+    }
+  }
+
+  async mkdir(dir: string): Promise<void> {
+    if (this.dryRun) return;
+    await fsp.mkdir(this.resolve(dir), { recursive: true });
+  }
+
+  /** Writes only when the content differs; returns whether it did (or would, in dry-run). */
+  async writeIfChanged(p: string, content: string | Buffer, options: WriteOptions = {}): Promise<WriteResult> {
+    const target = this.resolve(p);
+    const current = await fsp.readFile(target).catch((error: NodeJS.ErrnoException) => {
+      if (error.code === 'ENOENT') return undefined;
+      throw error;
+    });
+    const next = typeof content === 'string' ? Buffer.from(content) : content;
+    if (current?.equals(next)) return { path: p, changed: false };
+    return this.writeAtomic(p, next, options, current === undefined ? 'create' : 'update');
+  }
+
+  /** Atomic write: temp file beside the target, fsync, rename; mode and owner preserved. */
+  async writeAtomic(
+    p: string,
+    content: string | Buffer,
+    options: WriteOptions = {},
+    action: 'create' | 'update' = 'update',
+  ): Promise<WriteResult> {
+    const target = this.resolve(p);
+    this.options.recorder?.recordFile({ path: p, action, dryRun: this.dryRun });
+    if (this.dryRun) {
+      this.options.logger?.info({ path: p, action }, `dry-run: would ${action} ${p}`);
+      return { path: p, changed: true };
+    }
+    await fsp.mkdir(path.dirname(target), { recursive: true });
+    const existing = await fsp.stat(target).catch(() => undefined);
+    let backup: string | undefined;
+    if (options.backup && existing) backup = await this.backup(p);
+    const temp = path.join(path.dirname(target), `.${path.basename(target)}.${randomBytes(6).toString('hex')}.tmp`);
+    const handle = await fsp.open(temp, 'wx', existing ? existing.mode & 0o7777 : (options.mode ?? 0o644));
+    try {
+      await handle.writeFile(content);
+      if (existing) {
+        await handle.chmod(existing.mode & 0o7777);
+        await handle.chown(existing.uid, existing.gid).catch(() => undefined);
+      } else if (options.mode !== undefined) {
+        await handle.chmod(options.mode);
+      }
+      await handle.sync();
+    } catch (error) {
+      await handle.close();
+      await fsp.rm(temp, { force: true });
+      throw error;
+    }
+    await handle.close();
+    await fsp.rename(temp, target);
+    return { path: p, changed: true, backup };
+  }
+
+  /** Copies a file to `<name>_backup_<timestamp>` beside it; returns the backup's task path. */
+  async backup(p: string): Promise<string> {
+    const stamp = formatTimestamp(this.options.clock?.now() ?? new Date());
+    const backup = `${p}_backup_${stamp}`;
+    if (!this.dryRun) await fsp.copyFile(this.resolve(p), this.resolve(backup));
+    return backup;
+  }
+
+  async remove(p: string): Promise<boolean> {
+    if (!(await this.exists(p))) return false;
+    this.options.recorder?.recordFile({ path: p, action: 'delete', dryRun: this.dryRun });
+    if (this.dryRun) {
+      this.options.logger?.info({ path: p }, `dry-run: would delete ${p}`);
+      return true;
+    }
+    await fsp.rm(this.resolve(p), { force: true });
+    return true;
+  }
+}

@@ -1,0 +1,27 @@
+// tsyringe needs the Reflect polyfill before any decorator runs: this import must stay first.
+import 'reflect-metadata';
+
+export { container, delay, inject, injectable, injectAll, type DependencyContainer, type InjectionToken } from 'tsyringe';
+export { z } from 'zod';
+export * from './errors/errors.js';
+export * from './fs/file-store.js';
+export * from './fs/root-sandbox.js';
+export * from './host/clock.js';
+export * from './host/hostname.js';
+export * from './journal/change-recorder.js';
+export * from './journal/journal.js';
+export * from './lock/task-lock.js';
+export * from './log/logger.js';
+export * from './log/redact.js';
+export * from './services/service-manager.js';
+export * from './settings/core-settings.js';
+export * from './settings/namespace.js';
+export * from './settings/settings-loader.js';
+export * from './shell/shell.js';
+export * from './task/core-services.js';
+export * from './task/failure-notifier.js';
+export * from './task/plugin-namespaces.js';
+export * from './task/task-command.js';
+export * from './task/task-context.js';
+export * from './task/task-runner.js';
+export * from './task/tokens.js';

@@ -1,0 +1,121 @@
+import { Writable } from 'node:stream';
+import type { DestinationStream, Logger as PinoLogger } from 'pino';
+import { redactText } from './redact.js';
+
+export type Logger = PinoLogger;
+export type LogFormat = 'pretty' | 'json';
+export type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal' | 'silent';
+
+export interface LoggerOptions {
+  level: LogLevel;
+  format: LogFormat;
+  /** Also append JSON lines (level info and up) to this host file. */
+  file?: string;
+  /** Bindings on every line (task name, run id). */
+  bindings?: Record<string, unknown>;
+  /** Where console lines go; stderr by default so `--json` on stdout stays pure. */
+  stream?: NodeJS.WritableStream;
+}
+
+export interface TaskLogger {
+  logger: Logger;
+  /** The last lines logged (any level from info up), for the failure mail. */
+  recent: RecentLines;
+  flush(): void;
+}
+
+const LEVEL_NAMES: Record<number, string> = { 10: 'TRACE', 20: 'DEBUG', 30: 'INFO', 40: 'WARN', 50: 'ERROR', 60: 'FATAL' };
+const HIDDEN_KEYS = new Set(['level', 'time', 'pid', 'hostname', 'msg', 'task', 'run']);
+
+/** Renders pino JSON lines as one human line each: `WARN  message key=value`. */
+export function formatPrettyLine(line: string): string {
+  let record: Record<string, unknown>;
+  try {
+    record = JSON.parse(line) as Record<string, unknown>;
+  } catch {
+    return line;
+  }
+  const level = LEVEL_NAMES[record.level as number] ?? String(record.level);
+  const extras = Object.entries(record)
+    .filter(([key]) => !HIDDEN_KEYS.has(key))
+    .map(([key, value]) => `${key}=${typeof value === 'string' ? value : JSON.stringify(value)}`);
+  const err = record.err as { message?: string } | undefined;
+  const message = record.msg ?? err?.message ?? '';
+  return `${level.padEnd(5)} ${message}${extras.length && !err ? `  ${extras.join(' ')}` : ''}\n`;
+}
+
+/** Ring buffer of rendered log lines. */
+export class RecentLines extends Writable {
+  private readonly lines: string[] = [];
+  constructor(private readonly limit = 40) {
+    super();
+  }
+  override _write(chunk: Buffer, _enc: BufferEncoding, done: () => void): void {
+    for (const line of chunk.toString().split('\n')) {
+      if (!line) continue;
+      this.lines.push(formatPrettyLine(line).trimEnd());
+      if (this.lines.length > this.limit) this.lines.shift();
+    }
+    done();
+  }
+  get(): string[] {
+    return [...this.lines];
+  }
+}
+
+class PrettyStream extends Writable {
+  constructor(private readonly out: NodeJS.WritableStream) {
+    super();
+  }
+  override _write(chunk: Buffer, _enc: BufferEncoding, done: () => void): void {
+    for (const line of chunk.toString().split('\n')) if (line) this.out.write(formatPrettyLine(line));
+    done();
+  }
+}
+
+/** Builds the run's pino logger: console (pretty or JSON) + optional file + recent-lines buffer. */
+export async function createTaskLogger(options: LoggerOptions): Promise<TaskLogger> {
+  const { default: pino } = await import('pino');
+  const console = options.stream ?? process.stderr;
+  const recent = new RecentLines();
+  const streams: { level: LogLevel; stream: DestinationStream }[] = [];
+  if (options.level !== 'silent') {
+    streams.push({ level: options.level, stream: options.format === 'pretty' ? new PrettyStream(console) : console });
+  }
+  streams.push({ level: 'info', stream: recent });
+  let fileDest: ReturnType<typeof pino.destination> | undefined;
+  if (options.file) {
+    fileDest = pino.destination({ dest: options.file, sync: true, mkdir: true, append: true });
+    streams.push({ level: 'info', stream: fileDest });
+  }
+  const logger = pino(
+    {
+      level: lowestLevel(streams.map((s) => s.level)),
+      base: options.bindings ?? {},
+      formatters: { level: (_label, number) => ({ level: number }) },
+      hooks: {
+        // Private keys never reach a log line, whatever a message quotes.
+        logMethod(args, method) {
+          method.apply(
+            this,
+            args.map((arg) => (typeof arg === 'string' ? redactText(arg) : arg)) as Parameters<typeof method>,
+          );
+        },
+      },
+      redact: { paths: ['*.password', '*.pass', '*.secret', '*.privateKey', 'password', 'secret'], censor: '[redacted]' },
+    },
+    pino.multistream(streams.map((s) => ({ level: s.level === 'silent' ? 'fatal' : s.level, stream: s.stream }))),
+  );
+  return { logger, recent, flush: () => fileDest?.flushSync() };
+}
+
+const ORDER: LogLevel[] = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'];
+function lowestLevel(levels: LogLevel[]): LogLevel {
+  return levels.reduce((low, level) => (ORDER.indexOf(level) < ORDER.indexOf(low) ? level : low), 'silent');
+}
+
+/** A logger that drops everything, for unit tests and library use without a task. */
+export async function silentLogger(): Promise<Logger> {
+  const { default: pino } = await import('pino');
+  return pino({ level: 'silent' });
+}

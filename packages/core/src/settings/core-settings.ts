@@ -1,0 +1,30 @@
+import { z } from 'zod';
+import { defineSettings } from './namespace.js';
+
+/** An argv template: `{unit}`, `{signal}` … are replaced per element, never through a shell. */
+export const argvTemplate = z.array(z.string().min(1)).min(1);
+
+export const photonSettings = defineSettings(
+  'photon',
+  'Runtime: host name, data and lock directories, journal, timeouts, service actions',
+  z.strictObject({
+    /** Overrides the short host name (gateways are often named differently from their DNS name). */
+    hostname: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9-]*$/, 'expected a short host name').optional(),
+    /** Journal and state; default: $PHOTON_DATA_DIR, else ~/.local/share/photon. */
+    dataDir: z.string().optional(),
+    /** Task locks; default: <dataDir>/locks. */
+    lockDir: z.string().optional(),
+    journal: z.strictObject({ keep: z.number().int().min(1).default(50) }).prefault({}),
+    /** Default timeout of an external command. */
+    commandTimeoutSeconds: z.number().positive().default(120),
+    /** How services are reloaded, restarted and signalled (systemd by default). */
+    services: z
+      .strictObject({
+        reload: argvTemplate.default(['systemctl', 'reload', '{unit}']),
+        restart: argvTemplate.default(['systemctl', 'restart', '{unit}']),
+        signal: argvTemplate.default(['systemctl', 'kill', '--signal={signal}', '{unit}']),
+        sudo: z.boolean().default(false),
+      })
+      .prefault({}),
+  }),
+);

@@ -1,0 +1,17 @@
+import type { z } from 'zod';
+
+/**
+ * One top-level key of photon.yaml, owned by core or a plugin. The schema carries the
+ * defaults (layer 1 of the settings) and validates the merged value.
+ */
+export interface SettingsNamespace<S extends z.ZodType = z.ZodType> {
+  readonly name: string;
+  readonly description: string;
+  readonly schema: S;
+}
+
+export type SettingsOf<N> = N extends SettingsNamespace<infer S> ? z.output<S> : never;
+
+export function defineSettings<S extends z.ZodType>(name: string, description: string, schema: S): SettingsNamespace<S> {
+  return { name, description, schema };
+}

@@ -1,0 +1,90 @@
+import YAML from 'yaml';
+import type { ToJSContext } from 'yaml/util';
+
+/** What Photon's YAML tags may refer to while a file is read. */
+export interface TagContext {
+  hostname: string;
+  timestamp: string;
+  locations: { home_dir: string; conf_dir: string; data_dir: string; call_dir: string };
+}
+
+type Joiner = (items: unknown[], node: YAML.YAMLSeq) => string;
+
+/**
+ * Photon's `!str_join` and `!loc_join` tags. Both take a sequence and resolve to one string
+ * at load time; aliases to tagged nodes yield the resolved string, and tags nest.
+ */
+export function photonTags(ctx: TagContext): YAML.Tags {
+  const strJoin: Joiner = (items) =>
+    items
+      .map((item) => (item === 'hostname' ? ctx.hostname : item === 'timestamp' ? ctx.timestamp : pyStr(item)))
+      .join('');
+  const locJoin: Joiner = (items, node) => {
+    const parts = items.map((item) => {
+      if (typeof item !== 'string') {
+        throw new TagError(`!loc_join takes strings, got ${JSON.stringify(item)}`, node);
+      }
+      return Object.hasOwn(ctx.locations, item) ? ctx.locations[item as keyof TagContext['locations']] : item;
+    });
+    // os.path.join semantics: an absolute component discards everything before it.
+    let joined = '';
+    for (const part of parts) {
+      if (part.startsWith('/')) joined = part;
+      else if (joined === '' || joined.endsWith('/')) joined += part;
+      else joined += `/${part}`;
+    }
+    return joined;
+  };
+  return [joinTag('!str_join', strJoin), joinTag('!loc_join', locJoin)];
+}
+
+/** A tag failure, carrying the node so the loader can name file and line. */
+export class TagError extends Error {
+  constructor(
+    message: string,
+    readonly node: YAML.Node,
+  ) {
+    super(message);
+  }
+}
+
+function joinTag(tag: string, join: Joiner): YAML.CollectionTag {
+  class JoinSeq extends YAML.YAMLSeq {
+    // Typed as the base class's array; at runtime it is the joined string Photon produced.
+    override toJSON(_?: unknown, ctx?: ToJSContext): unknown[] {
+      // An anchored tag must hand its *string* to aliases, not the intermediate array.
+      const onCreate = ctx?.onCreate;
+      if (ctx) delete ctx.onCreate;
+      const items = super.toJSON(_, ctx) as unknown[];
+      const joined = join(items, this as YAML.YAMLSeq);
+      onCreate?.(joined);
+      return joined as unknown as unknown[];
+    }
+  }
+  return {
+    tag,
+    collection: 'seq',
+    nodeClass: JoinSeq,
+    resolve(seq: YAML.YAMLSeq | YAML.YAMLMap, onError: (message: string) => void) {
+      if (!YAML.isSeq(seq)) {
+        onError(`${tag} needs a sequence`);
+        return seq;
+      }
+      const node = new JoinSeq(seq.schema);
+      node.items = seq.items;
+      node.range = seq.range;
+      node.tag = seq.tag;
+      node.flow = seq.flow;
+      return node;
+    },
+  } as YAML.CollectionTag;
+}
+
+/** Python's str() for the scalars YAML produces (True/False/None as Python printed them). */
+function pyStr(item: unknown): string {
+  if (item === true) return 'True';
+  if (item === false) return 'False';
+  if (item === null || item === undefined) return 'None';
+  return String(item);
+}
+

@@ -1,0 +1,304 @@
+import { promises as fsp } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import YAML, { LineCounter } from 'yaml';
+import { ConfigError } from '../errors/errors.js';
+import type { RootSandbox } from '../fs/root-sandbox.js';
+import type { SettingsNamespace, SettingsOf } from './namespace.js';
+import { photonTags, TagError } from './photon-tags.js';
+
+export type SettingsLayerKind = 'system' | 'user' | 'config' | 'env';
+
+/** One file (or the environment) that contributed to the settings. */
+export interface SettingsLayer {
+  kind: SettingsLayerKind;
+  /** The path as given (system and user paths as the task sees them inside `--root`). */
+  file: string;
+  data: Record<string, unknown>;
+  doc?: YAML.Document;
+  lines?: LineCounter;
+}
+
+export interface SettingsLoadOptions {
+  sandbox: RootSandbox;
+  env: NodeJS.ProcessEnv;
+  hostname: string;
+  timestamp: string;
+  /** `--config FILE` arguments, read as given (relative to the working directory). */
+  configFiles: string[];
+  /** Namespaces to validate now (core + the running command's plugin). */
+  namespaces: SettingsNamespace[];
+  /** Every top-level key any installed plugin declares; others are errors. */
+  knownNamespaces: string[];
+}
+
+/** Validated, merged settings of one run. Never written back to disk. */
+export class Settings {
+  private readonly validated = new Map<string, unknown>();
+
+  constructor(
+    /** The merged raw tree (before schema defaults). */
+    readonly raw: Record<string, unknown>,
+    readonly layers: SettingsLayer[],
+  ) {}
+
+  /** The namespace's validated value; validates on first use (and throws ConfigError). */
+  get<N extends SettingsNamespace>(ns: N): SettingsOf<N> {
+    if (!this.validated.has(ns.name)) this.validated.set(ns.name, validateNamespace(ns, this.raw, this.layers));
+    return this.validated.get(ns.name) as SettingsOf<N>;
+  }
+
+  /** The merged settings with every validated namespace's defaults filled in. */
+  resolved(): Record<string, unknown> {
+    const out: Record<string, unknown> = { ...this.raw };
+    for (const [name, value] of this.validated) out[name] = value;
+    return out;
+  }
+}
+
+/** XDG locations Photon's `!loc_join` knows, computed fresh on every load. */
+export function photonLocations(env: NodeJS.ProcessEnv, callDir: string) {
+  const home = env.HOME || os.homedir();
+  return {
+    home_dir: home,
+    conf_dir: path.join(env.XDG_CONFIG_HOME || path.join(home, '.config'), 'photon'),
+    data_dir: path.join(env.XDG_DATA_HOME || path.join(home, '.local', 'share'), 'photon'),
+    call_dir: callDir,
+  };
+}
+
+/** The system and user settings files, in load order (as task paths). */
+export function defaultSettingsFiles(env: NodeJS.ProcessEnv): { kind: SettingsLayerKind; file: string }[] {
+  const { conf_dir } = photonLocations(env, '/');
+  return [
+    { kind: 'system', file: '/etc/photon/photon.yaml' },
+    { kind: 'user', file: path.join(conf_dir, 'photon.yaml') },
+  ];
+}
+
+export async function loadSettings(options: SettingsLoadOptions): Promise<Settings> {
+  const layers: SettingsLayer[] = [];
+  for (const { kind, file } of defaultSettingsFiles(options.env)) {
+    const layer = await readLayer(kind, file, options.sandbox.resolve(file), options, false);
+    if (layer) layers.push(layer);
+  }
+  for (const file of options.configFiles) {
+    const layer = await readLayer('config', file, path.resolve(file), options, true);
+    if (layer) layers.push(layer);
+  }
+  const envLayer = environmentLayer(options.env, options.knownNamespaces);
+  if (envLayer) layers.push(envLayer);
+
+  const known = new Set(options.knownNamespaces);
+  for (const layer of layers) {
+    for (const key of Object.keys(layer.data)) {
+      if (known.has(key) || key.startsWith('x-')) continue;
+      const hint = closest(key, [...known]);
+      throw new ConfigError(
+        `unknown top-level key${hint ? ` (did you mean "${hint}"?)` : ''}; known keys: ${[...known].sort().join(', ')} (keys starting with "x-" are free for anchors)`,
+        { ...locate(layer, [key]), keyPath: key },
+      );
+    }
+  }
+  const raw = layers.reduce<Record<string, unknown>>((acc, layer) => deepMerge(acc, layer.data), {});
+  const settings = new Settings(raw, layers);
+  for (const ns of options.namespaces) settings.get(ns);
+  return settings;
+}
+
+async function readLayer(
+  kind: SettingsLayerKind,
+  file: string,
+  hostPath: string,
+  options: SettingsLoadOptions,
+  required: boolean,
+): Promise<SettingsLayer | undefined> {
+  let text: string;
+  try {
+    text = await fsp.readFile(hostPath, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' && !required) return undefined;
+    const why = code === 'ENOENT' ? 'file not found' : code === 'EACCES' ? 'permission denied' : `cannot read (${code})`;
+    throw new ConfigError(why, { file });
+  }
+  return parseSettingsText(kind, file, text, options, path.dirname(hostPath));
+}
+
+/** Parses one settings file's text (exported for tests and `config validate`). */
+export function parseSettingsText(
+  kind: SettingsLayerKind,
+  file: string,
+  text: string,
+  options: Pick<SettingsLoadOptions, 'env' | 'hostname' | 'timestamp'>,
+  callDir: string,
+): SettingsLayer {
+  const lines = new LineCounter();
+  const tags = photonTags({
+    hostname: options.hostname,
+    timestamp: options.timestamp,
+    locations: photonLocations(options.env, callDir),
+  });
+  const doc = YAML.parseDocument(text, { lineCounter: lines, customTags: tags, merge: true, prettyErrors: false, uniqueKeys: true });
+  const problem = doc.errors[0];
+  if (problem) {
+    const pos = lines.linePos(problem.pos[0]);
+    throw new ConfigError(`invalid YAML: ${problem.message.split('\n')[0]}`, { file, line: pos.line, column: pos.col });
+  }
+  let data: unknown;
+  try {
+    data = doc.toJS({ maxAliasCount: 1000 });
+  } catch (error) {
+    if (error instanceof TagError && error.node.range) {
+      const pos = lines.linePos(error.node.range[0]);
+      throw new ConfigError(error.message, { file, line: pos.line, column: pos.col });
+    }
+    throw new ConfigError(`cannot load: ${(error as Error).message}`, { file });
+  }
+  if (data === null || data === undefined) data = {};
+  if (typeof data !== 'object' || Array.isArray(data)) {
+    throw new ConfigError('the top level must be a mapping of settings namespaces', { file, line: 1, column: 1 });
+  }
+  return { kind, file, data: data as Record<string, unknown>, doc, lines };
+}
+
+/**
+ * `PHOTON_<NAMESPACE>__<KEY>[__<KEY>…]=value` overrides one setting; the value is read as a
+ * YAML scalar or flow collection. Single-underscore variables (PHOTON_DATA_DIR …) belong to oclif.
+ */
+export function environmentLayer(env: NodeJS.ProcessEnv, knownNamespaces: string[]): SettingsLayer | undefined {
+  const data: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(env)) {
+    if (!name.startsWith('PHOTON_') || !name.includes('__') || value === undefined) continue;
+    const [nsPart, ...keyParts] = name.slice('PHOTON_'.length).split('__');
+    const ns = knownNamespaces.find((known) => known.toLowerCase() === nsPart.toLowerCase().replaceAll('_', '-'));
+    if (!ns || keyParts.length === 0) {
+      throw new ConfigError(`environment variable ${name} names no known settings namespace`, { file: '<environment>' });
+    }
+    let cursor = (data[ns] ??= {}) as Record<string, unknown>;
+    keyParts.forEach((part, index) => {
+      const key = camelCase(part);
+      if (index === keyParts.length - 1) cursor[key] = parseEnvValue(value);
+      else cursor = (cursor[key] ??= {}) as Record<string, unknown>;
+    });
+  }
+  return Object.keys(data).length ? { kind: 'env', file: '<environment>', data } : undefined;
+}
+
+function parseEnvValue(value: string): unknown {
+  try {
+    return YAML.parse(value) ?? value;
+  } catch {
+    return value;
+  }
+}
+
+function camelCase(snake: string): string {
+  return snake.toLowerCase().replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+}
+
+/** Objects merge key by key, later wins; arrays and scalars replace. */
+export function deepMerge(base: Record<string, unknown>, over: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...base };
+  for (const [key, value] of Object.entries(over)) {
+    const prev = out[key];
+    out[key] = isPlainObject(prev) && isPlainObject(value) ? deepMerge(prev, value) : value;
+  }
+  return out;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function validateNamespace(ns: SettingsNamespace, raw: Record<string, unknown>, layers: SettingsLayer[]): unknown {
+  const result = ns.schema.safeParse(raw[ns.name] ?? {});
+  if (result.success) return result.data;
+  const messages = result.error.issues.map((issue) => {
+    const keyPath = formatKeyPath([ns.name, ...issue.path.map((p) => (typeof p === 'symbol' ? String(p) : p))]);
+    const origin = originOf(layers, [ns.name, ...issue.path.map(String)]);
+    return { keyPath, origin, message: issue.message };
+  });
+  const [first, ...rest] = messages;
+  const detail = rest.length
+    ? `${first.message}\n${rest.map((m) => `  ${ConfigError.format(m.message, { ...m.origin, keyPath: m.keyPath })}`).join('\n')}`
+    : first.message;
+  throw new ConfigError(detail, { ...first.origin, keyPath: first.keyPath });
+}
+
+/** `fastd.instances[1].statusSocket` */
+export function formatKeyPath(parts: (string | number)[]): string {
+  return parts.reduce<string>((acc, part) => {
+    if (typeof part === 'number' || /^\d+$/.test(String(part))) return `${acc}[${part}]`;
+    return acc ? `${acc}.${part}` : String(part);
+  }, '');
+}
+
+/** The last layer that set the deepest existing part of `keyPath`: file, line and column. */
+function originOf(layers: SettingsLayer[], keyPath: string[]) {
+  for (let depth = keyPath.length; depth > 0; depth -= 1) {
+    const prefix = keyPath.slice(0, depth);
+    for (let i = layers.length - 1; i >= 0; i -= 1) {
+      const found = locate(layers[i], prefix);
+      if (found.line !== undefined || (layers[i].kind === 'env' && hasPath(layers[i].data, prefix))) return found;
+    }
+  }
+  return {};
+}
+
+function locate(layer: SettingsLayer, keyPath: (string | number)[]) {
+  if (!layer.doc || !layer.lines) return { file: layer.file };
+  const node = layer.doc.getIn(
+    keyPath.map((p) => (/^\d+$/.test(String(p)) ? Number(p) : p)),
+    true,
+  ) as YAML.Node | undefined;
+  if (!node?.range) {
+    // A missing key: point at its parent mapping if that exists in this file.
+    if (keyPath.length > 1) {
+      const parent = layer.doc.getIn(keyPath.slice(0, -1), true) as YAML.Node | undefined;
+      if (parent?.range && hasPath(layer.data, keyPath.slice(0, -1).map(String))) {
+        const pos = layer.lines.linePos(parent.range[0]);
+        return { file: layer.file, line: pos.line, column: pos.col };
+      }
+    }
+    return { file: layer.file };
+  }
+  const pos = layer.lines.linePos(node.range[0]);
+  return { file: layer.file, line: pos.line, column: pos.col };
+}
+
+function hasPath(data: unknown, keyPath: string[]): boolean {
+  let cursor = data;
+  for (const key of keyPath) {
+    if (cursor === null || typeof cursor !== 'object' || !(key in cursor)) return false;
+    cursor = (cursor as Record<string, unknown>)[key];
+  }
+  return true;
+}
+
+function closest(word: string, candidates: string[]): string | undefined {
+  let best: string | undefined;
+  let bestDistance = 3;
+  for (const candidate of candidates) {
+    const d = levenshtein(word.toLowerCase(), candidate.toLowerCase());
+    if (d < bestDistance) {
+      best = candidate;
+      bestDistance = d;
+    }
+  }
+  return best;
+}
+
+function levenshtein(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i += 1) {
+    let prev = row[0];
+    row[0] = i;
+    for (let j = 1; j <= b.length; j += 1) {
+      const tmp = row[j];
+      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+      prev = tmp;
+    }
+  }
+  return row[b.length];
+}

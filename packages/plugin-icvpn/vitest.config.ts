@@ -1,0 +1,3 @@
+import { photonProject } from '../../vitest.shared.js';
+
+export default photonProject('plugin-icvpn');

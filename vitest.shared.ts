@@ -1,0 +1,18 @@
+import { defineProject } from 'vitest/config';
+
+/** Shared vitest project settings: tests import workspace packages from source. */
+export function photonProject(name: string, overrides: { testTimeout?: number; include?: string[] } = {}) {
+  return defineProject({
+    resolve: { conditions: ['photon-source'] },
+    ssr: { resolve: { conditions: ['photon-source'], externalConditions: ['photon-source'] } },
+    test: {
+      name,
+      include: overrides.include ?? ['src/**/*.test.ts'],
+      testTimeout: overrides.testTimeout ?? 30_000,
+      hookTimeout: 60_000,
+      setupFiles: [new URL('./vitest.setup.ts', import.meta.url).pathname],
+      clearMocks: true,
+      restoreMocks: true,
+    },
+  });
+}
