@@ -1,7 +1,15 @@
 // tsyringe needs the Reflect polyfill before any decorator runs: this import must stay first.
 import 'reflect-metadata';
 
-export { container, delay, inject, injectable, injectAll, type DependencyContainer, type InjectionToken } from 'tsyringe';
+export {
+  container,
+  type DependencyContainer,
+  delay,
+  type InjectionToken,
+  inject,
+  injectAll,
+  injectable,
+} from 'tsyringe';
 export { z } from 'zod';
 export * from './errors/errors.js';
 export * from './fs/file-store.js';

@@ -4,7 +4,8 @@ import { Doctor, type DoctorResult } from '../services/doctor.js';
 import { table } from './history.js';
 
 export default class DoctorCommand extends TaskCommand<typeof DoctorCommand, DoctorResult> {
-  static override summary = 'Check the binaries and permissions the configured tasks need (exit 5 when something is missing).';
+  static override summary =
+    'Check the binaries and permissions the configured tasks need (exit 5 when something is missing).';
   static override readOnly = true;
 
   protected async execute(ctx: TaskContext): Promise<DoctorResult> {
@@ -14,7 +15,11 @@ export default class DoctorCommand extends TaskCommand<typeof DoctorCommand, Doc
     const result = await new Doctor(ctx.files, process.env).run(configured, dirs);
     if (result.problems > 0) {
       if (!this.jsonEnabled()) for (const line of this.render(result)) this.log(line);
-      throw new PartialFailureError(`doctor: ${result.problems} problems`, result.checks.filter((c) => c.status === 'missing').map((c) => `${c.check}: ${c.detail}`), result);
+      throw new PartialFailureError(
+        `doctor: ${result.problems} problems`,
+        result.checks.filter((c) => c.status === 'missing').map((c) => `${c.check}: ${c.detail}`),
+        result,
+      );
     }
     return result;
   }

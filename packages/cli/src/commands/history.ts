@@ -1,10 +1,12 @@
-import { Args, Flags } from '@oclif/core';
 import { type RunRecord, TaskCommand, type TaskContext } from '@ffphoton/core';
+import { Args, Flags } from '@oclif/core';
 
 export default class History extends TaskCommand<typeof History, RunRecord[]> {
   static override summary = 'Show the journal of past runs (newest first).';
   static override readOnly = true;
-  static override args = { task: Args.string({ description: 'Only this task, e.g. fastd-limit', required: false }) };
+  static override args = {
+    task: Args.string({ description: 'Only this task, e.g. fastd-limit', required: false }),
+  };
   static override flags = { limit: Flags.integer({ summary: 'How many runs', default: 20, min: 1 }) };
 
   protected async execute(ctx: TaskContext): Promise<RunRecord[]> {
@@ -17,7 +19,14 @@ export default class History extends TaskCommand<typeof History, RunRecord[]> {
 
   protected override render(runs: RunRecord[]): string[] {
     if (runs.length === 0) return ['no runs recorded yet'];
-    const rows = runs.map((r) => [r.start, r.task, r.outcome, String(r.exitCode), `${r.durationMs} ms`, r.summary]);
+    const rows = runs.map((r) => [
+      r.start,
+      r.task,
+      r.outcome,
+      String(r.exitCode),
+      `${r.durationMs} ms`,
+      r.summary,
+    ]);
     return table(['start', 'task', 'outcome', 'exit', 'duration', 'summary'], rows);
   }
 }

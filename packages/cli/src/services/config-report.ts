@@ -1,4 +1,10 @@
-import { ConfigError, formatKeyPath, redactSecrets, type Settings, type SettingsNamespace } from '@ffphoton/core';
+import {
+  ConfigError,
+  formatKeyPath,
+  redactSecrets,
+  type Settings,
+  type SettingsNamespace,
+} from '@ffphoton/core';
 
 export interface ConfigReportResult {
   /** Files that contributed, in load order (later wins). */
@@ -28,7 +34,10 @@ export class ConfigReport {
 
 /** `fastd.instances.0.name` or `fastd.instances[0].name` */
 function pick(tree: unknown, keyPath: string): unknown {
-  const parts = keyPath.replace(/\[(\d+)\]/g, '.$1').split('.').filter(Boolean);
+  const parts = keyPath
+    .replace(/\[(\d+)\]/g, '.$1')
+    .split('.')
+    .filter(Boolean);
   let cursor = tree;
   for (const [index, part] of parts.entries()) {
     if (cursor === null || typeof cursor !== 'object' || !Object.hasOwn(cursor, part)) {

@@ -40,7 +40,8 @@ export class Doctor {
   async run(configured: string[], writableDirs: string[]): Promise<DoctorResult> {
     const checks: DoctorCheck[] = [];
     const wanted = new Map<string, string>();
-    for (const ns of configured) for (const bin of REQUIRED_BINARIES[ns] ?? []) if (!wanted.has(bin)) wanted.set(bin, ns);
+    for (const ns of configured)
+      for (const bin of REQUIRED_BINARIES[ns] ?? []) if (!wanted.has(bin)) wanted.set(bin, ns);
     for (const [bin, ns] of [...wanted].sort()) {
       const found = await this.which(bin);
       checks.push({
@@ -56,7 +57,9 @@ export class Doctor {
   }
 
   private async which(bin: string): Promise<string | undefined> {
-    const dirs = [...(this.env.PATH ?? '').split(':'), '/usr/local/sbin', '/usr/sbin', '/sbin'].filter(Boolean);
+    const dirs = [...(this.env.PATH ?? '').split(':'), '/usr/local/sbin', '/usr/sbin', '/sbin'].filter(
+      Boolean,
+    );
     for (const dir of dirs) {
       const candidate = path.join(dir, bin);
       try {
@@ -75,10 +78,20 @@ export class Doctor {
     for (;;) {
       try {
         await fsp.access(probe, constants.W_OK);
-        return { check: `writable ${dir}`, status: 'ok', detail: this.files.sandbox.display(probe), neededBy: 'photon' };
+        return {
+          check: `writable ${dir}`,
+          status: 'ok',
+          detail: this.files.sandbox.display(probe),
+          neededBy: 'photon',
+        };
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code !== 'ENOENT') {
-          return { check: `writable ${dir}`, status: 'missing', detail: 'permission denied', neededBy: 'photon' };
+          return {
+            check: `writable ${dir}`,
+            status: 'missing',
+            detail: 'permission denied',
+            neededBy: 'photon',
+          };
         }
         const parent = path.dirname(probe);
         if (parent === probe) break;

@@ -1,5 +1,5 @@
-import { stringify } from 'yaml';
 import type { SettingsNamespace } from '@ffphoton/core';
+import { stringify } from 'yaml';
 
 /**
  * A commented starter photon.yaml: each namespace's description and its defaults, all

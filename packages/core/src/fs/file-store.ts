@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { constants, promises as fsp } from 'node:fs';
 import path from 'node:path';
-import type { ChangeRecorder } from '../journal/change-recorder.js';
-import type { Logger } from '../log/logger.js';
 import type { Clock } from '../host/clock.js';
 import { formatTimestamp } from '../host/clock.js';
+import type { ChangeRecorder } from '../journal/change-recorder.js';
+import type { Logger } from '../log/logger.js';
 import { RootSandbox } from './root-sandbox.js';
 
 export interface WriteOptions {
@@ -82,7 +82,11 @@ export class FileStore {
   }
 
   /** Writes only when the content differs; returns whether it did (or would, in dry-run). */
-  async writeIfChanged(p: string, content: string | Buffer, options: WriteOptions = {}): Promise<WriteResult> {
+  async writeIfChanged(
+    p: string,
+    content: string | Buffer,
+    options: WriteOptions = {},
+  ): Promise<WriteResult> {
     const target = this.resolve(p);
     const current = await fsp.readFile(target).catch((error: NodeJS.ErrnoException) => {
       if (error.code === 'ENOENT') return undefined;
@@ -110,7 +114,10 @@ export class FileStore {
     const existing = await fsp.stat(target).catch(() => undefined);
     let backup: string | undefined;
     if (options.backup && existing) backup = await this.backup(p);
-    const temp = path.join(path.dirname(target), `.${path.basename(target)}.${randomBytes(6).toString('hex')}.tmp`);
+    const temp = path.join(
+      path.dirname(target),
+      `.${path.basename(target)}.${randomBytes(6).toString('hex')}.tmp`,
+    );
     const handle = await fsp.open(temp, 'wx', existing ? existing.mode & 0o7777 : (options.mode ?? 0o644));
     try {
       await handle.writeFile(content);

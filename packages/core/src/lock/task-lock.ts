@@ -47,7 +47,10 @@ export class TaskLock {
   /** Returns undefined when acquired, else the holder's pid (0 if unknown). */
   private async tryAcquire(): Promise<number | undefined> {
     const temp = `${this.file}.${process.pid}.${randomBytes(4).toString('hex')}`;
-    await fsp.writeFile(temp, `${JSON.stringify({ pid: process.pid, task: this.task, since: new Date().toISOString() })}\n`);
+    await fsp.writeFile(
+      temp,
+      `${JSON.stringify({ pid: process.pid, task: this.task, since: new Date().toISOString() })}\n`,
+    );
     try {
       await fsp.link(temp, this.file);
       return undefined;

@@ -24,7 +24,14 @@ export interface TaskLogger {
   flush(): void;
 }
 
-const LEVEL_NAMES: Record<number, string> = { 10: 'TRACE', 20: 'DEBUG', 30: 'INFO', 40: 'WARN', 50: 'ERROR', 60: 'FATAL' };
+const LEVEL_NAMES: Record<number, string> = {
+  10: 'TRACE',
+  20: 'DEBUG',
+  30: 'INFO',
+  40: 'WARN',
+  50: 'ERROR',
+  60: 'FATAL',
+};
 const HIDDEN_KEYS = new Set(['level', 'time', 'pid', 'hostname', 'msg', 'task', 'run']);
 
 /** Renders pino JSON lines as one human line each: `WARN  message key=value`. */
@@ -80,7 +87,10 @@ export async function createTaskLogger(options: LoggerOptions): Promise<TaskLogg
   const recent = new RecentLines();
   const streams: { level: LogLevel; stream: DestinationStream }[] = [];
   if (options.level !== 'silent') {
-    streams.push({ level: options.level, stream: options.format === 'pretty' ? new PrettyStream(console) : console });
+    streams.push({
+      level: options.level,
+      stream: options.format === 'pretty' ? new PrettyStream(console) : console,
+    });
   }
   streams.push({ level: 'info', stream: recent });
   let fileDest: ReturnType<typeof pino.destination> | undefined;
@@ -102,9 +112,14 @@ export async function createTaskLogger(options: LoggerOptions): Promise<TaskLogg
           );
         },
       },
-      redact: { paths: ['*.password', '*.pass', '*.secret', '*.privateKey', 'password', 'secret'], censor: '[redacted]' },
+      redact: {
+        paths: ['*.password', '*.pass', '*.secret', '*.privateKey', 'password', 'secret'],
+        censor: '[redacted]',
+      },
     },
-    pino.multistream(streams.map((s) => ({ level: s.level === 'silent' ? 'fatal' : s.level, stream: s.stream }))),
+    pino.multistream(
+      streams.map((s) => ({ level: s.level === 'silent' ? 'fatal' : s.level, stream: s.stream })),
+    ),
   );
   return { logger, recent, flush: () => fileDest?.flushSync() };
 }

@@ -15,7 +15,10 @@ export function redactSecrets<T>(value: T): T {
   if (value && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
     const out: Record<string, unknown> = {};
     for (const [key, inner] of Object.entries(value)) {
-      out[key] = isSecretKey(key) && inner !== null && inner !== undefined && inner !== '' ? REDACTED : redactSecrets(inner);
+      out[key] =
+        isSecretKey(key) && inner !== null && inner !== undefined && inner !== ''
+          ? REDACTED
+          : redactSecrets(inner);
     }
     return out as T;
   }

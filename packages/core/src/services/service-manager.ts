@@ -1,6 +1,6 @@
+import type { CommandResult } from '../errors/errors.js';
 import type { ChangeRecorder } from '../journal/change-recorder.js';
 import type { Logger } from '../log/logger.js';
-import type { CommandResult } from '../errors/errors.js';
 import type { Shell } from '../shell/shell.js';
 
 export interface ServiceTemplates {

@@ -9,7 +9,10 @@ export const photonSettings = defineSettings(
   'Runtime: host name, data and lock directories, journal, timeouts, service actions',
   z.strictObject({
     /** Overrides the short host name (gateways are often named differently from their DNS name). */
-    hostname: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9-]*$/, 'expected a short host name').optional(),
+    hostname: z
+      .string()
+      .regex(/^[A-Za-z0-9][A-Za-z0-9-]*$/, 'expected a short host name')
+      .optional(),
     /** Journal and state; default: $PHOTON_DATA_DIR, else ~/.local/share/photon. */
     dataDir: z.string().optional(),
     /** Task locks; default: <dataDir>/locks. */

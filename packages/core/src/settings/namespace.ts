@@ -12,6 +12,10 @@ export interface SettingsNamespace<S extends z.ZodType = z.ZodType> {
 
 export type SettingsOf<N> = N extends SettingsNamespace<infer S> ? z.output<S> : never;
 
-export function defineSettings<S extends z.ZodType>(name: string, description: string, schema: S): SettingsNamespace<S> {
+export function defineSettings<S extends z.ZodType>(
+  name: string,
+  description: string,
+  schema: S,
+): SettingsNamespace<S> {
   return { name, description, schema };
 }

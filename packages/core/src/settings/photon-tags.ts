@@ -17,7 +17,9 @@ type Joiner = (items: unknown[], node: YAML.YAMLSeq) => string;
 export function photonTags(ctx: TagContext): YAML.Tags {
   const strJoin: Joiner = (items) =>
     items
-      .map((item) => (item === 'hostname' ? ctx.hostname : item === 'timestamp' ? ctx.timestamp : pyStr(item)))
+      .map((item) =>
+        item === 'hostname' ? ctx.hostname : item === 'timestamp' ? ctx.timestamp : pyStr(item),
+      )
       .join('');
   const locJoin: Joiner = (items, node) => {
     const parts = items.map((item) => {
@@ -87,4 +89,3 @@ function pyStr(item: unknown): string {
   if (item === null || item === undefined) return 'None';
   return String(item);
 }
-

@@ -44,7 +44,8 @@ export class Settings {
 
   /** The namespace's validated value; validates on first use (and throws ConfigError). */
   get<N extends SettingsNamespace>(ns: N): SettingsOf<N> {
-    if (!this.validated.has(ns.name)) this.validated.set(ns.name, validateNamespace(ns, this.raw, this.layers));
+    if (!this.validated.has(ns.name))
+      this.validated.set(ns.name, validateNamespace(ns, this.raw, this.layers));
     return this.validated.get(ns.name) as SettingsOf<N>;
   }
 
@@ -82,7 +83,7 @@ export async function loadSettings(options: SettingsLoadOptions): Promise<Settin
     const layer = await readLayer(kind, file, options.sandbox.resolve(file), options, false);
     if (layer) layers.push(layer);
   }
-  for (const file of options.configFiles) {
+  for (const file of await expandConfigArguments(options.configFiles)) {
     const layer = await readLayer('config', file, path.resolve(file), options, true);
     if (layer) layers.push(layer);
   }
@@ -96,7 +97,7 @@ export async function loadSettings(options: SettingsLoadOptions): Promise<Settin
       const hint = closest(key, [...known]);
       throw new ConfigError(
         `unknown top-level key${hint ? ` (did you mean "${hint}"?)` : ''}; known keys: ${[...known].sort().join(', ')} (keys starting with "x-" are free for anchors)`,
-        { ...locate(layer, [key]), keyPath: key },
+        { ...locateKey(layer, key), keyPath: key },
       );
     }
   }
@@ -104,6 +105,23 @@ export async function loadSettings(options: SettingsLoadOptions): Promise<Settin
   const settings = new Settings(raw, layers);
   for (const ns of options.namespaces) settings.get(ns);
   return settings;
+}
+
+/** A `--config` argument may name a directory: its `*.yaml` files are read in name order. */
+async function expandConfigArguments(args: string[]): Promise<string[]> {
+  const files: string[] = [];
+  for (const arg of args) {
+    const stat = await fsp.stat(arg).catch(() => undefined);
+    if (stat?.isDirectory()) {
+      const names = (await fsp.readdir(arg))
+        .filter((name) => /\.ya?ml$/.test(name) && !name.startsWith('.'))
+        .sort();
+      files.push(...names.map((name) => path.join(arg, name)));
+    } else {
+      files.push(arg);
+    }
+  }
+  return files;
 }
 
 async function readLayer(
@@ -119,7 +137,12 @@ async function readLayer(
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' && !required) return undefined;
-    const why = code === 'ENOENT' ? 'file not found' : code === 'EACCES' ? 'permission denied' : `cannot read (${code})`;
+    const why =
+      code === 'ENOENT'
+        ? 'file not found'
+        : code === 'EACCES'
+          ? 'permission denied'
+          : `cannot read (${code})`;
     throw new ConfigError(why, { file });
   }
   return parseSettingsText(kind, file, text, options, path.dirname(hostPath));
@@ -139,11 +162,21 @@ export function parseSettingsText(
     timestamp: options.timestamp,
     locations: photonLocations(options.env, callDir),
   });
-  const doc = YAML.parseDocument(text, { lineCounter: lines, customTags: tags, merge: true, prettyErrors: false, uniqueKeys: true });
+  const doc = YAML.parseDocument(text, {
+    lineCounter: lines,
+    customTags: tags,
+    merge: true,
+    prettyErrors: false,
+    uniqueKeys: true,
+  });
   const problem = doc.errors[0];
   if (problem) {
     const pos = lines.linePos(problem.pos[0]);
-    throw new ConfigError(`invalid YAML: ${problem.message.split('\n')[0]}`, { file, line: pos.line, column: pos.col });
+    throw new ConfigError(`invalid YAML: ${problem.message.split('\n')[0]}`, {
+      file,
+      line: pos.line,
+      column: pos.col,
+    });
   }
   let data: unknown;
   try {
@@ -157,7 +190,11 @@ export function parseSettingsText(
   }
   if (data === null || data === undefined) data = {};
   if (typeof data !== 'object' || Array.isArray(data)) {
-    throw new ConfigError('the top level must be a mapping of settings namespaces', { file, line: 1, column: 1 });
+    throw new ConfigError('the top level must be a mapping of settings namespaces', {
+      file,
+      line: 1,
+      column: 1,
+    });
   }
   return { kind, file, data: data as Record<string, unknown>, doc, lines };
 }
@@ -166,21 +203,28 @@ export function parseSettingsText(
  * `PHOTON_<NAMESPACE>__<KEY>[__<KEY>…]=value` overrides one setting; the value is read as a
  * YAML scalar or flow collection. Single-underscore variables (PHOTON_DATA_DIR …) belong to oclif.
  */
-export function environmentLayer(env: NodeJS.ProcessEnv, knownNamespaces: string[]): SettingsLayer | undefined {
+export function environmentLayer(
+  env: NodeJS.ProcessEnv,
+  knownNamespaces: string[],
+): SettingsLayer | undefined {
   const data: Record<string, unknown> = {};
   for (const [name, value] of Object.entries(env)) {
     if (!name.startsWith('PHOTON_') || !name.includes('__') || value === undefined) continue;
     const [nsPart, ...keyParts] = name.slice('PHOTON_'.length).split('__');
-    const ns = knownNamespaces.find((known) => known.toLowerCase() === nsPart.toLowerCase().replaceAll('_', '-'));
+    const ns = knownNamespaces.find(
+      (known) => known.toLowerCase() === nsPart.toLowerCase().replaceAll('_', '-'),
+    );
     if (!ns || keyParts.length === 0) {
-      throw new ConfigError(`environment variable ${name} names no known settings namespace`, { file: '<environment>' });
+      throw new ConfigError(`environment variable ${name} names no known settings namespace`, {
+        file: '<environment>',
+      });
     }
-    let cursor = (data[ns] ??= {}) as Record<string, unknown>;
-    keyParts.forEach((part, index) => {
-      const key = camelCase(part);
-      if (index === keyParts.length - 1) cursor[key] = parseEnvValue(value);
-      else cursor = (cursor[key] ??= {}) as Record<string, unknown>;
-    });
+    let cursor = data;
+    for (const part of [ns, ...keyParts.slice(0, -1).map(camelCase)]) {
+      if (!isPlainObject(cursor[part])) cursor[part] = {};
+      cursor = cursor[part] as Record<string, unknown>;
+    }
+    cursor[camelCase(keyParts[keyParts.length - 1])] = parseEnvValue(value);
   }
   return Object.keys(data).length ? { kind: 'env', file: '<environment>', data } : undefined;
 }
@@ -198,7 +242,10 @@ function camelCase(snake: string): string {
 }
 
 /** Objects merge key by key, later wins; arrays and scalars replace. */
-export function deepMerge(base: Record<string, unknown>, over: Record<string, unknown>): Record<string, unknown> {
+export function deepMerge(
+  base: Record<string, unknown>,
+  over: Record<string, unknown>,
+): Record<string, unknown> {
   const out: Record<string, unknown> = { ...base };
   for (const [key, value] of Object.entries(over)) {
     const prev = out[key];
@@ -211,11 +258,18 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-function validateNamespace(ns: SettingsNamespace, raw: Record<string, unknown>, layers: SettingsLayer[]): unknown {
+function validateNamespace(
+  ns: SettingsNamespace,
+  raw: Record<string, unknown>,
+  layers: SettingsLayer[],
+): unknown {
   const result = ns.schema.safeParse(raw[ns.name] ?? {});
   if (result.success) return result.data;
   const messages = result.error.issues.map((issue) => {
-    const keyPath = formatKeyPath([ns.name, ...issue.path.map((p) => (typeof p === 'symbol' ? String(p) : p))]);
+    const keyPath = formatKeyPath([
+      ns.name,
+      ...issue.path.map((p) => (typeof p === 'symbol' ? String(p) : p)),
+    ]);
     const origin = originOf(layers, [ns.name, ...issue.path.map(String)]);
     return { keyPath, origin, message: issue.message };
   });
@@ -240,7 +294,8 @@ function originOf(layers: SettingsLayer[], keyPath: string[]) {
     const prefix = keyPath.slice(0, depth);
     for (let i = layers.length - 1; i >= 0; i -= 1) {
       const found = locate(layers[i], prefix);
-      if (found.line !== undefined || (layers[i].kind === 'env' && hasPath(layers[i].data, prefix))) return found;
+      if (found.line !== undefined || (layers[i].kind === 'env' && hasPath(layers[i].data, prefix)))
+        return found;
     }
   }
   return {};
@@ -264,6 +319,17 @@ function locate(layer: SettingsLayer, keyPath: (string | number)[]) {
     return { file: layer.file };
   }
   const pos = layer.lines.linePos(node.range[0]);
+  return { file: layer.file, line: pos.line, column: pos.col };
+}
+
+/** Position of a top-level key itself (not its value). */
+function locateKey(layer: SettingsLayer, key: string) {
+  const contents = layer.doc?.contents;
+  if (!layer.lines || !YAML.isMap(contents)) return { file: layer.file };
+  const pair = contents.items.find((item) => YAML.isScalar(item.key) && item.key.value === key);
+  const range = (pair?.key as YAML.Node | undefined)?.range;
+  if (!range) return { file: layer.file };
+  const pos = layer.lines.linePos(range[0]);
   return { file: layer.file, line: pos.line, column: pos.col };
 }
 

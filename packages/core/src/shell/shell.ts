@@ -1,5 +1,5 @@
+import { CommandFailedError, type CommandResult } from '../errors/errors.js';
 import type { ChangeRecorder } from '../journal/change-recorder.js';
-import { type CommandResult, CommandFailedError } from '../errors/errors.js';
 import type { Logger } from '../log/logger.js';
 
 export interface RunOptions {
@@ -90,7 +90,9 @@ export class Shell {
       argv: full,
       cwd: options.cwd,
       stdout: String(outcome.stdout ?? ''),
-      stderr: spawnFailed ? String(outcome.stderr || outcome.shortMessage || '') : String(outcome.stderr ?? ''),
+      stderr: spawnFailed
+        ? String(outcome.stderr || outcome.shortMessage || '')
+        : String(outcome.stderr ?? ''),
       exitCode: outcome.exitCode,
       signal: outcome.signal,
       durationMs: Math.round(performance.now() - started),

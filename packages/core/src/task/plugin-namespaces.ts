@@ -27,14 +27,19 @@ export function discoverNamespaces(config: Pick<Config, 'getPluginsList'>): stri
 }
 
 /** Imports every declared namespace (for `config show` and `config validate`). */
-export async function loadAllNamespaces(config: Pick<Config, 'getPluginsList'>): Promise<SettingsNamespace[]> {
+export async function loadAllNamespaces(
+  config: Pick<Config, 'getPluginsList'>,
+): Promise<SettingsNamespace[]> {
   const found = new Map<string, SettingsNamespace>(coreNamespaces.map((ns) => [ns.name, ns]));
   for (const { name, root, module } of declared(config)) {
     if (found.has(name)) continue;
     const exports = (await import(pathToFileURL(path.join(root, module)).href)) as Record<string, unknown>;
     const ns = Object.values(exports).find(
       (value): value is SettingsNamespace =>
-        typeof value === 'object' && value !== null && (value as SettingsNamespace).name === name && 'schema' in value,
+        typeof value === 'object' &&
+        value !== null &&
+        (value as SettingsNamespace).name === name &&
+        'schema' in value,
     );
     if (ns) found.set(name, ns);
   }

@@ -5,7 +5,9 @@ import { discoverNamespaces } from './plugin-namespaces.js';
 import type { TaskContext } from './task-context.js';
 import { type TaskOutput, TaskRunner } from './task-runner.js';
 
-export type TaskFlags<T extends typeof Command> = Interfaces.InferredFlags<(typeof TaskCommand)['baseFlags'] & T['flags']>;
+export type TaskFlags<T extends typeof Command> = Interfaces.InferredFlags<
+  (typeof TaskCommand)['baseFlags'] & T['flags']
+>;
 export type TaskArgs<T extends typeof Command> = Interfaces.InferredArgs<T['args']>;
 
 /** Carries the exit code through oclif's error handler after TaskCommand has reported it. */
@@ -33,7 +35,8 @@ export abstract class TaskCommand<T extends typeof Command, R> extends Command {
   static override baseFlags = {
     config: Flags.string({
       char: 'c',
-      summary: 'Read this settings file after /etc/photon/photon.yaml and ~/.config/photon/photon.yaml (repeatable).',
+      summary:
+        'Read this settings file after /etc/photon/photon.yaml and ~/.config/photon/photon.yaml (repeatable).',
       multiple: true,
       helpGroup: 'GLOBAL',
     }),
@@ -57,7 +60,10 @@ export abstract class TaskCommand<T extends typeof Command, R> extends Command {
       summary: 'Console log format (default: pretty on a terminal, json otherwise).',
       helpGroup: 'GLOBAL',
     })(),
-    'log-file': Flags.string({ summary: 'Append JSON log lines (info and up) to this file.', helpGroup: 'GLOBAL' }),
+    'log-file': Flags.string({
+      summary: 'Append JSON log lines (info and up) to this file.',
+      helpGroup: 'GLOBAL',
+    }),
     lock: Flags.boolean({
       summary: 'Take the per-task lock (--no-lock to skip it).',
       default: true,

@@ -1,7 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { container as rootContainer } from 'tsyringe';
-import { CommandFailedError, ExitCode, exitCodeOf, LockedError, PartialFailureError, PhotonError } from '../errors/errors.js';
+import {
+  CommandFailedError,
+  ExitCode,
+  exitCodeOf,
+  LockedError,
+  PartialFailureError,
+  PhotonError,
+} from '../errors/errors.js';
 import { FileStore } from '../fs/file-store.js';
 import { RootSandbox } from '../fs/root-sandbox.js';
 import { type Clock, formatTimestamp, systemClock } from '../host/clock.js';
@@ -16,8 +23,8 @@ import { photonSettings } from '../settings/core-settings.js';
 import type { SettingsNamespace } from '../settings/namespace.js';
 import { loadSettings, Settings } from '../settings/settings-loader.js';
 import { Shell } from '../shell/shell.js';
-import type { FailureReport } from './failure-notifier.js';
 import { coreNamespaces, registerCoreServices } from './core-services.js';
+import type { FailureReport } from './failure-notifier.js';
 import type { TaskContext } from './task-context.js';
 import { CLOCK, DRY_RUN, FAILURE_NOTIFIER, HOSTNAME, LOGGER, TASK_CONTEXT } from './tokens.js';
 
@@ -72,7 +79,11 @@ export type TaskBody<R> = (ctx: TaskContext) => Promise<R>;
  * failure notification. Never exits the process; the exit code is in the output.
  */
 export class TaskRunner {
-  async run<R>(options: TaskRunOptions, body: TaskBody<R>, summarize: (result: R) => string): Promise<TaskRunResult<R>> {
+  async run<R>(
+    options: TaskRunOptions,
+    body: TaskBody<R>,
+    summarize: (result: R) => string,
+  ): Promise<TaskRunResult<R>> {
     const env = options.env ?? process.env;
     const clock = options.clock ?? systemClock;
     const started = clock.now();
@@ -147,8 +158,14 @@ export class TaskRunner {
       container.register(TASK_CONTEXT, { useValue: ctx });
       await registerCoreServices(ctx);
 
-      if (options.lock) {
-        lock = new TaskLock(sandbox.resolve(path.join(photon.lockDir ?? path.join(dataDir, 'locks'), `${safe(options.task)}.lock`)), options.task);
+      // A dry run changes nothing, so it neither needs nor creates the lock.
+      if (options.lock && !options.dryRun) {
+        lock = new TaskLock(
+          sandbox.resolve(
+            path.join(photon.lockDir ?? path.join(dataDir, 'locks'), `${safe(options.task)}.lock`),
+          ),
+          options.task,
+        );
         await lock.acquire({ waitSeconds: options.waitSeconds });
       }
       result = await body(ctx);
@@ -174,7 +191,9 @@ export class TaskRunner {
       summary,
       changes: { files: changes.files, services: changes.services, commands: changes.commands.length },
       ...(error === undefined ? { result } : { error: errorJson(error) }),
-      ...(error instanceof PartialFailureError && error.result !== undefined ? { result: error.result as R } : {}),
+      ...(error instanceof PartialFailureError && error.result !== undefined
+        ? { result: error.result as R }
+        : {}),
     };
 
     // A locked run leaves the journal alone: the holder writes its own record.

@@ -1,5 +1,5 @@
-import { Flags } from '@oclif/core';
 import { loadAllNamespaces, TaskCommand, type TaskContext, UsageError } from '@ffphoton/core';
+import { Flags } from '@oclif/core';
 import { starterConfig } from '../../services/starter-config.js';
 
 interface InitResult {
@@ -8,7 +8,8 @@ interface InitResult {
 }
 
 export default class ConfigInit extends TaskCommand<typeof ConfigInit, InitResult> {
-  static override summary = 'Write a commented starter photon.yaml (every namespace, defaults commented out).';
+  static override summary =
+    'Write a commented starter photon.yaml (every namespace, defaults commented out).';
   static override flags = {
     out: Flags.string({ summary: 'Where to write it', default: '/etc/photon/photon.yaml' }),
     force: Flags.boolean({ summary: 'Overwrite an existing file (a backup is kept)', default: false }),
@@ -17,14 +18,17 @@ export default class ConfigInit extends TaskCommand<typeof ConfigInit, InitResul
   protected async execute(ctx: TaskContext): Promise<InitResult> {
     const target = this.flags.out;
     const exists = await ctx.files.exists(target);
-    if (exists && !this.flags.force) throw new UsageError(`${target} exists; use --force to replace it (a backup is kept)`);
+    if (exists && !this.flags.force)
+      throw new UsageError(`${target} exists; use --force to replace it (a backup is kept)`);
     const text = starterConfig(await loadAllNamespaces(this.config));
     const { changed } = await ctx.files.writeIfChanged(target, text, { backup: exists, mode: 0o640 });
     return { path: target, written: changed };
   }
 
   protected summarize(result: InitResult): string {
-    return result.written ? `config init: wrote ${result.path}` : `config init: ${result.path} already up to date`;
+    return result.written
+      ? `config init: wrote ${result.path}`
+      : `config init: ${result.path} already up to date`;
   }
 
   protected override render(result: InitResult): string[] {

@@ -1,14 +1,21 @@
-import { Args, Flags } from '@oclif/core';
 import { loadAllNamespaces, TaskCommand, type TaskContext } from '@ffphoton/core';
+import { Args, Flags } from '@oclif/core';
 import { stringify } from 'yaml';
 import { ConfigReport, type ConfigReportResult } from '../../services/config-report.js';
 
 export default class ConfigShow extends TaskCommand<typeof ConfigShow, ConfigReportResult> {
-  static override summary = 'Show the resolved settings (all layers merged, defaults filled in, secrets redacted).';
-  static override examples = ['<%= config.bin %> config show', '<%= config.bin %> config show fastd.instances --format json'];
+  static override summary =
+    'Show the resolved settings (all layers merged, defaults filled in, secrets redacted).';
+  static override examples = [
+    '<%= config.bin %> config show',
+    '<%= config.bin %> config show fastd.instances --format json',
+  ];
   static override readOnly = true;
   static override args = {
-    key: Args.string({ description: 'Key path to show, e.g. fastd.instances[0].statusSocket', required: false }),
+    key: Args.string({
+      description: 'Key path to show, e.g. fastd.instances[0].statusSocket',
+      required: false,
+    }),
   };
   static override flags = {
     format: Flags.option({ options: ['yaml', 'json'] as const, default: 'yaml', summary: 'Output format' })(),

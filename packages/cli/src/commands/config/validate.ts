@@ -1,12 +1,19 @@
 import { loadAllNamespaces, TaskCommand, type TaskContext } from '@ffphoton/core';
 import { ConfigReport, type ConfigReportResult } from '../../services/config-report.js';
 
-export default class ConfigValidate extends TaskCommand<typeof ConfigValidate, Omit<ConfigReportResult, 'value'>> {
-  static override summary = 'Validate every settings file against every installed plugin; exit 2 naming file, line and key.';
+export default class ConfigValidate extends TaskCommand<
+  typeof ConfigValidate,
+  Omit<ConfigReportResult, 'value'>
+> {
+  static override summary =
+    'Validate every settings file against every installed plugin; exit 2 naming file, line and key.';
   static override readOnly = true;
 
   protected async execute(ctx: TaskContext): Promise<Omit<ConfigReportResult, 'value'>> {
-    const { files, namespaces } = new ConfigReport(ctx.settings, await loadAllNamespaces(this.config)).build();
+    const { files, namespaces } = new ConfigReport(
+      ctx.settings,
+      await loadAllNamespaces(this.config),
+    ).build();
     return { files, namespaces };
   }
 

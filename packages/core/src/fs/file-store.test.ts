@@ -1,0 +1,58 @@
+import { chmodSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { RunChanges } from '../journal/change-recorder.js';
+import { FileStore } from './file-store.js';
+import { RootSandbox } from './root-sandbox.js';
+
+function store(dryRun = false) {
+  const root = mkdtempSync(path.join(os.tmpdir(), 'photon-files-'));
+  const changes = new RunChanges();
+  const clock = { now: () => new Date(2026, 10, 26, 3, 4, 5) };
+  return { root, changes, files: new FileStore(new RootSandbox(root), { dryRun, recorder: changes, clock }) };
+}
+
+describe('FileStore', () => {
+  it('writes atomically, creating directories, and leaves no temp files', async () => {
+    const { root, files } = store();
+    const result = await files.writeIfChanged('/etc/bird/peers.conf', 'a\n');
+    expect(result.changed).toBe(true);
+    expect(readFileSync(path.join(root, 'etc/bird/peers.conf'), 'utf8')).toBe('a\n');
+    expect(readdirSync(path.join(root, 'etc/bird'))).toEqual(['peers.conf']);
+  });
+
+  it('does not touch an unchanged file', async () => {
+    const { root, files, changes } = store();
+    await files.writeIfChanged('/x.conf', 'same');
+    const before = statSync(path.join(root, 'x.conf')).mtimeMs;
+    const result = await files.writeIfChanged('/x.conf', 'same');
+    expect(result.changed).toBe(false);
+    expect(statSync(path.join(root, 'x.conf')).mtimeMs).toBe(before);
+    expect(changes.files).toHaveLength(1);
+  });
+
+  it('preserves the mode of an existing file and keeps a Photon-style backup', async () => {
+    const { root, files } = store();
+    writeFileSync(path.join(root, 'secret.conf'), 'old');
+    chmodSync(path.join(root, 'secret.conf'), 0o600);
+    const result = await files.writeIfChanged('/secret.conf', 'new', { backup: true });
+    expect(statSync(path.join(root, 'secret.conf')).mode & 0o777).toBe(0o600);
+    expect(result.backup).toBe('/secret.conf_backup_2026.11.26-03.04.05');
+    expect(readFileSync(path.join(root, 'secret.conf_backup_2026.11.26-03.04.05'), 'utf8')).toBe('old');
+  });
+
+  it('changes nothing in dry-run but reports the change', async () => {
+    const { root, files, changes } = store(true);
+    writeFileSync(path.join(root, 'a.conf'), 'old');
+    const result = await files.writeIfChanged('/a.conf', 'new');
+    expect(result.changed).toBe(true);
+    expect(readFileSync(path.join(root, 'a.conf'), 'utf8')).toBe('old');
+    expect(await files.remove('/a.conf')).toBe(true);
+    expect(readFileSync(path.join(root, 'a.conf'), 'utf8')).toBe('old');
+    expect(changes.files).toEqual([
+      { path: '/a.conf', action: 'update', dryRun: true },
+      { path: '/a.conf', action: 'delete', dryRun: true },
+    ]);
+  });
+});

@@ -1,0 +1,64 @@
+import { describe, expect, it } from 'vitest';
+import { CommandFailedError } from '../errors/errors.js';
+import { RunChanges } from '../journal/change-recorder.js';
+import { Shell } from './shell.js';
+
+const shell = (dryRun = false, changes = new RunChanges()) =>
+  new Shell({ dryRun, defaultTimeoutMs: 10_000, recorder: changes });
+
+describe('Shell', () => {
+  it('keeps stdout and stderr separate and whole, blank lines included', async () => {
+    const result = await shell().run(['sh', '-c', 'printf "a\\n\\nb\\n"; printf "warn\\n" >&2']);
+    expect(result.stdout).toBe('a\n\nb\n');
+    expect(result.stderr).toBe('warn\n');
+    expect(result.exitCode).toBe(0);
+    expect(result.failed).toBe(false);
+  });
+
+  it('passes arguments verbatim — no shell interpretation', async () => {
+    const hostile = '$(touch /tmp/photon-pwned); `id`; a b';
+    const result = await shell().run(['printf', '%s', hostile]);
+    expect(result.stdout).toBe(hostile);
+  });
+
+  it('raises CommandFailedError carrying the result on a non-zero exit', async () => {
+    const error = await shell()
+      .run(['sh', '-c', 'echo oops >&2; exit 3'])
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(CommandFailedError);
+    expect((error as CommandFailedError).result).toMatchObject({
+      exitCode: 3,
+      stderr: 'oops\n',
+      failed: true,
+    });
+    expect((error as Error).message).toMatch(/exited 3: oops/);
+  });
+
+  it('kills the whole process group on timeout', async () => {
+    const started = Date.now();
+    const result = await shell().run(['sh', '-c', 'sleep 30 & sleep 30; wait'], {
+      timeoutMs: 300,
+      allowFailure: true,
+    });
+    expect(result.timedOut).toBe(true);
+    expect(result.failed).toBe(true);
+    expect(Date.now() - started).toBeLessThan(5_000);
+  });
+
+  it('does not run mutating commands in dry-run, but records them', async () => {
+    const changes = new RunChanges();
+    const result = await shell(true, changes).run(['sh', '-c', 'exit 1'], { mutates: true });
+    expect(result.skipped).toBe(true);
+    expect(changes.commands).toEqual([
+      { argv: ['sh', '-c', 'exit 1'], exitCode: 0, durationMs: 0, skipped: true, timedOut: false },
+    ]);
+    const read = await shell(true).run(['echo', 'read-only'], {});
+    expect(read.stdout).toBe('read-only\n');
+  });
+
+  it('reports a missing program as a failure', async () => {
+    const result = await shell().run(['/nonexistent/program'], { allowFailure: true });
+    expect(result.failed).toBe(true);
+    expect(result.stderr).toMatch(/ENOENT|not found|nonexistent/i);
+  });
+});

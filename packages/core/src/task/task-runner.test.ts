@@ -1,0 +1,168 @@
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { PassThrough } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { CommandFailedError, ConfigError, ExitCode } from '../errors/errors.js';
+import { TaskLock } from '../lock/task-lock.js';
+import { defineSettings } from '../settings/namespace.js';
+import { Shell } from '../shell/shell.js';
+import type { TaskContext } from './task-context.js';
+import { TaskRunner, type TaskRunOptions } from './task-runner.js';
+import { FAILURE_NOTIFIER, LOGGER } from './tokens.js';
+
+const demo = defineSettings('demo', 'test', z.strictObject({ greeting: z.string().default('hello') }));
+
+function options(overrides: Partial<TaskRunOptions> = {}) {
+  const root = mkdtempSync(path.join(os.tmpdir(), 'photon-runner-'));
+  const logs = new PassThrough();
+  let logText = '';
+  logs.on('data', (chunk: Buffer) => {
+    logText += chunk.toString();
+  });
+  const opts: TaskRunOptions = {
+    task: 'demo-task',
+    argv: ['demo'],
+    configFiles: [],
+    root,
+    dryRun: false,
+    lock: true,
+    waitSeconds: 0,
+    namespaces: [demo],
+    knownNamespaces: ['demo'],
+    defaultDataDir: '/var/lib/photon',
+    env: { HOME: '/root' },
+    hostname: 'kaschu',
+    logStream: logs,
+    logLevel: 'info',
+    logFormat: 'json',
+    journal: true,
+    ...overrides,
+  };
+  return { root, opts, logs: () => logText };
+}
+
+const runs = (root: string) => readdirSync(path.join(root, 'var/lib/photon/runs/demo-task'));
+
+describe('TaskRunner', () => {
+  it('runs the body with validated settings and writes a journal record', async () => {
+    const { root, opts, logs } = options();
+    const { output, error } = await new TaskRunner().run(
+      opts,
+      async (ctx: TaskContext) => {
+        await ctx.files.writeIfChanged('/etc/demo.conf', ctx.settings.get(demo).greeting);
+        return { wrote: 1 };
+      },
+      (r) => `demo: wrote ${r.wrote} file`,
+    );
+    expect(error).toBeUndefined();
+    expect(output).toMatchObject({
+      ok: true,
+      exitCode: 0,
+      summary: 'demo: wrote 1 file',
+      result: { wrote: 1 },
+      host: 'kaschu',
+    });
+    expect(readFileSync(path.join(root, 'etc/demo.conf'), 'utf8')).toBe('hello');
+    const [file] = runs(root);
+    const record = JSON.parse(readFileSync(path.join(root, 'var/lib/photon/runs/demo-task', file), 'utf8'));
+    expect(record).toMatchObject({
+      task: 'demo-task',
+      outcome: 'ok',
+      exitCode: 0,
+      files: [{ path: '/etc/demo.conf', action: 'create' }],
+    });
+    expect(logs()).toContain('"msg":"demo: wrote 1 file"');
+  });
+
+  it('maps a failed command to exit 1, journals it and hands the output to the notifier', async () => {
+    const { root, opts } = options();
+    let reported: unknown;
+    const { output, error } = await new TaskRunner().run(
+      opts,
+      async (ctx) => {
+        ctx.container.register(FAILURE_NOTIFIER, {
+          useValue: {
+            notify: async (report) => {
+              reported = report;
+              return { sent: true, to: ['admin@example.org'], subject: 'x' };
+            },
+          },
+        });
+        await ctx.container.resolve(Shell).run(['sh', '-c', 'echo broken >&2; exit 4']);
+        return {};
+      },
+      () => 'never',
+    );
+    expect(error).toBeInstanceOf(CommandFailedError);
+    expect(output).toMatchObject({ ok: false, exitCode: ExitCode.Failed, error: { code: 'COMMAND_FAILED' } });
+    expect(reported).toMatchObject({
+      task: 'demo-task',
+      exitCode: 1,
+      failedCommand: { stderr: 'broken\n', exitCode: 4 },
+    });
+    const record = JSON.parse(
+      readFileSync(path.join(root, 'var/lib/photon/runs/demo-task', runs(root)[0]), 'utf8'),
+    );
+    expect(record).toMatchObject({
+      outcome: 'failed',
+      exitCode: 1,
+      mails: [{ to: ['admin@example.org'], ok: true }],
+    });
+  });
+
+  it('exits 2 on bad settings before running the body', async () => {
+    const { root, opts } = options();
+    const bad = path.join(root, 'bad.yaml');
+    writeFileSync(bad, 'demo:\n  greeting: 42\n');
+    let ran = false;
+    const { output, error } = await new TaskRunner().run(
+      { ...opts, configFiles: [bad] },
+      async () => {
+        ran = true;
+      },
+      () => '',
+    );
+    expect(ran).toBe(false);
+    expect(error).toBeInstanceOf(ConfigError);
+    expect(output.exitCode).toBe(2);
+    expect(output.summary).toMatch(/bad\.yaml:2:13: demo\.greeting/);
+  });
+
+  it('exits 75 when another run holds the lock and leaves the journal alone', async () => {
+    const { root, opts, logs } = options();
+    const holder = new TaskLock(path.join(root, 'var/lib/photon/locks/demo-task.lock'), 'demo-task');
+    await holder.acquire();
+    let ran = false;
+    const { output } = await new TaskRunner().run(
+      opts,
+      async () => {
+        ran = true;
+      },
+      () => '',
+    );
+    await holder.release();
+    expect(ran).toBe(false);
+    expect(output.exitCode).toBe(75);
+    expect(() => runs(root)).toThrow();
+    expect(logs().trim().split('\n')).toHaveLength(1);
+  });
+
+  it('dry-run changes nothing and writes no journal', async () => {
+    const { root, opts } = options({ dryRun: true });
+    const { output } = await new TaskRunner().run(
+      opts,
+      async (ctx) => {
+        await ctx.files.writeIfChanged('/etc/demo.conf', 'x');
+        await ctx.services.reload('bird');
+        ctx.container.resolve(LOGGER).info('body ran');
+        return {};
+      },
+      () => 'ok',
+    );
+    expect(output.changes.files).toEqual([{ path: '/etc/demo.conf', action: 'create', dryRun: true }]);
+    expect(output.changes.services).toEqual([{ unit: 'bird', action: 'reload', dryRun: true }]);
+    expect(readdirSync(root)).toEqual([]);
+  });
+});

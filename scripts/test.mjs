@@ -1,0 +1,41 @@
+#!/usr/bin/env node
+// `npm test`: installs what is missing, builds, lints, runs every vitest project and
+// prints one closing line "N passed, N failed" (extra arguments go to vitest).
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const repo = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
+const step = (cmd, argv) => spawnSync(cmd, argv, { cwd: repo, stdio: 'inherit' }).status ?? 1;
+
+let status = step(process.execPath, ['scripts/ensure.mjs', '--deps', '--system-packages', '--build']);
+if (status !== 0) process.exit(status);
+status = step(process.execPath, ['node_modules/@biomejs/biome/bin/biome', 'lint', '.']);
+if (status !== 0) process.exit(status);
+
+const out = mkdtempSync(path.join(os.tmpdir(), 'photon-vitest-'));
+const report = path.join(out, 'report.json');
+status = step(process.execPath, [
+  'node_modules/vitest/vitest.mjs',
+  'run',
+  '--reporter=default',
+  '--reporter=json',
+  `--outputFile.json=${report}`,
+  ...process.argv.slice(2),
+]);
+try {
+  const { numPassedTests, numFailedTests, numPendingTests, numTotalTests } = JSON.parse(
+    readFileSync(report, 'utf8'),
+  );
+  if (numTotalTests === 0) status ||= 1;
+  console.log(
+    `${numPassedTests} passed, ${numFailedTests} failed${numPendingTests ? `, ${numPendingTests} skipped` : ''}`,
+  );
+} catch {
+  console.log('0 passed, 1 failed');
+  status ||= 1;
+}
+rmSync(out, { recursive: true, force: true });
+process.exit(status);
