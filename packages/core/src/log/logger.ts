@@ -32,7 +32,8 @@ const LEVEL_NAMES: Record<number, string> = {
   50: 'ERROR',
   60: 'FATAL',
 };
-const HIDDEN_KEYS = new Set(['level', 'time', 'pid', 'hostname', 'msg', 'task', 'run']);
+// The summary already carries the error message; repeating it as key=value adds noise.
+const HIDDEN_KEYS = new Set(['level', 'time', 'pid', 'hostname', 'msg', 'task', 'run', 'error']);
 
 /** Renders pino JSON lines as one human line each: `WARN  message key=value`. */
 export function formatPrettyLine(line: string): string {
@@ -46,9 +47,7 @@ export function formatPrettyLine(line: string): string {
   const extras = Object.entries(record)
     .filter(([key]) => !HIDDEN_KEYS.has(key))
     .map(([key, value]) => `${key}=${typeof value === 'string' ? value : JSON.stringify(value)}`);
-  const err = record.err as { message?: string } | undefined;
-  const message = record.msg ?? err?.message ?? '';
-  return `${level.padEnd(5)} ${message}${extras.length && !err ? `  ${extras.join(' ')}` : ''}\n`;
+  return `${level.padEnd(5)} ${record.msg ?? ''}${extras.length ? `  ${extras.join(' ')}` : ''}\n`;
 }
 
 /** Ring buffer of rendered log lines. */

@@ -180,7 +180,7 @@ export class TaskRunner {
     const logger = log?.logger;
     if (error === undefined) logger?.info({ exitCode }, summary);
     else if (error instanceof LockedError) logger?.warn({ exitCode }, summary);
-    else logger?.error({ exitCode, err: serializeError(error) }, summary);
+    else logger?.error({ exitCode, error: serializeError(error) }, summary);
 
     const output: TaskOutput<R> = {
       ok: error === undefined,
@@ -220,7 +220,7 @@ export class TaskRunner {
       record.mails = changes.mails;
       if (options.journal && !options.dryRun) {
         await ctx.journal.write(record).catch((journalError: unknown) => {
-          logger?.warn({ err: serializeError(journalError) }, 'could not write the run journal');
+          logger?.warn({ error: serializeError(journalError) }, 'could not write the run journal');
         });
       }
     }

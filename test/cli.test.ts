@@ -1,0 +1,103 @@
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { logMessages, photon, sandbox } from './helpers/photon.js';
+
+function writeConfig(root: string, name: string, text: string): string {
+  const file = path.join(root, name);
+  writeFileSync(file, text);
+  return file;
+}
+
+describe('photon CLI', () => {
+  it('lists every topic with a description', async () => {
+    const { code, stdout } = await photon(['--help']);
+    expect(code).toBe(0);
+    for (const topic of ['config', 'history', 'doctor', 'plugins'])
+      expect(stdout).toMatch(new RegExp(`\\n\\s+${topic}\\s+\\S`));
+  });
+
+  it('config show prints resolved settings with secrets redacted and reads /etc/photon under --root', async () => {
+    const { root, env } = sandbox();
+    mkdirSync(path.join(root, 'etc/photon'), { recursive: true });
+    writeFileSync(
+      path.join(root, 'etc/photon/photon.yaml'),
+      'photon:\n  hostname: kaschu\n  journal: {keep: 7}\n',
+    );
+    const { code, stdout } = await photon(
+      ['config', 'show', 'photon.journal', '--root', root, '--format', 'json'],
+      { env },
+    );
+    expect(code).toBe(0);
+    expect(JSON.parse(stdout)).toEqual({ keep: 7 });
+  });
+
+  it('--json prints one JSON document on stdout, logs stay on stderr', async () => {
+    const { root, env } = sandbox();
+    const { code, stdout } = await photon(
+      ['config', 'validate', '--root', root, '--json', '--log-level', 'info'],
+      { env },
+    );
+    expect(code).toBe(0);
+    const doc = JSON.parse(stdout);
+    expect(doc).toMatchObject({ ok: true, task: 'config-validate', exitCode: 0 });
+    expect(doc.result.namespaces).toContain('photon');
+  });
+
+  it.each([
+    ['malformed YAML', 'photon:\n  journal: {keep: 7\n', /bad\.yaml:\d+:\d+: invalid YAML/],
+    [
+      'a wrong type',
+      'photon:\n  journal:\n    keep: many\n',
+      /bad\.yaml:3:11: photon\.journal\.keep: .*expected number/i,
+    ],
+    [
+      'an unknown top-level key',
+      'photn:\n  hostname: x\n',
+      /bad\.yaml:1:1: photn: unknown top-level key \(did you mean "photon"\?\)/,
+    ],
+  ])('config validate exits 2 on %s, naming file, line and key', async (_name, text, message) => {
+    const { root, env } = sandbox();
+    const file = writeConfig(root, 'bad.yaml', text);
+    const { code, stderr, stdout } = await photon(['config', 'validate', '--root', root, '--config', file], {
+      env,
+    });
+    expect(code).toBe(2);
+    expect(logMessages(stderr)).toEqual([expect.stringMatching(message)]);
+    expect(stdout).toBe('');
+  });
+
+  it('a missing --config file and a missing --root exit 2 with one clear message', async () => {
+    const { root, env } = sandbox();
+    let run = await photon(['config', 'validate', '--root', root, '--config', '/nonexistent.yaml'], { env });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('/nonexistent.yaml: file not found');
+    run = await photon(['config', 'validate', '--root', '/nonexistent/root'], { env });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('--root /nonexistent/root: directory does not exist');
+  });
+
+  it('config init writes a commented starter that validates, and refuses to overwrite', async () => {
+    const { root, env } = sandbox();
+    let run = await photon(['config', 'init', '--root', root], { env });
+    expect(run.code).toBe(0);
+    const text = readFileSync(path.join(root, 'etc/photon/photon.yaml'), 'utf8');
+    expect(text).toMatch(/^# --- photon: /m);
+    expect(text.split('\n').filter((l) => l && !l.startsWith('#'))).toEqual([]);
+    run = await photon(['config', 'validate', '--root', root], { env });
+    expect(run.code).toBe(0);
+    run = await photon(['config', 'init', '--root', root], { env });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('exists; use --force');
+  });
+
+  it('doctor reports legacy Python Photon files and missing binaries as a table', async () => {
+    const { root, env } = sandbox();
+    mkdirSync(path.join(root, 'root/.config/photon'), { recursive: true });
+    writeFileSync(path.join(root, 'root/.config/photon/config.yaml'), 'frozen: settings\n');
+    const { stdout } = await photon(['doctor', '--root', root, '--json'], { env });
+    const doc = JSON.parse(stdout);
+    const legacy = doc.result.checks.find((c: { check: string }) => c.check === 'legacy Python Photon file');
+    expect(legacy.detail).toContain('/root/.config/photon/config.yaml');
+  });
+});
