@@ -1,0 +1,75 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+import { describe, expect, it } from 'vitest';
+import { decodeAlfredOutput, parseAlfredOutput, unescapeAlfred } from './alfred-records.js';
+
+const data = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../test-data/alfred');
+const fixture = (name: string) => readFileSync(path.join(data, name), 'utf8');
+
+/** Escapes bytes the way alfred's client.c prints them. */
+function alfredLine(mac: string, bytes: Buffer): string {
+  let out = '';
+  for (const b of bytes) {
+    if (b === 0x22) out += '\\"';
+    else if (b === 0x5c) out += '\\\\';
+    else if (b >= 0x20 && b <= 0x7e) out += String.fromCharCode(b);
+    else out += `\\x${b.toString(16).padStart(2, '0')}`;
+  }
+  return `{ "${mac}", "${out}" },`;
+}
+
+describe('alfred -r decoding', () => {
+  it.each([158, 159])('decodes the real capture of type %i exactly like alfred-json -z', (type) => {
+    const decoded = decodeAlfredOutput(fixture(`alfred-r${type}.txt`));
+    expect(decoded.problems).toEqual([]);
+    expect(decoded.nodes).toEqual(JSON.parse(fixture(`alfred-json-z-r${type}.json`)));
+  });
+
+  it('keeps plain JSON, reports a plain string per node', () => {
+    const decoded = decodeAlfredOutput(fixture('alfred-r64.txt'));
+    expect(Object.keys(decoded.nodes)).toEqual(['02:ca:fe:00:00:0b']);
+    expect(decoded.nodes['02:ca:fe:00:00:0b']).toMatchObject({ hostname: 'gw-test-b' });
+    expect(decoded.problems).toEqual([
+      {
+        mac: '02:ca:fe:00:00:0a',
+        message: expect.stringMatching(/^02:ca:fe:00:00:0a: not JSON \(and not gzip\): "hello from A\\n"/),
+      },
+    ]);
+  });
+
+  it('unescapes \\xHH, \\" and \\\\ to the original bytes (alfred -r -d versions too)', () => {
+    const bytes = Buffer.from([0, 1, 0x1f, 0x8b, 0x22, 0x5c, 0x41, 0x7f, 0xff, 0x0a]);
+    const { records } = parseAlfredOutput(
+      `${alfredLine('02:00:00:00:00:01', bytes).replace(' },', ', 3 },')}\n`,
+    );
+    expect(records).toEqual([{ mac: '02:00:00:00:00:01', data: bytes, version: 3 }]);
+    expect(unescapeAlfred('\\q')).toBeUndefined();
+    expect(unescapeAlfred('\\x4')).toBeUndefined();
+  });
+
+  it('reports garbage lines, corrupt gzip and non-object JSON per node and keeps the rest', () => {
+    const good = gzipSync(Buffer.from('{"node_id":"020000000001"}'));
+    const corrupt = Buffer.concat([good.subarray(0, 12), Buffer.from('garbage')]);
+    const text = [
+      alfredLine('02:00:00:00:00:01', good),
+      'this is not alfred output',
+      alfredLine('02:00:00:00:00:02', corrupt),
+      alfredLine('02:00:00:00:00:03', gzipSync(Buffer.from('[1,2]'))),
+      alfredLine('02:00:00:00:00:04', Buffer.from('42')),
+      '{ "02:00:00:00:00:05", "bad \\q escape" },',
+      '',
+    ].join('\n');
+    const decoded = decodeAlfredOutput(text);
+    expect(decoded.nodes).toEqual({ '02:00:00:00:00:01': { node_id: '020000000001' } });
+    expect(decoded.problems.map((p) => p.message)).toEqual([
+      'line 2: not an alfred record: "this is not alfred output"',
+      expect.stringMatching(/^line 6: not an alfred record/),
+      expect.stringMatching(/^02:00:00:00:00:02: gzip data is corrupt/),
+      '02:00:00:00:00:03: JSON is not an object: "[1,2]"',
+      '02:00:00:00:00:04: JSON is not an object: "42"',
+    ]);
+    expect(decoded.problems[1].mac).toBe('02:00:00:00:00:05');
+  });
+});
