@@ -1,0 +1,160 @@
+import { ConfigError } from '@ffphoton/core';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import type { FleetJobSettings, FleetSettings } from '../../settings.js';
+import { FleetScheduler, findCollisions, movedSlots } from './fleet-scheduler.js';
+
+type Fleet = Pick<FleetSettings, 'hosts' | 'jobs'>;
+
+const job = (
+  over: Partial<FleetJobSettings> & Pick<FleetJobSettings, 'name' | 'cadence'>,
+): FleetJobSettings => ({
+  hosts: 'gw',
+  command: ['photon', over.name],
+  spread: 'none',
+  ...over,
+});
+
+/** The documentation's jobs: ICVPN updates staggered by weekday, git pushers spread by minute. */
+const JOBS: FleetJobSettings[] = [
+  job({ name: 'alfred-announce', cadence: 'every 1m', hosts: 'all' }),
+  job({ name: 'icvpn-tinc', cadence: '0 3 * * U', spread: 'weekday', group: 'icvpn' }),
+  job({ name: 'icvpn-bird', cadence: 'daily', at: '04:00', spread: 'weekday', group: 'icvpn' }),
+  job({ name: 'icvpn-dns', cadence: 'daily', at: '05:00', spread: 'weekday', group: 'icvpn' }),
+  job({ name: 'snapshot-configs', cadence: '23 5,23 * * *', spread: 'minute', hosts: 'all' }),
+  job({ name: 'fastd-peers', cadence: 'hourly', spread: 'minute' }),
+];
+
+const fleetOf = (n: number, jobs = JOBS): Fleet => ({
+  hosts: Array.from({ length: n }, (_, i) => ({
+    name: `gw${String(i + 1).padStart(2, '0')}`,
+    roles: ['gw'],
+  })),
+  jobs,
+});
+
+const daysOf = (cron: string) => cron.split(' ')[4];
+const expand = (field: string) =>
+  (field === '*' ? '0-6' : field).split(',').flatMap((p) => {
+    const [a, b] = p.split('-').map(Number);
+    return b === undefined ? [a] : Array.from({ length: b - a + 1 }, (_, i) => a + i);
+  });
+
+describe('FleetScheduler', () => {
+  it('is deterministic', () => {
+    expect(new FleetScheduler(fleetOf(7)).schedule()).toEqual(new FleetScheduler(fleetOf(7)).schedule());
+  });
+
+  it('keeps spread none identical on every host and fills the documentation placeholder U', () => {
+    const schedule = new FleetScheduler(fleetOf(4)).schedule();
+    const alfred = schedule.slots.filter((s) => s.job === 'alfred-announce');
+    expect(new Set(alfred.map((s) => s.cron))).toEqual(new Set(['* * * * *']));
+    const tinc = schedule.slots.filter((s) => s.job === 'icvpn-tinc');
+    for (const slot of tinc) expect(slot.cron).toMatch(/^0 3 \* \* [0-6,-]+$/);
+    // One group: tinc, bird and dns of a gateway share its days.
+    for (const slot of tinc) {
+      const bird = schedule.slots.find((s) => s.job === 'icvpn-bird' && s.host === slot.host);
+      expect(daysOf(bird?.cron ?? '')).toBe(daysOf(slot.cron));
+    }
+  });
+
+  it('holds every invariant for fleets of 1 to 30 gateways', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 30 }), fc.string({ minLength: 1, maxLength: 6 }), (n, salt) => {
+        const jobs = JOBS.map((j) => ({
+          ...j,
+          name: `${j.name}-${salt.replace(/[^a-z0-9]/gi, 'x')}`,
+          group: j.group && `${j.group}${salt.length}`,
+        }));
+        const schedule = new FleetScheduler(fleetOf(n, jobs)).schedule();
+        expect(schedule.collisions).toEqual([]);
+        expect(findCollisions(schedule.jobs, schedule.slots)).toEqual([]);
+        // Weekday: every day covered, at most one gateway a day while n ≤ 7, each gateway at least one day.
+        const tinc = schedule.slots.filter((s) => s.job === jobs[1].name);
+        expect(tinc).toHaveLength(n);
+        const perDay = Array.from({ length: 7 }, () => 0);
+        for (const slot of tinc) {
+          const days = expand(daysOf(slot.cron));
+          expect(days.length).toBeGreaterThan(0);
+          for (const d of days) perDay[d] += 1;
+        }
+        expect(Math.min(...perDay)).toBeGreaterThanOrEqual(1);
+        expect(Math.max(...perDay)).toBeLessThanOrEqual(Math.max(1, Math.ceil(n / 7)));
+        if (n > 7) expect(tinc.every((s) => expand(daysOf(s.cron)).length === 1)).toBe(true);
+        // Minute: no two git pushers start in the same minute of the same hour.
+        const starts = new Set<string>();
+        for (const slot of schedule.slots.filter(
+          (s) => s.job.startsWith('snapshot') || s.job.startsWith('fastd'),
+        )) {
+          const [minute, hour] = slot.cron.split(' ');
+          const hours = hour === '*' ? Array.from({ length: 24 }, (_, i) => i) : expand(hour);
+          for (const h of hours) {
+            const key = `${h}:${minute}`;
+            expect(starts.has(key)).toBe(false);
+            starts.add(key);
+          }
+        }
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  it('moves few slots when a gateway joins or leaves', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 29 }), (n) => {
+        const before = new FleetScheduler(fleetOf(n)).schedule();
+        const after = new FleetScheduler(fleetOf(n + 1)).schedule();
+        const { moved, compared } = movedSlots(before, after);
+        expect(compared).toBe(before.slots.length);
+        const changed = (name: string) =>
+          before.slots.filter(
+            (s) =>
+              s.job === name && after.slots.find((t) => t.job === name && t.host === s.host)?.cron !== s.cron,
+          ).length;
+        // The newcomer takes its share of the week (7/(n+1) days, or a place on a full day) and
+        // pushes at most a few others; the minute pushers move only when it takes their minute.
+        expect(changed('icvpn-tinc')).toBeLessThanOrEqual(Math.ceil(7 / (n + 1)) + Math.ceil(n / 7) + 1);
+        expect(changed('snapshot-configs') + changed('fastd-peers')).toBeLessThanOrEqual(5);
+        expect(moved).toBeLessThan(compared / 2 + 1);
+        const back = movedSlots(after, before);
+        expect(back.moved).toBe(moved);
+      }),
+      { numRuns: 29 },
+    );
+  });
+
+  it.each([
+    [
+      { ...fleetOf(3), jobs: [job({ name: 'bad-cron', cadence: '61 * * * *' })] },
+      /job "bad-cron": invalid cadence/,
+    ],
+    [
+      { ...fleetOf(3), jobs: [job({ name: 'bad-host', cadence: 'daily', hosts: ['gw01', 'nope'] })] },
+      /job "bad-host": unknown host "nope"/,
+    ],
+    [
+      { ...fleetOf(3), jobs: [job({ name: 'bad-role', cadence: 'daily', hosts: 'web' })] },
+      /job "bad-role": no host has the role "web"/,
+    ],
+    [
+      { ...fleetOf(3), jobs: [job({ name: 'fixed', cadence: '0 3 * * 1', spread: 'weekday' })] },
+      /job "fixed": cannot be spread over weekdays/,
+    ],
+    [
+      { ...fleetOf(3), jobs: [job({ name: 'u', cadence: '0 3 * * U' })] },
+      /job "u": the weekday "U" needs spread: weekday/,
+    ],
+    [
+      { ...fleetOf(3), jobs: [job({ name: 'every-minute', cadence: '* * * * *', spread: 'minute' })] },
+      /job "every-minute": cannot be spread over minutes/,
+    ],
+    [
+      { ...fleetOf(30), jobs: [job({ name: 'pushers', cadence: 'every 15m', spread: 'minute' })] },
+      /job "pushers": no free minute left/,
+    ],
+  ])('refuses bad settings with a ConfigError naming the job (%#)', (fleet, message) => {
+    const attempt = () => new FleetScheduler(fleet).schedule();
+    expect(attempt).toThrow(ConfigError);
+    expect(attempt).toThrow(message);
+  });
+});
