@@ -59,6 +59,7 @@ function ensureDeps() {
 
 function ensureBuild() {
   run(process.execPath, [path.join(repo, 'node_modules/typescript/bin/tsc'), '-b']);
+  run(process.execPath, [path.join(repo, 'scripts/bundle.mjs')]);
 }
 
 function ensureSystemPackages() {

@@ -11,6 +11,8 @@ export {
   injectable,
 } from 'tsyringe';
 export { z } from 'zod';
+// oclif's API for plugins: importing it from here keeps one (bundled) copy of oclif in the process.
+export { Args, Command, Config, execute, Flags, type Hook, type Interfaces } from '@oclif/core';
 export * from './errors/errors.js';
 export * from './fs/file-store.js';
 export * from './fs/root-sandbox.js';

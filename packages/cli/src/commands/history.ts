@@ -1,5 +1,5 @@
 import { type RunRecord, TaskCommand, type TaskContext } from '@ffphoton/core';
-import { Args, Flags } from '@oclif/core';
+import { Args, Flags } from '@ffphoton/core';
 
 export default class History extends TaskCommand<typeof History, RunRecord[]> {
   static override summary = 'Show the journal of past runs (newest first).';

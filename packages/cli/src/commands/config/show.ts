@@ -1,5 +1,5 @@
 import { loadAllNamespaces, TaskCommand, type TaskContext } from '@ffphoton/core';
-import { Args, Flags } from '@oclif/core';
+import { Args, Flags } from '@ffphoton/core';
 import { stringify } from 'yaml';
 import { ConfigReport, type ConfigReportResult } from '../../services/config-report.js';
 

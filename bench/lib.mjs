@@ -1,0 +1,63 @@
+// Shared helpers for the benchmarks: wall time and peak RSS of whole processes, measured
+// in the same run as a floor (`node -e 0`) so results compare across machines.
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+export const photonBin = path.join(repoRoot, 'packages/cli/bin/run.js');
+
+/** One process run: wall ms (hrtime around the spawn) and peak RSS in MiB (GNU time). */
+export function runOnce(argv, options = {}) {
+  const started = process.hrtime.bigint();
+  const result = spawnSync('/usr/bin/time', ['-f', '%M', ...argv], {
+    cwd: options.cwd ?? repoRoot,
+    env: { ...process.env, NODE_ENV: 'production', ...options.env },
+    input: options.input,
+    encoding: 'utf8',
+    maxBuffer: 512 * 1024 * 1024,
+  });
+  const wallMs = Number(process.hrtime.bigint() - started) / 1e6;
+  const lines = result.stderr.trim().split('\n');
+  const rssKiB = Number(lines[lines.length - 1]);
+  if (options.expectStatus !== undefined && result.status !== options.expectStatus) {
+    throw new Error(`${argv.join(' ')} exited ${result.status}: ${result.stderr.slice(0, 2000)}`);
+  }
+  return { wallMs, rssMiB: rssKiB / 1024, status: result.status, stdout: result.stdout };
+}
+
+export const median = (values) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+};
+
+/**
+ * Runs each case `runs` times, interleaved with the floor so load changes hit both alike.
+ * Returns rows {name, wallMs, ratio, rssMiB} with medians; the floor is the first row.
+ */
+export function compareWithFloor(cases, { runs = 11, warmup = 2, floor = ['node', '-e', '0'] } = {}) {
+  const all = [{ name: '`node -e 0` (floor)', argv: floor }, ...cases];
+  const samples = all.map(() => ({ wall: [], rss: [] }));
+  for (let i = 0; i < warmup; i += 1) for (const c of all) runOnce(c.argv, c);
+  for (let i = 0; i < runs; i += 1) {
+    all.forEach((c, index) => {
+      const r = runOnce(c.argv, c);
+      samples[index].wall.push(r.wallMs);
+      samples[index].rss.push(r.rssMiB);
+    });
+  }
+  const floorWall = median(samples[0].wall);
+  return all.map((c, index) => ({
+    name: c.name,
+    wallMs: median(samples[index].wall),
+    ratio: median(samples[index].wall) / floorWall,
+    rssMiB: Math.max(...samples[index].rss),
+  }));
+}
+
+export function markdownTable(header, rows) {
+  return [`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
+}
+
+export const fmt = (n, digits = 1) => n.toFixed(digits);
