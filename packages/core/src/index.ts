@@ -1,6 +1,8 @@
 // tsyringe needs the Reflect polyfill before any decorator runs: this import must stay first.
 import 'reflect-metadata';
 
+// oclif's API for plugins: importing it from here keeps one (bundled) copy of oclif in the process.
+export { Args, Command, Config, execute, Flags, type Hook, type Interfaces } from '@oclif/core';
 export {
   container,
   type DependencyContainer,
@@ -10,9 +12,9 @@ export {
   injectAll,
   injectable,
 } from 'tsyringe';
+// YAML for plugins' own files (key lists, account files), from the same bundled copy settings use.
+export { parse as parseYaml, parseDocument as parseYamlDocument, stringify as stringifyYaml } from 'yaml';
 export { z } from 'zod';
-// oclif's API for plugins: importing it from here keeps one (bundled) copy of oclif in the process.
-export { Args, Command, Config, execute, Flags, type Hook, type Interfaces } from '@oclif/core';
 export * from './errors/errors.js';
 export * from './fs/file-store.js';
 export * from './fs/root-sandbox.js';

@@ -1,5 +1,4 @@
 import type { SettingsNamespace } from '@ffphoton/core';
-import { stringify } from 'yaml';
 
 /**
  * A commented starter photon.yaml: each namespace's description and its defaults, all
@@ -17,7 +16,7 @@ export function starterConfig(namespaces: SettingsNamespace[]): string {
     out.push(`# --- ${ns.name}: ${ns.description}`);
     const defaults = ns.schema.safeParse({});
     const body = defaults.success
-      ? stringify({ [ns.name]: defaults.data }, { indent: 2 }).trimEnd()
+      ? stringifyYaml({ [ns.name]: defaults.data }, { indent: 2 }).trimEnd()
       : `${ns.name}: {}  # required settings, see the plugin's README`;
     for (const line of body.split('\n')) out.push(`# ${line}`);
     out.push('');

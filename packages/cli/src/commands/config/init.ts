@@ -1,5 +1,4 @@
-import { loadAllNamespaces, TaskCommand, type TaskContext, UsageError } from '@ffphoton/core';
-import { Flags } from '@ffphoton/core';
+import { Flags, loadAllNamespaces, TaskCommand, type TaskContext, UsageError } from '@ffphoton/core';
 import { starterConfig } from '../../services/starter-config.js';
 
 interface InitResult {

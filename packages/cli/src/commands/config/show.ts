@@ -1,6 +1,4 @@
-import { loadAllNamespaces, TaskCommand, type TaskContext } from '@ffphoton/core';
-import { Args, Flags } from '@ffphoton/core';
-import { stringify } from 'yaml';
+import { Args, Flags, loadAllNamespaces, stringifyYaml, TaskCommand, type TaskContext } from '@ffphoton/core';
 import { ConfigReport, type ConfigReportResult } from '../../services/config-report.js';
 
 export default class ConfigShow extends TaskCommand<typeof ConfigShow, ConfigReportResult> {
@@ -30,7 +28,7 @@ export default class ConfigShow extends TaskCommand<typeof ConfigShow, ConfigRep
   }
 
   protected override render(result: ConfigReportResult): string[] {
-    if (this.flags.format === 'json') return [JSON.stringify(result.value, null, 2)];
-    return [stringify(result.value, { indent: 2 }).trimEnd()];
+    if (this.flags.format === 'json') return [JSON.stringifyYaml(result.value, null, 2)];
+    return [stringifyYaml(result.value, { indent: 2 }).trimEnd()];
   }
 }
