@@ -1,4 +1,4 @@
-import type { SettingsNamespace } from '@ffphoton/core';
+import { type SettingsNamespace, stringifyYaml } from '@ffphoton/core';
 
 /**
  * A commented starter photon.yaml: each namespace's description and its defaults, all

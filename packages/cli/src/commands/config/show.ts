@@ -28,7 +28,7 @@ export default class ConfigShow extends TaskCommand<typeof ConfigShow, ConfigRep
   }
 
   protected override render(result: ConfigReportResult): string[] {
-    if (this.flags.format === 'json') return [JSON.stringifyYaml(result.value, null, 2)];
+    if (this.flags.format === 'json') return [JSON.stringify(result.value, null, 2)];
     return [stringifyYaml(result.value, { indent: 2 }).trimEnd()];
   }
 }
