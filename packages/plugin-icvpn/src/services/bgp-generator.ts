@@ -1,0 +1,83 @@
+import type { Community } from './community.js';
+import { generatedHeader } from './header.js';
+import { addressInPrefix, addressToBigInt, type Family, LINK_LOCAL_V6 } from './ip.js';
+
+export type BgpFormat = 'bird' | 'bird2' | 'quagga';
+
+export interface BgpOptions {
+  family: Family;
+  /** `bird` (bird 1, one file per family), `bird2` (adds the family's channel), `quagga` (also frr). */
+  format: BgpFormat;
+  /** Prepended to the peer name to make the protocol name / description. */
+  prefix: string;
+  /** Template (bird) or peer-group (quagga); mkbgp prints the word `None` when it is not given. */
+  defaultTemplate?: string;
+  /** Per-community template, matched case-sensitively against the community name. */
+  templates: Readonly<Record<string, string>>;
+  /** Appended as `%interface` to link-local IPv6 peers. */
+  interface: string;
+}
+
+export interface BgpPeerEntry {
+  community: string;
+  asn: number;
+  /** Protocol name (bird: cut to 32 characters) or quagga description. */
+  name: string;
+  /** Neighbour address as written, plus `%interface` for link-local peers. */
+  address: string;
+  template: string;
+}
+
+/** Bird 1 limits symbol names; mkbgp cuts `prefix + name` to this length. */
+const BIRD_NAME_LENGTH = 32;
+
+/** mkbgp's peer selection: communities with `bgp` and `asn`, peers sorted by name, the chosen family only. */
+export function selectBgpPeers(communities: readonly Community[], options: BgpOptions): BgpPeerEntry[] {
+  const peers: BgpPeerEntry[] = [];
+  for (const community of communities) {
+    if (!community.bgp || community.asn === undefined) continue;
+    for (const peer of community.bgp) {
+      const address = peer[options.family];
+      if (!address) continue;
+      const name = options.prefix + peer.name;
+      peers.push({
+        community: community.name,
+        asn: community.asn,
+        name: options.format === 'quagga' ? name : name.slice(0, BIRD_NAME_LENGTH),
+        address: isLinkLocal(address, options.family) ? `${address}%${options.interface}` : address,
+        template: options.templates[community.name] ?? options.defaultTemplate ?? 'None',
+      });
+    }
+  }
+  return peers;
+}
+
+function isLinkLocal(address: string, family: Family): boolean {
+  return family === 'ipv6' && addressInPrefix(addressToBigInt(address, family), family, LINK_LOCAL_V6);
+}
+
+/** Renders the peers byte for byte like mkbgp; `passive` holds the addresses that did not answer. */
+export function renderBgp(
+  peers: readonly BgpPeerEntry[],
+  options: BgpOptions,
+  passive: ReadonlySet<string>,
+): string {
+  const parts = [generatedHeader(options.format === 'quagga' ? '!' : '#')];
+  for (const p of peers) {
+    if (options.format === 'quagga') {
+      const lines = [
+        `neighbor ${p.address} remote-as ${p.asn}`,
+        `neighbor ${p.address} description ${p.name}`,
+        `neighbor ${p.address} peer-group ${p.template}`,
+      ];
+      parts.push(`\n${lines.join('\n')}`);
+      if (passive.has(p.address)) parts.push(`neighbor ${p.address} passive`);
+      continue;
+    }
+    parts.push(`\nprotocol bgp ${p.name} from ${p.template} {\n    neighbor ${p.address} as ${p.asn};`);
+    if (options.format === 'bird2') parts.push(`    ${options.family};`);
+    if (passive.has(p.address)) parts.push('    passive yes;');
+    parts.push('}\n');
+  }
+  return `${parts.join('\n')}\n`;
+}

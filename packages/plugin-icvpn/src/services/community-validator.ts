@@ -1,0 +1,390 @@
+import type { BgpPeer, Community, Delegation, Problem, Severity } from './community.js';
+import { quote } from './community.js';
+import {
+  addressInPrefix,
+  addressToBigInt,
+  type Family,
+  familyOf,
+  LINK_LOCAL_V6,
+  type Prefix,
+  parsePrefix,
+  prefixContains,
+  prefixEnd,
+  TRANSFER_V4,
+  TRANSFER_V6,
+} from './ip.js';
+import type { RawCommunity } from './meta-reader.js';
+
+/** Community (file) names as they occur in icvpn-meta: `Rheinland_Sandbox`, `gera-greiz`. */
+export const COMMUNITY_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]*$/;
+/** tinc node-name characters without the dash that `check` forbids ("breaks bird/bird cli"). */
+export const PEER_NAME = /^[A-Za-z0-9_]+$/;
+/** LDH labels separated by dots, optional trailing dot; no `_` (check requires IDNA). */
+const DOMAIN =
+  /^(?=.{1,253}\.?$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\.?$/;
+const MAX_ASN = 4_294_967_295;
+const FAMILIES: Family[] = ['ipv4', 'ipv6'];
+
+export interface ValidationOptions {
+  /** Accept fe80::/10 BGP peers (mkbgp appends `%interface`); `check` calls them errors. */
+  allowLinkLocal?: boolean;
+}
+
+export interface ValidationResult {
+  communities: Community[];
+  problems: Problem[];
+  /** Names of the communities left out because of an error. */
+  rejected: string[];
+}
+
+/**
+ * Validates parsed community files by the rules of icvpn-scripts' `check`. A community with
+ * any error is left out whole; cross-community clashes (duplicate ASN, peer, BGP address,
+ * domain, overlapping networks) reject the later file in reading order.
+ */
+export class CommunityValidator {
+  constructor(private readonly options: ValidationOptions = {}) {}
+
+  validate(files: readonly RawCommunity[], readProblems: readonly Problem[] = []): ValidationResult {
+    const problems: Problem[] = [...readProblems];
+    const rejected = new Set(readProblems.filter((p) => p.severity === 'error').map((p) => p.community));
+    const candidates: { community: Community; prefixes: Prefix[] }[] = [];
+    for (const file of files) {
+      const local = new CommunityCheck(file.name, this.options);
+      const community = local.run(file.data);
+      problems.push(...local.problems);
+      if (community && !local.failed) candidates.push({ community, prefixes: local.prefixes });
+      else rejected.add(file.name);
+    }
+    const clashes = new CrossCheck();
+    const communities: Community[] = [];
+    for (const candidate of candidates) {
+      const found = clashes.check(candidate.community, candidate.prefixes);
+      problems.push(...found);
+      if (found.some((p) => p.severity === 'error')) rejected.add(candidate.community.name);
+      else {
+        clashes.add(candidate.community, candidate.prefixes);
+        communities.push(candidate.community);
+      }
+    }
+    return { communities, problems, rejected: [...rejected] };
+  }
+}
+
+function entries(value: unknown): [unknown, unknown][] | undefined {
+  return value instanceof Map ? [...value.entries()] : undefined;
+}
+
+/** The per-file rules. */
+class CommunityCheck {
+  readonly problems: Problem[] = [];
+  readonly prefixes: Prefix[] = [];
+  failed = false;
+
+  constructor(
+    private readonly name: string,
+    private readonly options: ValidationOptions,
+  ) {}
+
+  private report(key: string, message: string, severity: Severity = 'error'): void {
+    this.problems.push({ community: this.name, key, severity, message });
+    if (severity === 'error') this.failed = true;
+  }
+
+  run(data: unknown): Community | undefined {
+    if (!COMMUNITY_NAME.test(this.name)) {
+      this.report('(file name)', 'community name must match [A-Za-z0-9][A-Za-z0-9_-]*');
+      return undefined;
+    }
+    const top = entries(data);
+    if (!top) {
+      this.report(
+        '(file)',
+        `top level must be a mapping, found ${data === null ? 'an empty document' : typeof data}`,
+      );
+      return undefined;
+    }
+    const doc = new Map(top.map(([k, v]) => [String(k), v]));
+    const community: Community = { name: this.name };
+    if (doc.has('asn')) community.asn = this.asn('asn', doc.get('asn'));
+    if (doc.has('networks')) community.networks = this.networks(doc.get('networks'));
+    if (doc.has('bgp')) {
+      community.bgp = this.bgp(doc.get('bgp'));
+      if (!doc.has('asn')) this.report('bgp', 'a bgp block needs an asn');
+    }
+    if (doc.has('domains')) community.domains = this.domains(doc.get('domains'));
+    if (doc.has('nameservers')) community.nameservers = this.nameservers(doc.get('nameservers'));
+    if (doc.has('nameserver'))
+      this.report('nameserver', 'unknown key, did you mean "nameservers"?', 'warning');
+    if (doc.has('delegate')) community.delegate = this.delegate(doc.get('delegate'));
+    return community;
+  }
+
+  private asn(key: string, value: unknown): number | undefined {
+    if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > MAX_ASN) {
+      this.report(key, `ASN ${quote(value)} is not an integer in 1..${MAX_ASN}`);
+      return undefined;
+    }
+    return value;
+  }
+
+  private list(key: string, value: unknown): unknown[] {
+    if (Array.isArray(value)) return value;
+    this.report(key, `expected a list, found ${quote(value)}`);
+    return [];
+  }
+
+  private networks(value: unknown): Community['networks'] {
+    const map = entries(value);
+    if (!map) {
+      this.report('networks', 'expected a mapping with ipv4 and/or ipv6');
+      return undefined;
+    }
+    const networks: Community['networks'] = {};
+    for (const [family, list] of map) {
+      if (family !== 'ipv4' && family !== 'ipv6') {
+        this.report('networks', `unknown family ${quote(family)}`);
+        continue;
+      }
+      networks[family] = this.list(`networks.${family}`, list).map((text) => {
+        const prefix = this.prefix(`networks.${family}`, text, family);
+        if (prefix) this.prefixes.push(prefix);
+        return String(text);
+      });
+    }
+    return networks;
+  }
+
+  private prefix(key: string, text: unknown, family?: Family): Prefix | undefined {
+    const parsed = typeof text === 'string' ? parsePrefix(text) : 'not a string';
+    if (typeof parsed === 'string') {
+      this.report(key, `${quote(text)} is ${parsed}`);
+      return undefined;
+    }
+    if (family && parsed.family !== family) {
+      this.report(key, `${quote(text)} is not an ${family} prefix`);
+      return undefined;
+    }
+    return parsed;
+  }
+
+  private bgp(value: unknown): BgpPeer[] {
+    const map = entries(value);
+    if (!map) {
+      this.report('bgp', 'expected a mapping of peer names');
+      return [];
+    }
+    const peers: BgpPeer[] = [];
+    for (const [rawName, rawPeer] of map) {
+      const name = typeof rawName === 'number' ? String(rawName) : rawName;
+      if (typeof name !== 'string' || !PEER_NAME.test(name)) {
+        this.report('bgp', `peer name ${quote(rawName)} contains characters outside [A-Za-z0-9_]`);
+        continue;
+      }
+      const addresses = entries(rawPeer);
+      if (!addresses) {
+        this.report(`bgp.${name}`, 'expected a mapping with ipv4 and/or ipv6');
+        continue;
+      }
+      const peer: BgpPeer = { name };
+      for (const [family, address] of addresses) {
+        if (family !== 'ipv4' && family !== 'ipv6') {
+          this.report(`bgp.${name}`, `unknown family ${quote(family)}`);
+          continue;
+        }
+        if (this.transferAddress(`bgp.${name}.${family}`, family, address)) peer[family] = address as string;
+      }
+      this.matchingLowBits(name, peer);
+      peers.push(peer);
+    }
+    return peers.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  }
+
+  private transferAddress(key: string, family: Family, address: unknown): boolean {
+    if (typeof address !== 'string' || familyOf(address) !== family) {
+      this.report(key, `${quote(address)} is not an ${family} address`);
+      return false;
+    }
+    const n = addressToBigInt(address, family);
+    if (
+      family === 'ipv4' ? addressInPrefix(n, family, TRANSFER_V4) : addressInPrefix(n, family, TRANSFER_V6)
+    ) {
+      return true;
+    }
+    if (family === 'ipv6' && this.options.allowLinkLocal && addressInPrefix(n, family, LINK_LOCAL_V6))
+      return true;
+    const net = family === 'ipv4' ? TRANSFER_V4.text : TRANSFER_V6.text;
+    this.report(key, `${quote(address)} lies outside the transfer network ${net}`);
+    return false;
+  }
+
+  /** check's convention: the last 8 bits of the IPv4 address equal the last 16 of the IPv6 address. */
+  private matchingLowBits(name: string, peer: BgpPeer): void {
+    if (!peer.ipv4 || !peer.ipv6) return;
+    const v4 = addressToBigInt(peer.ipv4, 'ipv4') & 0xffn;
+    const v6 = addressToBigInt(peer.ipv6, 'ipv6') & 0xffffn;
+    if (v4 !== v6) this.report(`bgp.${name}`, 'IPv4 and IPv6 transfer addresses do not match', 'warning');
+  }
+
+  private domains(value: unknown): string[] {
+    const domains: string[] = [];
+    for (const domain of this.list('domains', value)) {
+      if (typeof domain !== 'string' || !DOMAIN.test(domain)) {
+        this.report(
+          'domains',
+          `${quote(domain)} is not a domain name (letters, digits, dashes and dots only)`,
+        );
+        continue;
+      }
+      const zone = reverseZonePrefix(domain);
+      if (zone && !this.prefixes.some((own) => prefixContains(own, zone))) {
+        this.report('domains', `reverse zone ${quote(domain)} is not within the community's own networks`);
+        continue;
+      }
+      domains.push(domain);
+    }
+    return domains;
+  }
+
+  private nameservers(value: unknown): string[] {
+    const servers: string[] = [];
+    for (const server of this.list('nameservers', value)) {
+      if (typeof server !== 'string' || !familyOf(server)) {
+        this.report('nameservers', `${quote(server)} is not an IP address`);
+        continue;
+      }
+      servers.push(server);
+    }
+    return servers;
+  }
+
+  private delegate(value: unknown): Delegation[] {
+    const map = entries(value);
+    if (!map) {
+      this.report('delegate', 'expected a mapping of ASN to prefixes');
+      return [];
+    }
+    const delegations: Delegation[] = [];
+    for (const [rawAsn, list] of map) {
+      const asn = this.asn('delegate', rawAsn);
+      const prefixes: string[] = [];
+      for (const text of this.list(`delegate.${rawAsn}`, list)) {
+        const prefix = this.prefix(`delegate.${rawAsn}`, text);
+        if (!prefix) continue;
+        if (!this.prefixes.some((own) => prefixContains(own, prefix))) {
+          this.report(`delegate.${rawAsn}`, `${quote(text)} is not within the community's own networks`);
+          continue;
+        }
+        prefixes.push(prefix.text);
+      }
+      if (asn !== undefined) delegations.push({ asn, prefixes });
+    }
+    return delegations;
+  }
+}
+
+/** The prefix a reverse zone stands for (`8.10.in-addr.arpa.` → 10.8.0.0/16), else undefined. */
+export function reverseZonePrefix(domain: string): Prefix | undefined {
+  const name = domain.toLowerCase().replace(/\.$/, '');
+  if (name.endsWith('.in-addr.arpa')) {
+    const octets = name.slice(0, -'.in-addr.arpa'.length).split('.').reverse();
+    if (octets.length > 4 || octets.some((o) => !/^\d{1,3}$/.test(o) || Number(o) > 255)) return undefined;
+    const p = parsePrefix(
+      `${[...octets, '0', '0', '0', '0'].slice(0, 4).map(Number).join('.')}/${octets.length * 8}`,
+    );
+    return typeof p === 'string' ? undefined : p;
+  }
+  if (name.endsWith('.ip6.arpa')) {
+    const nibbles = name.slice(0, -'.ip6.arpa'.length).split('.').reverse();
+    if (nibbles.length > 32 || nibbles.some((n) => !/^[0-9a-f]$/.test(n))) return undefined;
+    const hex = nibbles.join('').padEnd(32, '0');
+    const start = BigInt(`0x${hex}`);
+    return { family: 'ipv6', start, length: nibbles.length * 4, text: domain };
+  }
+  return undefined;
+}
+
+/** Clashes between communities, checked in reading order. */
+class CrossCheck {
+  private readonly asns = new Map<number, string>();
+  private readonly peers = new Map<string, string>();
+  private readonly addresses = new Map<string, string>();
+  private readonly domains = new Map<string, string>();
+  /** Accepted networks per family, sorted by start, for an overlap search by bisection. */
+  private readonly networks: Record<Family, { prefix: Prefix; owner: string }[]> = { ipv4: [], ipv6: [] };
+
+  check(c: Community, prefixes: Prefix[]): Problem[] {
+    const found: Problem[] = [];
+    const clash = (key: string, what: string, owner: string | undefined) => {
+      if (owner !== undefined && owner !== c.name) {
+        found.push({
+          community: c.name,
+          key,
+          severity: 'error',
+          message: `${what} is already used by ${quote(owner)}`,
+        });
+      }
+    };
+    if (c.asn !== undefined) clash('asn', `ASN ${c.asn}`, this.asns.get(c.asn));
+    for (const peer of c.bgp ?? []) {
+      clash('bgp', `peer name ${quote(peer.name)}`, this.peers.get(peer.name.toLowerCase()));
+      for (const family of FAMILIES) {
+        const address = peer[family];
+        if (address) {
+          const key = `${family}:${addressToBigInt(address, family)}`;
+          clash(`bgp.${peer.name}.${family}`, `address ${address}`, this.addresses.get(key));
+        }
+      }
+    }
+    for (const domain of c.domains ?? []) {
+      clash('domains', `domain ${quote(domain)}`, this.domains.get(normalDomain(domain)));
+    }
+    for (const prefix of prefixes) {
+      const owner = this.overlapping(prefix);
+      if (owner) clash(`networks.${prefix.family}`, `network ${prefix.text} overlaps a network that`, owner);
+    }
+    return found;
+  }
+
+  add(c: Community, prefixes: Prefix[]): void {
+    if (c.asn !== undefined) this.asns.set(c.asn, c.name);
+    for (const peer of c.bgp ?? []) {
+      this.peers.set(peer.name.toLowerCase(), c.name);
+      for (const family of FAMILIES) {
+        const address = peer[family];
+        if (address) this.addresses.set(`${family}:${addressToBigInt(address, family)}`, c.name);
+      }
+    }
+    for (const domain of c.domains ?? []) this.domains.set(normalDomain(domain), c.name);
+    for (const prefix of prefixes) {
+      const list = this.networks[prefix.family];
+      list.splice(this.insertionPoint(list, prefix.start), 0, { prefix, owner: c.name });
+    }
+  }
+
+  private insertionPoint(list: { prefix: Prefix }[], start: bigint): number {
+    let lo = 0;
+    let hi = list.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (list[mid].prefix.start <= start) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  /** Accepted networks never overlap each other, so only the neighbours around `p.start` can. */
+  private overlapping(p: Prefix): string | undefined {
+    const list = this.networks[p.family];
+    const i = this.insertionPoint(list, p.start);
+    const before = list[i - 1];
+    if (before && prefixEnd(before.prefix) >= p.start) return before.owner;
+    const after = list[i];
+    if (after && after.prefix.start <= prefixEnd(p)) return after.owner;
+    return undefined;
+  }
+}
+
+function normalDomain(domain: string): string {
+  return domain.toLowerCase().replace(/\.$/, '');
+}

@@ -1,0 +1,57 @@
+/** One BGP peer of a community; the name is the bird protocol name suffix (and by convention a tinc node). */
+export interface BgpPeer {
+  name: string;
+  ipv4?: string;
+  ipv6?: string;
+}
+
+export interface Delegation {
+  asn: number;
+  prefixes: string[];
+}
+
+/**
+ * A validated icvpn-meta community. Absent keys stay absent: the generators skip a community
+ * exactly when the reference tools do (e.g. mkdns needs both `domains` and `nameservers`).
+ */
+export interface Community {
+  name: string;
+  asn?: number;
+  networks?: { ipv4?: string[]; ipv6?: string[] };
+  /** Sorted by name (code point order), as mkbgp does. */
+  bgp?: BgpPeer[];
+  domains?: string[];
+  nameservers?: string[];
+  /** In file order. */
+  delegate?: Delegation[];
+}
+
+export type Severity = 'error' | 'warning';
+
+/** A finding about one community file: errors exclude the community, warnings do not. */
+export interface Problem {
+  community: string;
+  key: string;
+  severity: Severity;
+  message: string;
+}
+
+/** Quotes a value for a message so control characters and quotes cannot forge log lines. */
+export function quote(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (value === undefined) return 'undefined';
+  try {
+    return JSON.stringify(value) ?? String(value);
+  } catch {
+    return String(value);
+  }
+}
+
+export function formatProblem(p: Problem): string {
+  return `${quote(p.community)}: ${p.key}: ${p.message}`;
+}
+
+/** Sort by code point (Python's sorted on str); UTF-16 order differs only beyond the BMP. */
+export function compareCodePoints(a: string, b: string): number {
+  return Buffer.compare(Buffer.from(a), Buffer.from(b));
+}

@@ -1,0 +1,21 @@
+import type { FileStore } from '@ffphoton/core';
+import { CommunityValidator, type ValidationOptions, type ValidationResult } from './community-validator.js';
+import { DEFAULT_MAX_FILE_BYTES, MetaReader } from './meta-reader.js';
+
+export interface LoadOptions extends ValidationOptions {
+  exclude?: ReadonlySet<string>;
+  maxFileBytes?: number;
+}
+
+/** Reads and validates an icvpn-meta directory: the valid communities plus every problem found. */
+export async function loadCommunities(
+  files: FileStore,
+  dir: string,
+  options: LoadOptions = {},
+): Promise<ValidationResult> {
+  const read = await new MetaReader(files, options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES).read(
+    dir,
+    options.exclude,
+  );
+  return new CommunityValidator(options).validate(read.files, read.problems);
+}
