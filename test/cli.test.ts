@@ -17,6 +17,20 @@ describe('photon CLI', () => {
       expect(stdout).toMatch(new RegExp(`\\n\\s+${topic}\\s+\\S`));
   });
 
+  it('bundles every first-party plugin as a core plugin', async () => {
+    const { code, stdout } = await photon(['plugins', '--core']);
+    expect(code).toBe(0);
+    // plugin-plugins shows scoped first-party plugins by their friendly name.
+    for (const plugin of ['git', 'icvpn', 'fastd', 'alfred', 'web'])
+      expect(stdout).toMatch(new RegExp(`^${plugin} \\d+\\.\\d+\\.\\d+ \\(core\\)$`, 'm'));
+  });
+
+  it('prints its version', async () => {
+    const { code, stdout } = await photon(['--version']);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^@ffphoton\/cli\/\d+\.\d+\.\d+ /);
+  });
+
   it('config show prints resolved settings with secrets redacted and reads /etc/photon under --root', async () => {
     const { root, env } = sandbox();
     mkdirSync(path.join(root, 'etc/photon'), { recursive: true });
