@@ -1,0 +1,311 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const repo = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
+const bin = path.join(repo, 'packages/cli/bin/run.js');
+const fleetFile = path.join(repo, 'examples/community/fleet.yaml');
+const work = mkdtempSync(path.join(os.tmpdir(), 'photon-schedule-e2e-'));
+
+function photon(args: string[], env: Record<string, string> = {}) {
+  const result = spawnSync(process.execPath, [bin, ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, PHOTON_DATA_DIR: path.join(work, 'data'), ...env },
+    timeout: 60_000,
+  });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+const json = (r: { stdout: string }) => JSON.parse(r.stdout);
+const expand = (field: string) =>
+  (field === '*' ? '0-6' : field).split(',').flatMap((part) => {
+    const [a, b] = part.split('-').map(Number);
+    return b === undefined ? [a] : Array.from({ length: b - a + 1 }, (_, i) => a + i);
+  });
+
+interface Slot {
+  job: string;
+  host: string;
+  cron: string;
+}
+
+describe('photon schedule on the example fleet', () => {
+  let schedule: {
+    hosts: { name: string }[];
+    jobs: { name: string; spread: string; group?: string }[];
+    slots: Slot[];
+    collisions: unknown[];
+  };
+
+  beforeAll(() => {
+    const r = photon(['schedule', 'show', '--config', fleetFile, '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    schedule = json(r).result;
+  });
+
+  it('has the seven documented hosts and no collisions', () => {
+    expect(schedule.hosts.map((h) => h.name)).toEqual([
+      'Kaschu',
+      'Lotuswurzel',
+      'Spinat',
+      'Wasserfloh',
+      'Linse',
+      'Aubergine',
+      'Pudding',
+    ]);
+    expect(schedule.collisions).toEqual([]);
+  });
+
+  it('runs the ICVPN updates on one gateway a day, every day, tinc/bgp/dns together', () => {
+    for (const job of ['icvpn-tinc', 'icvpn-bgp', 'icvpn-dns']) {
+      const slots = schedule.slots.filter((s) => s.job === job);
+      expect(slots.map((s) => s.host).sort()).toEqual([
+        'Kaschu',
+        'Linse',
+        'Lotuswurzel',
+        'Spinat',
+        'Wasserfloh',
+      ]);
+      const days = slots.flatMap((s) => expand(s.cron.split(' ')[4]));
+      expect(days.sort()).toEqual([0, 1, 2, 3, 4, 5, 6]);
+    }
+    for (const host of ['Kaschu', 'Spinat']) {
+      const dayField = (job: string) =>
+        schedule.slots.find((s) => s.job === job && s.host === host)?.cron.split(' ')[4];
+      expect(dayField('icvpn-bgp')).toBe(dayField('icvpn-tinc'));
+      expect(dayField('icvpn-dns')).toBe(dayField('icvpn-tinc'));
+    }
+  });
+
+  it('never starts two git-pushing jobs in the same minute', () => {
+    const pushers = new Set(schedule.jobs.filter((j) => j.spread === 'minute').map((j) => j.name));
+    expect(pushers).toEqual(new Set(['snapshot-configs', 'fastd-sync']));
+    const seen = new Map<string, string>();
+    for (const slot of schedule.slots.filter((s) => pushers.has(s.job))) {
+      const [minutes, hours] = slot.cron.split(' ');
+      for (const h of hours === '*'
+        ? Array.from({ length: 24 }, (_, i) => i)
+        : hours.split(',').map(Number)) {
+        for (const m of minutes.split(',')) {
+          const key = `${h}:${m}`;
+          expect(seen.get(key), `${slot.job}@${slot.host} at ${key}`).toBeUndefined();
+          seen.set(key, `${slot.job}@${slot.host}`);
+        }
+      }
+    }
+  });
+
+  it('prints the table and is deterministic', () => {
+    const a = photon(['schedule', 'show', '--config', fleetFile]);
+    const b = photon(['schedule', 'show', '--config', fleetFile]);
+    expect(a.code).toBe(0);
+    expect(a.stdout).toBe(b.stdout);
+    expect(a.stdout).toMatch(/^job\s+spread\s+Kaschu\s+Lotuswurzel/);
+    expect(a.stdout).toMatch(/icvpn-tinc\s+weekday\s+0 3 \* \* \d/);
+  });
+
+  it.each([
+    ['cadence: 61 3 * * *', /job "broken": invalid cadence "61 3 \* \* \*"/],
+    ['hosts: [Kaschu, Gurke]', /job "broken": unknown host "Gurke"/],
+    ['cadence: "0 3 * * 1"\n      spread: weekday', /job "broken": cannot be spread over weekdays/],
+  ])('exits 2 naming the job for bad input (%s)', (line, message) => {
+    const file = path.join(work, `bad-${randomBytes(3).toString('hex')}.yaml`);
+    const base = line.startsWith('hosts') ? 'cadence: daily' : 'hosts: all';
+    writeFileSync(
+      file,
+      `fleet:\n  hosts: [{ name: Kaschu, roles: [gw] }]\n  jobs:\n    - name: broken\n      command: [photon, web, site]\n      ${base}\n      ${line}\n`,
+    );
+    const r = photon(['schedule', 'show', '--config', file, '--json']);
+    expect(r.code).toBe(2);
+    expect(json(r).error.message).toMatch(message);
+  });
+
+  it('writes systemd units through --root and honours --dry-run', () => {
+    const root = mkdtempSync(path.join(work, 'root-'));
+    const dry = photon([
+      'schedule',
+      'systemd',
+      '--config',
+      fleetFile,
+      '--host',
+      'Aubergine',
+      '--out',
+      '/etc/systemd/system',
+      '--root',
+      root,
+      '--dry-run',
+      '--json',
+    ]);
+    expect(dry.code, dry.stderr).toBe(0);
+    expect(readdirSync(root)).toEqual([]);
+    const r = photon([
+      'schedule',
+      'systemd',
+      '--config',
+      fleetFile,
+      '--host',
+      'Aubergine',
+      '--out',
+      '/etc/systemd/system',
+      '--root',
+      root,
+      '--json',
+    ]);
+    expect(r.code, r.stderr).toBe(0);
+    const dir = path.join(root, 'etc/systemd/system');
+    expect(readdirSync(dir)).toContain('photon-openwrt-mirror.timer');
+    expect(readFileSync(path.join(dir, 'photon-openwrt-mirror.timer'), 'utf8')).toContain(
+      'OnCalendar=*-*-* 01:19:00',
+    );
+    expect(readFileSync(path.join(dir, 'photon-openwrt-mirror.service'), 'utf8')).toMatch(
+      /ExecStart=.*photon exec --name openwrt-mirror --timeout 21600 --log-file %h\/\.cronlog\/openwrt-mirror\.log -- \/usr\/bin\/lftp/,
+    );
+    expect(readdirSync(dir).some((f) => f.includes('icvpn'))).toBe(false);
+  });
+});
+
+describe('photon schedule crontab --install on the real crontab', () => {
+  const user = `phs${randomBytes(3).toString('hex')}`;
+  const userEntry = "17 4 * * * /usr/local/bin/backup --quiet # the admin's own job";
+  const crontab = (...args: string[]) => spawnSync('crontab', ['-u', user, ...args], { encoding: 'utf8' });
+
+  beforeAll(() => {
+    execFileSync('useradd', ['--no-create-home', user]);
+    const seeded = spawnSync('crontab', ['-u', user, '-'], {
+      input: `MAILTO=admin@example.org\n${userEntry}\n`,
+      encoding: 'utf8',
+    });
+    expect(seeded.status, seeded.stderr).toBe(0);
+  });
+
+  afterAll(() => {
+    spawnSync('crontab', ['-u', user, '-r']);
+    spawnSync('userdel', [user]);
+    rmSync(work, { recursive: true, force: true });
+  });
+
+  it('installs between markers, keeps the user entry, and is idempotent', () => {
+    const first = photon([
+      'schedule',
+      'crontab',
+      '--config',
+      fleetFile,
+      '--host',
+      'Kaschu',
+      '--install',
+      '--user',
+      user,
+      '--json',
+    ]);
+    expect(first.code, first.stderr).toBe(0);
+    expect(json(first).result).toMatchObject({ host: 'Kaschu', installed: true, changed: true });
+    const installed = crontab('-l').stdout;
+    expect(installed.startsWith(`MAILTO=admin@example.org\n${userEntry}\n# BEGIN photon schedule`)).toBe(
+      true,
+    );
+    expect(installed).toMatch(
+      /\n0 3 \* \* \d(,\d)* env PHOTON_DATA_DIR=\/var\/lib\/photon \/usr\/local\/bin\/photon icvpn tinc --log-file "\$HOME"\/\.cronlog\/icvpn-tinc\.log >\/dev\/null\n/,
+    );
+    expect(installed).toContain('photon exec --name firmware-rsync --timeout 3600');
+    expect(installed.trimEnd().endsWith('# END photon schedule')).toBe(true);
+
+    const again = photon([
+      'schedule',
+      'crontab',
+      '--config',
+      fleetFile,
+      '--host',
+      'Kaschu',
+      '--install',
+      '--user',
+      user,
+      '--json',
+    ]);
+    expect(json(again).result.changed).toBe(false);
+    expect(crontab('-l').stdout).toBe(installed);
+
+    // Another host's share replaces the block, nothing else; entries added after it stay too.
+    spawnSync('crontab', ['-u', user, '-'], {
+      input: `${installed}@reboot /usr/bin/true\n`,
+      encoding: 'utf8',
+    });
+    const other = photon([
+      'schedule',
+      'crontab',
+      '--config',
+      fleetFile,
+      '--host',
+      'Aubergine',
+      '--install',
+      '--user',
+      user,
+    ]);
+    expect(other.code, other.stderr).toBe(0);
+    const replaced = crontab('-l').stdout;
+    expect(replaced).toContain(userEntry);
+    expect(replaced).toContain('@reboot /usr/bin/true');
+    expect(replaced).toContain('openwrt-mirror');
+    expect(replaced).not.toContain('icvpn tinc');
+    expect(replaced.match(/# BEGIN photon schedule/g)).toHaveLength(1);
+  });
+
+  it('changes nothing with --dry-run', () => {
+    const before = crontab('-l').stdout;
+    const r = photon([
+      'schedule',
+      'crontab',
+      '--config',
+      fleetFile,
+      '--host',
+      'Spinat',
+      '--install',
+      '--user',
+      user,
+      '--dry-run',
+      '--json',
+    ]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(json(r).result.changed).toBe(true);
+    expect(crontab('-l').stdout).toBe(before);
+  });
+
+  it('exits 69 when the crontab cannot be read', () => {
+    const r = photon([
+      'schedule',
+      'crontab',
+      '--config',
+      fleetFile,
+      '--host',
+      'Kaschu',
+      '--install',
+      '--user',
+      `${user}-missing`,
+    ]);
+    expect(r.code).toBe(69);
+    expect(r.stderr).toMatch(/cannot read the crontab/);
+  });
+
+  it('changes nothing when the crontab cannot be written', () => {
+    const before = crontab('-l').stdout;
+    // A crontab that reads with the real binary and refuses every write.
+    const readOnly = path.join(work, 'crontab-read-only');
+    writeFileSync(
+      readOnly,
+      '#!/bin/sh\nfor a; do [ "$a" = "-" ] && { echo "crontab: write refused" >&2; exit 1; }; done\nexec crontab "$@"\n',
+    );
+    chmodSync(readOnly, 0o755);
+    const r = photon(
+      ['schedule', 'crontab', '--config', fleetFile, '--host', 'Linse', '--install', '--user', user],
+      {
+        PHOTON_FLEET__CRONTAB: `[${readOnly}]`,
+      },
+    );
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/write refused/);
+    expect(crontab('-l').stdout).toBe(before);
+  });
+});
