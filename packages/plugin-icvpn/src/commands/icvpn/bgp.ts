@@ -1,0 +1,66 @@
+import { TaskCommand, type TaskContext } from '@ffphoton/core';
+import { Flags } from '@oclif/core';
+import { metaDirArg, outputFlags, renderPrinted, runKind } from '../../services/icvpn-command.js';
+import { summarizeUpdate, type UpdateResult } from '../../services/icvpn-update.js';
+import { templatesFromFlags } from '../../services/output-selection.js';
+import { icvpnSettings } from '../../settings.js';
+
+export default class IcvpnBgp extends TaskCommand<typeof IcvpnBgp, UpdateResult> {
+  static override summary =
+    'Generate bird/quagga BGP peers from icvpn-meta (mkbgp-compatible), validate, install, reload';
+  static override description =
+    'Runs the configured bgp outputs; option flags or --target define a single output instead. Exit codes: 0 done; 1 failed (no valid community); 2 bad flags/settings; 3 a generated file was rejected by its validator (old file kept); 5 done, but some community files were left out.';
+  static override settings = [icvpnSettings];
+  static override args = metaDirArg;
+  static override flags = {
+    ...outputFlags,
+    family: Flags.option({ options: ['ipv4', 'ipv6'] as const, summary: 'Address family (mkbgp -4/-6).' })(),
+    format: Flags.option({
+      options: ['bird', 'bird2', 'quagga'] as const,
+      summary: 'Output format (mkbgp -f).',
+    })(),
+    prefix: Flags.string({ char: 'p', summary: 'Protocol name prefix (mkbgp -p).' }),
+    'default-template': Flags.string({
+      char: 'd',
+      summary: 'Default bird template / quagga peer-group (mkbgp -d).',
+    }),
+    template: Flags.string({
+      char: 't',
+      summary: 'COMMUNITY:TEMPLATE (repeatable, mkbgp -t).',
+      multiple: true,
+    }),
+    interface: Flags.string({ char: 'I', summary: 'Interface for link-local peers (mkbgp -I).' }),
+    'probe-timeout': Flags.string({
+      char: 'P',
+      summary: 'Seconds to wait for TCP 179; silent peers become passive (mkbgp -P).',
+    }),
+  };
+
+  protected async execute(ctx: TaskContext): Promise<UpdateResult> {
+    const f = this.flags;
+    return runKind(ctx, {
+      kind: 'bgp',
+      options: {
+        family: f.family,
+        format: f.format,
+        prefix: f.prefix,
+        defaultTemplate: f['default-template'],
+        templates: templatesFromFlags(f.template),
+        interface: f.interface,
+        probeTimeoutSeconds: f['probe-timeout'] === undefined ? undefined : Number(f['probe-timeout']),
+      },
+      target: f.target,
+      print: f.print,
+      exclude: f.exclude,
+      dir: this.args.dir,
+    });
+  }
+
+  protected summarize(r: UpdateResult): string {
+    return summarizeUpdate(r);
+  }
+
+  protected override render(r: UpdateResult): string[] {
+    return renderPrinted(r);
+  }
+}

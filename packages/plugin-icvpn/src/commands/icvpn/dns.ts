@@ -1,0 +1,43 @@
+import { TaskCommand, type TaskContext } from '@ffphoton/core';
+import { Flags } from '@oclif/core';
+import { DNS_FORMATS } from '../../services/dns-generator.js';
+import { metaDirArg, outputFlags, renderPrinted, runKind } from '../../services/icvpn-command.js';
+import { summarizeUpdate, type UpdateResult } from '../../services/icvpn-update.js';
+import { icvpnSettings } from '../../settings.js';
+
+export default class IcvpnDns extends TaskCommand<typeof IcvpnDns, UpdateResult> {
+  static override summary =
+    'Generate DNS forwarding for the ICVPN zones (mkdns-compatible), validate, install, reload';
+  static override description =
+    'Formats bind (static-stub), bind-forward, unbound, dnsmasq, pdns. Exit codes: 0 done; 1 failed; 2 bad flags/settings; 3 rejected by named-checkconf/unbound-checkconf (old file kept); 5 some community files were left out.';
+  static override settings = [icvpnSettings];
+  static override args = metaDirArg;
+  static override flags = {
+    ...outputFlags,
+    format: Flags.option({ options: DNS_FORMATS, char: 'f', summary: 'Output format (mkdns -f).' })(),
+    filter: Flags.option({
+      options: ['ipv4', 'ipv6'] as const,
+      summary: 'Only nameservers of this family (mkdns --filter).',
+    })(),
+  };
+
+  protected async execute(ctx: TaskContext): Promise<UpdateResult> {
+    const f = this.flags;
+    return runKind(ctx, {
+      kind: 'dns',
+      options: { format: f.format, filter: f.filter },
+      target: f.target,
+      print: f.print,
+      exclude: f.exclude,
+      dir: this.args.dir,
+    });
+  }
+
+  protected summarize(r: UpdateResult): string {
+    return summarizeUpdate(r);
+  }
+
+  protected override render(r: UpdateResult): string[] {
+    return renderPrinted(r);
+  }
+}

@@ -1,0 +1,44 @@
+import { TaskCommand, type TaskContext } from '@ffphoton/core';
+import { Flags } from '@oclif/core';
+import { metaDirArg, outputFlags, renderPrinted, runKind } from '../../services/icvpn-command.js';
+import { summarizeUpdate, type UpdateResult } from '../../services/icvpn-update.js';
+import { icvpnSettings } from '../../settings.js';
+
+export default class IcvpnRoa extends TaskCommand<typeof IcvpnRoa, UpdateResult> {
+  static override summary =
+    'Generate bird ROA tables from icvpn-meta (mkroa-compatible), validate, install, reload';
+  static override description =
+    'Runs the configured roa outputs; option flags or --target define a single output instead. Exit codes: 0 done; 1 failed; 2 bad flags/settings; 3 rejected by bird -p (old file kept); 5 some community files were left out.';
+  static override settings = [icvpnSettings];
+  static override args = metaDirArg;
+  static override flags = {
+    ...outputFlags,
+    family: Flags.option({ options: ['ipv4', 'ipv6'] as const, summary: 'Address family (mkroa -4/-6).' })(),
+    format: Flags.option({
+      options: ['bird', 'bird2'] as const,
+      summary: 'bird 1 `roa` or bird 2 `route` lines.',
+    })(),
+    'max-length': Flags.integer({ char: 'm', summary: 'Max prefix length (mkroa -m; default 24/64).' }),
+    'table-name': Flags.string({ summary: 'Wrap the entries in this table (mkroa --bird-table-name).' }),
+  };
+
+  protected async execute(ctx: TaskContext): Promise<UpdateResult> {
+    const f = this.flags;
+    return runKind(ctx, {
+      kind: 'roa',
+      options: { family: f.family, format: f.format, maxLength: f['max-length'], tableName: f['table-name'] },
+      target: f.target,
+      print: f.print,
+      exclude: f.exclude,
+      dir: this.args.dir,
+    });
+  }
+
+  protected summarize(r: UpdateResult): string {
+    return summarizeUpdate(r);
+  }
+
+  protected override render(r: UpdateResult): string[] {
+    return renderPrinted(r);
+  }
+}

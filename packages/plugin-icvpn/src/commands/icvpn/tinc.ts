@@ -1,0 +1,45 @@
+import { TaskCommand, type TaskContext } from '@ffphoton/core';
+import { Args, Flags } from '@oclif/core';
+import { outputFlags, renderPrinted, runKind } from '../../services/icvpn-command.js';
+import { summarizeUpdate, type UpdateResult } from '../../services/icvpn-update.js';
+import { icvpnSettings } from '../../settings.js';
+
+export default class IcvpnTinc extends TaskCommand<typeof IcvpnTinc, UpdateResult> {
+  static override summary =
+    'Pull the tinc repository and write ConnectTo lines for the metanodes (replaces the post-merge hook)';
+  static override description =
+    'Exit codes: 0 done; 1 failed; 2 bad flags/settings; 3 no usable metanode or a bad metanodes file (old file kept).';
+  static override settings = [icvpnSettings];
+  static override args = {
+    dir: Args.string({
+      description: 'tinc network directory to read instead of the configured one (not pulled)',
+    }),
+  };
+  static override flags = {
+    print: outputFlags.print,
+    target: outputFlags.target,
+    mode: Flags.option({
+      options: ['file', 'markers'] as const,
+      summary: 'Whole file, or the marked block in tinc.conf.',
+    })(),
+  };
+
+  protected async execute(ctx: TaskContext): Promise<UpdateResult> {
+    const f = this.flags;
+    return runKind(ctx, {
+      kind: 'tinc',
+      options: { mode: f.mode },
+      target: f.target,
+      print: f.print,
+      dir: this.args.dir,
+    });
+  }
+
+  protected summarize(r: UpdateResult): string {
+    return summarizeUpdate(r);
+  }
+
+  protected override render(r: UpdateResult): string[] {
+    return renderPrinted(r);
+  }
+}

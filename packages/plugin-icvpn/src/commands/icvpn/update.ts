@@ -1,0 +1,20 @@
+import { TaskCommand, type TaskContext } from '@ffphoton/core';
+import { IcvpnUpdate, summarizeUpdate, type UpdateResult } from '../../services/icvpn-update.js';
+import { icvpnSettings } from '../../settings.js';
+
+export default class IcvpnUpdateCommand extends TaskCommand<typeof IcvpnUpdateCommand, UpdateResult> {
+  static override summary =
+    'Pull icvpn-meta and the tinc repository, regenerate every configured output, reload what changed';
+  static override description =
+    'One run, one summary line. Exit codes: 0 done; 1 failed; 2 bad settings; 3 a generated file was rejected by its validator (old file kept, the others installed); 5 some community files were left out.';
+  static override settings = [icvpnSettings];
+
+  protected async execute(ctx: TaskContext): Promise<UpdateResult> {
+    const settings = ctx.settings.get(icvpnSettings);
+    return new IcvpnUpdate(ctx.shell, ctx.files, ctx.logger).run(settings, { outputs: settings.outputs });
+  }
+
+  protected summarize(r: UpdateResult): string {
+    return summarizeUpdate(r);
+  }
+}

@@ -1,0 +1,128 @@
+import type { FileStore } from '@ffphoton/core';
+import type { BgpOutput, DnsOutput, OutputSpec, RoaOutput, TincOutput } from '../settings.js';
+import { renderBgp, selectBgpPeers } from './bgp-generator.js';
+import type { Community, Problem } from './community.js';
+import { renderDns } from './dns-generator.js';
+import { probeUnreachable } from './reachability-probe.js';
+import { renderRoa } from './roa-generator.js';
+import { renderConnects, replaceConnectsBlock, selectConnects } from './tinc-connects.js';
+
+/** A rendered output with its default validation and reload commands filled in. */
+export interface BuiltOutput {
+  spec: OutputSpec;
+  content: string;
+  validate?: readonly string[];
+  validateIsDefault: boolean;
+  wrapper?: string;
+  reload?: readonly string[];
+  /** Count of entries (peers, ROAs, zones, ConnectTo lines) for the summary. */
+  entries: number;
+  problems: Problem[];
+}
+
+const ROUTER_ID = 'router id 192.0.2.1;\n';
+const BIRD_VALIDATE = { ipv4: ['bird', '-p', '-c', '{config}'], ipv6: ['bird6', '-p', '-c', '{config}'] };
+const BIRD_RELOAD = { ipv4: ['birdc', 'configure'], ipv6: ['birdc6', 'configure'] };
+
+export interface BuildContext {
+  files: FileStore;
+  communities: readonly Community[];
+  tincDir: string;
+  nodeName?: string;
+}
+
+/** Renders one configured output and picks the defaults of its kind. */
+export async function buildOutput(spec: OutputSpec, ctx: BuildContext): Promise<BuiltOutput> {
+  const built = await render(spec, ctx);
+  return {
+    ...built,
+    spec,
+    validate: spec.validate === false ? undefined : (spec.validate ?? built.validate),
+    validateIsDefault: spec.validate === undefined,
+    reload: spec.reload === false ? undefined : (spec.reload ?? built.reload),
+  };
+}
+
+type Rendered = Omit<BuiltOutput, 'spec' | 'validateIsDefault'>;
+
+function render(spec: OutputSpec, ctx: BuildContext): Promise<Rendered> | Rendered {
+  switch (spec.kind) {
+    case 'bgp':
+      return renderBgpOutput(spec, ctx.communities);
+    case 'roa':
+      return renderRoaOutput(spec, ctx.communities);
+    case 'dns':
+      return renderDnsOutput(spec, ctx.communities);
+    case 'tinc':
+      return renderTincOutput(spec, ctx);
+  }
+}
+
+async function renderBgpOutput(spec: BgpOutput, communities: readonly Community[]): Promise<Rendered> {
+  const peers = selectBgpPeers(communities, spec);
+  const passive =
+    spec.probeTimeoutSeconds > 0
+      ? await probeUnreachable(
+          peers.map((p) => p.address),
+          spec.probeTimeoutSeconds * 1000,
+        )
+      : new Set<string>();
+  const content = renderBgp(peers, spec, passive);
+  if (spec.format === 'quagga') return { content, entries: peers.length, problems: [] };
+  // The minimal config bird parses: a router id and every template the peers refer to.
+  const templates = [...new Set([spec.defaultTemplate, ...peers.map((p) => p.template)])];
+  const wrapper = `${ROUTER_ID}${templates.map((t) => `template bgp ${t} { local as 64512; }\n`).join('')}include "{file}";\n`;
+  const bird2 = spec.format === 'bird2';
+  return {
+    content,
+    wrapper,
+    validate: bird2 ? BIRD_VALIDATE.ipv4 : BIRD_VALIDATE[spec.family],
+    reload: bird2 ? BIRD_RELOAD.ipv4 : BIRD_RELOAD[spec.family],
+    entries: peers.length,
+    problems: [],
+  };
+}
+
+function renderRoaOutput(spec: RoaOutput, communities: readonly Community[]): Rendered {
+  const content = renderRoa(communities, spec);
+  const bird2 = spec.format === 'bird2';
+  const table = spec.family === 'ipv4' ? 'roa4' : 'roa6';
+  // Without a table name the file holds bare entries that must sit inside a table (bird 1) or static protocol (bird 2).
+  const wrapper =
+    spec.tableName !== undefined
+      ? `${ROUTER_ID}include "{file}";\n`
+      : bird2
+        ? `${ROUTER_ID}${table} table r;\nprotocol static { ${table} { table r; };\ninclude "{file}";\n}\n`
+        : `${ROUTER_ID}roa table icvpn {\ninclude "{file}";\n}\n`;
+  return {
+    content,
+    wrapper,
+    validate: bird2 ? BIRD_VALIDATE.ipv4 : BIRD_VALIDATE[spec.family],
+    reload: bird2 ? BIRD_RELOAD.ipv4 : BIRD_RELOAD[spec.family],
+    entries: content.split('\n').filter((l) => /^\t?(roa|route) /.test(l)).length,
+    problems: [],
+  };
+}
+
+const DNS_DEFAULTS: Record<DnsOutput['format'], { validate?: string[]; reload?: string[] }> = {
+  bind: { validate: ['named-checkconf', '{file}'], reload: ['rndc', 'reload'] },
+  'bind-forward': { validate: ['named-checkconf', '{file}'], reload: ['rndc', 'reload'] },
+  unbound: { validate: ['unbound-checkconf', '{file}'], reload: ['unbound-control', 'reload'] },
+  dnsmasq: { validate: ['dnsmasq', '--test', '--conf-file={file}'] },
+  pdns: {},
+};
+
+function renderDnsOutput(spec: DnsOutput, communities: readonly Community[]): Rendered {
+  const content = renderDns(communities, spec);
+  const zones = communities.reduce((n, c) => n + (c.nameservers?.length ? (c.domains?.length ?? 0) : 0), 0);
+  return { content, ...DNS_DEFAULTS[spec.format], entries: zones, problems: [] };
+}
+
+async function renderTincOutput(spec: TincOutput, ctx: BuildContext): Promise<Rendered> {
+  const { nodes, problems } = await selectConnects(ctx.files, ctx.tincDir, ctx.nodeName);
+  const content =
+    spec.mode === 'file'
+      ? renderConnects(nodes)
+      : replaceConnectsBlock((await ctx.files.readTextIfExists(spec.target)) ?? '', nodes);
+  return { content, reload: ['tincd', '-n', '{network}', '-kHUP'], entries: nodes.length, problems };
+}

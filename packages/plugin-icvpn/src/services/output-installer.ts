@@ -1,0 +1,102 @@
+import { constants, promises as fsp } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import {
+  type FileStore,
+  fillArgvTemplate,
+  type Logger,
+  type Shell,
+  ValidationRejectedError,
+} from '@ffphoton/core';
+
+/** A generated file ready to be checked and installed. */
+export interface Candidate {
+  target: string;
+  content: string;
+  /** Validator argv (`{file}`, `{config}` …), or undefined for none. */
+  validate?: readonly string[];
+  /** True when `validate` is the kind's default: skipped with a warning if the tool is not installed. */
+  validateIsDefault: boolean;
+  /** Minimal config for the validator; `{file}` inside it is replaced by the candidate's path. */
+  wrapper?: string;
+  /** Extra placeholders for the argv templates. */
+  values?: Record<string, string>;
+}
+
+export interface InstallResult {
+  target: string;
+  changed: boolean;
+  validated: 'passed' | 'skipped' | 'off';
+}
+
+/**
+ * Validate-then-install: the candidate is checked by the real tool in a scratch directory
+ * and replaces the old file atomically only if it passed and differs.
+ */
+export class OutputInstaller {
+  constructor(
+    private readonly shell: Shell,
+    private readonly files: FileStore,
+    private readonly logger?: Logger,
+  ) {}
+
+  async install(candidate: Candidate): Promise<InstallResult> {
+    const validated = await this.validate(candidate);
+    const { changed } = await this.files.writeIfChanged(candidate.target, candidate.content);
+    this.logger?.info(
+      { target: candidate.target, changed },
+      `${candidate.target}: ${changed ? 'updated' : 'unchanged'}`,
+    );
+    return { target: candidate.target, changed, validated };
+  }
+
+  private async validate(candidate: Candidate): Promise<InstallResult['validated']> {
+    if (!candidate.validate) return 'off';
+    if (candidate.validateIsDefault && !(await onPath(candidate.validate[0]))) {
+      this.logger?.warn(
+        { target: candidate.target },
+        `${candidate.validate[0]} is not installed; ${candidate.target} not validated`,
+      );
+      return 'skipped';
+    }
+    // Scratch files: the candidate never touches the target directory before it passed.
+    const scratch = await fsp.mkdtemp(path.join(os.tmpdir(), 'photon-icvpn-'));
+    try {
+      const file = path.join(scratch, path.basename(candidate.target));
+      await fsp.writeFile(file, candidate.content);
+      const config = path.join(scratch, 'validate.conf');
+      await fsp.writeFile(config, (candidate.wrapper ?? candidate.content).replaceAll('{file}', file));
+      const argv = fillArgvTemplate(candidate.validate, { ...candidate.values, file, config });
+      const result = await this.shell.run(argv, { allowFailure: true });
+      if (result.failed) {
+        const output = `${result.stdout}${result.stderr}`.replaceAll(scratch, '<candidate>').trim();
+        throw new ValidationRejectedError(
+          `${candidate.target}: ${argv[0]} rejected the generated file, the old file was kept: ${output.split('\n').slice(-3).join(' | ')}`,
+          candidate.target,
+          output,
+        );
+      }
+      return 'passed';
+    } finally {
+      await fsp.rm(scratch, { recursive: true, force: true });
+    }
+  }
+}
+
+async function onPath(program: string): Promise<boolean> {
+  if (program.includes('/'))
+    return fsp.access(program, constants.X_OK).then(
+      () => true,
+      () => false,
+    );
+  for (const dir of (process.env.PATH ?? '').split(':').filter(Boolean)) {
+    if (
+      await fsp.access(path.join(dir, program), constants.X_OK).then(
+        () => true,
+        () => false,
+      )
+    )
+      return true;
+  }
+  return false;
+}
