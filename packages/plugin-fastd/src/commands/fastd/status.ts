@@ -1,0 +1,46 @@
+import { TaskCommand, type TaskContext } from '@ffphoton/core';
+import { Args } from '@oclif/core';
+import { selectInstances } from '../../services/instance-selection.js';
+import { StatusReport, type StatusReportResult } from '../../services/status-report.js';
+import { StatusSocketReader } from '../../services/status-socket-reader.js';
+import { formatTable } from '../../services/table.js';
+import { fastdSettings } from '../../settings.js';
+
+export default class FastdStatus extends TaskCommand<typeof FastdStatus, StatusReportResult> {
+  static override summary = 'Show uptime, peers and traffic of each fastd instance (from its status socket)';
+  static override description =
+    'Exit codes: 0 all sockets read; 5 some instances unreadable; 69 no socket readable; 1 malformed socket output; 2 unknown instance.';
+  static override settings = [fastdSettings];
+  static override readOnly = true;
+  static override strict = false;
+  static override args = {
+    instance: Args.string({ description: 'instance names (default: all configured)' }),
+  };
+
+  protected async execute(ctx: TaskContext): Promise<StatusReportResult> {
+    const cfg = ctx.settings.get(fastdSettings);
+    // oclif's non-strict parse keeps the variadic instance names in argv (TaskCommand keeps only named args).
+    const { argv } = await this.parse(FastdStatus);
+    const instances = selectInstances(cfg.instances, argv as string[]);
+    return new StatusReport(new StatusSocketReader(ctx.files)).collect(instances);
+  }
+
+  protected summarize(r: StatusReportResult): string {
+    const connected = r.instances.reduce((sum, i) => sum + i.peersConnected, 0);
+    return `fastd status: ${r.instances.length} instance(s), ${connected} peer(s) connected`;
+  }
+
+  protected override render(r: StatusReportResult): string[] {
+    return formatTable(
+      ['instance', 'uptime s', 'known', 'connected', 'rx bytes', 'tx bytes'],
+      r.instances.map((i) => [
+        i.instance,
+        i.uptimeSeconds,
+        i.peersKnown,
+        i.peersConnected,
+        i.rxBytes,
+        i.txBytes,
+      ]),
+    );
+  }
+}

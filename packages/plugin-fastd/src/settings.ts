@@ -1,0 +1,67 @@
+import { argvTemplate, defineSettings, z } from '@ffphoton/core';
+
+const instanceName = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9_.@-]*$/, 'expected an instance name such as mzvpn-1406');
+
+/** One fastd daemon on this gateway. */
+export const fastdInstanceSchema = z.strictObject({
+  /** Instance name (`fastd@<name>`), also the key in the published status JSON. */
+  name: instanceName,
+  /** The TAP interface; `fastd verify` maps fastd's $INTERFACE back to the instance with it. */
+  interface: z.string().min(1).max(15),
+  /** The file holding the active `peer limit N;` statement (fastd.conf or an included peer_limit.conf). */
+  configFile: z.string().min(1),
+  statusSocket: z.string().min(1),
+  /** The `include peers from` directory that sync-keys fills; absent when keys are only checked by `on verify`. */
+  peersDir: z.string().min(1).optional(),
+  /** The key repository: a read-only mirror cloned to `local`. */
+  peersRepo: z
+    .strictObject({
+      remote: z.string().min(1),
+      local: z.string().min(1),
+      branch: z.string().min(1).optional(),
+    })
+    .optional(),
+  /** The service unit restarted by `limit` and signalled by `sync-keys`; default `fastd@<name>`. */
+  unit: z.string().min(1).optional(),
+});
+
+export const fastdSettings = defineSettings(
+  'fastd',
+  'fastd instances, the distributed peer limit, key sync and the on-verify state',
+  z.strictObject({
+    instances: z.array(fastdInstanceSchema).default([]),
+    limit: z
+      .strictObject({
+        /** Short host names of every gateway of the fleet, this one included. */
+        gateways: z.array(z.string().min(1)).default([]),
+        /** URL of a gateway's published status; `{gateway}` is replaced by its short host name. */
+        statusUrl: z
+          .string()
+          .refine((url) => url.includes('{gateway}'), 'must contain {gateway}')
+          .default('http://{gateway}/fastd_status.json'),
+        /** Where this gateway publishes its own status for the others (served by the web server). */
+        localStatusFile: z.string().min(1).default('/var/www/html/fastd_status.json'),
+        additional: z.number().int().min(0).default(8),
+        maxDataAgeSeconds: z.number().positive().default(900),
+        restartAfterUptimeSeconds: z.number().positive().default(43_200),
+        fetchTimeoutMs: z.number().int().positive().default(10_000),
+      })
+      .prefault({}),
+    /** Overrides photon.services.restart for fastd (argv template, `{unit}` is replaced). */
+    restartCommand: argvTemplate.optional(),
+    /** Overrides photon.services.signal for fastd (argv template, `{unit}` and `{signal}` are replaced). */
+    signalCommand: argvTemplate.optional(),
+    /** The small precomputed file `fastd verify` reads on every handshake. */
+    verifyStateFile: z.string().min(1).default('/var/lib/photon/fastd-verify.json'),
+  }),
+);
+
+export type FastdSettings = z.output<typeof fastdSettings.schema>;
+export type FastdInstance = z.output<typeof fastdInstanceSchema>;
+
+/** The unit that restarts or signals an instance. */
+export function unitOf(instance: FastdInstance): string {
+  return instance.unit ?? `fastd@${instance.name}`;
+}
