@@ -15,6 +15,7 @@ export const outputFlags = {
     char: 'x',
     summary: 'Leave out this community (repeatable; comma lists work too).',
     multiple: true,
+    multipleNonGreedy: true,
   }),
 };
 

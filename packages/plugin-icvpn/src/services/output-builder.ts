@@ -20,7 +20,7 @@ export interface BuiltOutput {
   problems: Problem[];
 }
 
-const ROUTER_ID = 'router id 192.0.2.1;\n';
+const ROUTER_ID = 'router id 192.0.2.1;\nprotocol device {}\n';
 const BIRD_VALIDATE = { ipv4: ['bird', '-p', '-c', '{config}'], ipv6: ['bird6', '-p', '-c', '{config}'] };
 const BIRD_RELOAD = { ipv4: ['birdc', 'configure'], ipv6: ['birdc6', 'configure'] };
 
