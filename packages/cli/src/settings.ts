@@ -66,8 +66,8 @@ export const selfupgradeSettings = defineSettings(
     packages: z.array(z.string().min(1)).default(['@ffphoton/cli']),
     /** The dist-tag or version to install (`next` for pre-releases). */
     tag: z.string().min(1).default('latest'),
-    /** Updates the community plugins installed with `photon plugins install`. */
-    pluginsUpdate: argvTemplate.default(['photon', 'plugins', 'update']),
+    /** Updates the community plugins installed with `photon plugins install` (default: this photon's `plugins update`). */
+    pluginsUpdate: argvTemplate.optional(),
     /** git working trees to pull (`git pull --ff-only --tags`), e.g. a clone of your community's scripts. */
     repositories: z.array(z.string().min(1)).default([]),
   }),

@@ -1,0 +1,45 @@
+import path from 'node:path';
+import { TaskCommand, type TaskContext } from '@ffphoton/core';
+import {
+  processEnvironment,
+  type SelfUpgradeResult,
+  SelfUpgrader,
+} from '../services/selfupgrade/self-upgrader.js';
+import { selfupgradeSettings } from '../settings.js';
+
+export default class SelfUpgrade extends TaskCommand<typeof SelfUpgrade, SelfUpgradeResult> {
+  static override summary = 'Update photon and its plugins from npm and pull the configured repositories.';
+  static override description =
+    'Pulls selfupgrade.repositories (git pull --ff-only --tags), then runs `npm install -g @ffphoton/cli@latest` and `photon plugins update`. ' +
+    'Without a terminal (cron) it refuses unless selfupgrade.allowUnattended is true (exit 2). ' +
+    'When this user may not write the npm prefix it changes nothing there and prints the exact command to run (exit 5). ' +
+    'Exit 1 when a pull or the install fails.';
+  static override examples = [
+    '<%= config.bin %> selfupgrade --dry-run',
+    'sudo <%= config.bin %> selfupgrade',
+  ];
+  static override settings = [selfupgradeSettings];
+
+  protected async execute(ctx: TaskContext): Promise<SelfUpgradeResult> {
+    const settings = ctx.settings.get(selfupgradeSettings);
+    const pluginsUpdate = settings.pluginsUpdate ?? [
+      process.execPath,
+      path.join(this.config.root, 'bin', 'run.js'),
+      'plugins',
+      'update',
+    ];
+    return new SelfUpgrader(ctx.shell, ctx.files, ctx.logger, processEnvironment).run(
+      settings,
+      pluginsUpdate,
+    );
+  }
+
+  protected summarize(r: SelfUpgradeResult): string {
+    const pulled = r.repositories.filter((repo) => repo.status === 'pulled').length;
+    return `selfupgrade: ${r.dryRun ? 'would run' : 'ran'} ${r.commands.join(' && ')}; ${pulled} of ${r.repositories.length} repositories pulled`;
+  }
+
+  protected override render(r: SelfUpgradeResult): string[] {
+    return r.commands.map((command) => `${r.dryRun ? 'would run: ' : 'ran: '}${command}`);
+  }
+}

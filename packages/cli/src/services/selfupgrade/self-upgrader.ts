@@ -1,0 +1,110 @@
+import { constants, promises as fsp } from 'node:fs';
+import path from 'node:path';
+import { type FileStore, type Logger, PartialFailureError, type Shell, UsageError } from '@ffphoton/core';
+import type { SelfupgradeSettings } from '../../settings.js';
+
+export interface RepositoryUpdate {
+  path: string;
+  status: 'pulled' | 'skipped';
+  detail: string;
+}
+
+export interface SelfUpgradeResult {
+  repositories: RepositoryUpdate[];
+  /** The global npm prefix the CLI is installed into. */
+  prefix: string;
+  /** Whether this user may write the prefix (root, or a user-owned prefix). */
+  permitted: boolean;
+  /** The commands run (or, when not permitted, to run by hand), shell-quoted. */
+  commands: string[];
+  dryRun: boolean;
+}
+
+/** Who runs the upgrade: injectable, because the permission check depends on the user. */
+export interface UpgradeEnvironment {
+  interactive: boolean;
+  isRoot: boolean;
+  writable(dir: string): Promise<boolean>;
+}
+
+export const processEnvironment: UpgradeEnvironment = {
+  interactive: Boolean(process.stdin.isTTY),
+  isRoot: process.getuid?.() === 0,
+  writable: async (dir) =>
+    fsp.access(dir, constants.W_OK).then(
+      () => true,
+      () => false,
+    ),
+};
+
+const quote = (argv: string[]) =>
+  argv.map((a) => (/^[A-Za-z0-9_@%+=:,./-]+$/.test(a) ? a : `'${a.replaceAll("'", `'\\''`)}'`)).join(' ');
+
+/**
+ * Successor of photon-dangerous-selfupgrade.py: pull the configured repositories, then
+ * update the CLI from npm and the community plugins. Refuses to run from cron unless
+ * allowed, and prints the exact command instead of failing halfway when it may not write
+ * the npm prefix.
+ */
+export class SelfUpgrader {
+  constructor(
+    private readonly shell: Shell,
+    private readonly files: FileStore,
+    private readonly logger: Logger,
+    private readonly environment: UpgradeEnvironment,
+  ) {}
+
+  async run(settings: SelfupgradeSettings, pluginsUpdate: string[]): Promise<SelfUpgradeResult> {
+    if (!this.environment.interactive && !settings.allowUnattended) {
+      throw new UsageError(
+        'refusing to upgrade without a terminal (e.g. from cron); set selfupgrade.allowUnattended: true to allow it',
+      );
+    }
+    const repositories: RepositoryUpdate[] = [];
+    for (const repo of settings.repositories) repositories.push(await this.pull(repo));
+
+    const prefix = (await this.shell.run([...settings.npm, 'prefix', '-g'])).stdout.trim();
+    const install = [
+      ...settings.npm,
+      'install',
+      '-g',
+      ...settings.packages.map((p) => `${p}@${settings.tag}`),
+    ];
+    const permitted =
+      this.environment.isRoot || (await this.environment.writable(path.join(prefix, 'lib', 'node_modules')));
+    const result: SelfUpgradeResult = {
+      repositories,
+      prefix,
+      permitted,
+      commands: [quote(permitted ? install : ['sudo', ...install]), quote(pluginsUpdate)],
+      dryRun: this.files.dryRun,
+    };
+    if (!permitted) {
+      throw new PartialFailureError(
+        `not permitted to write the npm prefix ${prefix}; run: ${result.commands.join(' && ')}`,
+        [`${prefix} is not writable`],
+        result,
+      );
+    }
+    await this.shell.run(install, { mutates: true, timeoutMs: 15 * 60_000 });
+    // User plugins live in the user's own data directory: no root needed.
+    await this.shell.run(pluginsUpdate, { mutates: true, timeoutMs: 15 * 60_000 });
+    return result;
+  }
+
+  private async pull(repo: string): Promise<RepositoryUpdate> {
+    if (!(await this.files.exists(path.join(repo, '.git')))) {
+      this.logger.warn({ repo }, `skipping ${repo}: not a git working tree`);
+      return { path: repo, status: 'skipped', detail: 'not a git working tree' };
+    }
+    const result = await this.shell.run(
+      ['git', '-C', this.files.resolve(repo), 'pull', '--ff-only', '--tags'],
+      { mutates: true },
+    );
+    return {
+      path: repo,
+      status: 'pulled',
+      detail: result.skipped ? 'dry-run' : (result.stdout.trim().split('\n').at(-1) ?? ''),
+    };
+  }
+}
