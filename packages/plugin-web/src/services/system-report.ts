@@ -1,0 +1,45 @@
+import type { Shell } from '@ffphoton/core';
+
+export interface SystemCommandOutput {
+  title: string;
+  argv: string[];
+  /** stdout and stderr kept apart (the original showed stderr instead of stdout when there was any). */
+  stdout: string;
+  stderr: string;
+  ok: boolean;
+  /** Why the output is missing or incomplete. */
+  note?: string;
+  durationMs: number;
+}
+
+/** Runs the system page's commands one after another; a failing or hanging command becomes a note. */
+export class SystemReport {
+  constructor(
+    private readonly shell: Shell,
+    private readonly timeoutMs: number,
+  ) {}
+
+  async collect(commands: { title?: string; argv: string[] }[]): Promise<SystemCommandOutput[]> {
+    const outputs: SystemCommandOutput[] = [];
+    for (const command of commands) {
+      const r = await this.shell.run(command.argv, { timeoutMs: this.timeoutMs, allowFailure: true });
+      const note = r.timedOut
+        ? `Timed out after ${Math.round(this.timeoutMs / 1000)} s and was stopped.`
+        : r.exitCode === undefined && !r.signal
+          ? `Could not be started: ${r.stderr.trim() || 'program not found'}.`
+          : r.failed
+            ? `Failed (${r.signal ? `killed by ${r.signal}` : `exit ${r.exitCode}`}).`
+            : undefined;
+      outputs.push({
+        title: command.title ?? command.argv.join(' '),
+        argv: [...command.argv],
+        stdout: r.stdout,
+        stderr: note?.startsWith('Could not') ? '' : r.stderr,
+        ok: !r.failed,
+        note,
+        durationMs: r.durationMs,
+      });
+    }
+    return outputs;
+  }
+}

@@ -1,0 +1,72 @@
+import { argvTemplate, defineSettings, z } from '@ffphoton/core';
+
+const link = z.strictObject({ href: z.string().min(1), text: z.string().min(1) });
+
+/** A command shown on the system page; `title` defaults to the argv joined by spaces. */
+const systemCommand = z.strictObject({ title: z.string().min(1).optional(), argv: argvTemplate });
+
+const defaultSystemCommands = [
+  ['uptime'],
+  ['hostname', '-i'],
+  ['df', '-h'],
+  ['free', '-h'],
+  ['who', '-H'],
+].map((argv) => ({ argv }));
+
+export const webSettings = defineSettings(
+  'web',
+  'The gateway status site (landing, system, traffic pages, health) and the account-expiry digest',
+  z.strictObject({
+    /** The web server's document root; the site is written here. */
+    root: z.string().min(1).default('/var/www/html'),
+    /** Prefix of every page title and header (the original hard-coded "ffmwu"). */
+    brand: z.string().min(1).default('Freifunk'),
+    /** Page heading after the brand; default: the host name. */
+    title: z.string().min(1).optional(),
+    /** Extra links on the landing page, always shown. */
+    links: z.array(link).default([]),
+    /** Links shown only when `href` exists under the web root (firmware mirrors and the like). */
+    discover: z.array(link).default([
+      { href: 'firmware', text: 'Firmware' },
+      { href: '_archive', text: 'Firmware Archive' },
+      { href: 'fastd_status.json', text: 'fastd status (JSON)' },
+    ]),
+    system: z
+      .strictObject({
+        commands: z.array(systemCommand).default(defaultSystemCommands),
+        /** A command still running after this is killed and shown as timed out. */
+        timeoutSeconds: z.number().positive().default(10),
+      })
+      .prefault({}),
+    traffic: z
+      .strictObject({
+        interfaces: z.array(z.string().min(1)).default([]),
+        /** Add the interface of every instance in the `fastd` settings. */
+        includeFastdInterfaces: z.boolean().default(true),
+        /** Must print vnstat 2's JSON for all interfaces (add `--config FILE` for another database). */
+        vnstat: argvTemplate.default(['vnstat', '--json']),
+        timeoutSeconds: z.number().positive().default(30),
+        hours: z.number().int().min(1).max(72).default(24),
+        days: z.number().int().min(1).max(90).default(30),
+        months: z.number().int().min(1).max(36).default(12),
+        topDays: z.number().int().min(1).max(31).default(10),
+      })
+      .prefault({}),
+    /** How long one plugin may take to report its `photon:status` section. */
+    statusTimeoutSeconds: z.number().positive().default(10),
+    accounts: z
+      .strictObject({
+        /** The accounts YAML (e.g. exitvpn.yaml in the configs repository). */
+        file: z.string().min(1).optional(),
+        /** Digest recipients; default: the `mail` settings' recipients. */
+        to: z.array(z.string().min(1)).default([]),
+        cc: z.array(z.string().min(1)).default([]),
+        subject: z.string().min(1).default('photon account expiry'),
+        /** A hint printed at the end of every digest (where to update the file). */
+        footer: z.string().optional(),
+      })
+      .prefault({}),
+  }),
+);
+
+export type WebSettings = z.output<typeof webSettings.schema>;

@@ -1,0 +1,48 @@
+import { type TaskContext, z } from '@ffphoton/core';
+
+/**
+ * The `photon:status` hook: every installed plugin may answer with one or more sections for
+ * the status page. A plugin with nothing to report (not configured here) returns undefined.
+ *
+ * ```ts
+ * // package.json: "oclif": {"hooks": {"photon:status": "./dist/hooks/status.js"}}
+ * const hook: Hook<'photon:status'> = async ({ ctx }) => ({ id: 'fastd', title: 'fastd', state: 'ok', ... });
+ * ```
+ */
+export const STATUS_EVENT = 'photon:status';
+
+export const statusStates = ['ok', 'warning', 'failed', 'unavailable'] as const;
+export type StatusState = (typeof statusStates)[number];
+
+export const statusSectionSchema = z.strictObject({
+  /** Stable key (anchor on the page, key in `--json`). */
+  id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'expected a lower-case id such as fastd or icvpn'),
+  title: z.string().min(1).max(80),
+  state: z.enum(statusStates),
+  /** One line, e.g. "2 instances, 37 of 120 peers connected". */
+  summary: z.string().max(500),
+  rows: z
+    .array(
+      z.strictObject({
+        label: z.string().max(200),
+        value: z.string().max(2000),
+        state: z.enum(statusStates).optional(),
+      }),
+    )
+    .max(500)
+    .default([]),
+  /** When the reported data was last updated (ISO 8601), if it is older than now. */
+  updated: z.string().optional(),
+});
+
+export type StatusSection = z.input<typeof statusSectionSchema>;
+export type ValidStatusSection = z.output<typeof statusSectionSchema> & { plugin: string };
+
+/** What a `photon:status` hook receives (besides oclif's `config` and `context`). */
+// A type alias, not an interface: oclif hook options must be assignable to Record<string, unknown>.
+export type StatusHookOptions = {
+  /** The running `web build` task: settings (`ctx.settings.get(yourNamespace)`), files, shell, clock. */
+  ctx: TaskContext;
+};
+
+export type StatusHookResult = StatusSection | StatusSection[] | undefined;

@@ -1,0 +1,3 @@
+export default async function status() {
+  return { peers: 'lots' };
+}

@@ -1,0 +1,3 @@
+export default function status() {
+  return new Promise(() => {});
+}
