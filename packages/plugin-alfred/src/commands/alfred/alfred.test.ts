@@ -1,0 +1,238 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AnnounceResult } from '../../services/announcer.js';
+import type { ZoneResult } from '../../services/node-zone.js';
+import type { NodesResult } from '../../services/nodes-export.js';
+import { AlfredTestbed, waitFor } from '../../test-helpers/alfred-testbed.js';
+import { writeFakeHost } from '../../test-helpers/fake-host.js';
+import { runCommand, writeSettings } from '../../test-helpers/run-command.js';
+import AlfredAnnounce from './announce.js';
+import AlfredNodes from './nodes.js';
+import AlfredRead, { type ReadResult } from './read.js';
+import AlfredZone from './zone.js';
+
+describe('photon alfred with real alfred daemons in two network namespaces', () => {
+  const bed = new AlfredTestbed();
+  let gateway: string;
+  let mapServer: string;
+  let missing: string;
+  const zoneFile = '/etc/bind/db.nodes.ffmz.org';
+
+  beforeAll(async () => {
+    await bed.start();
+    writeFakeHost(bed.root, {
+      batman: 'mzBAT',
+      batmanMac: '02:ca:fe:00:ff:0b',
+      fastd: 'mzVPN',
+      fastdMac: '02:ca:fe:00:01:0b',
+      bridge: 'mzBR',
+      bridgeAddressHex: 'fd37b4dc4b1e0000000000000000000b',
+      missingCounters: ['tx_dropped'],
+    });
+    const mesh = {
+      name: 'mz',
+      bridge: 'mzBR',
+      batman: 'mzBAT',
+      fastd: 'mzVPN',
+      siteCode: 'ffmz',
+      contact: 'noc@example.org',
+    };
+    const data = (side: string) => ({ hostname: `gw-${side}`, dataDir: `/var/lib/photon-${side}` });
+    // The gateway's alfred client runs inside namespace B, as the cron job on that gateway would.
+    gateway = writeSettings(bed.root, 'gateway', {
+      photon: data('b'),
+      alfred: {
+        command: ['ip', 'netns', 'exec', bed.b.netns, 'alfred'],
+        meshes: [{ ...mesh, socket: bed.b.socket }],
+      },
+    });
+    mapServer = writeSettings(bed.root, 'map', {
+      photon: { ...data('a'), services: { reload: ['true', '{unit}'] } },
+      alfred: {
+        meshes: [{ name: 'mz', socket: bed.a.socket }],
+        zone: {
+          name: 'nodes.ffmz.org',
+          file: zoneFile,
+          prefixes: ['fd37:b4dc:4b1e::/64'],
+          nameservers: ['ns1.example.org.'],
+          reloadCommand: ['true', 'reload', '{zone}'],
+        },
+        nodes: { nodesFile: '/srv/map/nodes.json', nodelistFile: '/srv/map/nodelist.json' },
+      },
+    });
+    missing = writeSettings(bed.root, 'missing', {
+      photon: data('c'),
+      alfred: {
+        meshes: [{ name: 'mz', batman: 'mzBAT', socket: '/run/not-there.sock' }],
+        zone: { name: 'x.org', file: '/x', prefixes: ['::/0'], nameservers: ['ns.y.'] },
+      },
+    });
+  });
+  afterAll(() => bed.cleanup());
+
+  it('announce builds nodeinfo and statistics from the sandbox and pushes them through alfred', async () => {
+    const run = await runCommand<AnnounceResult>(AlfredAnnounce, [
+      '--config',
+      gateway,
+      '--root',
+      bed.root,
+      '--json',
+    ]);
+    expect(run.output.error).toBeUndefined();
+    expect(run.exitCode).toBe(0);
+    const [mz] = run.output.result!.meshes;
+    expect(mz).toMatchObject({ mesh: 'mz', nodeId: '02cafe00ff0b', pushed: true });
+    expect(mz.nodeinfo).toMatchObject({
+      node_id: '02cafe00ff0b',
+      hostname: 'gw-b',
+      network: {
+        mac: '02:ca:fe:00:ff:0b',
+        addresses: ['fd37:b4dc:4b1e::b', 'fe80::1'],
+        mesh_interfaces: ['02:ca:fe:00:01:0b'],
+      },
+      software: {
+        'batman-adv': { version: '2023.0' },
+        fastd: { enabled: true, version: expect.stringMatching(/^v\d+/) },
+        firmware: { base: 'Debian', release: '12' },
+      },
+      hardware: { model: 'QEMU Virtual CPU', nproc: 2 },
+      system: { site_code: 'ffmz', role: 'gateway' },
+      owner: { contact: 'noc@example.org' },
+      vpn: true,
+    });
+    expect(mz.statistics).toMatchObject({
+      uptime: 1234567.89,
+      idletime: 2345678.12,
+      loadavg: 0.42,
+      processes: { running: 1, total: 187 },
+      memory: { total: 4045572, free: 1334868, buffers: 254828, cached: 1568364 },
+      traffic: {
+        rx: { bytes: 23567081209, packets: 81283744 },
+        tx: { bytes: 31840117211, packets: 79402431 },
+      },
+    });
+    // The missing counter is one clear item, not a crash; batctl finds no batman-adv mesh here.
+    expect(mz.problems).toContain('traffic: /sys/class/net/mzBAT/statistics/tx_dropped does not exist');
+    expect(mz.problems.some((p) => p.startsWith('gateway: '))).toBe(true);
+    // Independent check with the plain alfred client on the secondary itself.
+    const raw = execFileSync('alfred', ['-u', bed.host(bed.b.socket), '-r', '158'], { encoding: 'utf8' });
+    expect(raw).toMatch(/^\{ "02:ca:fe:00:00:0b", "\\x1f\\x8b/);
+  });
+
+  it('read on the primary returns the gateway records keyed by MAC once alfred has synced', async () => {
+    // The primary side also holds a hostile record of its own: a host name DNS cannot take.
+    const hostile = {
+      hostname: 'Bahnhof Süd.Mainz',
+      node_id: '02cafe00000a',
+      network: { addresses: ['fd37:b4dc:4b1e::a'] },
+    };
+    bed.push(bed.a, 158, gzipSync(JSON.stringify(hostile)));
+    bed.push(bed.a, 159, Buffer.from([0x1f, 0x8b, 0x08, 0x00, 0x01, 0x02])); // gzip magic, corrupt body
+    const read = await waitFor('gateway nodeinfo on the primary', async () => {
+      const run = await runCommand<ReadResult>(AlfredRead, [
+        '158',
+        '--config',
+        mapServer,
+        '--root',
+        bed.root,
+        '--json',
+      ]);
+      return run.output.result?.nodes[bed.b.mac] ? run : undefined;
+    });
+    expect(read.exitCode).toBe(0);
+    expect(read.output.result!.nodes[bed.b.mac]).toMatchObject({ node_id: '02cafe00ff0b', hostname: 'gw-b' });
+    expect(read.output.result!.nodes[bed.a.mac]).toEqual(hostile);
+    const plain = await runCommand<ReadResult>(AlfredRead, [
+      '158',
+      '--config',
+      mapServer,
+      '--root',
+      bed.root,
+    ]);
+    expect(plain.output.error).toBeUndefined();
+    expect(JSON.parse(plain.stdout)[bed.b.mac].hostname).toBe('gw-b');
+    await waitFor('gateway statistics on the primary', async () => {
+      const run = await runCommand<ReadResult>(AlfredRead, [
+        '159',
+        '--config',
+        mapServer,
+        '--root',
+        bed.root,
+        '--json',
+      ]);
+      return run.output.result?.nodes[bed.b.mac] ? true : undefined;
+    });
+  }, 150_000);
+
+  it('zone publishes both nodes under valid labels, passes named-checkzone, and is stable', async () => {
+    const first = await runCommand<ZoneResult>(AlfredZone, [
+      '--config',
+      mapServer,
+      '--root',
+      bed.root,
+      '--json',
+    ]);
+    expect(first.output.error).toBeUndefined();
+    expect(first.exitCode).toBe(0);
+    expect(first.output.result).toMatchObject({ changed: true, reloaded: true });
+    expect(first.output.result!.entries.map((e) => [e.label, e.addresses])).toEqual([
+      ['bahnhof-sud-mainz', ['fd37:b4dc:4b1e::a']],
+      ['gw-b', ['fd37:b4dc:4b1e::b']],
+    ]);
+    const installed = bed.host(zoneFile);
+    const check = execFileSync('named-checkzone', ['nodes.ffmz.org', installed], { encoding: 'utf8' });
+    expect(check).toMatch(/OK/);
+    expect(readFileSync(installed, 'utf8')).toContain('gw-b IN AAAA fd37:b4dc:4b1e::b');
+    const again = await runCommand<ZoneResult>(AlfredZone, [
+      '--config',
+      mapServer,
+      '--root',
+      bed.root,
+      '--json',
+    ]);
+    expect(again.output.result).toMatchObject({
+      changed: false,
+      reloaded: false,
+      serial: first.output.result!.serial,
+    });
+  });
+
+  it('nodes writes nodes.json and nodelist.json; the corrupt statistics record is reported (exit 5)', async () => {
+    const run = await runCommand<NodesResult>(AlfredNodes, [
+      '--config',
+      mapServer,
+      '--root',
+      bed.root,
+      '--json',
+    ]);
+    expect(run.exitCode).toBe(5);
+    expect(run.output.result).toMatchObject({ total: 2, online: 2, dropped: [] });
+    expect(run.output.result!.problems).toEqual([
+      expect.stringMatching(/^mesh mz: 02:ca:fe:00:00:0a: gzip data is corrupt/),
+    ]);
+    const nodes = JSON.parse(readFileSync(bed.host('/srv/map/nodes.json'), 'utf8'));
+    expect(nodes.version).toBe(2);
+    const gw = nodes.nodes.find(
+      (n: { nodeinfo: { node_id: string } }) => n.nodeinfo.node_id === '02cafe00ff0b',
+    );
+    expect(gw).toMatchObject({
+      flags: { online: true, gateway: true },
+      statistics: { uptime: 1234567.89, loadavg: 0.42 },
+    });
+    const list = JSON.parse(readFileSync(bed.host('/srv/map/nodelist.json'), 'utf8'));
+    expect(list.nodes.map((n: { name: string }) => n.name).sort()).toEqual(['Bahnhof Süd.Mainz', 'gw-b']);
+  });
+
+  it('exits 69 with one clear message when the alfred socket is missing, and writes nothing', async () => {
+    for (const command of [AlfredRead, AlfredZone, AlfredAnnounce]) {
+      const argv = command === AlfredRead ? ['158'] : [];
+      const run = await runCommand(command, [...argv, '--config', missing, '--root', bed.root, '--json']);
+      expect(run.exitCode).toBe(69);
+      expect(run.output.error?.message).toContain('alfred socket /run/not-there.sock does not exist');
+    }
+    expect(existsSync(bed.host('/x'))).toBe(false);
+  });
+});

@@ -1,0 +1,185 @@
+import type { Clock, FileStore, Logger } from '@ffphoton/core';
+import type { NodesSettings } from '../settings.js';
+import type { DecodedRecords } from './alfred-records.js';
+
+type Json = Record<string, unknown>;
+
+/** What is remembered about a node between runs (the seed's "node states"). */
+export interface NodeState {
+  firstseen: string;
+  lastseen: string;
+  nodeinfo: Json;
+  statistics?: Json;
+}
+
+export interface NodesState {
+  version: 1;
+  nodes: Record<string, NodeState>;
+}
+
+export interface NodesResult {
+  nodesFile: string;
+  nodelistFile: string;
+  stateFile: string;
+  total: number;
+  online: number;
+  /** node_ids dropped because they were not seen for maxAgeSeconds. */
+  dropped: string[];
+  problems: string[];
+}
+
+/** The node_id a record belongs to: its own `node_id`, else the source MAC without colons. */
+function nodeIdOf(mac: string, record: Json): string {
+  const id = record.node_id;
+  return typeof id === 'string' && /^[0-9a-f]{12}$/.test(id) ? id : mac.replaceAll(':', '');
+}
+
+/**
+ * nodeinfo + statistics (+ the remembered state) → meshviewer's nodes.json (v2) and
+ * nodelist.json. Nodes not seen for maxAgeSeconds are dropped.
+ */
+export function mergeNodes(
+  previous: NodesState,
+  nodeinfo: DecodedRecords,
+  statistics: DecodedRecords,
+  now: Date,
+  maxAgeSeconds: number,
+): { state: NodesState; online: Set<string>; dropped: string[]; problems: string[] } {
+  const stamp = now.toISOString();
+  const nodes: Record<string, NodeState> = { ...previous.nodes };
+  const online = new Set<string>();
+  const problems = [...nodeinfo.problems, ...statistics.problems].map((p) => p.message);
+  for (const [mac, info] of Object.entries(nodeinfo.nodes)) {
+    const id = nodeIdOf(mac, info);
+    if (online.has(id)) problems.push(`${mac}: node_id ${id} is announced twice; keeping the first`);
+    else {
+      nodes[id] = { firstseen: nodes[id]?.firstseen ?? stamp, lastseen: stamp, nodeinfo: info };
+      online.add(id);
+    }
+  }
+  for (const [mac, stats] of Object.entries(statistics.nodes)) {
+    const id = nodeIdOf(mac, stats);
+    if (online.has(id)) nodes[id].statistics = stats;
+  }
+  const dropped: string[] = [];
+  const oldest = now.getTime() - maxAgeSeconds * 1000;
+  for (const [id, node] of Object.entries(nodes)) {
+    if (online.has(id)) continue;
+    const seen = Date.parse(node.lastseen);
+    if (!(seen >= oldest)) {
+      delete nodes[id];
+      dropped.push(id);
+    } else {
+      delete node.statistics;
+    }
+  }
+  return { state: { version: 1, nodes }, online, dropped, problems };
+}
+
+const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
+const obj = (v: unknown): Json =>
+  v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Json) : {};
+
+/** meshviewer's flat statistics block from a statistics (159) record. */
+function meshviewerStatistics(id: string, stats: Json | undefined): Json {
+  if (!stats) return { node_id: id };
+  const memory = obj(stats.memory);
+  const total = num(memory.total);
+  const available = (num(memory.free) ?? 0) + (num(memory.buffers) ?? 0) + (num(memory.cached) ?? 0);
+  const clients = num(obj(stats.clients).total) ?? num(stats.clients);
+  return {
+    node_id: id,
+    clients: clients ?? 0,
+    uptime: num(stats.uptime),
+    loadavg: num(stats.loadavg),
+    memory_usage: total ? Math.round((1 - available / total) * 1e4) / 1e4 : undefined,
+    gateway: typeof stats.gateway === 'string' ? stats.gateway : undefined,
+  };
+}
+
+export function renderNodesJson(state: NodesState, online: Set<string>, now: Date): string {
+  const nodes = Object.entries(state.nodes)
+    .sort(([a], [b]) => (a < b ? -1 : 1))
+    .map(([id, node]) => ({
+      firstseen: node.firstseen,
+      lastseen: node.lastseen,
+      flags: { online: online.has(id), gateway: node.nodeinfo.vpn === true },
+      statistics: meshviewerStatistics(id, node.statistics),
+      nodeinfo: node.nodeinfo,
+    }));
+  return `${JSON.stringify({ version: 2, timestamp: now.toISOString(), nodes })}\n`;
+}
+
+export function renderNodelistJson(state: NodesState, online: Set<string>, now: Date): string {
+  const nodes = Object.entries(state.nodes)
+    .sort(([a], [b]) => (a < b ? -1 : 1))
+    .map(([id, node]) => {
+      const location = obj(node.nodeinfo.location);
+      const lat = num(location.latitude);
+      const long = num(location.longitude);
+      return {
+        id,
+        name: typeof node.nodeinfo.hostname === 'string' ? node.nodeinfo.hostname : id,
+        ...(lat !== undefined && long !== undefined ? { position: { lat, long } } : {}),
+        status: {
+          online: online.has(id),
+          lastcontact: node.lastseen,
+          clients: meshviewerStatistics(id, node.statistics).clients,
+        },
+      };
+    });
+  return `${JSON.stringify({ version: '1.0.0', updated_at: now.toISOString(), nodes })}\n`;
+}
+
+/** Reads the state, merges the alfred data, writes nodes.json, nodelist.json and the state atomically. */
+export class NodesExporter {
+  constructor(
+    private readonly files: FileStore,
+    private readonly clock: Clock,
+    private readonly logger?: Logger,
+  ) {}
+
+  async export(
+    cfg: NodesSettings,
+    stateFile: string,
+    nodeinfo: DecodedRecords,
+    statistics: DecodedRecords,
+  ): Promise<NodesResult> {
+    const now = this.clock.now();
+    const previous = await this.readState(stateFile);
+    const { state, online, dropped, problems } = mergeNodes(
+      previous,
+      nodeinfo,
+      statistics,
+      now,
+      cfg.maxAgeSeconds,
+    );
+    await this.files.writeAtomic(cfg.nodesFile, renderNodesJson(state, online, now), { mode: 0o644 });
+    await this.files.writeAtomic(cfg.nodelistFile, renderNodelistJson(state, online, now), { mode: 0o644 });
+    await this.files.writeAtomic(stateFile, `${JSON.stringify(state)}\n`, { mode: 0o600 });
+    if (dropped.length > 0)
+      this.logger?.info({ dropped }, `dropped ${dropped.length} node(s) not seen for ${cfg.maxAgeSeconds} s`);
+    return {
+      nodesFile: cfg.nodesFile,
+      nodelistFile: cfg.nodelistFile,
+      stateFile,
+      total: Object.keys(state.nodes).length,
+      online: online.size,
+      dropped,
+      problems,
+    };
+  }
+
+  private async readState(stateFile: string): Promise<NodesState> {
+    const text = await this.files.readTextIfExists(stateFile);
+    if (text === undefined) return { version: 1, nodes: {} };
+    try {
+      const parsed = JSON.parse(text) as NodesState;
+      if (parsed?.version === 1 && typeof parsed.nodes === 'object' && parsed.nodes !== null) return parsed;
+    } catch {
+      // fall through: a damaged state only costs the first-seen times
+    }
+    this.logger?.warn(`${stateFile} is not a node state file; starting afresh`);
+    return { version: 1, nodes: {} };
+  }
+}
