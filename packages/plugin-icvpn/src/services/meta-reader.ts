@@ -1,4 +1,4 @@
-import { promises as fsp } from 'node:fs';
+import { promises as fsp, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { FileStore } from '@ffphoton/core';
 import { isMap, isScalar, type Node, parseDocument, visit } from 'yaml';
@@ -35,12 +35,13 @@ export class MetaReader {
       .filter((n) => !n.startsWith('.') && !n.startsWith('README') && !exclude.has(n))
       .sort(compareCodePoints);
     const problems: Problem[] = [];
-    const read = await Promise.all(names.map((name) => this.readOne(path.join(host, name), name, problems)));
+    // Synchronous reads: thousands of tiny files are far faster than as many thread-pool round trips.
+    const read = names.map((name) => this.readOne(path.join(host, name), name, problems));
     return { files: read.filter((r): r is RawCommunity => r !== undefined), problems };
   }
 
-  private async readOne(file: string, name: string, problems: Problem[]): Promise<RawCommunity | undefined> {
-    const stat = await fsp.stat(file).catch(() => undefined);
+  private readOne(file: string, name: string, problems: Problem[]): RawCommunity | undefined {
+    const stat = statSync(file, { throwIfNoEntry: false });
     if (!stat?.isFile()) return undefined;
     const fail = (message: string, key = '(file)') => {
       problems.push({ community: name, key, severity: 'error', message });
@@ -49,7 +50,7 @@ export class MetaReader {
     if (stat.size > this.maxFileBytes) {
       return fail(`file is ${stat.size} bytes, more than the limit of ${this.maxFileBytes}; not parsed`);
     }
-    return parseCommunity(name, await fsp.readFile(file, 'utf8'), fail);
+    return parseCommunity(name, readFileSync(file, 'utf8'), fail);
   }
 }
 
