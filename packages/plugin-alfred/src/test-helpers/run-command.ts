@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { TaskOutput } from '@ffphoton/core';
-import { type Command, Config } from '@oclif/core';
+import { Config } from '@oclif/core';
 import YAML from 'yaml';
 
 const pluginRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -22,7 +22,10 @@ export function writeSettings(dir: string, name: string, settings: Record<string
 }
 
 /** Runs a command class the way the photon binary does (oclif parse, TaskRunner), capturing stdout. */
-export async function runCommand<R>(command: typeof Command, argv: string[]): Promise<CommandRun<R>> {
+export async function runCommand<R>(
+  command: { run(argv: string[], config: Config): Promise<unknown> },
+  argv: string[],
+): Promise<CommandRun<R>> {
   config ??= await Config.load(pluginRoot);
   let stdout = '';
   const write = process.stdout.write.bind(process.stdout);
