@@ -1,0 +1,3 @@
+export * from './services/exit-vpn-check.js';
+export * from './services/service-watchdog.js';
+export * from './settings.js';
