@@ -1,0 +1,46 @@
+import { TaskCommand, type TaskContext } from '@ffphoton/core';
+import { type LimitResult, PeerLimitService } from '../../services/peer-limit-service.js';
+import { StatusSocketReader } from '../../services/status-socket-reader.js';
+import { formatTable } from '../../services/table.js';
+import { fastdSettings } from '../../settings.js';
+
+export default class FastdLimit extends TaskCommand<typeof FastdLimit, LimitResult> {
+  static override summary = 'Compute and apply the fleet-wide fastd peer limit';
+  static override description =
+    'Exit codes: 0 done; 5 some instances failed (status socket or config unreadable); 69 no gateway online, nothing changed; 2 this host is not in fastd.limit.gateways.';
+  static override settings = [fastdSettings];
+
+  protected async execute(ctx: TaskContext): Promise<LimitResult> {
+    const cfg = ctx.settings.get(fastdSettings);
+    return new PeerLimitService(
+      new StatusSocketReader(ctx.files),
+      ctx.files,
+      ctx.services,
+      ctx.clock,
+      ctx.logger,
+    ).apply(cfg, ctx.host);
+  }
+
+  protected summarize(r: LimitResult): string {
+    return `fastd limit: ${r.changed} of ${r.instances.length} instance(s) changed, ${r.restarted.length} restarted`;
+  }
+
+  protected override render(r: LimitResult): string[] {
+    const cell = (value: number | undefined) => (value === undefined ? '-' : value);
+    return formatTable(
+      ['instance', 'total', 'online', 'offline', 'average', 'gauge', 'limit', 'old', 'restart?', 'outcome'],
+      r.instances.map((row) => [
+        row.instance,
+        cell(row.total),
+        cell(row.online),
+        cell(row.offline),
+        cell(row.average),
+        cell(row.gauge),
+        cell(row.limit),
+        cell(row.old),
+        row.restart ? 'yes' : 'no',
+        row.outcome,
+      ]),
+    );
+  }
+}
