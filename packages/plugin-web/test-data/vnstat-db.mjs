@@ -48,6 +48,7 @@ export function createVnstatDb(dir, interfaces, { days = 365, now = new Date() }
     .filter(([, values]) => values.length > 0)
     .map(([table, values]) => `INSERT INTO ${table}(interface,date,rx,tx) VALUES ${values.join(',')};`)
     .join('\n');
-  execFileSync('sqlite3', [path.join(dir, 'vnstat.db')], { input: `BEGIN;\n${sql}\nCOMMIT;\n`, stdio: ['pipe', 'pipe', 'pipe'] });
+  const totals = `UPDATE interface SET rxtotal=(SELECT sum(rx) FROM month WHERE month.interface=interface.id), txtotal=(SELECT sum(tx) FROM month WHERE month.interface=interface.id);`;
+  execFileSync('sqlite3', [path.join(dir, 'vnstat.db')], { input: `BEGIN;\n${sql}\n${totals}\nCOMMIT;\n`, stdio: ['pipe', 'pipe', 'pipe'] });
   return ['vnstat', '--config', config, '--json'];
 }

@@ -87,5 +87,12 @@ export function sectionsOf(hook: StatusHookOutcome): ValidStatusSection[] {
       );
     }
   }
-  return sections.sort((a, b) => a.title.localeCompare(b.title) || a.id.localeCompare(b.id));
+  sections.sort((a, b) => a.title.localeCompare(b.title) || a.id.localeCompare(b.id));
+  // ids become anchors: two sections (or two failures of one plugin) must not share one.
+  const seen = new Map<string, number>();
+  return sections.map((s) => {
+    const n = (seen.get(s.id) ?? 0) + 1;
+    seen.set(s.id, n);
+    return n === 1 ? s : { ...s, id: `${s.id}-${n}` };
+  });
 }

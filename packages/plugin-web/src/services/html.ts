@@ -117,6 +117,7 @@ export function renderPage(frame: PageFrame, body: SafeHtml): string {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${title}</title>
+<link rel="icon" href="data:,">
 <style>${new SafeHtml(css)}</style>
 </head>
 <body>

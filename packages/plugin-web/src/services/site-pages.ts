@@ -84,7 +84,7 @@ ${content.health.sections.map((s) => this.section(s))}</section>`;
         html`<tr${r.state ? html` class="state-${r.state}"` : ''}><th scope="row">${r.label}</th><td>${r.value}</td></tr>`,
     );
     const id = anchorId('section', s.id);
-    return html`<section class="card" aria-labelledby="${id}"><h3 id="${id}">${s.title} <span class="state-${s.state}">${stateLabel[s.state]}</span></h3>
+    return html`<section class="card"><h3 id="${id}">${s.title} <span class="state-${s.state}">${stateLabel[s.state]}</span></h3>
 <p>${s.summary}</p>${s.updated ? html`<p class="muted">Updated ${s.updated}</p>` : ''}${rows.length > 0 ? html`<div class="table-wrap"><table><tbody>${rows}</tbody></table></div>` : ''}</section>`;
   }
 
@@ -97,7 +97,7 @@ ${content.health.sections.map((s) => this.section(s))}</section>`;
       const stderr = o.stderr.trim()
         ? html`<p class="muted">Error output:</p><pre>${o.stderr.replace(/\s+$/, '')}</pre>`
         : '';
-      return html`<section class="card" aria-labelledby="${id}"><h2 id="${id}"><code>${o.title}</code></h2>${note}${stdout}${stderr}${!note && !stdout && !stderr ? html`<p class="muted">No output.</p>` : ''}</section>`;
+      return html`<section class="card"><h2 id="${id}"><code>${o.title}</code></h2>${note}${stdout}${stderr}${!note && !stdout && !stderr ? html`<p class="muted">No output.</p>` : ''}</section>`;
     })}`;
   }
 
@@ -113,8 +113,8 @@ ${content.health.sections.map((s) => this.section(s))}</section>`;
   private interface(i: InterfaceTraffic): SafeHtml {
     const id = anchorId('if', i.name);
     const chart = (key: string, caption: string, bars: TrafficBar[]) =>
-      html`<figure>${barChart(`${id}-${key}`, `${i.name}: ${caption}`, bars)}<figcaption>${caption}</figcaption>${barTable(caption, bars)}</figure>`;
-    return html`<section class="card" aria-labelledby="${id}"><h2 id="${id}">${i.name}</h2>
+      html`<figure><figcaption>${caption}</figcaption>${barChart(`${id}-${key}`, `${i.name}: ${caption}`, bars)}${barTable(caption, bars)}</figure>`;
+    return html`<section class="card"><h2 id="${id}">${i.name}</h2>
 <p>Total: received ${formatBytes(i.total.rx)}, sent ${formatBytes(i.total.tx)}.</p>
 <div class="charts">${chart('h', 'Hourly', i.hours)}${chart('d', 'Daily', i.days)}${chart('m', 'Monthly', i.months)}${chart('t', 'Top days', i.top)}</div></section>`;
   }

@@ -15,7 +15,7 @@ export function formatBytes(bytes: number): string {
     value /= 1024;
     unit += 1;
   }
-  return `${unit === 0 ? value : value.toFixed(value >= 100 ? 0 : 1)} ${units[unit]}`;
+  return `${Number(value.toFixed(value >= 100 ? 0 : 1))} ${units[unit]}`;
 }
 
 /** The smallest 1/2/5 × 2^(10k) step above `max`, so axis labels are round in binary units. */
@@ -45,7 +45,9 @@ export function barChart(id: string, title: string, bars: TrafficBar[]): SafeHtm
   const group = plotW / Math.max(1, bars.length);
   const barW = Math.max(1, group * 0.38);
   const y = (v: number) => TOP + plotH - (v / max) * plotH;
-  const labelEvery = Math.ceil(bars.length / 12);
+  // as many labels as fit side by side (11px text is about 6.5px per character)
+  const labelWidth = Math.max(1, ...bars.map((b) => b.label.length)) * 6.5 + 8;
+  const labelEvery = Math.max(1, Math.ceil(bars.length / Math.max(1, Math.floor(plotW / labelWidth))));
   const grid = [0, 0.5, 1].map((f) => {
     const gy = y(max * f).toFixed(1);
     return html`<line x1="${LEFT}" x2="${W - RIGHT}" y1="${gy}" y2="${gy}" stroke="${palette.border}" stroke-width="0.5"/><text x="${LEFT - 4}" y="${gy}" text-anchor="end" dominant-baseline="middle">${formatBytes(max * f)}</text>`;

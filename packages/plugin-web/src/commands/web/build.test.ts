@@ -1,32 +1,13 @@
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import { Journal, type RunRecord } from '@ffphoton/core';
+import { Journal } from '@ffphoton/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // @ts-expect-error plain ESM helper shared with bench/web.mjs
 import { createVnstatDb } from '../../../test-data/vnstat-db.mjs';
 import type { WebBuildResult } from '../../services/site-builder.js';
+import { journalRecord } from '../../test-helpers/journal-record.js';
 import { runCommand, tempDir, writeSettings } from '../../test-helpers/run-command.js';
 import WebBuild from './build.js';
-
-export function journalRecord(task: string, outcome: RunRecord['outcome'], start: string): RunRecord {
-  return {
-    task,
-    runId: Math.random().toString(36).slice(2, 8),
-    argv: [],
-    host: 'gw1',
-    dryRun: false,
-    start,
-    end: start,
-    durationMs: 1234,
-    outcome,
-    exitCode: outcome === 'ok' ? 0 : 1,
-    summary: outcome === 'ok' ? `${task} done` : `${task} failed: bird -p rejected the config`,
-    commands: [],
-    files: [],
-    services: [],
-    mails: [],
-  };
-}
 
 describe('photon web build (real vnstat, real commands, oclif hooks)', () => {
   const dir = tempDir('build');
