@@ -15,6 +15,10 @@ describe('RootSandbox', () => {
     expect(sandbox.display(path.join(root, 'etc/x'))).toBe('/etc/x');
   });
 
+  it('accepts / as the root (the real filesystem)', () => {
+    expect(new RootSandbox('/').resolve('/etc/x')).toBe('/etc/x');
+  });
+
   it('passes paths through without a root', () => {
     expect(new RootSandbox().resolve('/etc/x')).toBe('/etc/x');
   });

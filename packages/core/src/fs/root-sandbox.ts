@@ -37,7 +37,7 @@ export class RootSandbox {
       if (depth < 0) throw new SandboxError(`path ${p} escapes the --root sandbox ${this.root}`);
     }
     // Paths already inside the root (e.g. handed back by an earlier resolve) are kept as they are.
-    const inside = p === this.root || p.startsWith(`${this.root}/`);
+    const inside = this.root === '/' || p === this.root || p.startsWith(`${this.root}/`);
     const joined = inside ? path.normalize(p) : path.join(this.root, path.posix.normalize(`/${p}`));
     this.assertNoSymlinkEscape(joined, p);
     return joined;
@@ -56,7 +56,8 @@ export class RootSandbox {
     for (;;) {
       try {
         const real = realpathSync(probe);
-        if (real !== this.realRoot && !real.startsWith(`${this.realRoot}/`)) {
+        const inside = this.realRoot === '/' || real === this.realRoot || real.startsWith(`${this.realRoot}/`);
+        if (!inside) {
           throw new SandboxError(`path ${original} leaves the --root sandbox through a symlink (${real})`);
         }
         return;

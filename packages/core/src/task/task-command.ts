@@ -38,6 +38,8 @@ export abstract class TaskCommand<T extends typeof Command, R> extends Command {
       summary:
         'Read this settings file after /etc/photon/photon.yaml and ~/.config/photon/photon.yaml (repeatable).',
       multiple: true,
+      // One value per --config, so positional arguments after it stay arguments.
+      multipleNonGreedy: true,
       helpGroup: 'GLOBAL',
     }),
     root: Flags.string({
