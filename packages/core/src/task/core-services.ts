@@ -1,9 +1,39 @@
+import { GitService } from '../git/git-service.js';
+import { gitSettings } from '../git/git-settings.js';
+import { MailFailureNotifier } from '../mail/mail-failure-notifier.js';
+import { mailSettings } from '../mail/mail-settings.js';
+import { Mailer } from '../mail/mailer.js';
 import { photonSettings } from '../settings/core-settings.js';
 import type { SettingsNamespace } from '../settings/namespace.js';
 import type { TaskContext } from './task-context.js';
+import { FAILURE_NOTIFIER } from './tokens.js';
 
 /** Namespaces owned by core; every task loads and validates them. */
-export const coreNamespaces: SettingsNamespace[] = [photonSettings];
+export const coreNamespaces: SettingsNamespace[] = [photonSettings, gitSettings, mailSettings];
 
-/** Registers core services that depend on settings (git, mail …) in the run's container. */
-export async function registerCoreServices(_ctx: TaskContext): Promise<void> {}
+/**
+ * Registers core services that depend on settings (git, mail …) in the run's container.
+ * GitService and Mailer load simple-git and nodemailer only when first used.
+ */
+export async function registerCoreServices(ctx: TaskContext): Promise<void> {
+  ctx.container.register(GitService, {
+    useFactory: () => new GitService(ctx.settings.get(gitSettings), ctx.files, ctx.host, ctx.logger),
+  });
+  const mail = ctx.settings.get(mailSettings);
+  const mailer = new Mailer(mail, ctx.files, {
+    host: ctx.host,
+    dryRun: ctx.dryRun,
+    logger: ctx.logger,
+    recorder: ctx.changes,
+  });
+  ctx.container.register(Mailer, { useValue: mailer });
+  if (mail.on !== 'never' && mail.to.length > 0) {
+    // The runner records the notifier's result itself; this mailer must not record it twice.
+    const notifierMailer = new Mailer(mail, ctx.files, {
+      host: ctx.host,
+      dryRun: ctx.dryRun,
+      logger: ctx.logger,
+    });
+    ctx.container.register(FAILURE_NOTIFIER, { useValue: new MailFailureNotifier(mail, notifierMailer) });
+  }
+}

@@ -1,0 +1,231 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { SimpleGit } from 'simple-git';
+import type { Logger } from '../log/logger.js';
+import { GitCommandError, GitConflictError, GitRemoteError, lastLines, remoteError } from './git-errors.js';
+import { type GitStatus, parsePorcelainV2 } from './git-status.js';
+
+export interface GitRepositoryOptions {
+  /** Host path of the working tree. */
+  dir: string;
+  /** The path as the task sees it, for messages. */
+  displayDir: string;
+  dryRun: boolean;
+  identity: { name: string; email: string };
+  retries: number;
+  backoffMs: number;
+  logger?: Logger;
+  /** simple-git instance bound to `dir`, with GIT_SSH_COMMAND and the network timeout. */
+  git: SimpleGit;
+}
+
+export interface PullResult {
+  before?: string;
+  after?: string;
+  moved: boolean;
+  skipped: boolean;
+}
+
+export interface PublishResult {
+  pushed: boolean;
+  attempts: number;
+  rebased: number;
+  skipped: boolean;
+  head?: string;
+}
+
+const NON_FAST_FORWARD =
+  /non-fast-forward|fetch first|\[rejected\]|failed to (update|lock) ref|cannot lock ref|Updates were rejected|remote rejected/i;
+const LOCAL_CHANGES =
+  /would be overwritten|commit or stash|You have unstaged changes|Your index contains uncommitted changes/i;
+
+/** One working tree. Network operations are bounded by the simple-git timeout plugin. */
+export class GitRepository {
+  constructor(private readonly options: GitRepositoryOptions) {}
+
+  get dir(): string {
+    return this.options.dir;
+  }
+
+  async head(): Promise<string | undefined> {
+    try {
+      return (await this.git.raw(['rev-parse', '--verify', '--quiet', 'HEAD'])).trim() || undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  async branch(): Promise<string | undefined> {
+    try {
+      return (await this.git.raw(['symbolic-ref', '--quiet', '--short', 'HEAD'])).trim() || undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  async status(): Promise<GitStatus> {
+    return parsePorcelainV2(await this.git.raw(['status', '--porcelain=v2', '--branch', '-z']));
+  }
+
+  /** Pull from the upstream: fast-forward only, or rebase local commits (aborted on conflict). */
+  async pull(options: { rebase?: boolean } = {}): Promise<PullResult> {
+    const before = await this.head();
+    if (this.options.dryRun) {
+      this.options.logger?.info(
+        { dir: this.options.displayDir },
+        `dry-run: would pull ${this.options.displayDir}`,
+      );
+      return { before, after: before, moved: false, skipped: true };
+    }
+    const branch = await this.branch();
+    await this.fetch();
+    if (!branch || !(await this.hasRef(`refs/remotes/origin/${branch}`))) {
+      // An empty remote (nothing pushed yet) or a detached HEAD: nothing to integrate.
+      return { before, after: before, moved: false, skipped: false };
+    }
+    if (options.rebase) await this.rebaseOnto(`origin/${branch}`);
+    else {
+      try {
+        await this.git.raw(['merge', '--ff-only', '--quiet', `origin/${branch}`]);
+      } catch (error) {
+        const text = messageOf(error);
+        if (LOCAL_CHANGES.test(text)) {
+          throw new GitConflictError(
+            `${this.options.displayDir}: local changes conflict with the pulled ones; nothing was changed (${lastLines(text)})`,
+            this.options.displayDir,
+          );
+        }
+        if (/Not possible to fast-forward|diverg/i.test(text)) {
+          throw new GitConflictError(
+            `${this.options.displayDir}: the clone has diverged from origin/${branch}; a fast-forward is not possible`,
+            this.options.displayDir,
+          );
+        }
+        throw new GitCommandError(`git merge in ${this.options.displayDir} failed: ${lastLines(text)}`);
+      }
+    }
+    const after = await this.head();
+    return { before, after, moved: before !== after, skipped: false };
+  }
+
+  /** Stages everything and commits it when something changed; returns the new HEAD or undefined. */
+  async commitAll(message: string, paths: string[] = ['.']): Promise<string | undefined> {
+    const status = await this.status();
+    if (status.conflicted.length > 0) {
+      throw new GitConflictError(
+        `${this.options.displayDir}: unresolved conflicts in ${status.conflicted.join(', ')}`,
+        this.options.displayDir,
+        status.conflicted,
+      );
+    }
+    if (status.clean) return undefined;
+    if (this.options.dryRun) {
+      this.options.logger?.info({ dir: this.options.displayDir }, `dry-run: would commit "${message}"`);
+      return undefined;
+    }
+    await this.git.raw(['add', '--all', '--', ...paths]);
+    const staged = await this.git.raw(['diff', '--cached', '--name-only', '-z']);
+    if (!staged) return undefined;
+    const { name, email } = this.options.identity;
+    await this.git.raw([
+      '-c',
+      `user.name=${name}`,
+      '-c',
+      `user.email=${email}`,
+      'commit',
+      '--quiet',
+      '--no-verify',
+      '-m',
+      message,
+    ]);
+    return this.head();
+  }
+
+  /**
+   * Push the current branch. A non-fast-forward push is retried after fetch + rebase with a
+   * random back-off (several gateways push into one repository at the same minute); a real
+   * conflict aborts the rebase and raises GitConflictError with the tree as it was.
+   */
+  async publish(): Promise<PublishResult> {
+    const branch = await this.branch();
+    if (!branch) throw new GitCommandError(`${this.options.displayDir}: not on a branch; nothing to publish`);
+    if (this.options.dryRun) {
+      this.options.logger?.info({ branch }, `dry-run: would push ${branch}`);
+      return { pushed: false, attempts: 0, rebased: 0, skipped: true, head: await this.head() };
+    }
+    let rebased = 0;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.git.raw(['push', '--quiet', '--porcelain', 'origin', `HEAD:refs/heads/${branch}`]);
+        return { pushed: true, attempts: attempt, rebased, skipped: false, head: await this.head() };
+      } catch (error) {
+        const text = messageOf(error);
+        if (!NON_FAST_FORWARD.test(text)) throw this.networkError('push', error);
+        if (attempt > this.options.retries) {
+          throw new GitCommandError(
+            `${this.options.displayDir}: push still rejected after ${attempt} attempts (${lastLines(text)})`,
+          );
+        }
+        this.options.logger?.debug({ attempt }, 'push rejected, rebasing onto the remote');
+        await sleep(Math.round(Math.random() * this.options.backoffMs * attempt));
+        await this.fetch();
+        if (await this.hasRef(`refs/remotes/origin/${branch}`)) {
+          await this.rebaseOnto(`origin/${branch}`);
+          rebased++;
+        }
+      }
+    }
+  }
+
+  private async fetch(): Promise<void> {
+    try {
+      await this.git.raw(['fetch', '--quiet', '--prune', '--tags', 'origin']);
+    } catch (error) {
+      throw this.networkError('fetch', error);
+    }
+  }
+
+  private async rebaseOnto(upstream: string): Promise<void> {
+    try {
+      await this.git.raw(['rebase', '--quiet', upstream]);
+    } catch (error) {
+      const text = messageOf(error);
+      const status = await this.status().catch(() => undefined);
+      await this.git.raw(['rebase', '--abort']).catch(() => undefined);
+      if (LOCAL_CHANGES.test(text) || /CONFLICT|could not apply|Resolve all conflicts/i.test(text)) {
+        throw new GitConflictError(
+          `${this.options.displayDir}: rebase onto ${upstream} conflicts${status?.conflicted.length ? ` in ${status.conflicted.join(', ')}` : ''}; aborted, the tree is as it was`,
+          this.options.displayDir,
+          status?.conflicted ?? [],
+        );
+      }
+      throw new GitCommandError(`git rebase in ${this.options.displayDir} failed: ${lastLines(text)}`);
+    }
+  }
+
+  private async hasRef(ref: string): Promise<boolean> {
+    try {
+      await this.git.raw(['show-ref', '--verify', '--quiet', ref]);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  private networkError(operation: string, error: unknown) {
+    const text = messageOf(error);
+    if (/timeout|timed out/i.test(text) && !/ConnectTimeout/.test(text)) {
+      return new GitRemoteError(`git ${operation} in ${this.options.displayDir}: timed out`, 'timeout', {
+        cause: error,
+      });
+    }
+    return remoteError(operation, `(${this.options.displayDir})`, text, error);
+  }
+
+  private get git(): SimpleGit {
+    return this.options.git;
+  }
+}
+
+export function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,125 @@
+import path from 'node:path';
+import { ConfigError } from '../errors/errors.js';
+import type { FileStore } from '../fs/file-store.js';
+import type { Logger } from '../log/logger.js';
+import { GitCommandError, GitRemoteError, remoteError } from './git-errors.js';
+import { GitRepository, messageOf } from './git-repository.js';
+import type { GitSettings } from './git-settings.js';
+import { expandHome } from './home-path.js';
+import { shellQuote, sshArgv } from './ssh-command.js';
+
+export interface EnsureCloneResult {
+  /** Undefined only in dry-run when the clone is missing (it would be created). */
+  repo?: GitRepository;
+  cloned: boolean;
+}
+
+/**
+ * Factory of GitRepository objects for one run; registered in the run's container by
+ * `registerCoreServices` (`ctx.container.resolve(GitService)`). simple-git is loaded on first use.
+ */
+export class GitService {
+  constructor(
+    readonly settings: GitSettings,
+    private readonly files: FileStore,
+    private readonly host: string,
+    private readonly logger?: Logger,
+  ) {}
+
+  get identity(): { name: string; email: string } {
+    return {
+      name: this.settings.identity.name ?? this.host,
+      email: this.settings.identity.email ?? `photon@${this.host}`,
+    };
+  }
+
+  /** Expands `~` in a task path (the home inside `--root`). */
+  taskPath(p: string): string {
+    return expandHome(p, this.settings.home);
+  }
+
+  /** The working tree at `dir` (a task path); it must already be a clone. */
+  async open(dir: string): Promise<GitRepository> {
+    const taskDir = this.taskPath(dir);
+    const hostDir = this.files.resolve(taskDir);
+    return new GitRepository({
+      dir: hostDir,
+      displayDir: taskDir,
+      dryRun: this.files.dryRun,
+      identity: this.identity,
+      retries: this.settings.publish.retries,
+      backoffMs: this.settings.publish.backoffMs,
+      logger: this.logger,
+      git: await this.client(hostDir),
+    });
+  }
+
+  /** Clones `remote` into `dir` unless a clone is there; a non-empty non-repository directory is refused. */
+  async ensureClone(
+    remote: string | undefined,
+    dir: string,
+    options: { branch?: string } = {},
+  ): Promise<EnsureCloneResult> {
+    const taskDir = this.taskPath(dir);
+    const hostDir = this.files.resolve(taskDir);
+    if (await this.isRepositoryRoot(hostDir)) return { repo: await this.open(dir), cloned: false };
+    if (!remote)
+      throw new ConfigError(`${taskDir} is not a git clone and no remote is configured to clone it from`);
+    const entries = await this.files.list(taskDir);
+    if (entries.length > 0) throw new ConfigError(`${taskDir} exists, is not empty and is not a git clone`);
+    if (this.files.dryRun) {
+      this.logger?.info({ remote, dir: taskDir }, `dry-run: would clone ${remote} into ${taskDir}`);
+      return { cloned: false };
+    }
+    await this.files.mkdir(path.posix.dirname(taskDir));
+    const git = await this.client(path.dirname(hostDir));
+    try {
+      await git.raw([
+        'clone',
+        '--quiet',
+        ...(options.branch ? ['--branch', options.branch] : []),
+        '--',
+        remote,
+        hostDir,
+      ]);
+    } catch (error) {
+      const text = messageOf(error);
+      if (/timeout/i.test(text))
+        throw new GitRemoteError(`git clone ${remote}: timed out`, 'timeout', { cause: error });
+      throw remoteError('clone', remote, text, error);
+    }
+    this.logger?.info({ remote, dir: taskDir }, `cloned ${remote}`);
+    return { repo: await this.open(dir), cloned: true };
+  }
+
+  private async isRepositoryRoot(hostDir: string): Promise<boolean> {
+    if (!(await this.files.exists(path.join(hostDir, '.git')))) return false;
+    const git = await this.client(hostDir);
+    try {
+      const top = (await git.raw(['rev-parse', '--show-toplevel'])).trim();
+      const { realpath } = await import('node:fs/promises');
+      return top === (await realpath(hostDir));
+    } catch (error) {
+      throw new GitCommandError(`${hostDir} has a .git but git does not accept it: ${messageOf(error)}`);
+    }
+  }
+
+  private async client(baseDir: string) {
+    const { simpleGit } = await import('simple-git');
+    const ssh = (await sshArgv(this.settings, this.files)).map(shellQuote).join(' ');
+    // simple-git 4 strips GIT_* from the ambient environment; pass ours explicitly.
+    const env: Record<string, string> = { GIT_SSH_COMMAND: ssh, GIT_TERMINAL_PROMPT: '0' };
+    for (const [key, value] of Object.entries(process.env)) {
+      if (value !== undefined && !key.startsWith('GIT_') && key !== 'EDITOR' && key !== 'PAGER')
+        env[key] = value;
+    }
+    return simpleGit({
+      baseDir,
+      maxConcurrentProcesses: 2,
+      trimmed: false,
+      timeout: { block: this.settings.networkTimeoutSeconds * 1000 },
+      unsafe: { allowUnsafeSshCommand: true },
+      allowEnvironment: ['GIT_SSH_COMMAND', 'GIT_TERMINAL_PROMPT'],
+    }).env(env);
+  }
+}

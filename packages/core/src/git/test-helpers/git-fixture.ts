@@ -1,0 +1,47 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { FileStore } from '../../fs/file-store.js';
+import { RootSandbox } from '../../fs/root-sandbox.js';
+import { GitService } from '../git-service.js';
+import { gitSettings } from '../git-settings.js';
+
+export function git(cwd: string, ...args: string[]): string {
+  return execFileSync('git', args, {
+    cwd,
+    encoding: 'utf8',
+    env: {
+      ...process.env,
+      GIT_AUTHOR_NAME: 't',
+      GIT_AUTHOR_EMAIL: 't@x',
+      GIT_COMMITTER_NAME: 't',
+      GIT_COMMITTER_EMAIL: 't@x',
+    },
+  });
+}
+
+export function tempDir(prefix: string): string {
+  return mkdtempSync(path.join(os.tmpdir(), `photon-${prefix}-`));
+}
+
+/** A bare repository with one commit on `main`, seeded through a throwaway clone. */
+export function bareRepo(dir: string, files: Record<string, string> = { 'README.md': 'seed\n' }): string {
+  const bare = path.join(dir, 'remote.git');
+  git(dir, 'init', '--quiet', '--bare', '--initial-branch=main', bare);
+  const seed = path.join(dir, 'seed');
+  git(dir, 'clone', '--quiet', bare, seed);
+  for (const [name, content] of Object.entries(files)) writeFileSync(path.join(seed, name), content);
+  git(seed, 'add', '-A');
+  git(seed, 'commit', '--quiet', '-m', 'seed');
+  git(seed, 'push', '--quiet', 'origin', 'HEAD:main');
+  return bare;
+}
+
+export function gitService(
+  settings: Record<string, unknown> = {},
+  options: { dryRun?: boolean; host?: string } = {},
+) {
+  const files = new FileStore(new RootSandbox(), { dryRun: options.dryRun ?? false });
+  return new GitService(gitSettings.schema.parse(settings), files, options.host ?? 'gw01');
+}

@@ -1,0 +1,47 @@
+import { z } from 'zod';
+import { defineSettings } from '../settings/namespace.js';
+
+const addresses = z
+  .union([z.string().min(3), z.array(z.string().min(3))])
+  .transform((v) => (Array.isArray(v) ? v : [v]));
+
+export const mailSettings = defineSettings(
+  'mail',
+  'Mail: transport (sendmail, smtp, file), sender, admins, and when failure mails are sent',
+  z.strictObject({
+    transport: z.enum(['sendmail', 'smtp', 'file']).default('sendmail'),
+    /** Envelope and header sender (default: photon@<host>). */
+    from: z.string().min(3).optional(),
+    /** The admins who get failure mails; without any, no failure mail is sent. */
+    to: addresses.default([]),
+    cc: addresses.default([]),
+    bcc: addresses.default([]),
+    /** When a task mails the admins. */
+    on: z.enum(['failure', 'always', 'never']).default('failure'),
+    /** Log lines of the run quoted in the mail. */
+    logLines: z.number().int().min(0).default(40),
+    sendmail: z
+      .strictObject({
+        path: z.string().min(1).default('/usr/sbin/sendmail'),
+        /** Extra arguments before `-f <from> <recipients>` (e.g. msmtp's `-C file`). */
+        args: z.array(z.string()).default([]),
+      })
+      .prefault({}),
+    smtp: z
+      .strictObject({
+        host: z.string().min(1).default('localhost'),
+        port: z.number().int().min(1).max(65535).default(25),
+        /** `starttls` upgrades a plain connection (and requires it), `tls` connects with TLS (465). */
+        security: z.enum(['none', 'starttls', 'tls']).default('none'),
+        user: z.string().min(1).optional(),
+        password: z.string().min(1).optional(),
+        timeoutSeconds: z.number().positive().default(30),
+        /** Accept a self-signed server certificate. */
+        allowSelfSigned: z.boolean().default(false),
+      })
+      .prefault({}),
+    /** Directory the `file` transport writes `.eml` files into. */
+    outbox: z.string().min(1).default('/var/spool/photon/outbox'),
+  }),
+);
+export type MailSettings = z.output<typeof mailSettings.schema>;
