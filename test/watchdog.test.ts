@@ -1,0 +1,128 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const repo = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
+const bin = path.join(repo, 'packages/cli/bin/run.js');
+const plugin = path.join(repo, 'examples/plugin-watchdog');
+const work = mkdtempSync(path.join(os.tmpdir(), 'photon-watchdog-e2e-'));
+
+function run(cmd: string, args: string[], dataDir: string, cwd = repo) {
+  const r = spawnSync(cmd, args, {
+    cwd,
+    encoding: 'utf8',
+    env: { ...process.env, PHOTON_DATA_DIR: dataDir },
+    timeout: 240_000,
+  });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+const photon = (dataDir: string, ...args: string[]) => run(process.execPath, [bin, ...args], dataDir);
+
+// Real ping through loopback; batctl, DHCP and the service manager are replaced by echo/sh.
+const config = path.join(work, 'watchdog.yaml');
+const marker = path.join(work, 'bind-running');
+writeFileSync(
+  config,
+  `photon:
+  services:
+    restart: [sh, -c, 'touch ${marker}', '{unit}']
+watchdog:
+  services:
+    - { name: bind, check: [sh, -c, '[ -e ${marker} ] || rndc -s 127.0.0.1 -p 1 status'], unit: bind9 }
+    - { name: radvd, check: ['true'], unit: radvd }
+  exitvpn:
+    interface: lo
+    count: 1
+    targets: [127.0.0.1, 127.0.0.2]
+    meshInterfaces: [mzBAT, wiBAT]
+    gwServer: [echo, server, '{meshif}']
+    gwOff: [echo, 'off', '{meshif}']
+    dhcp: { isActive: ['true'] }
+`,
+);
+
+function exercise(dataDir: string) {
+  const vpn = photon(dataDir, 'watchdog', 'exitvpn', '--config', config, '--json');
+  expect(vpn.code, vpn.stderr).toBe(0);
+  expect(JSON.parse(vpn.stdout).result).toMatchObject({
+    up: 2,
+    targets: 2,
+    connected: true,
+    gatewayMode: 'server',
+    meshInterfaces: ['mzBAT', 'wiBAT'],
+  });
+  rmSync(marker, { force: true });
+  const down = photon(dataDir, 'watchdog', 'services', '--config', config, '--json');
+  expect(down.code).toBe(5);
+  expect(JSON.parse(down.stdout).result).toEqual([
+    { name: 'bind', unit: 'bind9', state: 'restarted' },
+    { name: 'radvd', unit: 'radvd', state: 'up' },
+  ]);
+  const up = photon(dataDir, 'watchdog', 'services', '--config', config, '--json');
+  expect(up.code, up.stderr).toBe(0);
+  expect(JSON.parse(photon(dataDir, 'history', 'watchdog-services', '--json').stdout).result).toHaveLength(2);
+}
+
+describe('photon-plugin-watchdog as a community plugin', () => {
+  let tarballs: string;
+
+  beforeAll(() => {
+    // The packed plugin, and @ffphoton/core packed as the npm registry would serve it.
+    tarballs = mkdtempSync(path.join(work, 'packs-'));
+    for (const dir of [plugin, path.join(repo, 'packages/core')]) {
+      const packed = run('npm', ['pack', '--pack-destination', tarballs], work, dir);
+      expect(packed.code, packed.stderr).toBe(0);
+    }
+  }, 240_000);
+
+  afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+  it('works after `photon plugins link`', () => {
+    const dataDir = mkdtempSync(path.join(work, 'link-'));
+    const linked = photon(dataDir, 'plugins', 'link', plugin);
+    expect(linked.code, linked.stderr).toBe(0);
+    expect(photon(dataDir, 'plugins').stdout).toMatch(/photon-plugin-watchdog 0\.1\.0 \(link\)/);
+    exercise(dataDir);
+    // --dry-run still pings, but neither batctl nor the DHCP service runs.
+    expect(photon(dataDir, 'watchdog', 'exitvpn', '--config', config, '--dry-run').code).toBe(0);
+  }, 240_000);
+
+  it('works after `photon plugins install` from the packed tarball', () => {
+    const dataDir = mkdtempSync(path.join(work, 'install-'));
+    // The plugin's peer dependency, installed as npm would from the registry.
+    writeFileSync(
+      path.join(dataDir, 'package.json'),
+      JSON.stringify({ private: true, oclif: { schema: 1, plugins: [] } }),
+    );
+    const core = run(
+      'npm',
+      [
+        'install',
+        '--prefix',
+        dataDir,
+        '--omit',
+        'dev',
+        '--no-audit',
+        '--no-fund',
+        path.join(tarballs, 'ffphoton-core-0.1.0.tgz'),
+      ],
+      dataDir,
+    );
+    expect(core.code, core.stderr).toBe(0);
+    const installed = photon(
+      dataDir,
+      'plugins',
+      'install',
+      `file:${path.join(tarballs, 'photon-plugin-watchdog-0.1.0.tgz')}`,
+    );
+    expect(installed.code, installed.stderr).toBe(0);
+    expect(photon(dataDir, 'plugins').stdout).toMatch(/photon-plugin-watchdog 0\.1\.0/);
+    exercise(dataDir);
+    const removed = photon(dataDir, 'plugins', 'uninstall', 'photon-plugin-watchdog');
+    expect(removed.code, removed.stderr).toBe(0);
+    expect(photon(dataDir, 'watchdog', 'exitvpn', '--config', config).code).not.toBe(0);
+  }, 240_000);
+});
