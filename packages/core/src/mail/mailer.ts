@@ -68,6 +68,7 @@ export class Mailer {
         content,
         contentType: 'text/plain; charset=utf-8',
         contentDisposition: 'inline' as const,
+        contentTransferEncoding: 'quoted-printable' as const,
       })),
     };
     try {

@@ -1,0 +1,240 @@
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { PassThrough } from 'node:stream';
+import { SMTPServer } from 'smtp-server';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import YAML from 'yaml';
+import { ExitCode } from '../errors/errors.js';
+import { FileStore } from '../fs/file-store.js';
+import { RootSandbox } from '../fs/root-sandbox.js';
+import { TaskRunner, type TaskRunOptions } from '../task/task-runner.js';
+import { mailSettings } from './mail-settings.js';
+import { Mailer } from './mailer.js';
+
+interface Received {
+  from: string;
+  to: string[];
+  raw: string;
+}
+
+/** A real SMTP server on loopback that keeps what it receives. */
+class SmtpSink {
+  readonly mails: Received[] = [];
+  private server = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ['STARTTLS'],
+    logger: false,
+    onData: (stream, session, callback) => {
+      let raw = '';
+      stream.on('data', (chunk: Buffer) => {
+        raw += chunk.toString();
+      });
+      stream.on('end', () => {
+        this.mails.push({
+          from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
+          to: session.envelope.rcptTo.map((r) => r.address),
+          raw,
+        });
+        callback();
+      });
+    },
+  });
+  port = 0;
+
+  async start(): Promise<void> {
+    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
+    this.port = (this.server.server.address() as AddressInfo).port;
+  }
+  async stop(): Promise<void> {
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+  async waitFor(count: number): Promise<void> {
+    for (let i = 0; i < 200 && this.mails.length < count; i++) await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+function decode(raw: string): string {
+  // Bodies are quoted-printable: undo soft line breaks and =XX escapes for assertions.
+  return raw
+    .replace(/=\r?\n/g, '')
+    .replace(/=([0-9A-F]{2})/g, (_, hex: string) => String.fromCharCode(Number.parseInt(hex, 16)));
+}
+
+function runOptions(mail: Record<string, unknown>, extra: Record<string, unknown> = {}) {
+  const root = mkdtempSync(path.join(os.tmpdir(), 'photon-mail-'));
+  const config = path.join(root, 'photon.yaml');
+  writeFileSync(config, YAML.stringify({ mail, ...extra }));
+  const opts: TaskRunOptions = {
+    task: 'demo-task',
+    argv: ['demo', '--flag'],
+    configFiles: [config],
+    root,
+    dryRun: false,
+    lock: false,
+    waitSeconds: 0,
+    namespaces: [],
+    knownNamespaces: [],
+    defaultDataDir: '/var/lib/photon',
+    env: { HOME: '/root' },
+    hostname: 'kaschu',
+    logStream: new PassThrough().resume(),
+    logLevel: 'info',
+    logFormat: 'json',
+    journal: true,
+  };
+  return { root, opts };
+}
+
+const KEY =
+  '-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAA\n-----END OPENSSH PRIVATE KEY-----';
+
+describe('mail through a real SMTP server on loopback', () => {
+  const smtp = new SmtpSink();
+  beforeAll(() => smtp.start());
+  afterAll(() => smtp.stop());
+
+  it('mails the admins when a task fails: subject, log lines, command output, redacted, no settings', async () => {
+    const before = smtp.mails.length;
+    const { root, opts } = runOptions({
+      transport: 'smtp',
+      smtp: { host: '127.0.0.1', port: smtp.port, password: 'hunter2-smtp' },
+      from: 'photon@kaschu.example',
+      to: ['noc@example.org'],
+      cc: 'ops@example.org',
+      bcc: ['audit@example.org'],
+    });
+    const { output } = await new TaskRunner().run(
+      opts,
+      async (ctx) => {
+        ctx.logger.info('checking the bird sessions');
+        await ctx.shell.run(['sh', '-c', `echo "bird: 3 sessions down"; echo '${KEY}' >&2; exit 3`]);
+        return 0;
+      },
+      () => 'ok',
+    );
+    expect(output.exitCode).toBe(ExitCode.Failed);
+    await smtp.waitFor(before + 1);
+    const mail = smtp.mails[before];
+    expect(mail.from).toBe('photon@kaschu.example');
+    expect(mail.to.sort()).toEqual(['audit@example.org', 'noc@example.org', 'ops@example.org']);
+    const text = decode(mail.raw);
+    expect(text).toContain('Subject: [photon] kaschu demo-task failed (exit 1)');
+    expect(text).toContain('Cc: ops@example.org');
+    expect(text).not.toMatch(/^Bcc:/m);
+    expect(text).toContain('X-Mailer: photon');
+    expect(text).toContain('checking the bird sessions');
+    expect(text).toContain('bird: 3 sessions down');
+    expect(text).toContain('[redacted]');
+    expect(text).not.toContain('b3BlbnNzaC1rZXktdjEAAAAA');
+    expect(text).not.toContain('hunter2-smtp');
+    const journalDir = path.join(root, 'var/lib/photon/runs/demo-task');
+    const record = JSON.parse(readFileSync(path.join(journalDir, readdirSync(journalDir)[0]), 'utf8'));
+    expect(record.mails).toEqual([
+      expect.objectContaining({ ok: true, subject: '[photon] kaschu demo-task failed (exit 1)' }),
+    ]);
+  });
+
+  it('sends nothing for a successful run unless mail.on is always', async () => {
+    const before = smtp.mails.length;
+    const base = { transport: 'smtp', smtp: { host: '127.0.0.1', port: smtp.port }, to: 'noc@example.org' };
+    await new TaskRunner().run(
+      runOptions(base).opts,
+      async () => 1,
+      () => 'fine',
+    );
+    await new Promise((r) => setTimeout(r, 300));
+    expect(smtp.mails.length).toBe(before);
+    await new TaskRunner().run(
+      runOptions({ ...base, on: 'always' }).opts,
+      async () => 1,
+      () => 'fine',
+    );
+    await smtp.waitFor(before + 1);
+    expect(decode(smtp.mails[before].raw)).toContain('Subject: [photon] kaschu demo-task ok');
+  });
+
+  it('delivers through the sendmail transport with Debian msmtp pointed at the SMTP server', async () => {
+    const before = smtp.mails.length;
+    const root = mkdtempSync(path.join(os.tmpdir(), 'photon-msmtp-'));
+    const settings = mailSettings.schema.parse({
+      transport: 'sendmail',
+      from: 'photon@kaschu.example',
+      sendmail: {
+        path: '/usr/bin/msmtp',
+        args: ['--host=127.0.0.1', `--port=${smtp.port}`, '--auth=off', '--tls=off'],
+      },
+    });
+    const mailer = new Mailer(settings, new FileStore(new RootSandbox(root), { dryRun: false }), {
+      host: 'kaschu',
+      dryRun: false,
+    });
+    const result = await mailer.send({
+      to: ['noc@example.org'],
+      subject: 'exit-vpn accounts',
+      text: 'first part',
+      parts: ['second part', 'third part'],
+    });
+    expect(result).toMatchObject({ sent: true, recipients: ['noc@example.org'] });
+    await smtp.waitFor(before + 1);
+    const mail = smtp.mails[before];
+    expect(mail.from).toBe('photon@kaschu.example');
+    expect(mail.to).toEqual(['noc@example.org']);
+    const text = decode(mail.raw);
+    expect(text).toContain('Subject: exit-vpn accounts');
+    for (const part of ['first part', 'second part', 'third part']) expect(text).toContain(part);
+    expect(text.match(/Content-Type: text\/plain/g)?.length).toBe(3);
+  });
+
+  it('writes .eml files into the outbox with the file transport and nothing in dry-run', async () => {
+    const root = mkdtempSync(path.join(os.tmpdir(), 'photon-outbox-'));
+    const settings = mailSettings.schema.parse({
+      transport: 'file',
+      outbox: '/var/spool/photon/outbox',
+      to: 'a@b.c',
+    });
+    const send = (dryRun: boolean) =>
+      new Mailer(settings, new FileStore(new RootSandbox(root), { dryRun }), { host: 'kaschu', dryRun }).send(
+        {
+          subject: 'hello',
+          text: 'body text',
+        },
+      );
+    expect((await send(true)).skipped).toBe(true);
+    const result = await send(false);
+    expect(result.file).toMatch(/^\/var\/spool\/photon\/outbox\/.*\.eml$/);
+    const outbox = readdirSync(path.join(root, 'var/spool/photon/outbox'));
+    expect(outbox).toHaveLength(1);
+    const eml = readFileSync(path.join(root, result.file!), 'utf8');
+    expect(eml).toContain('Subject: hello');
+    expect(eml).toContain('body text');
+    expect(eml).toContain('From: photon@kaschu');
+  });
+
+  it('a mail that cannot be sent is logged and journaled and keeps the exit code', async () => {
+    const closed = new SMTPServer({ logger: false });
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const port = (closed.server.address() as AddressInfo).port;
+    await new Promise<void>((resolve) => closed.close(() => resolve()));
+    const { root, opts } = runOptions({
+      transport: 'smtp',
+      smtp: { host: '127.0.0.1', port, timeoutSeconds: 5 },
+      to: 'noc@example.org',
+    });
+    const { output } = await new TaskRunner().run(
+      opts,
+      async () => {
+        throw new Error('boom');
+      },
+      () => 'ok',
+    );
+    expect(output.exitCode).toBe(ExitCode.Failed);
+    const journalDir = path.join(root, 'var/lib/photon/runs/demo-task');
+    const record = JSON.parse(readFileSync(path.join(journalDir, readdirSync(journalDir)[0]), 'utf8'));
+    expect(record.exitCode).toBe(ExitCode.Failed);
+    expect(record.mails).toEqual([
+      expect.objectContaining({ ok: false, error: expect.stringMatching(/ECONNREFUSED|connect/i) }),
+    ]);
+  });
+});
