@@ -1,0 +1,177 @@
+import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { KeySyncResult } from '../../services/key-sync-service.js';
+import { connectedPeers, type FastdNode, FastdTestbed, waitFor } from '../../test-helpers/fastd-testbed.js';
+import { KeyRepo } from '../../test-helpers/key-repo.js';
+import { runCommand, writeSettings } from '../../test-helpers/run-command.js';
+import { readVerifyState } from '../../verify-state.js';
+import FastdSyncKeys from './sync-keys.js';
+
+const hook = fileURLToPath(new URL('../../../dist/verify-hook.js', import.meta.url));
+const keyFile = (node: FastdNode) => `# Node: ${node.name}\nkey "${node.keys.public}";\n`;
+const isConnected = async (gw: FastdNode, node: FastdNode) =>
+  (await connectedPeers(gw.socket)).includes(node.keys.public);
+
+describe('photon fastd sync-keys (real git, real fastd)', () => {
+  const bed = new FastdTestbed();
+  let repo: KeyRepo;
+  let gw: FastdNode;
+  let c1: FastdNode;
+  let c2: FastdNode;
+  let settings: string;
+  const peersDir = () => path.join(bed.dir, 'gw-peers');
+  const state = () => path.join(bed.dir, 'verify.json');
+
+  beforeAll(async () => {
+    repo = new KeyRepo(bed.dir);
+    mkdirSync(peersDir());
+    gw = await bed.create('gw', [
+      `include peers from "${path.join(bed.dir, 'gw-peers')}";`,
+      'peer limit 10;',
+    ]);
+    c1 = await bed.createClient('c1', gw);
+    c2 = await bed.createClient('c2', gw);
+    repo.commit({
+      c1: keyFile(c1),
+      evil: `key "${c2.keys.public}";\non up "touch ${bed.dir}/pwned";\n`,
+      'README.md': '# keys\n',
+    });
+    settings = writeSettings(bed.dir, {
+      photon: { hostname: 'gw1', dataDir: path.join(bed.dir, 'data') },
+      fastd: {
+        instances: [
+          {
+            name: 'gw',
+            unit: 'gw',
+            interface: gw.interface,
+            configFile: gw.config,
+            statusSocket: gw.socket,
+            peersDir: peersDir(),
+            peersRepo: { remote: repo.origin, local: path.join(bed.dir, 'clone') },
+          },
+        ],
+        signalCommand: bed.signalCommand,
+        verifyStateFile: state(),
+      },
+    });
+    await bed.start(gw);
+    await bed.start(c1);
+    await bed.start(c2);
+  });
+  afterAll(() => bed.cleanup());
+
+  it('syncs the valid key, refuses the hostile file (exit 5), and after SIGHUP the client connects', async () => {
+    expect(await isConnected(gw, c1)).toBe(false);
+    const run = await runCommand<KeySyncResult>(FastdSyncKeys, ['--config', settings, '--json']);
+    expect(run.exitCode).toBe(5);
+    expect(run.output.error?.message).toMatch(/evil: forbidden statement "on up/);
+    const [result] = run.output.result!.instances;
+    expect(result).toMatchObject({ instance: 'gw', keys: 1, added: ['c1'], removed: [], signalled: true });
+    expect(result.refused).toEqual([
+      { file: 'evil', reason: expect.stringMatching(/forbidden statement "on up/) },
+    ]);
+    expect(readdirSync(peersDir())).toEqual(['c1']);
+    expect(bed.log('signals')).toEqual(['gw HUP']);
+    expect(readVerifyState(state())?.instances.gw.keys).toEqual([c1.keys.public]);
+    await waitFor('c1 connected after SIGHUP', async () => ((await isConnected(gw, c1)) ? true : undefined));
+    expect(await isConnected(gw, c2)).toBe(false);
+    expect(existsSync(path.join(bed.dir, 'pwned'))).toBe(false);
+  }, 60_000);
+
+  it('does not signal when nothing changed', async () => {
+    const run = await runCommand<KeySyncResult>(FastdSyncKeys, ['--config', settings, '--json']);
+    expect(run.output.result!.instances[0]).toMatchObject({
+      added: [],
+      updated: [],
+      removed: [],
+      signalled: false,
+    });
+    expect(bed.log('signals')).toEqual(['gw HUP']);
+  });
+
+  it('updates, adds and removes files after the repository changes; c2 connects', async () => {
+    repo.commit({ evil: null, c2: keyFile(c2), c1: `${keyFile(c1)}float yes;\n` });
+    const run = await runCommand<KeySyncResult>(FastdSyncKeys, ['--config', settings, '--json']);
+    expect(run.exitCode).toBe(0);
+    expect(run.output.result!.instances[0]).toMatchObject({
+      keys: 2,
+      added: ['c2'],
+      updated: ['c1'],
+      signalled: true,
+    });
+    expect(readFileSync(path.join(peersDir(), 'c1'), 'utf8')).toContain('float yes;');
+    await waitFor('c2 connected after SIGHUP', async () => ((await isConnected(gw, c2)) ? true : undefined));
+
+    repo.commit({ c1: null });
+    const removal = await runCommand<KeySyncResult>(FastdSyncKeys, ['--config', settings, '--json']);
+    expect(removal.output.result!.instances[0]).toMatchObject({ removed: ['c1'], signalled: true });
+    expect(readdirSync(peersDir())).toEqual(['c2']);
+    await waitFor('c1 dropped after SIGHUP', async () => ((await isConnected(gw, c1)) ? undefined : true));
+  }, 60_000);
+
+  it('--dry-run reports what would change and changes nothing', async () => {
+    repo.commit({ c1: keyFile(c1) });
+    const run = await runCommand<KeySyncResult>(FastdSyncKeys, ['--config', settings, '--json', '--dry-run']);
+    expect(run.exitCode).toBe(0);
+    // The clone is not fetched in dry-run, so the plan is against the last fetched state.
+    expect(run.output.result!.instances[0].removed).toEqual([]);
+    expect(readdirSync(peersDir())).toEqual(['c2']);
+    expect(bed.log('signals')).toHaveLength(3);
+  });
+});
+
+describe('photon fastd verify as the real on-verify hook', () => {
+  const bed = new FastdTestbed();
+  let gw: FastdNode;
+  let known: FastdNode;
+  let stranger: FastdNode;
+  let settings: string;
+  const state = () => path.join(bed.dir, 'verify.json');
+
+  beforeAll(async () => {
+    expect(existsSync(hook), `build first: ${hook}`).toBe(true);
+    const repo = new KeyRepo(bed.dir);
+    // No peer directory: every peer is dynamic and decided by the hook (the fastd-limiter setup).
+    gw = await bed.create('gw', [
+      'peer limit 10;',
+      `on verify "${process.execPath} ${hook} --state ${path.join(bed.dir, 'verify.json')} $PEER_KEY";`,
+    ]);
+    known = await bed.createClient('known', gw);
+    stranger = await bed.createClient('stranger', gw);
+    repo.commit({ known: keyFile(known) });
+    settings = writeSettings(bed.dir, {
+      photon: { hostname: 'gw1', dataDir: path.join(bed.dir, 'data') },
+      fastd: {
+        instances: [
+          {
+            name: 'gw',
+            interface: gw.interface,
+            configFile: gw.config,
+            statusSocket: gw.socket,
+            peersRepo: { remote: repo.origin, local: path.join(bed.dir, 'clone') },
+          },
+        ],
+        verifyStateFile: state(),
+      },
+    });
+    await bed.start(gw);
+    await bed.start(known);
+    await bed.start(stranger);
+  });
+  afterAll(() => bed.cleanup());
+
+  it('refuses everyone before the first sync, then admits exactly the synced key', async () => {
+    await new Promise((resolve) => setTimeout(resolve, 3_000));
+    expect(await connectedPeers(gw.socket)).toEqual([]);
+    const run = await runCommand<KeySyncResult>(FastdSyncKeys, ['--config', settings, '--json']);
+    expect(run.exitCode).toBe(0);
+    expect(run.output.result!.instances[0]).toMatchObject({ keys: 1, signalled: false });
+    await waitFor('known peer accepted by the hook', async () =>
+      (await isConnected(gw, known)) ? true : undefined,
+    );
+    await new Promise((resolve) => setTimeout(resolve, 3_000));
+    expect(await connectedPeers(gw.socket)).toEqual([known.keys.public]);
+  }, 60_000);
+});

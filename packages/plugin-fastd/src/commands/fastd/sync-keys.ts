@@ -1,0 +1,43 @@
+import { TaskCommand, type TaskContext } from '@ffphoton/core';
+import { type KeySyncResult, KeySyncService } from '../../services/key-sync-service.js';
+import { PeersRepository } from '../../services/peers-repository.js';
+import { formatTable } from '../../services/table.js';
+import { fastdSettings } from '../../settings.js';
+
+export default class FastdSyncKeys extends TaskCommand<typeof FastdSyncKeys, KeySyncResult> {
+  static override summary =
+    'Sync peer key files from the key repository into the peers directory (validated)';
+  static override description =
+    'Exit codes: 0 done; 5 some peer files were refused (forbidden statement, bad or duplicate key) or a repository failed, the rest synced; 2 no instance has a peersRepo.';
+  static override settings = [fastdSettings];
+
+  protected async execute(ctx: TaskContext): Promise<KeySyncResult> {
+    const cfg = ctx.settings.get(fastdSettings);
+    return new KeySyncService(
+      new PeersRepository(ctx.shell, ctx.files),
+      ctx.files,
+      ctx.services,
+      ctx.clock,
+      ctx.logger,
+    ).sync(cfg);
+  }
+
+  protected summarize(r: KeySyncResult): string {
+    return `fastd sync-keys: ${r.changed} of ${r.instances.length} instance(s) changed`;
+  }
+
+  protected override render(r: KeySyncResult): string[] {
+    return formatTable(
+      ['instance', 'keys', 'added', 'updated', 'removed', 'refused', 'SIGHUP'],
+      r.instances.map((i) => [
+        i.instance,
+        i.keys,
+        i.added.length,
+        i.updated.length,
+        i.removed.length,
+        i.refused.length,
+        i.signalled ? 'yes' : 'no',
+      ]),
+    );
+  }
+}
