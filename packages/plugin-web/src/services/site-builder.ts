@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type { FileStore, Logger, Shell } from '@ffphoton/core';
 import type { WebSettings } from '../settings.js';
+import { accountsSection } from './accounts-section.js';
 import type { HealthCollector, HealthReport } from './health-collector.js';
 import { SitePages } from './site-pages.js';
 import { SystemReport } from './system-report.js';
@@ -48,6 +49,7 @@ export class SiteBuilder {
       vnstat.read(interfaces, cfg.traffic),
       this.existingLinks(cfg),
     ]);
+    if (cfg.accounts.file) health.sections.push(await accountsSection(this.files, cfg.accounts.file, now));
     const links = [
       ...discovered,
       { href: 'traffic/index.html', text: 'Traffic' },

@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Journal } from '@ffphoton/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -17,6 +17,10 @@ describe('photon web build (real vnstat, real commands, oclif hooks)', () => {
   beforeAll(async () => {
     mkdirSync(path.join(root, 'var/www/html/firmware'), { recursive: true });
     mkdirSync(path.join(dir, 'vnstat'));
+    writeFileSync(
+      path.join(root, 'var/www/exitvpn.yaml'),
+      "accounts: {a: {login: x, provider: P, until: '01.01.2020'}, b: {login: y, provider: Q, until: '01.01.2999'}}\n",
+    );
     const vnstat = createVnstatDb(path.join(dir, 'vnstat'), ['eth0', 'mzVPN', '<script>x'], { days: 60 });
     const journal = new Journal(path.join(root, 'var/lib/photon/runs'), 10);
     await journal.write(journalRecord('fastd-limit', 'ok', '2026-01-01T10:00:00.000Z'));
@@ -26,6 +30,7 @@ describe('photon web build (real vnstat, real commands, oclif hooks)', () => {
       fastd: { instances: [{ name: 'mz', interface: 'mzVPN', configFile: '/x', statusSocket: '/y' }] },
       web: {
         brand: 'Freifunk Testhausen',
+        accounts: { file: '/var/www/exitvpn.yaml' },
         links: [{ href: 'https://example.org/map', text: 'Map' }],
         statusTimeoutSeconds: 2,
         system: {
@@ -84,6 +89,10 @@ describe('photon web build (real vnstat, real commands, oclif hooks)', () => {
     ]);
     const states = sections.map((s) => [s.title, s.state]);
     expect(states).toContainEqual(['fastd', 'ok']);
+    expect(sections.find((s) => s.id === 'accounts')).toMatchObject({
+      state: 'failed',
+      summary: '1 overdue, 0 expiring soon, 1 good, 0 bad entries',
+    });
     expect(states.filter(([, state]) => state === 'unavailable')).toHaveLength(3);
     expect(sections.map((s) => s.summary)).toEqual(
       expect.arrayContaining([
