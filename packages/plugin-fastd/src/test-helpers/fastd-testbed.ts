@@ -90,7 +90,7 @@ export class FastdTestbed {
         'pid=$(cat "$d/fastd.pid")',
         'kill "$pid"',
         'while kill -0 "$pid" 2>/dev/null; do sleep 0.05; done',
-        'echo "$1" >> "' + path.join(this.dir, 'restarts.log') + '"',
+        `echo "$1" >> "${path.join(this.dir, 'restarts.log')}"`,
         'exec fastd -c "$d/fastd.conf" --daemon --pid-file "$d/fastd.pid" </dev/null >/dev/null 2>&1',
         '',
       ].join('\n'),

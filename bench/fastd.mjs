@@ -1,0 +1,204 @@
+#!/usr/bin/env node
+// Benchmarks of @ffphoton/plugin-fastd (built code): `fastd limit` with dead gateways,
+// `fastd sync-keys` with 5,000 key files, and the cold start of the on-verify hook.
+// Run `npx tsc -b packages/plugin-fastd` first. Prints Markdown tables.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { FileStore, RootSandbox, ServiceManager, Shell, systemClock } from '@ffphoton/core';
+import {
+  KeySyncService,
+  PeerLimitService,
+  PeersRepository,
+  StatusSocketReader,
+} from '@ffphoton/plugin-fastd';
+
+const repo = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
+const hook = path.join(repo, 'packages/plugin-fastd/dist/verify-hook.js');
+const dir = mkdtempSync(path.join(os.tmpdir(), 'photon-bench-fastd-'));
+const silentLogger = new Proxy({}, { get: () => () => undefined });
+const ms = (n) => `${Math.round(n)} ms`;
+
+function runtime() {
+  const shell = new Shell({ dryRun: false, defaultTimeoutMs: 120_000 });
+  const files = new FileStore(new RootSandbox(), { dryRun: false });
+  const services = new ServiceManager(shell, {
+    reload: ['true'],
+    restart: ['true'],
+    signal: ['true'],
+    sudo: false,
+  });
+  return { shell, files, services };
+}
+
+// ---- fastd limit: 50 gateways, 10 never answer ---------------------------------------
+async function benchLimit() {
+  const timeoutMs = 1_000;
+  const gateways = Array.from({ length: 50 }, (_, i) => `gw${i}`);
+  const silent = new Set(gateways.slice(40));
+  const hanging = [];
+  const server = http.createServer((req, res) => {
+    const gw = req.url.split('/')[1];
+    if (silent.has(gw)) return void hanging.push(res);
+    res.end(JSON.stringify({ mz: { peers: 40 }, _timestamp: Date.now() / 1000 }));
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const statusDoc = JSON.stringify({
+    uptime: 5000,
+    peers: { a: { name: 'a', address: 'any', connection: null } },
+  });
+  const socket = path.join(dir, 'mz.sock');
+  const fake = net.createServer((c) => c.end(statusDoc));
+  await new Promise((resolve) => fake.listen(socket, resolve));
+  const config = path.join(dir, 'fastd.conf');
+  writeFileSync(config, 'peer limit 100;\n');
+  const cfg = {
+    instances: [{ name: 'mz', interface: 'mzVPN', configFile: config, statusSocket: socket }],
+    limit: {
+      gateways,
+      statusUrl: `http://127.0.0.1:${server.address().port}/{gateway}/fastd_status.json`,
+      localStatusFile: path.join(dir, 'fastd_status.json'),
+      additional: 8,
+      maxDataAgeSeconds: 900,
+      restartAfterUptimeSeconds: 43_200,
+      fetchTimeoutMs: timeoutMs,
+    },
+    verifyStateFile: path.join(dir, 'limit-verify.json'),
+  };
+  const { files, services } = runtime();
+  const service = new PeerLimitService(
+    new StatusSocketReader(files),
+    files,
+    services,
+    systemClock,
+    silentLogger,
+  );
+  const t0 = performance.now();
+  const result = await service.apply(cfg, 'gw0');
+  const parallel = performance.now() - t0;
+
+  // The original's loop: one gateway after the other, each waiting out its timeout.
+  const t1 = performance.now();
+  for (const gw of gateways.slice(1)) {
+    await fetch(cfg.limit.statusUrl.replace('{gateway}', gw), { signal: AbortSignal.timeout(timeoutMs) })
+      .then((r) => r.text())
+      .catch(() => undefined);
+  }
+  const sequential = performance.now() - t1;
+  for (const res of hanging) res.destroy();
+  server.closeAllConnections();
+  server.close();
+  fake.close();
+  const row = result.instances[0];
+  console.log('\n### fastd limit — 50 gateways, 10 never answer, fetch timeout 1,000 ms\n');
+  console.log('| variant | wall | × timeout |\n|---|---:|---:|');
+  console.log(
+    `| photon fastd limit (parallel fetch, whole run) | ${ms(parallel)} | ${(parallel / timeoutMs).toFixed(2)} |`,
+  );
+  console.log(
+    `| sequential fetch (the Python original's loop) | ${ms(sequential)} | ${(sequential / timeoutMs).toFixed(2)} |`,
+  );
+  console.log(
+    `\nresult: online ${row.online}, offline ${row.offline}, limit ${row.limit} (target: wall ≤ 1.3 × timeout)`,
+  );
+}
+
+// ---- fastd sync-keys: 5,000 key files -----------------------------------------------
+async function benchSyncKeys() {
+  const origin = path.join(dir, 'keys.git');
+  const work = path.join(dir, 'keys-work');
+  mkdirSync(work);
+  for (let i = 0; i < 5_000; i++) {
+    const key = (i.toString(16).padStart(8, '0') + 'a'.repeat(56)).slice(0, 64);
+    writeFileSync(path.join(work, `node${i}`), `# Node: node${i}\nkey "${key}";\n`);
+  }
+  const git = (...args) =>
+    execFileSync('git', ['-c', 'user.name=b', '-c', 'user.email=b@example.org', ...args], { stdio: 'pipe' });
+  git('init', '-q', '--bare', '-b', 'main', origin);
+  git('-C', work, 'init', '-q', '-b', 'main');
+  git('-C', work, 'add', '-A');
+  git('-C', work, 'commit', '-q', '-m', 'keys');
+  git('-C', work, 'push', '-q', origin, 'main');
+  const cfg = {
+    instances: [
+      {
+        name: 'mz',
+        interface: 'mzVPN',
+        configFile: '/dev/null',
+        statusSocket: '/dev/null',
+        peersDir: path.join(dir, 'peers'),
+        peersRepo: { remote: origin, local: path.join(dir, 'clone') },
+      },
+    ],
+    verifyStateFile: path.join(dir, 'verify.json'),
+  };
+  const { shell, files, services } = runtime();
+  const service = new KeySyncService(
+    new PeersRepository(shell, files),
+    files,
+    services,
+    systemClock,
+    silentLogger,
+  );
+  const rows = [];
+  for (const label of ['first run (clone, 5,000 files written)', 'second run (unchanged)']) {
+    const t0 = performance.now();
+    const result = await service.sync(cfg);
+    const wall = performance.now() - t0;
+    const i = result.instances[0];
+    rows.push(`| ${label} | ${ms(wall)} | ${i.keys} | ${i.added.length} | ${i.signalled ? 'yes' : 'no'} |`);
+  }
+  console.log('\n### fastd sync-keys — 5,000 key files\n');
+  console.log('| run | wall | keys | added | SIGHUP |\n|---|---:|---:|---:|---|');
+  for (const row of rows) console.log(row);
+  return cfg.verifyStateFile;
+}
+
+// ---- fastd verify: cold start ----------------------------------------------------------
+function timed(argv, runs) {
+  const walls = [];
+  const rss = [];
+  for (let i = 0; i < runs; i++) {
+    const t0 = performance.now();
+    const r = spawnSync('/usr/bin/time', ['-f', '%M', ...argv], { encoding: 'utf8' });
+    walls.push(performance.now() - t0);
+    rss.push(Number(r.stderr.trim().split('\n').pop()));
+  }
+  walls.sort((a, b) => a - b);
+  return { median: walls[Math.floor(runs / 2)], rssKb: Math.max(...rss) };
+}
+
+function benchVerify(stateFile) {
+  const key = `00000000${'a'.repeat(56)}`;
+  const runs = 21;
+  const base = timed([process.execPath, '-e', '0'], runs);
+  const hookRun = timed([process.execPath, hook, '--state', stateFile, '--instance', 'mz', key], runs);
+  console.log(`\n### fastd verify — cold start (median of ${runs}, state with 5,000 keys)\n`);
+  console.log('| command | median wall | × node -e 0 | peak RSS |\n|---|---:|---:|---:|');
+  console.log(`| node -e 0 | ${ms(base.median)} | 1.00 | ${Math.round(base.rssKb / 1024)} MiB |`);
+  console.log(
+    `| photon-fastd-verify (on-verify hook) | ${ms(hookRun.median)} | ${(hookRun.median / base.median).toFixed(2)} | ${Math.round(hookRun.rssKb / 1024)} MiB |`,
+  );
+  const cli = path.join(repo, 'packages/cli/bin/run.js');
+  const settings = path.join(dir, 'verify-settings.yaml');
+  writeFileSync(settings, `fastd:\n  verifyStateFile: ${stateFile}\n`);
+  const cliRun = timed(
+    [process.execPath, cli, 'fastd', 'verify', key, '--instance', 'mz', '-c', settings],
+    5,
+  );
+  console.log(
+    `| photon fastd verify (full CLI, reference) | ${ms(cliRun.median)} | ${(cliRun.median / base.median).toFixed(2)} | ${Math.round(cliRun.rssKb / 1024)} MiB |`,
+  );
+}
+
+try {
+  await benchLimit();
+  const state = await benchSyncKeys();
+  benchVerify(state);
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}
