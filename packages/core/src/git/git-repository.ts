@@ -155,7 +155,14 @@ export class GitRepository {
     let rebased = 0;
     for (let attempt = 1; ; attempt++) {
       try {
-        await this.git.raw(['push', '--quiet', '--porcelain', 'origin', `HEAD:refs/heads/${branch}`]);
+        await this.git.raw([
+          'push',
+          '--quiet',
+          '--porcelain',
+          '--set-upstream',
+          'origin',
+          `HEAD:refs/heads/${branch}`,
+        ]);
         return { pushed: true, attempts: attempt, rebased, skipped: false, head: await this.head() };
       } catch (error) {
         const text = messageOf(error);

@@ -1,0 +1,44 @@
+import { ConfigError, parseYamlDocument } from '@ffphoton/core';
+import type { NamedKey } from './authorized-keys.js';
+import { parsePublicKey } from './ssh-public-key.js';
+
+/**
+ * Reads Photon's ssh.yaml: `group → {name: "ssh-… AAAA… comment"}`, groups built from others
+ * with merge keys (`<<: *ADMINS`, `<<: [*ADMINS, *FRIENDS]`). Every key of the chosen group
+ * must be a valid public key, else nothing is deployed.
+ */
+export function readKeyGroup(text: string, file: string, group: string): NamedKey[] {
+  const doc = parseYamlDocument(text, { merge: true, prettyErrors: false });
+  const problem = doc.errors[0];
+  if (problem) {
+    const pos = problem.linePos?.[0];
+    throw new ConfigError(problem.message.split('\n')[0], { file, line: pos?.line, column: pos?.col });
+  }
+  const data: unknown = doc.toJS({ maxAliasCount: 1000 });
+  if (!data || typeof data !== 'object' || Array.isArray(data)) {
+    throw new ConfigError('expected a mapping of groups', { file });
+  }
+  const groups = data as Record<string, unknown>;
+  if (!(group in groups)) {
+    throw new ConfigError(`no group ${JSON.stringify(group)}; groups: ${Object.keys(groups).join(', ')}`, {
+      file,
+    });
+  }
+  const members = groups[group];
+  if (!members || typeof members !== 'object' || Array.isArray(members)) {
+    throw new ConfigError('expected a mapping of key names to public keys', { file, keyPath: group });
+  }
+  const keys: NamedKey[] = [];
+  for (const [name, line] of Object.entries(members as Record<string, unknown>)) {
+    const key = typeof line === 'string' ? parsePublicKey(line) : undefined;
+    if (!key) throw new ConfigError('not an OpenSSH public key line', { file, keyPath: `${group}.${name}` });
+    if (!/^[A-Za-z0-9_.@-]+$/.test(name)) {
+      throw new ConfigError('key names may use letters, digits and _.@- only', {
+        file,
+        keyPath: `${group}.${name}`,
+      });
+    }
+    keys.push({ name, key });
+  }
+  return keys;
+}
