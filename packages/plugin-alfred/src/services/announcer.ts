@@ -52,44 +52,55 @@ export class Announcer {
   ) {}
 
   async announce(meshes: MeshSettings[], hostname: string): Promise<AnnounceResult> {
+    // Helper programs (fastd -v, batctl) and the two pushes run concurrently: this runs every minute.
     const sharedFacts = new HostFacts(this.files);
-    const shared = await this.readShared(sharedFacts);
-    const results: MeshAnnouncement[] = [];
-    for (const mesh of meshes) {
-      const facts = new HostFacts(this.files);
-      const { nodeinfo, statistics } = await this.build(mesh, hostname, shared, facts);
-      const announcement: MeshAnnouncement = {
-        mesh: mesh.name,
-        nodeId: nodeinfo.node_id as string | undefined,
-        pushed: false,
-        nodeinfo,
-        statistics,
-        problems: [...sharedFacts.problems, ...facts.problems],
-      };
-      for (const problem of facts.problems)
-        this.logger?.warn({ mesh: mesh.name }, `mesh ${mesh.name}: ${problem}`);
-      try {
-        if (nodeinfo.node_id === undefined) throw new UnavailableError(`${mesh.batman} has no MAC address`);
-        await this.client.push(mesh.socket, AlfredType.nodeinfo, gzip(nodeinfo));
-        await this.client.push(mesh.socket, AlfredType.statistics, gzip(statistics));
-        announcement.pushed = !this.files.dryRun;
-      } catch (error) {
-        if (!(error instanceof UnavailableError)) throw error;
-        announcement.error = error.message;
-      }
-      results.push(announcement);
-    }
+    const shared = this.readShared(sharedFacts);
+    const results = await Promise.all(meshes.map((mesh) => this.announceMesh(mesh, hostname, shared)));
     for (const problem of sharedFacts.problems) this.logger?.warn(problem);
-    return { meshes: results };
+    return {
+      meshes: results.map((r) => ({ ...r, problems: [...sharedFacts.problems, ...r.problems] })),
+    };
+  }
+
+  private async announceMesh(
+    mesh: MeshSettings,
+    hostname: string,
+    shared: Promise<SharedFacts>,
+  ): Promise<MeshAnnouncement> {
+    const facts = new HostFacts(this.files);
+    const { nodeinfo, statistics } = await this.build(mesh, hostname, shared, facts);
+    const announcement: MeshAnnouncement = {
+      mesh: mesh.name,
+      nodeId: nodeinfo.node_id as string | undefined,
+      pushed: false,
+      nodeinfo,
+      statistics,
+      problems: facts.problems,
+    };
+    for (const problem of facts.problems)
+      this.logger?.warn({ mesh: mesh.name }, `mesh ${mesh.name}: ${problem}`);
+    try {
+      if (nodeinfo.node_id === undefined) throw new UnavailableError(`${mesh.batman} has no MAC address`);
+      await Promise.all([
+        this.client.push(mesh.socket, AlfredType.nodeinfo, gzip(nodeinfo)),
+        this.client.push(mesh.socket, AlfredType.statistics, gzip(statistics)),
+      ]);
+      announcement.pushed = !this.files.dryRun;
+    } catch (error) {
+      if (!(error instanceof UnavailableError)) throw error;
+      announcement.error = error.message;
+    }
+    return announcement;
   }
 
   private async readShared(facts: HostFacts): Promise<SharedFacts> {
+    const fastdRun = this.command(facts, this.cfg.announce.fastdVersion, 'software.fastd.version');
     const [uptime, idletime] = (await facts.text('/proc/uptime', 'uptime'))?.split(/\s+/).map(Number) ?? [];
     const loadavg = (await facts.text('/proc/loadavg', 'loadavg'))?.split(/\s+/);
     const processes = /^(\d+)\/(\d+)$/.exec(loadavg?.[3] ?? '');
     const mem = await facts.meminfo();
     const cpuinfo = (await facts.text('/proc/cpuinfo', 'hardware')) ?? '';
-    const fastd = await this.command(facts, this.cfg.announce.fastdVersion, 'software.fastd.version');
+    const fastd = await fastdRun;
     return {
       batmanVersion: await facts.text('/sys/module/batman_adv/version', 'software.batman-adv.version'),
       fastdVersion: /\bv?(\d+(?:\.\d+)*)\b/.exec(fastd ?? '')?.[0],
@@ -107,16 +118,25 @@ export class Announcer {
     };
   }
 
-  private async build(mesh: MeshSettings, hostname: string, shared: SharedFacts, facts: HostFacts) {
+  private async build(
+    mesh: MeshSettings,
+    hostname: string,
+    sharedFacts: Promise<SharedFacts>,
+    facts: HostFacts,
+  ) {
+    const batctl = [...this.cfg.announce.batctl, 'meshif', mesh.batman];
+    const batctlRuns = Promise.all([
+      this.command(facts, [...batctl, 'gwl', '-n'], 'gateway'),
+      this.command(facts, [...batctl, 'tl', '-n'], 'clients'),
+    ]);
     const mac = await facts.mac(mesh.batman, 'network.mac');
     const nodeId = mac?.replaceAll(':', '');
     const meshIfaces = mesh.fastd ? [mesh.fastd] : await facts.lowerInterfaces(mesh.batman);
     const meshMacs = (
       await Promise.all(meshIfaces.map((i) => facts.mac(i, 'network.mesh_interfaces')))
     ).filter((m): m is string => m !== undefined);
-    const batctl = [...this.cfg.announce.batctl, 'meshif', mesh.batman];
-    const gwl = await this.command(facts, [...batctl, 'gwl', '-n'], 'gateway');
-    const tl = await this.command(facts, [...batctl, 'tl', '-n'], 'clients');
+    const [gwl, tl] = await batctlRuns;
+    const shared = await sharedFacts;
 
     const nodeinfo: Json =
       compact({

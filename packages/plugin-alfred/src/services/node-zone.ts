@@ -1,5 +1,4 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { BlockList, isIP } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import type { Clock, FileStore, Logger, ServiceManager, Shell } from '@ffphoton/core';
@@ -7,6 +6,7 @@ import { ConfigError, fillArgvTemplate, ValidationRejectedError } from '@ffphoto
 import type { ZoneSettings } from '../settings.js';
 import type { DecodedRecords } from './alfred-records.js';
 import { assignLabels } from './dns-labels.js';
+import { PrefixSet, parseIp } from './ip-prefixes.js';
 
 export interface ZoneEntry {
   label: string;
@@ -30,19 +30,11 @@ export interface ZoneResult {
   reloaded: boolean;
 }
 
-/** Parses `2001:db8::/64` style prefixes into a BlockList; a bad prefix is a ConfigError. */
-export function prefixList(prefixes: readonly string[]): BlockList {
-  const list = new BlockList();
-  for (const prefix of prefixes) {
-    const [address, bits] = prefix.split('/');
-    const family = isIP(address ?? '');
-    const length = Number(bits);
-    if (!family || !/^\d+$/.test(bits ?? '') || length > (family === 6 ? 128 : 32)) {
-      throw new ConfigError(`not a prefix: ${JSON.stringify(prefix)}`, { keyPath: 'alfred.zone.prefixes' });
-    }
-    list.addSubnet(address, length, family === 6 ? 'ipv6' : 'ipv4');
-  }
-  return list;
+/** The configured prefixes; a bad prefix is a ConfigError. */
+export function prefixSet(prefixes: readonly string[]): PrefixSet {
+  return new PrefixSet(prefixes, (prefix) => {
+    throw new ConfigError(`not a prefix: ${JSON.stringify(prefix)}`, { keyPath: 'alfred.zone.prefixes' });
+  });
 }
 
 /**
@@ -53,7 +45,7 @@ export function zoneEntries(
   cfg: ZoneSettings,
   nodeinfo: DecodedRecords,
 ): { entries: ZoneEntry[]; skipped: string[]; problems: string[] } {
-  const prefixes = prefixList(cfg.prefixes);
+  const prefixes = prefixSet(cfg.prefixes);
   const problems = nodeinfo.problems.map((p) => p.message);
   const skipped: string[] = [];
   const candidates: { mac: string; id: string; hostname: string; addresses: string[] }[] = [];
@@ -65,10 +57,10 @@ export function zoneEntries(
     }
     const network = info.network as { addresses?: unknown } | undefined;
     const raw = Array.isArray(network?.addresses) ? network.addresses : [];
-    const addresses = raw.filter(
-      (a): a is string =>
-        typeof a === 'string' && isIP(a) !== 0 && prefixes.check(a, isIP(a) === 6 ? 'ipv6' : 'ipv4'),
-    );
+    const addresses = raw.filter((a): a is string => {
+      const ip = typeof a === 'string' ? parseIp(a) : undefined;
+      return ip !== undefined && prefixes.contains(ip);
+    });
     if (addresses.length === 0) {
       skipped.push(`${mac} (${JSON.stringify(hostname)}): no address in ${cfg.prefixes.join(', ')}`);
       continue;
@@ -117,7 +109,7 @@ export function renderZone(cfg: ZoneSettings, entries: ZoneEntry[], serial: numb
   ];
   for (const entry of entries) {
     for (const address of entry.addresses)
-      lines.push(`${entry.label} IN ${isIP(address) === 6 ? 'AAAA' : 'A'} ${address}`);
+      lines.push(`${entry.label} IN ${address.includes(':') ? 'AAAA' : 'A'} ${address}`);
   }
   return `${lines.join('\n')}\n`;
 }

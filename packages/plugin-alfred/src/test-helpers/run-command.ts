@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { TaskOutput } from '@ffphoton/core';
-import { Config } from '@oclif/core';
+import { Config } from '@ffphoton/core';
 import YAML from 'yaml';
 
 const pluginRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');

@@ -1,5 +1,5 @@
-import { PartialFailureError, TaskCommand, type TaskContext, UnavailableError } from '@ffphoton/core';
-import { Flags } from '@oclif/core';
+import { Flags, PartialFailureError, TaskCommand, type TaskContext, UnavailableError } from '@ffphoton/core';
+
 import { type AnnounceResult, Announcer } from '../../services/announcer.js';
 import { alfredClientFor } from '../../services/client-factory.js';
 import { selectMeshes } from '../../services/mesh-data-source.js';

@@ -1,5 +1,5 @@
-import { TaskCommand, type TaskContext } from '@ffphoton/core';
-import { Args, Flags } from '@oclif/core';
+import { Args, Flags, TaskCommand, type TaskContext } from '@ffphoton/core';
+
 import type { NodeRecords } from '../../services/alfred-records.js';
 import { alfredClientFor } from '../../services/client-factory.js';
 import { MeshDataSource, selectMeshes } from '../../services/mesh-data-source.js';

@@ -1,0 +1,155 @@
+// Issue 5: `photon alfred announce` (runs every minute on every gateway) against `node -e 0`,
+// pushing to a real alfred in a network namespace; then `alfred read` + `zone` + `nodes` on
+// 10,000 nodes of alfred output (replayed: one alfred instance holds one record per source).
+// Runs the BUILT binary (`npx tsc -b packages/cli`); needs root (ip netns) and alfred,
+// named-checkzone. Prints Markdown tables.
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { compareWithFloor, fmt, markdownTable, photonBin, runOnce } from './lib.mjs';
+
+const NODES = Number(process.env.BENCH_NODES ?? 10_000);
+const root = mkdtempSync(path.join(os.tmpdir(), 'bench-alfred-'));
+const netns = `phbench${process.pid}`;
+const put = (p, text) => {
+  mkdirSync(path.dirname(path.join(root, p)), { recursive: true });
+  writeFileSync(path.join(root, p), text);
+};
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** A gateway's /proc and /sys as announce reads them. */
+function fakeHost() {
+  put('/proc/uptime', '1234567.89 2345678.12\n');
+  put('/proc/loadavg', '0.42 0.30 0.25 1/187 12345\n');
+  put('/proc/meminfo', 'MemTotal: 4045572 kB\nMemFree: 1334868 kB\nBuffers: 254828 kB\nCached: 1568364 kB\n');
+  put('/proc/cpuinfo', 'processor\t: 0\nmodel name\t: Bench CPU\n');
+  put('/proc/net/if_inet6', 'fd37b4dc4b1e0000000000000000000b 05 40 00 80 mzBR\n');
+  put('/etc/os-release', 'NAME="Debian GNU/Linux"\nVERSION_ID="12"\n');
+  put('/sys/module/batman_adv/version', '2023.0\n');
+  put('/sys/class/net/mzBAT/address', '02:ca:fe:00:ff:0b\n');
+  put('/sys/class/net/mzVPN/address', '02:ca:fe:00:01:0b\n');
+  for (const c of ['rx_bytes', 'rx_packets', 'tx_bytes', 'tx_packets', 'tx_dropped']) put(`/sys/class/net/mzBAT/statistics/${c}`, '12345\n');
+}
+
+/** alfred's client.c escaping of one record. */
+function alfredLine(mac, bytes) {
+  let out = '';
+  for (const b of bytes) {
+    if (b === 0x22) out += '\\"';
+    else if (b === 0x5c) out += '\\\\';
+    else if (b >= 0x20 && b <= 0x7e) out += String.fromCharCode(b);
+    else out += `\\x${b.toString(16).padStart(2, '0')}`;
+  }
+  return `{ "${mac}", "${out}" },\n`;
+}
+
+/** `alfred -r 158` / `-r 159` output of NODES Gluon-like nodes. */
+function replayFiles() {
+  let nodeinfo = '';
+  let statistics = '';
+  for (let i = 0; i < NODES; i++) {
+    const hex = i.toString(16).padStart(6, '0');
+    const mac = `02:ca:fe:${hex.slice(0, 2)}:${hex.slice(2, 4)}:${hex.slice(4, 6)}`;
+    const id = mac.replaceAll(':', '');
+    const info = {
+      node_id: id,
+      hostname: i % 50 === 0 ? `Knoten ${i % 500} Süd` : `ffmz-node-${i}`,
+      network: { mac, addresses: [`fd37:b4dc:4b1e::${i.toString(16)}`, `fe80::${i.toString(16)}`] },
+      software: { firmware: { base: 'gluon-v2023.2', release: '1.4.0' } },
+      location: { latitude: 50 + i / 1e5, longitude: 8.2 + i / 1e5 },
+      system: { site_code: 'ffmz' },
+    };
+    const stats = { node_id: id, uptime: 1000 + i, loadavg: 0.1, clients: { total: i % 7 }, memory: { total: 60000, free: 20000 } };
+    nodeinfo += alfredLine(mac, gzipSync(JSON.stringify(info)));
+    statistics += alfredLine(mac, gzipSync(JSON.stringify(stats)));
+  }
+  put('/replay/158.txt', nodeinfo);
+  put('/replay/159.txt', statistics);
+  put('/run/replay.sock', ''); // read/zone/nodes check that the socket exists
+}
+
+async function startAlfred() {
+  execFileSync('ip', ['netns', 'add', netns]);
+  // A veth pair inside the namespace (no dummy module needed); alfred listens on one end.
+  execFileSync('ip', ['-n', netns, 'link', 'add', 'd0', 'type', 'veth', 'peer', 'name', 'd1']);
+  execFileSync('ip', ['-n', netns, 'link', 'set', 'd1', 'up']);
+  execFileSync('ip', ['-n', netns, 'link', 'set', 'd0', 'up']);
+  for (let i = 0; i < 100; i++) {
+    const out = execFileSync('ip', ['-n', netns, '-6', 'addr', 'show', 'dev', 'd0'], { encoding: 'utf8' });
+    if (out.includes('fe80') && !out.includes('tentative')) break;
+    await sleep(100);
+  }
+  mkdirSync(path.join(root, 'run'), { recursive: true });
+  const socket = path.join(root, 'run/alfred.sock');
+  const daemon = spawn('ip', ['netns', 'exec', netns, 'alfred', '-m', '-i', 'd0', '-b', 'none', '-u', socket], { stdio: 'ignore' });
+  for (let i = 0; i < 100 && !existsSync(socket); i++) await sleep(100);
+  return daemon;
+}
+
+fakeHost();
+replayFiles();
+const replay = ['sh', '-c', `exec cat "${root}/replay/$4.txt"`, 'alfred'];
+const settings = [
+  'photon: { hostname: gw-bench }',
+  'alfred:',
+  '  meshes: [{ name: mz, bridge: mzBR, batman: mzBAT, fastd: mzVPN, socket: /run/alfred.sock, siteCode: ffmz }]',
+  '',
+].join('\n');
+put('/etc/photon-gw.yaml', settings);
+put(
+  '/etc/photon-map.yaml',
+  [
+    'alfred:',
+    '  meshes: [{ name: mz, socket: /run/replay.sock }]',
+    `  command: ${JSON.stringify(replay)}`,
+    '  zone: { name: nodes.ffmz.org, file: /etc/bind/db.nodes, prefixes: ["fd37:b4dc:4b1e::/64"], nameservers: [ns1.example.org.], reloadCommand: ["true", "{zone}"] }',
+    '  nodes: { nodesFile: /srv/nodes.json, nodelistFile: /srv/nodelist.json }',
+    '',
+  ].join('\n'),
+);
+
+const env = { PHOTON_DATA_DIR: '/var/lib/photon', HOME: root };
+let daemon;
+try {
+  daemon = await startAlfred();
+  const photon = (args, config) => ['node', photonBin, 'alfred', ...args, '--root', root, '--config', path.join(root, config)];
+  const rows = compareWithFloor(
+    [{ name: '`photon alfred announce` (real alfred)', argv: photon(['announce'], 'etc/photon-gw.yaml'), env, expectStatus: 0 }],
+    { runs: Number(process.env.BENCH_RUNS ?? 11) },
+  );
+  console.log('### alfred announce cold start (issue 5; target ≤ 2.5× `node -e 0`)\n');
+  console.log(
+    markdownTable(
+      ['command', 'median wall (ms)', '× node -e 0', 'peak RSS (MiB)'],
+      rows.map((r) => [r.name, fmt(r.wallMs), fmt(r.ratio, 2), fmt(r.rssMiB)]),
+    ),
+  );
+
+  const steps = [
+    ['`alfred read 158` (alfred-json output)', photon(['read', '158'], 'etc/photon-map.yaml')],
+    ['`alfred zone` (incl. named-checkzone)', photon(['zone'], 'etc/photon-map.yaml')],
+    ['`alfred nodes`', photon(['nodes'], 'etc/photon-map.yaml')],
+  ];
+  const table = [];
+  let total = 0;
+  for (const [name, argv] of steps) {
+    const samples = [0, 1, 2].map(() => runOnce(argv, { env, expectStatus: 0 }));
+    const wall = samples.map((s) => s.wallMs).sort((a, b) => a - b)[1];
+    total += wall;
+    table.push([name, fmt(wall), fmt(Math.max(...samples.map((s) => s.rssMiB)))]);
+  }
+  table.push(['**read + zone + nodes**', `**${fmt(total)}**`, '']);
+  console.log(`\n### alfred read + zone + nodes, ${NODES.toLocaleString('en')} nodes (target < 1 s)\n`);
+  console.log(markdownTable(['step', 'median wall (ms)', 'peak RSS (MiB)'], table));
+} finally {
+  if (daemon) {
+    daemon.kill('SIGTERM');
+    await new Promise((resolve) => (daemon.exitCode === null ? daemon.once('exit', resolve) : resolve()));
+  }
+  execFileSync('ip', ['netns', 'del', netns], { stdio: 'ignore' });
+  // BENCH_KEEP=1 keeps the sandbox (replayed alfred data, settings) for profiling.
+  if (process.env.BENCH_KEEP) console.error(`kept ${root}`);
+  else rmSync(root, { recursive: true, force: true });
+}
