@@ -162,14 +162,16 @@ async function benchSyncKeys() {
 function timed(argv, runs) {
   const walls = [];
   const rss = [];
+  let status = 0;
   for (let i = 0; i < runs; i++) {
     const t0 = performance.now();
     const r = spawnSync('/usr/bin/time', ['-f', '%M', ...argv], { encoding: 'utf8' });
     walls.push(performance.now() - t0);
     rss.push(Number(r.stderr.trim().split('\n').pop()));
+    status = r.status;
   }
   walls.sort((a, b) => a - b);
-  return { median: walls[Math.floor(runs / 2)], rssKb: Math.max(...rss) };
+  return { median: walls[Math.floor(runs / 2)], rssKb: Math.max(...rss), status };
 }
 
 function benchVerify(stateFile) {
@@ -177,6 +179,7 @@ function benchVerify(stateFile) {
   const runs = 21;
   const base = timed([process.execPath, '-e', '0'], runs);
   const hookRun = timed([process.execPath, hook, '--state', stateFile, '--instance', 'mz', key], runs);
+  if (hookRun.status !== 0) throw new Error(`the verify hook refused the known key (exit ${hookRun.status})`);
   console.log(`\n### fastd verify — cold start (median of ${runs}, state with 5,000 keys)\n`);
   console.log('| command | median wall | × node -e 0 | peak RSS |\n|---|---:|---:|---:|');
   console.log(`| node -e 0 | ${ms(base.median)} | 1.00 | ${Math.round(base.rssKb / 1024)} MiB |`);
@@ -191,7 +194,7 @@ function benchVerify(stateFile) {
     5,
   );
   console.log(
-    `| photon fastd verify (full CLI, reference) | ${ms(cliRun.median)} | ${(cliRun.median / base.median).toFixed(2)} | ${Math.round(cliRun.rssKb / 1024)} MiB |`,
+    `| photon fastd verify (full CLI, reference${cliRun.status === 0 ? '' : `, exited ${cliRun.status}`}) | ${ms(cliRun.median)} | ${(cliRun.median / base.median).toFixed(2)} | ${Math.round(cliRun.rssKb / 1024)} MiB |`,
   );
 }
 
