@@ -18,6 +18,7 @@ describe('photon alfred with real alfred daemons in two network namespaces', () 
   let gateway: string;
   let mapServer: string;
   let missing: string;
+  let dryZone: string;
   const zoneFile = '/etc/bind/db.nodes.ffmz.org';
 
   beforeAll(async () => {
@@ -62,6 +63,7 @@ describe('photon alfred with real alfred daemons in two network namespaces', () 
         nodes: { nodesFile: '/srv/map/nodes.json', nodelistFile: '/srv/map/nodelist.json' },
       },
     });
+    dryZone = writeSettings(bed.root, 'dry-zone', { alfred: { zone: { file: '/etc/bind/db.dry' } } });
     missing = writeSettings(bed.root, 'missing', {
       photon: data('c'),
       alfred: {
@@ -223,6 +225,34 @@ describe('photon alfred with real alfred daemons in two network namespaces', () 
     });
     const list = JSON.parse(readFileSync(bed.host('/srv/map/nodelist.json'), 'utf8'));
     expect(list.nodes.map((n: { name: string }) => n.name).sort()).toEqual(['Bahnhof Süd.Mainz', 'gw-b']);
+  });
+
+  it('--dry-run validates and reports but neither pushes, writes nor reloads', async () => {
+    const announce = await runCommand<AnnounceResult>(AlfredAnnounce, [
+      '--config',
+      gateway,
+      '--root',
+      bed.root,
+      '--json',
+      '--dry-run',
+    ]);
+    expect(announce.exitCode).toBe(0);
+    expect(announce.output.result!.meshes[0].pushed).toBe(false);
+    const zone = await runCommand<ZoneResult>(AlfredZone, [
+      '--config',
+      mapServer,
+      '--root',
+      bed.root,
+      '--json',
+      '--dry-run',
+      '--config',
+      dryZone,
+    ]);
+    expect(zone.output.result).toMatchObject({ changed: true, reloaded: false });
+    expect(existsSync(bed.host('/etc/bind/db.dry'))).toBe(false);
+    expect(zone.output.changes.files).toEqual([
+      expect.objectContaining({ path: '/etc/bind/db.dry', dryRun: true }),
+    ]);
   });
 
   it('exits 69 with one clear message when the alfred socket is missing, and writes nothing', async () => {

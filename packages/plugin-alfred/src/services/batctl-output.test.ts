@@ -1,0 +1,44 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { localClients, originators, selectedGateway } from './batctl-output.js';
+
+const dir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../test-data/batctl');
+const fixture = (name: string) => readFileSync(path.join(dir, name), 'utf8');
+
+describe('batctl output', () => {
+  it.each(['gwl-legacy-debugfs-2016.txt', 'gwl-netlink-2023.txt'])(
+    'finds the selected gateway in %s',
+    (file) => {
+      expect(selectedGateway(fixture(file))).toBe('02:ca:fe:00:00:0b');
+    },
+  );
+
+  it('has no selected gateway in server mode or without gateways', () => {
+    expect(selectedGateway(fixture('gwl-netlink-2023.txt').replace('* ', '  '))).toBeUndefined();
+    expect(selectedGateway('No gateways in range ...\n')).toBeUndefined();
+  });
+
+  it.each(['o-legacy-debugfs-2016.txt', 'o-netlink-2023.txt'])('counts unique originators in %s', (file) => {
+    expect(originators(fixture(file)).sort()).toEqual([
+      '02:ca:fe:00:00:0b',
+      '02:ca:fe:00:00:0c',
+      'e8:de:27:25:25:54',
+      'f2:12:b5:a9:fd:78',
+    ]);
+  });
+
+  it('counts local clients, not the node’s own (NOPURGE) entries', () => {
+    const tl = [
+      '[B.A.T.M.A.N. adv 2023.0, MainIF/MAC: mzVPN/02:ca:fe:00:00:0a (mzBAT/02:ca:fe:00:ff:0a BATMAN_IV)]',
+      'Client             VID Flags    Last seen (CRC       )',
+      '02:ca:fe:00:ff:0a   -1 [.P....]   0.000   (0x12345678)',
+      '33:33:00:00:00:01   -1 [.P....]   0.000   (0x12345678)',
+      'a0:b1:c2:d3:e4:f5   -1 [......]   1.520   (0x12345678)',
+      'a0:b1:c2:d3:e4:f6    0 [....W.]   3.100   (0x12345678)',
+      'a0:b1:c2:d3:e4:f6   -1 [....W.]   3.100   (0x12345678)',
+    ].join('\n');
+    expect(localClients(tl)).toEqual(['a0:b1:c2:d3:e4:f5', 'a0:b1:c2:d3:e4:f6']);
+  });
+});
