@@ -4,7 +4,7 @@ import {
   type AccountBuckets,
   type AccountEntry,
   bucketAccounts,
-  parseAccountsFile,
+  loadAccountsFile,
   weekdayOf,
 } from './account-expiry.js';
 
@@ -61,7 +61,7 @@ export class AccountDigest {
   ) {}
 
   async evaluate(file: string, now: Date): Promise<{ buckets: AccountBuckets; digestDay: boolean }> {
-    const parsed = parseAccountsFile(await this.files.readText(file), file);
+    const parsed = await loadAccountsFile(this.files, file);
     return { buckets: bucketAccounts(parsed, now), digestDay: weekdayOf(now) === parsed.digestWeekday };
   }
 

@@ -1,4 +1,4 @@
-import { ConfigError, z } from '@ffphoton/core';
+import { ConfigError, type FileStore, z } from '@ffphoton/core';
 import YAML from 'yaml';
 
 /**
@@ -59,6 +59,13 @@ export interface AccountBuckets {
   warning: AccountEntry[];
   overdue: AccountEntry[];
   invalid: InvalidEntry[];
+}
+
+/** Reads and parses the accounts file; a missing or malformed file is a ConfigError naming it. */
+export async function loadAccountsFile(files: FileStore, file: string): Promise<AccountsFile> {
+  const text = await files.readTextIfExists(file);
+  if (text === undefined) throw new ConfigError('the accounts file does not exist', { file });
+  return parseAccountsFile(text, file);
 }
 
 export function parseAccountsFile(text: string, file: string): AccountsFile {

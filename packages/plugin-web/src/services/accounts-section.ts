@@ -1,6 +1,6 @@
 import type { FileStore } from '@ffphoton/core';
 import type { ValidStatusSection } from '../status-section.js';
-import { bucketAccounts, parseAccountsFile } from './account-expiry.js';
+import { bucketAccounts, loadAccountsFile } from './account-expiry.js';
 
 /** The accounts file as a health section of the status page (the digest's buckets, no mail). */
 export async function accountsSection(
@@ -10,7 +10,7 @@ export async function accountsSection(
 ): Promise<ValidStatusSection> {
   const base = { plugin: '@ffphoton/plugin-web', id: 'accounts', title: 'Accounts' };
   try {
-    const b = bucketAccounts(parseAccountsFile(await files.readText(file), file), now);
+    const b = bucketAccounts(await loadAccountsFile(files, file), now);
     const days = (n: number) => (n < 0 ? `${-n} day(s) overdue` : `${n} day(s) left`);
     return {
       ...base,

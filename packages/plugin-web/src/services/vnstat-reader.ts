@@ -76,7 +76,12 @@ export class VnstatReader {
         : result.exitCode === undefined && !result.signal
           ? 'could not be started (is vnstat installed?)'
           : `failed (exit ${result.exitCode ?? result.signal})`;
-      const detail = result.stderr.trim().split('\n').slice(-2).join(' ');
+      // vnstat prints its errors on stdout
+      const detail = (result.stderr.trim() || result.stdout.trim())
+        .split('\n')
+        .slice(0, 3)
+        .join(' ')
+        .slice(0, 300);
       return { interfaces: [], notes: [`${command} ${why}${detail ? `: ${detail}` : ''}`] };
     }
     let parsed: z.output<typeof vnstatJson>;
