@@ -73,6 +73,10 @@ export class SiteBuilder {
         .map((s) => `health: ${s.title}: ${s.summary}`),
     ];
     for (const note of notes) this.logger.warn(note);
+    // Directories first: a web root that cannot take the site fails before any page changes.
+    for (const dir of new Set(pages.map((p) => path.posix.dirname(path.posix.join(cfg.root, p.path))))) {
+      await this.files.mkdir(dir);
+    }
     const written: PageWrite[] = [];
     for (const page of pages) {
       const target = path.posix.join(cfg.root, page.path);

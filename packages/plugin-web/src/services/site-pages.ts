@@ -90,8 +90,9 @@ ${content.health.sections.map((s) => this.section(s))}</section>`;
 
   private system(outputs: SystemCommandOutput[]): SafeHtml {
     if (outputs.length === 0) return html`<p class="note">No system commands are configured.</p>`;
-    return html`${outputs.map((o) => {
-      const id = anchorId('cmd', o.title);
+    return html`${outputs.map((o, index) => {
+      // the index keeps ids unique when two commands share a title
+      const id = anchorId(`cmd-${index}`, o.title);
       const note = o.note ? html`<p class="note"><strong>${o.title}:</strong> ${o.note}</p>` : '';
       const stdout = o.stdout.trim() ? html`<pre>${o.stdout.replace(/\s+$/, '')}</pre>` : '';
       const stderr = o.stderr.trim()

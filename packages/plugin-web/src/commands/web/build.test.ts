@@ -134,6 +134,22 @@ describe('photon web build (real vnstat, real commands, oclif hooks)', () => {
     expect(strict.exitCode).toBe(5);
   });
 
+  it('a web root that cannot take the site fails before any page changes', async () => {
+    const broken = path.join(dir, 'broken');
+    mkdirSync(path.join(broken, 'var/www/html'), { recursive: true });
+    writeFileSync(path.join(broken, 'var/www/html/index.html'), 'old site');
+    writeFileSync(path.join(broken, 'var/www/html/traffic'), 'a file where a directory belongs');
+    const run = await runCommand<WebBuildResult>(WebBuild, [
+      '--config',
+      settings,
+      '--root',
+      broken,
+      '--json',
+    ]);
+    expect(run.exitCode).toBe(1);
+    expect(readFileSync(path.join(broken, 'var/www/html/index.html'), 'utf8')).toBe('old site');
+  });
+
   it('vnstat missing or printing garbage leaves a note, never a broken page', async () => {
     for (const vnstat of [
       ['/nonexistent/vnstat', '--json'],
