@@ -8,11 +8,15 @@ import { parsePublicKey } from './ssh-public-key.js';
  * must be a valid public key, else nothing is deployed.
  */
 export function readKeyGroup(text: string, file: string, group: string): NamedKey[] {
-  const doc = parseYamlDocument(text, { merge: true, prettyErrors: false });
+  const doc = parseYamlDocument(text, { merge: true });
   const problem = doc.errors[0];
   if (problem) {
     const pos = problem.linePos?.[0];
-    throw new ConfigError(problem.message.split('\n')[0], { file, line: pos?.line, column: pos?.col });
+    throw new ConfigError(problem.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, ''), {
+      file,
+      line: pos?.line,
+      column: pos?.col,
+    });
   }
   const data: unknown = doc.toJS({ maxAliasCount: 1000 });
   if (!data || typeof data !== 'object' || Array.isArray(data)) {
