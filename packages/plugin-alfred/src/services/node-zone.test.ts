@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { alfredSettings, type ZoneSettings } from '../settings.js';
 import type { DecodedRecords } from './alfred-records.js';
 import { assignLabels, toDnsLabel } from './dns-labels.js';
-import { NodeZoneUpdater, nextSerial, renderZone, zoneEntries } from './node-zone.js';
+import { NodeZoneUpdater, nextSerial, renderZone, serialOf, zoneEntries } from './node-zone.js';
 
 function zoneSettings(extra: Record<string, unknown> = {}): ZoneSettings {
   return alfredSettings.schema.parse({
@@ -98,6 +98,10 @@ describe('node zone', () => {
     expect(nextSerial(undefined, now)).toBe(2026112700);
     expect(nextSerial(2026112700, now)).toBe(2026112701);
     expect(nextSerial(2026010105, now)).toBe(2026112700);
+    // A hand-written zone's serial counts too, so secondaries see the change.
+    expect(serialOf('$TTL 60\n@ IN SOA ns.x. h.x. 2030010101 3600 900 604800 300\n')).toBe(2030010101);
+    expect(serialOf(renderZone(zoneSettings(), [], 2026112705))).toBe(2026112705);
+    expect(serialOf('garbage')).toBeUndefined();
   });
 
   it('installs only when changed, and never a zone named-checkzone rejects', async () => {

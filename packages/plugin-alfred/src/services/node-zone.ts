@@ -114,9 +114,9 @@ export function renderZone(cfg: ZoneSettings, entries: ZoneEntry[], serial: numb
   return `${lines.join('\n')}\n`;
 }
 
-/** The serial of a zone file written by renderZone, if any. */
+/** The SOA serial of an installed zone (ours or hand-written), if it has one. */
 export function serialOf(text: string | undefined): number | undefined {
-  const match = /^\s+(\d+) ; serial$/m.exec(text ?? '');
+  const match = /\sSOA\s+\S+\s+\S+\s*\(?\s*(\d+)/.exec(text ?? '');
   return match ? Number(match[1]) : undefined;
 }
 
