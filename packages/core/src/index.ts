@@ -47,3 +47,4 @@ export * from './task/task-command.js';
 export * from './task/task-context.js';
 export * from './task/task-runner.js';
 export * from './task/tokens.js';
+export * from './text/table.js';

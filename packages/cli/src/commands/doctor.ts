@@ -1,7 +1,12 @@
 import path from 'node:path';
-import { PartialFailureError, photonSettings, TaskCommand, type TaskContext } from '@ffphoton/core';
+import {
+  formatTable,
+  PartialFailureError,
+  photonSettings,
+  TaskCommand,
+  type TaskContext,
+} from '@ffphoton/core';
 import { Doctor, type DoctorResult } from '../services/doctor.js';
-import { table } from './history.js';
 
 export default class DoctorCommand extends TaskCommand<typeof DoctorCommand, DoctorResult> {
   static override summary =
@@ -29,7 +34,7 @@ export default class DoctorCommand extends TaskCommand<typeof DoctorCommand, Doc
   }
 
   protected override render(result: DoctorResult): string[] {
-    return table(
+    return formatTable(
       ['check', 'status', 'needed by', 'detail'],
       result.checks.map((c) => [c.check, c.status, c.neededBy, c.detail]),
     );

@@ -1,5 +1,4 @@
-import { type RunRecord, TaskCommand, type TaskContext } from '@ffphoton/core';
-import { Args, Flags } from '@ffphoton/core';
+import { Args, Flags, formatTable, type RunRecord, TaskCommand, type TaskContext } from '@ffphoton/core';
 
 export default class History extends TaskCommand<typeof History, RunRecord[]> {
   static override summary = 'Show the journal of past runs (newest first).';
@@ -27,16 +26,6 @@ export default class History extends TaskCommand<typeof History, RunRecord[]> {
       `${r.durationMs} ms`,
       r.summary,
     ]);
-    return table(['start', 'task', 'outcome', 'exit', 'duration', 'summary'], rows);
+    return formatTable(['start', 'task', 'outcome', 'exit', 'duration', 'summary'], rows);
   }
-}
-
-export function table(header: string[], rows: string[][]): string[] {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  const line = (cells: string[]) =>
-    cells
-      .map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i])))
-      .join('  ')
-      .trimEnd();
-  return [line(header), ...rows.map(line)];
 }

@@ -87,6 +87,8 @@ export abstract class TaskCommand<T extends typeof Command, R> extends Command {
 
   protected flags!: TaskFlags<T>;
   protected args!: TaskArgs<T>;
+  /** All positional arguments, for commands with variadic arguments (`static strict = false`). */
+  protected positionals: string[] = [];
 
   /** Task name used for the lock, the journal and mails; defaults to the command id. */
   protected taskName(): string {
@@ -105,7 +107,7 @@ export abstract class TaskCommand<T extends typeof Command, R> extends Command {
 
   public override async run(): Promise<TaskOutput<R>> {
     const ctor = this.constructor as typeof TaskCommand & T;
-    const { flags, args } = await this.parse({
+    const { flags, args, argv } = await this.parse({
       flags: ctor.flags,
       baseFlags: (super.ctor as typeof TaskCommand).baseFlags,
       enableJsonFlag: ctor.enableJsonFlag,
@@ -114,6 +116,7 @@ export abstract class TaskCommand<T extends typeof Command, R> extends Command {
     });
     this.flags = flags as TaskFlags<T>;
     this.args = args as TaskArgs<T>;
+    this.positionals = argv.map(String);
     const readOnly = ctor.readOnly;
     const { output, error } = await new TaskRunner().run<R>(
       {

@@ -1,7 +1,6 @@
-import { TaskCommand, type TaskContext } from '@ffphoton/core';
+import { formatTable, TaskCommand, type TaskContext } from '@ffphoton/core';
 import { type FleetSchedule, FleetScheduler } from '../../services/schedule/fleet-scheduler.js';
 import { fleetSettings } from '../../settings.js';
-import { table } from '../history.js';
 
 export default class ScheduleShow extends TaskCommand<typeof ScheduleShow, FleetSchedule> {
   static override summary = 'Show the fleet schedule: every job on every host, and any collision.';
@@ -33,7 +32,7 @@ export default class ScheduleShow extends TaskCommand<typeof ScheduleShow, Fleet
       ...hosts.map((host) => schedule.slots.find((s) => s.job === job.name && s.host === host)?.cron ?? '-'),
     ]);
     const roles = ['(roles)', '', ...schedule.hosts.map((h) => h.roles.join(',') || '-')];
-    const lines = table(['job', 'spread', ...hosts], [roles, ...rows]);
+    const lines = formatTable(['job', 'spread', ...hosts], [roles, ...rows]);
     for (const collision of schedule.collisions)
       lines.push(`collision (${collision.kind}): ${collision.detail}`);
     return lines;
