@@ -3,7 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { decodeAlfredOutput, parseAlfredOutput, unescapeAlfred } from './alfred-records.js';
+import { decodeAlfredOutput, decodePayload, parseAlfredOutput, unescapeAlfred } from './alfred-records.js';
 
 const data = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../test-data/alfred');
 const fixture = (name: string) => readFileSync(path.join(data, name), 'utf8');
@@ -71,5 +71,11 @@ describe('alfred -r decoding', () => {
       '02:00:00:00:00:04: JSON is not an object: "42"',
     ]);
     expect(decoded.problems[1].mac).toBe('02:00:00:00:00:05');
+  });
+
+  it('refuses a gzip bomb instead of inflating it', () => {
+    const bomb = gzipSync(Buffer.alloc(32 * 1024 * 1024, 0x20));
+    expect(bomb.length).toBeLessThan(65_527);
+    expect(() => decodePayload(bomb)).toThrow(/gzip data is corrupt or too large/);
   });
 });

@@ -108,9 +108,10 @@ export function decodePayload(data: Buffer): Record<string, unknown> {
   let bytes = data;
   if (data[0] === 0x1f && data[1] === 0x8b) {
     try {
-      bytes = gunzipSync(data);
+      // A record is at most 64 KiB; a larger expansion is a gzip bomb, not node data.
+      bytes = gunzipSync(data, { maxOutputLength: 16 * 1024 * 1024 });
     } catch (error) {
-      throw new Error(`gzip data is corrupt (${(error as Error).message})`);
+      throw new Error(`gzip data is corrupt or too large (${(error as Error).message})`);
     }
   }
   let value: unknown;
