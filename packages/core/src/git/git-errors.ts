@@ -57,10 +57,10 @@ export function remoteError(operation: string, remote: string, stderr: string, c
   const detail = lastLines(stderr);
   for (const [pattern, reason, what] of REMOTE_FAILURES) {
     if (pattern.test(stderr)) {
-      return new GitRemoteError(`git ${operation} ${remote}: ${what} (${detail})`, reason, { cause });
+      return new GitRemoteError(`${operation} ${remote}: ${what} (${detail})`, reason, { cause });
     }
   }
-  return new GitCommandError(`git ${operation} ${remote} failed: ${detail}`, { cause });
+  return new GitCommandError(`${operation} ${remote} failed: ${detail}`, { cause });
 }
 
 export function lastLines(text: string, count = 3): string {

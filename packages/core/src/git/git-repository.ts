@@ -225,7 +225,7 @@ export class GitRepository {
         cause: error,
       });
     }
-    return remoteError(operation, `(${this.options.displayDir})`, text, error);
+    return remoteError(`git ${operation}`, `(${this.options.displayDir})`, text, error);
   }
 
   private get git(): SimpleGit {

@@ -86,7 +86,7 @@ export class GitService {
       const text = messageOf(error);
       if (/timeout/i.test(text))
         throw new GitRemoteError(`git clone ${remote}: timed out`, 'timeout', { cause: error });
-      throw remoteError('clone', remote, text, error);
+      throw remoteError('git clone', remote, text, error);
     }
     this.logger?.info({ remote, dir: taskDir }, `cloned ${remote}`);
     return { repo: await this.open(dir), cloned: true };

@@ -4,7 +4,7 @@ import { type BootstrapResult, KeyBootstrapper } from '../../services/key-bootst
 export default class GitBootstrap extends TaskCommand<typeof GitBootstrap, BootstrapResult> {
   static override summary = "Create this host's forge key, its ~/.ssh/config alias and the git identity";
   static override description =
-    'Creates ~/.ssh/<host>_<alias> (ed25519; --rsa for RSA 4096) with mode 0600 unless it exists, adds or updates the `Host <alias>` block in ~/.ssh/config (backup first, never duplicated), sets user.name/user.email in ~/.gitconfig and prints the public key to add to the forge account. --verify runs `ssh -T <alias>` and succeeds when the forge answers "successfully authenticated" (GitHub exits 1 there). Exit codes: 0 done; 1 ssh-keygen or git failed, or the forge refused the key (permission denied); 69 the forge could not be reached or its host key did not match.';
+    'Creates ~/.ssh/<host>_<alias> (ed25519; --rsa for RSA 4096) with mode 0600 unless it exists, adds or updates the `Host <alias>` block in ~/.ssh/config (backup first, never duplicated), sets user.name/user.email in ~/.gitconfig and prints the public key to add to the forge account. --verify runs `ssh -T <alias>` and succeeds when the forge answers "successfully authenticated" (GitHub exits 1 there). Exit codes: 0 done; 1 ssh-keygen or git failed; 69 --verify failed: the forge could not be reached, its host key did not match, or it refused the key.';
   static override settings = [gitSettings];
   static override flags = {
     rsa: Flags.boolean({ summary: 'Create an RSA 4096 key instead of ed25519 (only when no key exists).' }),
