@@ -14,7 +14,7 @@ export interface TaskHealth {
 export interface HealthReport {
   /** The last run of every task: failures first, then by name. */
   tasks: TaskHealth[];
-  /** Sections contributed by plugins through `photon:status`, by title. */
+  /** Sections contributed by plugins through `photon:status`: failed and unavailable first, then by title. */
   sections: ValidStatusSection[];
 }
 
@@ -45,7 +45,8 @@ export class HealthCollector {
     private readonly runStatusHook: () => Promise<StatusHookOutcome>,
   ) {}
 
-  async collect(): Promise<HealthReport> {
+  /** `own` are sections photon-web adds itself (the accounts file). */
+  async collect(own: ValidStatusSection[] = []): Promise<HealthReport> {
     const [records, hook] = await Promise.all([this.journal.latestPerTask(), this.runStatusHook()]);
     const tasks = records
       .map((r) => ({
@@ -58,13 +59,13 @@ export class HealthCollector {
         state: stateOf[r.outcome] ?? 'failed',
       }))
       .sort((a, b) => rank[a.state] - rank[b.state] || a.task.localeCompare(b.task));
-    return { tasks, sections: sectionsOf(hook) };
+    return { tasks, sections: sectionsOf(hook, own) };
   }
 }
 
 /** Validates what each plugin returned; a plugin that threw or returned garbage is "unavailable". */
-export function sectionsOf(hook: StatusHookOutcome): ValidStatusSection[] {
-  const sections: ValidStatusSection[] = [];
+export function sectionsOf(hook: StatusHookOutcome, own: ValidStatusSection[] = []): ValidStatusSection[] {
+  const sections: ValidStatusSection[] = [...own];
   const unavailable = (plugin: string, why: string): ValidStatusSection => ({
     plugin,
     id: slug(plugin),
@@ -87,12 +88,13 @@ export function sectionsOf(hook: StatusHookOutcome): ValidStatusSection[] {
       );
     }
   }
-  sections.sort((a, b) => a.title.localeCompare(b.title) || a.id.localeCompare(b.id));
   // ids become anchors: two sections (or two failures of one plugin) must not share one.
   const seen = new Map<string, number>();
-  return sections.map((s) => {
+  const unique = sections.map((s) => {
     const n = (seen.get(s.id) ?? 0) + 1;
     seen.set(s.id, n);
     return n === 1 ? s : { ...s, id: `${s.id}-${n}` };
   });
+  // like the tasks: what needs attention first
+  return unique.sort((a, b) => rank[a.state] - rank[b.state] || a.title.localeCompare(b.title));
 }

@@ -43,13 +43,13 @@ export class SiteBuilder {
       rawFastd,
     );
     const vnstat = new VnstatReader(this.shell, cfg.traffic.vnstat, cfg.traffic.timeoutSeconds * 1000);
+    const own = cfg.accounts.file ? [await accountsSection(this.files, cfg.accounts.file, now)] : [];
     const [health, system, traffic, discovered] = await Promise.all([
-      this.health.collect(),
+      this.health.collect(own),
       new SystemReport(this.shell, cfg.system.timeoutSeconds * 1000).collect(cfg.system.commands),
       vnstat.read(interfaces, cfg.traffic),
       this.existingLinks(cfg),
     ]);
-    if (cfg.accounts.file) health.sections.push(await accountsSection(this.files, cfg.accounts.file, now));
     const links = [
       ...discovered,
       { href: 'traffic/index.html', text: 'Traffic' },
