@@ -1,5 +1,7 @@
 import { argvTemplate, defineSettings, z } from '@ffphoton/core';
 
+const absolutePath = z.string().startsWith('/', 'expected an absolute path');
+
 const link = z.strictObject({ href: z.string().min(1), text: z.string().min(1) });
 
 /** A command shown on the system page; `title` defaults to the argv joined by spaces. */
@@ -18,7 +20,7 @@ export const webSettings = defineSettings(
   'The gateway status site (landing, system, traffic pages, health) and the account-expiry digest',
   z.strictObject({
     /** The web server's document root; the site is written here. */
-    root: z.string().min(1).default('/var/www/html'),
+    root: absolutePath.default('/var/www/html'),
     /** Prefix of every page title and header (the original hard-coded "ffmwu"). */
     brand: z.string().min(1).default('Freifunk'),
     /** Page heading after the brand; default: the host name. */
@@ -57,7 +59,7 @@ export const webSettings = defineSettings(
     accounts: z
       .strictObject({
         /** The accounts YAML (e.g. exitvpn.yaml in the configs repository). */
-        file: z.string().min(1).optional(),
+        file: absolutePath.optional(),
         /** Digest recipients; default: the `mail` settings' recipients. */
         to: z.array(z.string().min(1)).default([]),
         cc: z.array(z.string().min(1)).default([]),

@@ -36,6 +36,15 @@ function duration(ms: number): string {
   return `${Math.round(ms / 60_000)} min`;
 }
 
+/** How long before the page was built, e.g. "3 min ago" (the page is static: no live clock). */
+function age(ms: number): string {
+  const minutes = Math.round(ms / 60_000);
+  if (minutes < 1) return 'just now';
+  if (minutes < 120) return `${minutes} min ago`;
+  const hours = Math.round(minutes / 60);
+  return hours < 48 ? `${hours} h ago` : `${Math.round(hours / 24)} days ago`;
+}
+
 /** Renders the three pages of the status site from collected data (pure: no I/O). */
 export class SitePages {
   render(content: SiteContent): RenderedPage[] {
@@ -65,15 +74,15 @@ export class SitePages {
     const links = content.links.map((l) => html`<li><a href="${l.href}">${l.text}</a></li>`);
     return html`<section aria-labelledby="links-h"><h2 id="links-h">Pages</h2><ul class="links">${links}</ul></section>
 <section aria-labelledby="health-h"><h2 id="health-h">Health</h2>
-<h3>Last run of every task</h3>${this.tasks(content.health.tasks)}
+<h3>Last run of every task</h3>${this.tasks(content.health.tasks, content.generated)}
 ${content.health.sections.map((s) => this.section(s))}</section>`;
   }
 
-  private tasks(tasks: TaskHealth[]): SafeHtml {
+  private tasks(tasks: TaskHealth[], now: Date): SafeHtml {
     if (tasks.length === 0) return html`<p class="note">No photon task has run on this host yet.</p>`;
     const rows = tasks.map(
       (t) =>
-        html`<tr class="state-${t.state}" id="${anchorId('task', t.task)}"><td>${t.task}</td><td><time datetime="${t.start}">${t.start.replace('T', ' ').replace(/\.\d+Z$/, 'Z')}</time></td><td class="state-${t.state}">${stateLabel[t.state]} <span class="muted">(exit ${t.exitCode})</span></td><td class="num">${duration(t.durationMs)}</td><td>${t.summary}</td></tr>`,
+        html`<tr class="state-${t.state}" id="${anchorId('task', t.task)}"><td>${t.task}</td><td><time datetime="${t.start}">${t.start.replace('T', ' ').replace(/\.\d+Z$/, 'Z')}</time> <span class="muted">(${age(now.getTime() - Date.parse(t.start))})</span></td><td class="state-${t.state}">${stateLabel[t.state]} <span class="muted">(exit ${t.exitCode})</span></td><td class="num">${duration(t.durationMs)}</td><td>${t.summary}</td></tr>`,
     );
     return html`<div class="table-wrap"><table><thead><tr><th scope="col">Task</th><th scope="col">Started</th><th scope="col">Outcome</th><th scope="col" class="num">Duration</th><th scope="col">Summary</th></tr></thead><tbody>${rows}</tbody></table></div>`;
   }

@@ -109,7 +109,7 @@ describe('photon web build (real vnstat, real commands, oclif hooks)', () => {
     expect(landing).not.toMatch(/<script|<img/);
   });
 
-  it('--dry-run writes nothing, --strict exits 5 when a part is a note', async () => {
+  it('--dry-run writes nothing, --strict exits 5 when a part is a note, a relative root exits 2', async () => {
     const fresh = path.join(dir, 'fresh');
     mkdirSync(fresh);
     const dry = await runCommand<WebBuildResult>(WebBuild, [
@@ -132,6 +132,10 @@ describe('photon web build (real vnstat, real commands, oclif hooks)', () => {
       '--json',
     ]);
     expect(strict.exitCode).toBe(5);
+    const relative = writeSettings(dir, { web: { root: 'www' } });
+    const bad = await runCommand<WebBuildResult>(WebBuild, ['--config', relative, '--root', root, '--json']);
+    expect(bad.exitCode).toBe(2);
+    expect(bad.output.error?.message).toMatch(/web\.root: expected an absolute path/);
   });
 
   it('a web root that cannot take the site fails before any page changes', async () => {
