@@ -5,7 +5,7 @@
 // (figures in docs/performance.md). Plugins import oclif's API (Command, Flags, Args) from
 // @ffphoton/core, so only this copy of oclif loads.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,7 +13,9 @@ import { build } from 'esbuild';
 
 const repo = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const core = path.join(repo, 'packages/core');
-const outDir = path.join(core, 'dist/bundle');
+const finalDir = path.join(core, 'dist/bundle');
+// Built beside the old bundle and swapped in at the end, so a running photon never sees it half-written.
+const outDir = `${finalDir}.tmp-${process.pid}`;
 
 /** zod's 40-odd message locales are never used (photon's messages are English): ship only `en`. */
 const zodEnglishOnly = {
@@ -97,6 +99,13 @@ if (cachedData === undefined || script.cachedDataRejected || process.env.PHOTON_
 }
 `,
 );
+
+rmSync(`${finalDir}.old`, { recursive: true, force: true });
+try {
+  renameSync(finalDir, `${finalDir}.old`);
+} catch {}
+renameSync(outDir, finalDir);
+rmSync(`${finalDir}.old`, { recursive: true, force: true });
 
 // Warm the cache with a representative run, so the shipped cache covers start-up and settings.
 const sandbox = mkdtempSync(path.join(os.tmpdir(), 'photon-bundle-'));

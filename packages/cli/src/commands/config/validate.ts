@@ -18,10 +18,10 @@ export default class ConfigValidate extends TaskCommand<
   }
 
   protected summarize(result: Omit<ConfigReportResult, 'value'>): string {
-    return `settings valid: ${result.files.map((f) => f.file).join(', ') || 'defaults only'}`;
+    return `settings valid: ${result.files.length} file(s), ${result.namespaces.length} namespaces`;
   }
 
   protected override render(result: Omit<ConfigReportResult, 'value'>): string[] {
-    return [this.summarize(result)];
+    return [this.summarize(result), ...result.files.map((f) => `  ${f.kind.padEnd(6)} ${f.file}`)];
   }
 }
