@@ -1,5 +1,4 @@
-import { ConfigError, type FileStore, z } from '@ffphoton/core';
-import YAML from 'yaml';
+import { ConfigError, type FileStore, parseYaml, z } from '@ffphoton/core';
 
 /**
  * The accounts file, in the format nagg_exitvpn_accouts_all read from the configs repository:
@@ -71,7 +70,7 @@ export async function loadAccountsFile(files: FileStore, file: string): Promise<
 export function parseAccountsFile(text: string, file: string): AccountsFile {
   let data: unknown;
   try {
-    data = YAML.parse(text, { maxAliasCount: 1000 }) ?? {};
+    data = parseYaml(text, { maxAliasCount: 1000 }) ?? {};
   } catch (error) {
     throw new ConfigError(`not valid YAML: ${(error as Error).message}`, { file });
   }

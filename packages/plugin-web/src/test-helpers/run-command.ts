@@ -2,9 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { TaskOutput } from '@ffphoton/core';
-import { type Command, Config } from '@oclif/core';
-import YAML from 'yaml';
+import { type Command, Config, stringifyYaml, type TaskOutput } from '@ffphoton/core';
 
 /** A stand-in oclif root that declares the web and fastd namespaces and test `photon:status` hooks. */
 const hostRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../test-data/host');
@@ -22,7 +20,7 @@ export function tempDir(prefix: string): string {
 
 export function writeSettings(dir: string, settings: Record<string, unknown>): string {
   const file = path.join(dir, `photon-${Math.random().toString(36).slice(2)}.yaml`);
-  writeFileSync(file, YAML.stringify(settings));
+  writeFileSync(file, stringifyYaml(settings));
   return file;
 }
 

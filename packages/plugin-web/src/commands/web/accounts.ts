@@ -1,5 +1,6 @@
 import {
   ConfigError,
+  Flags,
   Mailer,
   PartialFailureError,
   TaskCommand,
@@ -7,7 +8,6 @@ import {
   UnavailableError,
   UsageError,
 } from '@ffphoton/core';
-import { Flags } from '@oclif/core';
 import { AccountDigest, type DigestResult } from '../../services/account-digest.js';
 import { webSettings } from '../../settings.js';
 

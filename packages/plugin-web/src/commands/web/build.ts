@@ -1,5 +1,4 @@
-import { PartialFailureError, TaskCommand, type TaskContext } from '@ffphoton/core';
-import { Flags } from '@oclif/core';
+import { Flags, PartialFailureError, TaskCommand, type TaskContext } from '@ffphoton/core';
 import { HealthCollector, type StatusHookOutcome } from '../../services/health-collector.js';
 import { SiteBuilder, type WebBuildResult } from '../../services/site-builder.js';
 import { webSettings } from '../../settings.js';
