@@ -62,7 +62,7 @@ describe('the built site in real headless Chromium', () => {
       web: {
         statusTimeoutSeconds: 1,
         system: {
-          timeoutSeconds: 1,
+          timeoutSeconds: 10,
           commands: [
             { argv: ['sh', '-c', 'echo "<script>alert(1)</script>"'] },
             { argv: ['uptime'] },

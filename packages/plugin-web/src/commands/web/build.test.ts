@@ -32,9 +32,9 @@ describe('photon web build (real vnstat, real commands, oclif hooks)', () => {
         brand: 'Freifunk Testhausen',
         accounts: { file: '/var/www/exitvpn.yaml' },
         links: [{ href: 'https://example.org/map', text: 'Map' }],
-        statusTimeoutSeconds: 2,
+        statusTimeoutSeconds: 4,
         system: {
-          timeoutSeconds: 1,
+          timeoutSeconds: 4,
           commands: [
             { argv: ['sh', '-c', 'echo "<script>alert(1)</script>"; echo "warn <b>" >&2'] },
             { title: 'hangs', argv: ['sleep', '30'] },
@@ -62,7 +62,7 @@ describe('photon web build (real vnstat, real commands, oclif hooks)', () => {
     expect(r.interfaces).toEqual(['eth0', '<script>x', 'mzVPN']);
     expect(r.notes).toEqual(
       expect.arrayContaining([
-        expect.stringMatching(/^system: hangs: Timed out after 1 s/),
+        expect.stringMatching(/^system: hangs: Timed out after 4 s/),
         expect.stringMatching(/^system: false: Failed \(exit 1\)/),
         expect.stringMatching(/^system: \/nonexistent\/program: Could not be started/),
         'traffic: Interface nosuch0 is not in the vnstat database; skipped.',
@@ -97,7 +97,7 @@ describe('photon web build (real vnstat, real commands, oclif hooks)', () => {
     expect(sections.map((s) => s.summary)).toEqual(
       expect.arrayContaining([
         'unavailable: status socket /run/broken.sock is gone',
-        'unavailable: Timed out after 2000 ms.',
+        'unavailable: Timed out after 4000 ms.',
         expect.stringMatching(/^unavailable: reported an invalid section/),
       ]),
     );
