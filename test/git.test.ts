@@ -1,0 +1,92 @@
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { photon, sandbox } from './helpers/photon.js';
+
+const git = (cwd: string, ...args: string[]) => execFileSync('git', args, { cwd, encoding: 'utf8' });
+
+function bareRepo(dir: string): string {
+  const bare = path.join(dir, 'configs.git');
+  const seed = path.join(dir, 'seed');
+  git(dir, 'init', '--quiet', '--bare', '--initial-branch=main', bare);
+  git(dir, 'clone', '--quiet', bare, seed);
+  writeFileSync(path.join(seed, 'queue.yaml'), 'locations:\n  - /etc/network/interfaces\n');
+  git(seed, 'add', '-A');
+  git(seed, '-c', 'user.name=t', '-c', 'user.email=t@x', 'commit', '--quiet', '-m', 'seed');
+  git(seed, 'push', '--quiet', 'origin', 'HEAD:main');
+  return bare;
+}
+
+describe('photon git (built binary)', () => {
+  it('snapshot commits once, an unchanged second run is a no-op', async () => {
+    const { root, env } = sandbox('photon-e2e-git-');
+    const bare = bareRepo(root);
+    for (const [file, text] of [
+      ['etc/network/interfaces', 'auto lo\n'],
+      ['etc/bird/bird.conf', 'router id 10.0.0.1;\n'],
+      ['etc/bird/bird.key', 'secret\n'],
+    ]) {
+      mkdirSync(path.dirname(path.join(root, file)), { recursive: true });
+      writeFileSync(path.join(root, file), text);
+    }
+    const config = path.join(root, 'photon.yaml');
+    writeFileSync(
+      config,
+      [
+        'photon: { hostname: kaschu }',
+        'git:',
+        '  snapshot:',
+        `    repository: { remote: ${bare}, dir: /var/lib/photon/gateway-configs }`,
+        '    queueFile: queue.yaml',
+        '    paths: [/etc/bird]',
+        '    commands: { crontab: [echo, "23 5 * * * photon git snapshot"] }',
+        '',
+      ].join('\n'),
+    );
+    const args = ['git', 'snapshot', '--root', root, '--config', config, '--json'];
+    const first = await photon(args, { env });
+    expect(first.code).toBe(0);
+    const output = JSON.parse(first.stdout);
+    expect(output).toMatchObject({
+      ok: true,
+      task: 'git-snapshot',
+      host: 'kaschu',
+      result: { published: true },
+    });
+    expect(output.result.denied).toEqual(['/etc/bird/bird.key']);
+    expect(git(bare, 'ls-tree', '-r', '--name-only', 'main').trim().split('\n').sort()).toEqual([
+      'kaschu/crontab',
+      'kaschu/etc/bird/bird.conf',
+      'kaschu/etc/network/interfaces',
+      'queue.yaml',
+    ]);
+    const second = await photon(args, { env });
+    expect(second.code).toBe(0);
+    expect(JSON.parse(second.stdout).summary).toMatch(/no change/);
+    expect(git(bare, 'rev-list', '--count', 'main').trim()).toBe('2');
+  });
+
+  it('a failing task writes the failure mail into the outbox and keeps its exit code', async () => {
+    const { root, env } = sandbox('photon-e2e-gitmail-');
+    const config = path.join(root, 'photon.yaml');
+    writeFileSync(
+      config,
+      [
+        'photon: { hostname: kaschu }',
+        'mail: { transport: file, outbox: /var/spool/photon/outbox, to: noc@example.org }',
+        `git: { repositories: [{ name: gone, remote: ${path.join(root, 'missing.git')}, dir: /srv/gone }] }`,
+        '',
+      ].join('\n'),
+    );
+    const run = await photon(['git', 'sync', '--root', root, '--config', config], { env });
+    expect(run.code).toBe(69);
+    const outbox = path.join(root, 'var/spool/photon/outbox');
+    const mails = readdirSync(outbox);
+    expect(mails).toHaveLength(1);
+    const eml = readFileSync(path.join(outbox, mails[0]), 'utf8');
+    expect(eml).toContain('Subject: [photon] kaschu git-sync failed (exit 69)');
+    expect(eml).toContain('To: noc@example.org');
+    expect(eml).toMatch(/no repository there/);
+  });
+});
