@@ -156,8 +156,8 @@ describe('the built site in real headless Chromium', () => {
       path: path.join(artefacts, `web-phone-${pagePath.replace(/\//g, '-')}.png`),
       fullPage: true,
     });
-    // axe needs script; a second context with JavaScript on only for the check.
-    const checked = await browser.newPage();
+    // axe needs script: a second page, JavaScript on only for the check, at phone width too.
+    const checked = await browser.newPage({ viewport: { width: 360, height: 800 } });
     await checked.goto(base + pagePath);
     await checked.addScriptTag({ content: readFileSync(axeSource, 'utf8') });
     const violations = await checked.evaluate(async () => {

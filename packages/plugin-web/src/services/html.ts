@@ -83,7 +83,11 @@ figure{margin:0}figcaption{font-weight:600}
 svg{width:100%;height:auto;display:block}
 .legend span{display:inline-block;width:.8em;height:.8em;margin:0 .3em 0 .8em;vertical-align:middle}
 footer{border-top:1px solid ${palette.border};margin-top:2rem;padding:.75rem 1rem;color:${palette.muted};font-size:.9rem}
-@media (max-width:40rem){body{font-size:15px}header p{font-size:1.2rem}}
+@media (max-width:40rem){body{font-size:15px}header p{font-size:1.2rem}
+.tasks thead{position:absolute;left:-9999px}
+.tasks tr{display:block;padding:.4rem 0;border-bottom:1px solid ${palette.border}}
+.tasks td{display:block;border:0;padding:.1rem .25rem;text-align:left}
+.tasks td:not(:first-child)::before{content:attr(data-label) ": ";color:${palette.muted}}}
 `
   .trim()
   .replace(/\n/g, '');

@@ -82,9 +82,9 @@ ${content.health.sections.map((s) => this.section(s))}</section>`;
     if (tasks.length === 0) return html`<p class="note">No photon task has run on this host yet.</p>`;
     const rows = tasks.map(
       (t) =>
-        html`<tr class="state-${t.state}" id="${anchorId('task', t.task)}"><td>${t.task}</td><td><time datetime="${t.start}">${t.start.replace('T', ' ').replace(/\.\d+Z$/, 'Z')}</time> <span class="muted">(${age(now.getTime() - Date.parse(t.start))})</span></td><td class="state-${t.state}">${stateLabel[t.state]} <span class="muted">(exit ${t.exitCode})</span></td><td class="num">${duration(t.durationMs)}</td><td>${t.summary}</td></tr>`,
+        html`<tr class="state-${t.state}" id="${anchorId('task', t.task)}"><td data-label="Task"><strong>${t.task}</strong></td><td data-label="Started"><time datetime="${t.start}">${t.start.slice(0, 16).replace('T', ' ')}Z</time> <span class="muted">(${age(now.getTime() - Date.parse(t.start))})</span></td><td data-label="Outcome" class="state-${t.state}">${stateLabel[t.state]} <span class="muted">(exit ${t.exitCode})</span></td><td data-label="Duration" class="num">${duration(t.durationMs)}</td><td data-label="Summary">${t.summary}</td></tr>`,
     );
-    return html`<div class="table-wrap"><table><thead><tr><th scope="col">Task</th><th scope="col">Started</th><th scope="col">Outcome</th><th scope="col" class="num">Duration</th><th scope="col">Summary</th></tr></thead><tbody>${rows}</tbody></table></div>`;
+    return html`<div class="table-wrap"><table class="tasks"><thead><tr><th scope="col">Task</th><th scope="col">Started</th><th scope="col">Outcome</th><th scope="col" class="num">Duration</th><th scope="col">Summary</th></tr></thead><tbody>${rows}</tbody></table></div>`;
   }
 
   private section(s: ValidStatusSection): SafeHtml {
@@ -103,9 +103,9 @@ ${content.health.sections.map((s) => this.section(s))}</section>`;
       // the index keeps ids unique when two commands share a title
       const id = anchorId(`cmd-${index}`, o.title);
       const note = o.note ? html`<p class="note"><strong>${o.title}:</strong> ${o.note}</p>` : '';
-      const stdout = o.stdout.trim() ? html`<pre>${o.stdout.replace(/\s+$/, '')}</pre>` : '';
+      const stdout = o.stdout.trim() ? html`<pre tabindex="0">${o.stdout.replace(/\s+$/, '')}</pre>` : '';
       const stderr = o.stderr.trim()
-        ? html`<p class="muted">Error output:</p><pre>${o.stderr.replace(/\s+$/, '')}</pre>`
+        ? html`<p class="muted">Error output:</p><pre tabindex="0">${o.stderr.replace(/\s+$/, '')}</pre>`
         : '';
       return html`<section class="card"><h2 id="${id}"><code>${o.title}</code></h2>${note}${stdout}${stderr}${!note && !stdout && !stderr ? html`<p class="muted">No output.</p>` : ''}</section>`;
     })}`;
