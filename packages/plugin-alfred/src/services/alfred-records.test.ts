@@ -45,6 +45,12 @@ describe('alfred -r decoding', () => {
       `${alfredLine('02:00:00:00:00:01', bytes).replace(' },', ', 3 },')}\n`,
     );
     expect(records).toEqual([{ mac: '02:00:00:00:00:01', data: bytes, version: 3 }]);
+    for (const tail of [Buffer.from('\\'), Buffer.from('"'), Buffer.from('", 3 },')]) {
+      const edge = Buffer.concat([Buffer.from('x'), tail]);
+      expect(parseAlfredOutput(alfredLine('02:00:00:00:00:02', edge)).records[0]?.data).toEqual(edge);
+    }
+    expect(parseAlfredOutput('{ "02:00:00:00:00:03", "abc\\" },').records).toEqual([]);
+    expect(parseAlfredOutput('{ "02:00:00:00:00:03", "caf\u00e9" },').problems).toHaveLength(1);
     expect(unescapeAlfred('\\q')).toBeUndefined();
     expect(unescapeAlfred('\\x4')).toBeUndefined();
   });

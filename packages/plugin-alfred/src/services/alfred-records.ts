@@ -24,46 +24,73 @@ export interface DecodedRecords {
 
 // client.c prints `{ "MAC", "ESCAPED" },` (with `-d`: `, VERSION },`).
 const MAC = /^[0-9a-f]{2}(?::[0-9a-f]{2}){5}$/;
-const VERSION_TAIL = /", (\d+) \},$/;
 const BACKSLASH = 0x5c;
 const QUOTE = 0x22;
+const SPACE = 0x20;
+const COMMA = 0x2c;
+const NEWLINE = 0x0a;
+const PRINTABLE = /^[\x20-\x7e]*$/;
 
 /** Splits `alfred -r` output into records; a line that does not parse is one problem. */
 export function parseAlfredOutput(text: string): { records: AlfredRecord[]; problems: RecordProblem[] } {
+  // Parsed as bytes: 10,000 records of a few KiB each must decode in milliseconds, and
+  // alfred's output is ASCII (any other byte makes the line invalid).
+  const buf = Buffer.from(text, 'utf8');
   const records: AlfredRecord[] = [];
   const problems: RecordProblem[] = [];
   let lineNo = 0;
-  for (const line of text.split('\n')) {
+  for (let start = 0; start < buf.length; ) {
+    let end = buf.indexOf(NEWLINE, start);
+    if (end < 0) end = buf.length;
     lineNo += 1;
-    if (line.trim() === '') continue;
-    const record = parseLine(line);
+    const record = parseLine(buf, start, end);
     if (record) records.push(record);
     else {
-      const mac = /^\{ "([0-9a-f:]{17})"/.exec(line)?.[1];
-      problems.push({ mac, message: `line ${lineNo}: not an alfred record: ${preview(line)}` });
+      const line = buf.toString('utf8', start, end);
+      if (line.trim() !== '') {
+        const mac = /^\{ "([0-9a-f:]{17})"/.exec(line)?.[1];
+        problems.push({ mac, message: `line ${lineNo}: not an alfred record: ${preview(line)}` });
+      }
     }
+    start = end + 1;
   }
   return { records, problems };
 }
 
-// Hand-written rather than one regex: 10,000 records of a few KiB each must decode in milliseconds.
-function parseLine(line: string): AlfredRecord | undefined {
-  if (!line.startsWith('{ "') || line.slice(20, 24) !== '", "') return undefined;
-  const mac = line.slice(3, 20);
+function parseLine(buf: Buffer, start: number, end: number): AlfredRecord | undefined {
+  // `{ "` MAC(17) `", "` … `" },`
+  if (end - start < 28 || buf.toString('latin1', start, start + 3) !== '{ "') return undefined;
+  if (buf.toString('latin1', start + 20, start + 24) !== '", "') return undefined;
+  const mac = buf.toString('latin1', start + 3, start + 20);
   if (!MAC.test(mac)) return undefined;
-  let end: number;
+  if (buf.toString('latin1', end - 3, end) !== ' },') return undefined;
+  let close = end - 3;
   let version: number | undefined;
-  if (line.endsWith('" },')) end = line.length - 4;
-  else {
-    const tail = VERSION_TAIL.exec(line);
-    if (!tail) return undefined;
-    end = tail.index;
-    version = Number(tail[1]);
+  if (buf[close - 1] !== QUOTE || isEscaped(buf, start + 24, close - 1)) {
+    // `-d` form: `", VERSION },`
+    let digits = close;
+    while (digits > start && buf[digits - 1] >= 0x30 && buf[digits - 1] <= 0x39) digits -= 1;
+    if (
+      digits === close ||
+      buf[digits - 1] !== SPACE ||
+      buf[digits - 2] !== COMMA ||
+      buf[digits - 3] !== QUOTE
+    ) {
+      return undefined;
+    }
+    version = Number(buf.toString('latin1', digits, close));
+    close = digits - 2;
   }
-  if (end < 24) return undefined;
-  const data = unescapeAlfred(line.slice(24, end));
+  const data = unescapeBytes(buf, start + 24, close - 1);
   if (!data) return undefined;
   return version === undefined ? { mac, data } : { mac, data, version };
+}
+
+/** Whether the quote at `at` is escaped: preceded by an odd number of backslashes. */
+function isEscaped(buf: Buffer, from: number, at: number): boolean {
+  let n = 0;
+  while (at - n - 1 >= from && buf[at - n - 1] === BACKSLASH) n += 1;
+  return n % 2 === 1;
 }
 
 function hexValue(code: number): number {
@@ -73,26 +100,30 @@ function hexValue(code: number): number {
   return -1;
 }
 
-/** Reverses alfred's escaping (`\xHH`, `\"`, `\\`); undefined for any other escape or a bare `"`. */
+/** Reverses alfred's escaping (`\xHH`, `\"`, `\\`); undefined for any other escape, a bare `"` or non-ASCII. */
 export function unescapeAlfred(escaped: string): Buffer | undefined {
-  const out = Buffer.allocUnsafe(escaped.length);
+  if (!PRINTABLE.test(escaped)) return undefined;
+  return unescapeBytes(Buffer.from(escaped, 'latin1'), 0, escaped.length);
+}
+
+function unescapeBytes(buf: Buffer, from: number, to: number): Buffer | undefined {
+  const out = Buffer.allocUnsafe(to - from);
   let n = 0;
-  const length = escaped.length;
-  for (let i = 0; i < length; i++) {
-    const code = escaped.charCodeAt(i);
-    // alfred runs in the C locale: its output is pure printable ASCII, quotes always escaped.
-    if (code > 0x7e || code === QUOTE) return undefined;
+  for (let i = from; i < to; i++) {
+    const code = buf[i];
+    // alfred runs in the C locale: its output is printable ASCII, quotes always escaped.
+    if (code > 0x7e || code < SPACE || code === QUOTE) return undefined;
     if (code !== BACKSLASH) {
       out[n++] = code;
       continue;
     }
-    const next = escaped.charCodeAt(i + 1);
-    if (next === QUOTE || next === BACKSLASH) {
+    const next = buf[i + 1];
+    if (i + 1 < to && (next === QUOTE || next === BACKSLASH)) {
       out[n++] = next;
       i += 1;
-    } else if (next === 0x78 /* x */) {
-      const hi = hexValue(escaped.charCodeAt(i + 2));
-      const lo = hexValue(escaped.charCodeAt(i + 3));
+    } else if (i + 3 < to && next === 0x78 /* x */) {
+      const hi = hexValue(buf[i + 2]);
+      const lo = hexValue(buf[i + 3]);
       if (hi < 0 || lo < 0) return undefined;
       out[n++] = (hi << 4) | lo;
       i += 3;
