@@ -1,131 +1,187 @@
-// Benchmark of `photon icvpn update --dry-run` (bgp 4+6, roa 4+6, dns, tinc) on synthetic icvpn-meta
-// data, against `node -e 0` in the same run; then scaling with 1,000 and 10,000 communities.
-// Runs the BUILT binary: `npx tsc -b packages/cli` first. Prints Markdown tables.
-import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+#!/usr/bin/env node
+// Benchmark of `photon icvpn update --dry-run` (bgp 4+6, roa 4+6, dns, tinc) on synthetic
+// icvpn-meta data: the whole CLI against `node -e 0` in the same run, and the icvpn services
+// alone (in a fresh process per sample, so the first — cold — run is what a cron job pays).
+// Then scaling with 1,000 and 10,000 communities. Runs the BUILT code:
+// `npx tsc -b && node scripts/bundle.mjs` first (or `node bench/run.mjs icvpn`). Prints Markdown.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { compareWithFloor, fmt, markdownTable, median, photonBin, repoRoot } from './lib.mjs';
 
-const root = path.resolve(import.meta.dirname, '..');
-const bin = path.join(root, 'packages/cli/bin/run.js');
+const dist = path.join(repoRoot, 'packages/plugin-icvpn/dist');
 const runs = Number(process.env.BENCH_RUNS ?? 7);
-const tmp = mkdtempSync(path.join(os.tmpdir(), 'bench-icvpn-'));
 
-/** Community i: one bgp peer, a /24 per family, a forward and a reverse zone, one nameserver. */
-function community(i) {
-  const hi = i >> 8;
-  const lo = i & 255;
-  return [
-    `asn: ${4_200_000_000 + i}`,
-    'tech-c:',
-    `  - noc@c${i}.example.org`,
-    'networks:',
-    '  ipv4:',
-    `    - 10.${hi}.${lo}.0/24`,
-    '  ipv6:',
-    `    - fd00:${i.toString(16)}::/48`,
-    'bgp:',
-    `  c${i}gw1:`,
-    `    ipv4: 10.207.${hi}.${lo}`,
-    `    ipv6: fec0::a:cf:${hi.toString(16)}:${lo.toString(16)}`,
-    'domains:',
-    `  - ffc${i}`,
-    `  - ${lo}.${hi}.10.in-addr.arpa`,
-    'nameservers:',
-    `  - 10.${hi}.${lo}.53`,
-    '',
-  ].join('\n');
+const OUTPUTS = [
+  { kind: 'bgp', family: 'ipv4', target: 'bgp4.conf' },
+  { kind: 'bgp', family: 'ipv6', target: 'bgp6.conf' },
+  { kind: 'roa', family: 'ipv4', target: 'roa4.conf' },
+  { kind: 'roa', family: 'ipv6', target: 'roa6.conf' },
+  { kind: 'dns', format: 'bind', target: 'named.conf.icvpn' },
+  { kind: 'tinc', mode: 'file', target: 'connects.conf' },
+];
+
+/** icvpn settings for a synthetic directory; `validate: false` turns the real validators off. */
+function settingsFor(dir, validate) {
+  return {
+    meta: { dir: path.join(dir, 'meta') },
+    tinc: { dir: path.join(dir, 'tinc') },
+    pull: false,
+    nodeName: 'c1gw1',
+    outputs: OUTPUTS.map((o) => ({
+      ...o,
+      target: path.join(dir, 'out', o.target),
+      ...(validate ? {} : { validate: false }),
+    })),
+  };
 }
+
+/** Child mode: one update in this fresh process, timed around the services only. */
+async function inProcess(dir, validate) {
+  const { FileStore, RootSandbox, Shell } = await import('@ffphoton/core');
+  const { IcvpnUpdate } = await import(path.join(dist, 'services/icvpn-update.js'));
+  const { MetaReader } = await import(path.join(dist, 'services/meta-reader.js'));
+  const { CommunityValidator } = await import(path.join(dist, 'services/community-validator.js'));
+  const { buildOutput } = await import(path.join(dist, 'services/output-builder.js'));
+  const { icvpnSettings } = await import(path.join(dist, 'settings.js'));
+  const settings = icvpnSettings.schema.parse(settingsFor(dir, validate));
+  const files = new FileStore(new RootSandbox(), { dryRun: true });
+  const update = () =>
+    new IcvpnUpdate(new Shell({ dryRun: true, defaultTimeoutMs: 120_000 }), files).run(settings, {
+      outputs: settings.outputs,
+    });
+  let started = performance.now();
+  await update();
+  const cold = performance.now() - started;
+  started = performance.now();
+  await update();
+  const warm = performance.now() - started;
+  // Where the warm run's time goes.
+  started = performance.now();
+  const read = await new MetaReader(files).read(settings.meta.dir);
+  const readMs = performance.now() - started;
+  started = performance.now();
+  const valid = new CommunityValidator().validate(read.files, read.problems);
+  const validateMs = performance.now() - started;
+  started = performance.now();
+  for (const spec of settings.outputs)
+    await buildOutput(spec, {
+      files,
+      communities: valid.communities,
+      tincDir: settings.tinc.dir,
+      nodeName: 'c1gw1',
+    });
+  const renderMs = performance.now() - started;
+  console.log(JSON.stringify({ cold, warm, readMs, validateMs, renderMs }));
+}
+
+if (process.argv[2] === '--in-process') {
+  await inProcess(process.argv[3], process.argv[4] === '1');
+  process.exit(0);
+}
+
+const { writeSyntheticMeta } = await import(path.join(dist, 'test-helpers/synthetic-meta.js'));
+const tmp = mkdtempSync(path.join(os.tmpdir(), 'bench-icvpn-'));
+const env = { PHOTON_DATA_DIR: path.join(tmp, 'data'), HOME: tmp };
 
 function fixture(count, validate) {
   const dir = path.join(tmp, `n${count}-${validate ? 'v' : 'nv'}`);
-  const meta = path.join(dir, 'meta');
-  const tinc = path.join(dir, 'tinc');
-  mkdirSync(meta, { recursive: true });
-  mkdirSync(path.join(tinc, 'hosts'), { recursive: true });
-  for (let i = 1; i <= count; i++) writeFileSync(path.join(meta, `c${i}`), community(i));
-  const nodes = ['c1gw1', 'c2gw1', 'c3gw1'];
-  writeFileSync(path.join(tinc, 'metanodes'), `${nodes.join('\n')}\n`);
-  for (const n of nodes)
-    writeFileSync(path.join(tinc, 'hosts', n), `Address = ${n}.example.org\nPort = 655\n`);
-  const v = validate ? '' : '\n    validate: false';
-  const out = (kind, extra, target) =>
-    `  - kind: ${kind}\n    ${extra}\n    target: ${dir}/out/${target}${v}`;
-  const config = [
-    'icvpn:',
-    `  meta: { dir: ${meta} }`,
-    `  tinc: { dir: ${tinc} }`,
-    '  pull: false',
-    '  nodeName: c1gw1',
-    '  outputs:',
-    out('bgp', 'family: ipv4', 'bgp4.conf'),
-    out('bgp', 'family: ipv6', 'bgp6.conf'),
-    out('roa', 'family: ipv4', 'roa4.conf'),
-    out('roa', 'family: ipv6', 'roa6.conf'),
-    out('dns', 'format: bind', 'named.conf.icvpn'),
-    out('tinc', 'mode: file', 'connects.conf'),
-    '',
-  ].join('\n');
-  writeFileSync(path.join(dir, 'photon.yaml'), config);
-  return path.join(dir, 'photon.yaml');
+  writeSyntheticMeta(dir, count);
+  writeFileSync(path.join(dir, 'photon.yaml'), JSON.stringify({ icvpn: settingsFor(dir, validate) }));
+  return dir;
 }
 
-const env = { ...process.env, PHOTON_DATA_DIR: path.join(tmp, 'data'), HOME: tmp };
+const update = (dir) => ({
+  argv: [
+    'node',
+    photonBin,
+    'icvpn',
+    'update',
+    '--dry-run',
+    '--no-lock',
+    '--log-level',
+    'error',
+    '-c',
+    path.join(dir, 'photon.yaml'),
+  ],
+  env,
+  expectStatus: 0,
+});
 
-/** Wall time (ms) and peak RSS (MiB, from /usr/bin/time -v) of one run. */
-function measure(argv) {
-  const started = performance.now();
-  const r = spawnSync('/usr/bin/time', ['-v', ...argv], { env, encoding: 'utf8' });
-  const ms = performance.now() - started;
-  if (r.status !== 0) throw new Error(`${argv.join(' ')} exited ${r.status}: ${r.stderr.slice(-800)}`);
-  const rss = Number(/Maximum resident set size \(kbytes\): (\d+)/.exec(r.stderr)?.[1] ?? 0) / 1024;
-  return { ms, rss };
+function services(dir, validate) {
+  const samples = Array.from({ length: runs }, () => {
+    const r = spawnSync(
+      'node',
+      [path.join(repoRoot, 'bench/icvpn.mjs'), '--in-process', dir, validate ? '1' : '0'],
+      {
+        encoding: 'utf8',
+        env: { ...process.env, NODE_ENV: 'production' },
+      },
+    );
+    if (r.status !== 0) throw new Error(r.stderr);
+    return JSON.parse(r.stdout.trim().split('\n').pop());
+  });
+  const pick = (key) => median(samples.map((s) => s[key]));
+  return {
+    cold: pick('cold'),
+    warm: pick('warm'),
+    read: pick('readMs'),
+    validate: pick('validateMs'),
+    render: pick('renderMs'),
+  };
 }
 
-function median(values) {
-  const s = [...values].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)];
-}
+try {
+  const dirs = {
+    v170: fixture(170, true),
+    n170: fixture(170, false),
+    n1000: fixture(1000, false),
+    n10000: fixture(10000, false),
+  };
+  const cli = compareWithFloor(
+    [
+      { name: '170, validators on (bird/bird6 -p, named-checkconf)', ...update(dirs.v170) },
+      { name: '170, validators off', ...update(dirs.n170) },
+      { name: '1,000, validators off', ...update(dirs.n1000) },
+      { name: '10,000, validators off', ...update(dirs.n10000) },
+    ],
+    { runs, warmup: 1 },
+  );
+  console.log(`### photon icvpn update --dry-run, whole CLI (median of ${runs} runs)\n`);
+  console.log(
+    markdownTable(
+      ['case', 'wall ms', '× node -e 0', 'peak RSS MiB'],
+      cli.map((r) => [r.name, fmt(r.wallMs, 0), fmt(r.ratio, 2), fmt(r.rssMiB, 0)]),
+    ),
+  );
 
-function bench(argv) {
-  measure(argv); // warm the page cache
-  const samples = Array.from({ length: runs }, () => measure(argv));
-  return { ms: median(samples.map((s) => s.ms)), rss: Math.max(...samples.map((s) => s.rss)) };
+  const rows = [
+    ['170, validators on', services(dirs.v170, true)],
+    ['170', services(dirs.n170, false)],
+    ['1,000', services(dirs.n1000, false)],
+    ['10,000', services(dirs.n10000, false)],
+  ];
+  console.log(
+    `\n### icvpn services in-process (IcvpnUpdate.run, dry-run; median of ${runs} fresh processes)\n`,
+  );
+  console.log(
+    markdownTable(
+      ['communities', 'first run ms', 'second run ms', 'read+parse ms', 'validate ms', 'render 6 outputs ms'],
+      rows.map(([name, s]) => [
+        name,
+        fmt(s.cold, 0),
+        fmt(s.warm, 0),
+        fmt(s.read, 0),
+        fmt(s.validate, 0),
+        fmt(s.render, 0),
+      ]),
+    ),
+  );
+  const [, , r1000, r10000] = rows.map(([, s]) => s.cold);
+  console.log(
+    `\nScaling (first run): ${fmt(r1000 / 1, 0)} ms for 1,000, ${fmt(r10000, 0)} ms for 10,000 = ${fmt(r10000 / r1000, 1)}× for 10× the communities.`,
+  );
+} finally {
+  rmSync(tmp, { recursive: true, force: true });
 }
-
-const update = (config) => [
-  'node',
-  bin,
-  'icvpn',
-  'update',
-  '--dry-run',
-  '--no-lock',
-  '--log-level',
-  'error',
-  '-c',
-  config,
-];
-
-execFileSync('node', [bin, '--version'], { env });
-const baseline = bench(['node', '-e', '0']);
-const rows = [];
-const c170 = bench(update(fixture(170, true)));
-rows.push(['170, validators on (bird/bird6 -p, named-checkconf)', c170]);
-const c170nv = bench(update(fixture(170, false)));
-rows.push(['170, validators off', c170nv]);
-console.log(`\n### icvpn update --dry-run (median of ${runs} runs)\n`);
-console.log('| communities | wall ms | × node -e 0 | peak RSS MiB |');
-console.log('|---|---:|---:|---:|');
-console.log(`| node -e 0 | ${baseline.ms.toFixed(0)} | 1.00 | ${baseline.rss.toFixed(0)} |`);
-for (const [label, r] of rows) {
-  console.log(`| ${label} | ${r.ms.toFixed(0)} | ${(r.ms / baseline.ms).toFixed(2)} | ${r.rss.toFixed(0)} |`);
-}
-
-console.log('\n### Scaling (validators off, so only photon itself is measured)\n');
-console.log('| communities | wall ms | ms above 170 | peak RSS MiB |');
-console.log('|---|---:|---:|---:|');
-for (const n of [170, 1000, 10000]) {
-  const r = n === 170 ? c170nv : bench(update(fixture(n, false)));
-  console.log(`| ${n} | ${r.ms.toFixed(0)} | ${(r.ms - c170nv.ms).toFixed(0)} | ${r.rss.toFixed(0)} |`);
-}
-rmSync(tmp, { recursive: true, force: true });

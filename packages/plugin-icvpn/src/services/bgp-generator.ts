@@ -1,6 +1,6 @@
 import type { Community } from './community.js';
 import { generatedHeader } from './header.js';
-import { addressInPrefix, addressToBigInt, type Family, LINK_LOCAL_V6 } from './ip.js';
+import type { Family } from './ip.js';
 
 export type BgpFormat = 'bird' | 'bird2' | 'quagga';
 
@@ -52,8 +52,11 @@ export function selectBgpPeers(communities: readonly Community[], options: BgpOp
   return peers;
 }
 
+/** fe80::/10: a first group fe80…febf (`address` is a valid literal, so the group has at most four digits). */
+const LINK_LOCAL_GROUP = /^fe[89ab][0-9a-f]:/i;
+
 function isLinkLocal(address: string, family: Family): boolean {
-  return family === 'ipv6' && addressInPrefix(addressToBigInt(address, family), family, LINK_LOCAL_V6);
+  return family === 'ipv6' && LINK_LOCAL_GROUP.test(address);
 }
 
 /** Renders the peers byte for byte like mkbgp; `passive` holds the addresses that did not answer. */

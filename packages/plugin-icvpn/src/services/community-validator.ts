@@ -2,7 +2,8 @@ import type { BgpPeer, Community, Delegation, Problem, Severity } from './commun
 import { quote } from './community.js';
 import {
   addressInPrefix,
-  addressToBigInt,
+  addressKey,
+  addressLowBits,
   type Family,
   familyOf,
   LINK_LOCAL_V6,
@@ -48,22 +49,23 @@ export class CommunityValidator {
   validate(files: readonly RawCommunity[], readProblems: readonly Problem[] = []): ValidationResult {
     const problems: Problem[] = [...readProblems];
     const rejected = new Set(readProblems.filter((p) => p.severity === 'error').map((p) => p.community));
-    const candidates: { community: Community; prefixes: Prefix[] }[] = [];
+    const candidates: Candidate[] = [];
     for (const file of files) {
       const local = new CommunityCheck(file.name, this.options);
       const community = local.run(file.data);
       problems.push(...local.problems);
-      if (community && !local.failed) candidates.push({ community, prefixes: local.prefixes });
+      if (community && !local.failed)
+        candidates.push({ community, prefixes: local.prefixes, addresses: local.addresses });
       else rejected.add(file.name);
     }
-    const clashes = new CrossCheck();
+    const clashes = new CrossCheck(overlappingPrefixes(candidates.flatMap((c) => c.prefixes)));
     const communities: Community[] = [];
     for (const candidate of candidates) {
-      const found = clashes.check(candidate.community, candidate.prefixes);
+      const found = clashes.check(candidate);
       problems.push(...found);
       if (found.some((p) => p.severity === 'error')) rejected.add(candidate.community.name);
       else {
-        clashes.add(candidate.community, candidate.prefixes);
+        clashes.add(candidate);
         communities.push(candidate.community);
       }
     }
@@ -75,10 +77,31 @@ function entries(value: unknown): [unknown, unknown][] | undefined {
   return value instanceof Map ? [...value.entries()] : undefined;
 }
 
+/** A valid BGP address of a peer, with its canonical spelling for the duplicate check. */
+interface PeerAddress {
+  peer: string;
+  family: Family;
+  address: string;
+  key: string;
+}
+
+/** A community that passed its own rules, waiting for the cross-community check. */
+interface Candidate {
+  community: Community;
+  prefixes: Prefix[];
+  addresses: PeerAddress[];
+}
+
+/** Code-unit order, as mkbgp's sort of peer names. */
+function compareUnits(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
 /** The per-file rules. */
 class CommunityCheck {
   readonly problems: Problem[] = [];
   readonly prefixes: Prefix[] = [];
+  readonly addresses: PeerAddress[] = [];
   failed = false;
 
   constructor(
@@ -192,38 +215,40 @@ class CommunityCheck {
           this.report(`bgp.${name}`, `unknown family ${quote(family)}`);
           continue;
         }
-        if (this.transferAddress(`bgp.${name}.${family}`, family, address)) peer[family] = address as string;
+        const key = this.transferAddress(`bgp.${name}.${family}`, family, address);
+        if (key === undefined) continue;
+        peer[family] = address as string;
+        this.addresses.push({ peer: name, family, address: address as string, key });
       }
       this.matchingLowBits(name, peer);
       peers.push(peer);
     }
-    return peers.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    // CrossCheck walks peers and their addresses in the same order.
+    this.addresses.sort((a, b) => compareUnits(a.peer, b.peer) || compareUnits(a.family, b.family));
+    return peers.sort((a, b) => compareUnits(a.name, b.name));
   }
 
-  private transferAddress(key: string, family: Family, address: unknown): boolean {
+  /** The address's canonical key if it is a valid transfer address, else undefined (reported). */
+  private transferAddress(key: string, family: Family, address: unknown): string | undefined {
     if (typeof address !== 'string' || familyOf(address) !== family) {
       this.report(key, `${quote(address)} is not an ${family} address`);
-      return false;
+      return undefined;
     }
-    const n = addressToBigInt(address, family);
-    if (
-      family === 'ipv4' ? addressInPrefix(n, family, TRANSFER_V4) : addressInPrefix(n, family, TRANSFER_V6)
-    ) {
-      return true;
-    }
+    const canonical = addressKey(address, family);
+    const n = BigInt(family === 'ipv4' ? canonical : `0x${canonical}`);
+    if (addressInPrefix(n, family, family === 'ipv4' ? TRANSFER_V4 : TRANSFER_V6)) return canonical;
     if (family === 'ipv6' && this.options.allowLinkLocal && addressInPrefix(n, family, LINK_LOCAL_V6))
-      return true;
+      return canonical;
     const net = family === 'ipv4' ? TRANSFER_V4.text : TRANSFER_V6.text;
     this.report(key, `${quote(address)} lies outside the transfer network ${net}`);
-    return false;
+    return undefined;
   }
 
   /** check's convention: the last 8 bits of the IPv4 address equal the last 16 of the IPv6 address. */
   private matchingLowBits(name: string, peer: BgpPeer): void {
     if (!peer.ipv4 || !peer.ipv6) return;
-    const v4 = addressToBigInt(peer.ipv4, 'ipv4') & 0xffn;
-    const v6 = addressToBigInt(peer.ipv6, 'ipv6') & 0xffffn;
-    if (v4 !== v6) this.report(`bgp.${name}`, 'IPv4 and IPv6 transfer addresses do not match', 'warning');
+    if (addressLowBits(peer.ipv4, 'ipv4', 8) !== addressLowBits(peer.ipv6, 'ipv6', 16))
+      this.report(`bgp.${name}`, 'IPv4 and IPv6 transfer addresses do not match', 'warning');
   }
 
   private domains(value: unknown): string[] {
@@ -304,8 +329,41 @@ export function reverseZonePrefix(domain: string): Prefix | undefined {
   return undefined;
 }
 
+/**
+ * The prefixes that overlap another prefix at all, found by one sort and sweep (CIDR ranges
+ * are nested or disjoint, so a stack of the enclosing ranges suffices). Only these can clash,
+ * so only these go through the reading-order check below.
+ */
+function overlappingPrefixes(prefixes: readonly Prefix[]): Set<Prefix> {
+  const overlapping = new Set<Prefix>();
+  for (const family of FAMILIES) {
+    const sorted = prefixes
+      .filter((p) => p.family === family)
+      .map((prefix) => ({ prefix, end: prefixEnd(prefix) }))
+      .sort((a, b) =>
+        a.prefix.start < b.prefix.start
+          ? -1
+          : a.prefix.start > b.prefix.start
+            ? 1
+            : a.prefix.length - b.prefix.length,
+      );
+    const enclosing: typeof sorted = [];
+    for (const range of sorted) {
+      while (enclosing.length > 0 && enclosing[enclosing.length - 1].end < range.prefix.start)
+        enclosing.pop();
+      const parent = enclosing[enclosing.length - 1];
+      // Everything deeper in the stack was marked when the range above it was pushed.
+      if (parent) overlapping.add(parent.prefix).add(range.prefix);
+      enclosing.push(range);
+    }
+  }
+  return overlapping;
+}
+
 /** Clashes between communities, checked in reading order. */
 class CrossCheck {
+  constructor(private readonly overlapCandidates: ReadonlySet<Prefix>) {}
+
   private readonly asns = new Map<number, string>();
   private readonly peers = new Map<string, string>();
   private readonly addresses = new Map<string, string>();
@@ -313,7 +371,7 @@ class CrossCheck {
   /** Accepted networks per family, sorted by start, for an overlap search by bisection. */
   private readonly networks: Record<Family, { prefix: Prefix; owner: string }[]> = { ipv4: [], ipv6: [] };
 
-  check(c: Community, prefixes: Prefix[]): Problem[] {
+  check({ community: c, prefixes, addresses }: Candidate): Problem[] {
     const found: Problem[] = [];
     const clash = (key: string, what: string, owner: string | undefined) => {
       if (owner !== undefined && owner !== c.name) {
@@ -326,40 +384,50 @@ class CrossCheck {
       }
     };
     if (c.asn !== undefined) clash('asn', `ASN ${c.asn}`, this.asns.get(c.asn));
+    let next = 0;
     for (const peer of c.bgp ?? []) {
       clash('bgp', `peer name ${quote(peer.name)}`, this.peers.get(peer.name.toLowerCase()));
-      for (const family of FAMILIES) {
-        const address = peer[family];
-        if (address) {
-          const key = `${family}:${addressToBigInt(address, family)}`;
-          clash(`bgp.${peer.name}.${family}`, `address ${address}`, this.addresses.get(key));
-        }
+      for (; addresses[next]?.peer === peer.name; next++) {
+        const { family, address, key } = addresses[next];
+        clash(`bgp.${peer.name}.${family}`, `address ${address}`, this.addresses.get(`${family}:${key}`));
       }
     }
     for (const domain of c.domains ?? []) {
       clash('domains', `domain ${quote(domain)}`, this.domains.get(normalDomain(domain)));
     }
     for (const prefix of prefixes) {
+      if (!this.overlapCandidates.has(prefix)) continue;
       const owner = this.overlapping(prefix);
       if (owner) clash(`networks.${prefix.family}`, `network ${prefix.text} overlaps a network that`, owner);
     }
     return found;
   }
 
-  add(c: Community, prefixes: Prefix[]): void {
+  add({ community: c, prefixes, addresses }: Candidate): void {
     if (c.asn !== undefined) this.asns.set(c.asn, c.name);
-    for (const peer of c.bgp ?? []) {
-      this.peers.set(peer.name.toLowerCase(), c.name);
-      for (const family of FAMILIES) {
-        const address = peer[family];
-        if (address) this.addresses.set(`${family}:${addressToBigInt(address, family)}`, c.name);
-      }
-    }
+    for (const peer of c.bgp ?? []) this.peers.set(peer.name.toLowerCase(), c.name);
+    for (const { family, key } of addresses) this.addresses.set(`${family}:${key}`, c.name);
     for (const domain of c.domains ?? []) this.domains.set(normalDomain(domain), c.name);
     for (const prefix of prefixes) {
-      const list = this.networks[prefix.family];
-      list.splice(this.insertionPoint(list, prefix.start), 0, { prefix, owner: c.name });
+      if (this.overlapCandidates.has(prefix)) this.addNetwork(prefix, c.name);
     }
+  }
+
+  /**
+   * Keeps the list disjoint although a community may list nested networks of its own: a
+   * network inside an accepted one is covered by it, one around accepted ones replaces them
+   * (they can only be the same community's, or this one would have been rejected).
+   */
+  private addNetwork(prefix: Prefix, owner: string): void {
+    const list = this.networks[prefix.family];
+    const end = prefixEnd(prefix);
+    let from = this.insertionPoint(list, prefix.start);
+    const before = list[from - 1];
+    if (before && prefixEnd(before.prefix) >= end) return;
+    if (before && before.prefix.start === prefix.start) from--;
+    let to = from;
+    while (to < list.length && list[to].prefix.start <= end) to++;
+    list.splice(from, to - from, { prefix, owner });
   }
 
   private insertionPoint(list: { prefix: Prefix }[], start: bigint): number {
@@ -373,7 +441,7 @@ class CrossCheck {
     return lo;
   }
 
-  /** Accepted networks never overlap each other, so only the neighbours around `p.start` can. */
+  /** The list is disjoint (see addNetwork), so only the neighbours around `p.start` can overlap `p`. */
   private overlapping(p: Prefix): string | undefined {
     const list = this.networks[p.family];
     const i = this.insertionPoint(list, p.start);

@@ -1,5 +1,4 @@
-import { type TaskContext } from '@ffphoton/core';
-import { Args, Flags } from '@oclif/core';
+import { Args, Flags, type TaskContext } from '@ffphoton/core';
 import { icvpnSettings, type OutputSpec } from '../settings.js';
 import { IcvpnUpdate, type UpdateResult } from './icvpn-update.js';
 import { selectOutputs } from './output-selection.js';

@@ -24,22 +24,46 @@ export function familyOf(address: string): Family | undefined {
   return undefined;
 }
 
+/** The address as an integer; `address` must be a valid literal of `family` (see familyOf). */
 export function addressToBigInt(address: string, family: Family): bigint {
-  if (family === 'ipv4') {
-    return address.split('.').reduce((acc, octet) => (acc << 8n) | BigInt(Number(octet)), 0n);
-  }
-  let text = address;
+  return family === 'ipv4' ? BigInt(ipv4ToNumber(address)) : BigInt(`0x${ipv6Hex(address)}`);
+}
+
+/** A canonical spelling (decimal / 32 hex digits): equal for equal addresses, without BigInt arithmetic. */
+export function addressKey(address: string, family: Family): string {
+  return family === 'ipv4' ? String(ipv4ToNumber(address)) : ipv6Hex(address);
+}
+
+/** The low `bits` (≤ 16) of the address. */
+export function addressLowBits(address: string, family: Family, bits: number): number {
+  const low =
+    family === 'ipv4' ? ipv4ToNumber(address) % 0x10000 : Number.parseInt(ipv6Hex(address).slice(-4), 16);
+  return low % 2 ** bits;
+}
+
+function ipv4ToNumber(address: string): number {
+  const [a, b, c, d] = address.split('.');
+  return Number(a) * 0x1000000 + Number(b) * 0x10000 + Number(c) * 0x100 + Number(d);
+}
+
+/** 32 hex digits: one BigInt parse instead of eight shifts (this runs for every address of every community). */
+function ipv6Hex(address: string): string {
+  let text = address.toLowerCase();
   // An embedded IPv4 tail (::ffff:1.2.3.4) becomes two hex groups.
-  const v4 = text.match(/(\d+\.\d+\.\d+\.\d+)$/);
-  if (v4) {
-    const n = addressToBigInt(v4[1], 'ipv4');
-    text = `${text.slice(0, -v4[1].length)}${(n >> 16n).toString(16)}:${(n & 0xffffn).toString(16)}`;
+  const dot = text.indexOf('.');
+  if (dot >= 0) {
+    const start = text.lastIndexOf(':', dot) + 1;
+    const n = ipv4ToNumber(text.slice(start));
+    text = `${text.slice(0, start)}${Math.floor(n / 0x10000).toString(16)}:${(n % 0x10000).toString(16)}`;
   }
-  const [head, tail] = text.includes('::') ? text.split('::') : [text, undefined];
+  const gap = text.indexOf('::');
+  const head = gap < 0 ? text : text.slice(0, gap);
+  const tail = gap < 0 ? '' : text.slice(gap + 2);
   const headGroups = head ? head.split(':') : [];
   const tailGroups = tail ? tail.split(':') : [];
-  const fill = tail === undefined ? [] : Array(8 - headGroups.length - tailGroups.length).fill('0');
-  return [...headGroups, ...fill, ...tailGroups].reduce((acc, g) => (acc << 16n) | BigInt(`0x${g}`), 0n);
+  const fill = '0000'.repeat(8 - headGroups.length - tailGroups.length);
+  const pad = (groups: string[]) => groups.map((g) => g.padStart(4, '0')).join('');
+  return pad(headGroups) + fill + pad(tailGroups);
 }
 
 /** Parses `addr/len` strictly: a literal address, a length in range, no host bits set. */

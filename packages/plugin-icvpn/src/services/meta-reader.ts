@@ -1,8 +1,8 @@
-import { promises as fsp, readFileSync, statSync } from 'node:fs';
+import { closeSync, constants, promises as fsp, fstatSync, openSync, readSync } from 'node:fs';
 import path from 'node:path';
-import type { FileStore } from '@ffphoton/core';
-import { isMap, isScalar, type Node, parseDocument, visit } from 'yaml';
+import { type FileStore, parseYamlDocument } from '@ffphoton/core';
 import { compareCodePoints, type Problem } from './community.js';
+import { parseSimpleYaml } from './simple-yaml.js';
 
 /** One community file as read: its parsed document, or why it could not be read. */
 export interface RawCommunity {
@@ -35,55 +35,92 @@ export class MetaReader {
       .filter((n) => !n.startsWith('.') && !n.startsWith('README') && !exclude.has(n))
       .sort(compareCodePoints);
     const problems: Problem[] = [];
-    // Synchronous reads: thousands of tiny files are far faster than as many thread-pool round trips.
-    const read = names.map((name) => this.readOne(path.join(host, name), name, problems));
-    return { files: read.filter((r): r is RawCommunity => r !== undefined), problems };
+    // Synchronous reads into one buffer: for 10,000 small files about 6× less CPU than async
+    // reads with bounded parallelism (16 or 32 in flight), which pay a thread-pool round trip each.
+    const buffer = Buffer.allocUnsafe(this.maxFileBytes);
+    const files: RawCommunity[] = [];
+    for (const name of names) {
+      const fail = (message: string, key = '(file)') => {
+        problems.push({ community: name, key, severity: 'error', message });
+        return undefined;
+      };
+      const text = this.readOne(path.join(host, name), buffer, fail);
+      const parsed = text === undefined ? undefined : parseCommunity(name, text, fail);
+      if (parsed) files.push(parsed);
+    }
+    return { files, problems };
   }
 
-  private readOne(file: string, name: string, problems: Problem[]): RawCommunity | undefined {
-    const stat = statSync(file, { throwIfNoEntry: false });
-    if (!stat?.isFile()) return undefined;
-    const fail = (message: string, key = '(file)') => {
-      problems.push({ community: name, key, severity: 'error', message });
-      return undefined;
-    };
-    if (stat.size > this.maxFileBytes) {
-      return fail(`file is ${stat.size} bytes, more than the limit of ${this.maxFileBytes}; not parsed`);
+  /** The file's text; undefined for anything but a regular file, or (reported) an oversized one. */
+  private readOne(file: string, buffer: Buffer, fail: (message: string) => undefined): string | undefined {
+    let fd: number;
+    try {
+      // O_NONBLOCK: a FIFO in the directory must not hang the run (it is skipped after fstat).
+      fd = openSync(file, constants.O_RDONLY | constants.O_NONBLOCK);
+    } catch (error) {
+      // Gone since readdir, or a dangling symlink: not a community file.
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      return fail(`cannot be read: ${(error as Error).message}`);
     }
-    return parseCommunity(name, readFileSync(file, 'utf8'), fail);
+    try {
+      const stat = fstatSync(fd);
+      if (!stat.isFile()) return undefined;
+      if (stat.size > this.maxFileBytes)
+        return fail(`file is ${stat.size} bytes, more than the limit of ${this.maxFileBytes}; not parsed`);
+      let length = 0;
+      for (let n = 1; n > 0 && length < buffer.length; length += n)
+        n = readSync(fd, buffer, length, buffer.length - length, null);
+      return buffer.toString('utf8', 0, length);
+    } finally {
+      closeSync(fd);
+    }
   }
 }
 
-/** Parses one community document; YAML 1.2 (PyYAML's 1.1 would read an unquoted `0821` differently). */
+/**
+ * Parses one community document; YAML 1.2 (PyYAML's 1.1 would read an unquoted `0821` differently).
+ * Files in the usual simple layout take the fast path; everything else the full parser.
+ */
 export function parseCommunity(
   name: string,
   text: string,
   fail: (message: string, key?: string) => undefined,
 ): RawCommunity | undefined {
-  const doc = parseDocument(text, { uniqueKeys: true });
+  const simple = parseSimpleYaml(text);
+  if (simple) return { name, data: simple };
+  const doc = parseYamlDocument(text, { uniqueKeys: true });
   if (doc.errors.length > 0) {
     const error = doc.errors[0];
     const line = error.linePos ? text.split('\n')[error.linePos[0].line - 1] : undefined;
     const key = error.code === 'DUPLICATE_KEY' && line ? line.split(':')[0].trim() : undefined;
     return fail(`invalid YAML: ${error.message.split('\n')[0]}`, key && `${key} (duplicate key)`);
   }
-  // Real icvpn-meta uses no aliases, and they allow expansion bombs: refuse them outright.
-  const aliased = firstKeyWithAlias(doc.contents);
-  if (aliased !== undefined) return fail('YAML anchors and aliases are not accepted', aliased);
-  return { name, data: doc.toJS({ mapAsMap: true }) };
+  try {
+    // Real icvpn-meta uses no aliases, and they allow expansion bombs: refuse them outright.
+    return { name, data: doc.toJS({ mapAsMap: true, maxAliasCount: 0 }) };
+  } catch (error) {
+    if (!(error instanceof ReferenceError)) throw error;
+    return fail('YAML anchors and aliases are not accepted', firstKeyWithAlias(doc));
+  }
 }
 
-function firstKeyWithAlias(contents: unknown): string | undefined {
-  if (!isMap(contents)) return undefined;
-  for (const pair of contents.items) {
-    let found = false;
-    visit(pair.value as Node, {
-      Alias: () => {
-        found = true;
-        return visit.BREAK;
-      },
-    });
-    if (found) return String(isScalar(pair.key) ? pair.key.value : pair.key);
+type YamlDocument = ReturnType<typeof parseYamlDocument>;
+/** The parts of yaml's Pair and node classes used here (core re-exports the parser, not the node types). */
+interface PairLike {
+  key: unknown;
+  value: { toJS?: (doc: YamlDocument, options: { maxAliasCount: number }) => unknown } | null;
+}
+
+/** The first top-level key whose value cannot be converted without resolving an alias. */
+function firstKeyWithAlias(doc: YamlDocument): string | undefined {
+  const items = (doc.contents as { items?: unknown[] } | null)?.items ?? [];
+  for (const item of items as PairLike[]) {
+    try {
+      item.value?.toJS?.(doc, { maxAliasCount: 0 });
+    } catch {
+      const key = item.key as { value?: unknown } | null;
+      return String(key && typeof key === 'object' && 'value' in key ? key.value : key);
+    }
   }
   return undefined;
 }

@@ -1,5 +1,4 @@
-import { PartialFailureError, TaskCommand, type TaskContext } from '@ffphoton/core';
-import { Args } from '@oclif/core';
+import { Args, PartialFailureError, TaskCommand, type TaskContext } from '@ffphoton/core';
 import { formatProblem } from '../../services/community.js';
 import { loadCommunities } from '../../services/meta-loader.js';
 import { icvpnSettings } from '../../settings.js';

@@ -1,5 +1,4 @@
-import { TaskCommand, type TaskContext } from '@ffphoton/core';
-import { Flags } from '@oclif/core';
+import { Flags, TaskCommand, type TaskContext } from '@ffphoton/core';
 import { DNS_FORMATS } from '../../services/dns-generator.js';
 import { metaDirArg, outputFlags, renderPrinted, runKind } from '../../services/icvpn-command.js';
 import { summarizeUpdate, type UpdateResult } from '../../services/icvpn-update.js';

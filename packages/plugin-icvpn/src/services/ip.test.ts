@@ -1,0 +1,57 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { addressKey, addressLowBits, addressToBigInt, familyOf } from './ip.js';
+
+const hexGroups = (n: bigint) =>
+  Array.from({ length: 8 }, (_, i) => Number((n >> BigInt(112 - 16 * i)) & 0xffffn));
+
+/** Spellings of one IPv6 address: full, zero-compressed, upper case, with an IPv4 tail. */
+function spellings(n: bigint): string[] {
+  const groups = hexGroups(n).map((g) => g.toString(16));
+  const full = groups.join(':');
+  let best = { at: -1, length: 0 };
+  for (let i = 0; i < 8; i++) {
+    let j = i;
+    while (j < 8 && groups[j] === '0') j++;
+    if (j - i > best.length) best = { at: i, length: j - i };
+  }
+  const compressed =
+    best.length > 1
+      ? `${groups.slice(0, best.at).join(':')}::${groups.slice(best.at + best.length).join(':')}`
+      : full;
+  const low = Number(n & 0xffffffffn);
+  const v4tail = `${groups.slice(0, 6).join(':')}:${[24, 16, 8, 0].map((s) => (low >>> s) & 255).join('.')}`;
+  return [full, compressed, full.toUpperCase(), v4tail];
+}
+
+describe('address arithmetic', () => {
+  it('IPv6: every spelling gives the same integer and key', () => {
+    fc.assert(
+      fc.property(fc.bigInt(0n, (1n << 128n) - 1n), fc.boolean(), (random, sparse) => {
+        // Sparse values have long zero runs, so `::` appears in every position.
+        const n = sparse ? random & 0xffff00000000ffff0000ffffffff0000n : random;
+        const keys = spellings(n).map((s) => {
+          expect(familyOf(s), s).toBe('ipv6');
+          expect(addressToBigInt(s, 'ipv6'), s).toBe(n);
+          return addressKey(s, 'ipv6');
+        });
+        expect(new Set(keys).size).toBe(1);
+        expect(addressLowBits(spellings(n)[1], 'ipv6', 16)).toBe(Number(n & 0xffffn));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('IPv4: integer, key and low bits', () => {
+    fc.assert(
+      fc.property(fc.nat(0xffffffff), (n) => {
+        const text = [24, 16, 8, 0].map((s) => (n >>> s) & 255).join('.');
+        expect(addressToBigInt(text, 'ipv4')).toBe(BigInt(n));
+        expect(addressKey(text, 'ipv4')).toBe(String(n));
+        expect(addressLowBits(text, 'ipv4', 8)).toBe(n & 255);
+      }),
+    );
+    expect(addressToBigInt('10.207.1.1', 'ipv4')).toBe(0x0acf0101n);
+    expect(addressToBigInt('::ffff:10.207.1.1', 'ipv6')).toBe(0xffff0acf0101n);
+  });
+});
