@@ -48,14 +48,20 @@ function gateway(name, bare, paths) {
       },
     }),
   );
-  return { root, argv: ['node', photonBin, 'git', 'snapshot', '--root', root, '--config', config, '--log-level', 'error'] };
+  return {
+    root,
+    argv: ['node', photonBin, 'git', 'snapshot', '--root', root, '--config', config, '--log-level', 'error'],
+  };
 }
 
 const commitsIn = (bare) => Number(git(bare, 'rev-list', '--count', 'main').trim());
 
 function runAsync(argv) {
   return new Promise((resolve) => {
-    const child = spawn(argv[0], argv.slice(1), { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, NODE_ENV: 'production' } });
+    const child = spawn(argv[0], argv.slice(1), {
+      stdio: ['ignore', 'ignore', 'pipe'],
+      env: { ...process.env, NODE_ENV: 'production' },
+    });
     let stderr = '';
     child.stderr.on('data', (chunk) => {
       stderr += chunk;
@@ -69,14 +75,19 @@ try {
 
   // 1. Contention.
   const shared = bareRepo('contention');
-  const gateways = Array.from({ length: GATEWAYS }, (_, i) => gateway(`gw${String(i + 1).padStart(2, '0')}`, shared, ['/etc/bird']));
+  const gateways = Array.from({ length: GATEWAYS }, (_, i) =>
+    gateway(`gw${String(i + 1).padStart(2, '0')}`, shared, ['/etc/bird']),
+  );
   const before = commitsIn(shared);
   let failures = 0;
   const started = performance.now();
   await Promise.all(
     gateways.map(async (gw) => {
       for (let round = 0; round < ROUNDS; round++) {
-        put(path.join(gw.root, 'etc/bird/bird.conf'), `# ${path.basename(gw.root)} round ${round}\nrouter id 10.0.0.1;\n`);
+        put(
+          path.join(gw.root, 'etc/bird/bird.conf'),
+          `# ${path.basename(gw.root)} round ${round}\nrouter id 10.0.0.1;\n`,
+        );
         const { code, stderr } = await runAsync(gw.argv);
         if (code !== 0) {
           failures++;
@@ -88,10 +99,19 @@ try {
   const wallMs = performance.now() - started;
   const expected = GATEWAYS * ROUNDS;
   const found = commitsIn(shared) - before;
-  console.log(`\n### git snapshot: ${GATEWAYS} gateways × ${ROUNDS} rounds into one bare repository, all at once\n`);
+  console.log(
+    `\n### git snapshot: ${GATEWAYS} gateways × ${ROUNDS} rounds into one bare repository, all at once\n`,
+  );
   console.log(
     markdownTable(
-      ['gateways × rounds', 'commits expected', 'commits found', 'failed runs', 'wall (s)', 'per run (ms, wall / rounds)'],
+      [
+        'gateways × rounds',
+        'commits expected',
+        'commits found',
+        'failed runs',
+        'wall (s)',
+        'per run (ms, wall / rounds)',
+      ],
       [[`${GATEWAYS} × ${ROUNDS}`, expected, found, failures, fmt(wallMs / 1000, 2), fmt(wallMs / ROUNDS)]],
     ),
   );
@@ -100,7 +120,8 @@ try {
   // 2. 500 files.
   const big = bareRepo('large');
   const gw = gateway('gw-large', big, ['/etc/many']);
-  for (let i = 0; i < FILES; i++) put(path.join(gw.root, `etc/many/dir${i % 20}/file${i}.conf`), `option ${i} = ${'x'.repeat(200)}\n`);
+  for (let i = 0; i < FILES; i++)
+    put(path.join(gw.root, `etc/many/dir${i % 20}/file${i}.conf`), `option ${i} = ${'x'.repeat(200)}\n`);
   const first = runOnce(gw.argv, { expectStatus: 0 });
   const afterFirst = commitsIn(big);
   const second = runOnce(gw.argv, { expectStatus: 0 });
@@ -111,12 +132,25 @@ try {
       ['run', 'wall (ms)', 'peak RSS (MiB)', 'exit', 'new commits'],
       [
         ['`node -e 0` (floor)', fmt(floor.wallMs), fmt(floor.rssMiB), 0, '-'],
-        ['first (clone, copy, commit, push)', fmt(first.wallMs), fmt(first.rssMiB), first.status, afterFirst - 1],
-        ['second, unchanged (no-op)', fmt(second.wallMs), fmt(second.rssMiB), second.status, afterSecond - afterFirst],
+        [
+          'first (clone, copy, commit, push)',
+          fmt(first.wallMs),
+          fmt(first.rssMiB),
+          first.status,
+          afterFirst - 1,
+        ],
+        [
+          'second, unchanged (no-op)',
+          fmt(second.wallMs),
+          fmt(second.rssMiB),
+          second.status,
+          afterSecond - afterFirst,
+        ],
       ],
     ),
   );
-  if (afterSecond !== afterFirst) console.log('\n**the unchanged second run committed — it must be a no-op**');
+  if (afterSecond !== afterFirst)
+    console.log('\n**the unchanged second run committed — it must be a no-op**');
   if (found !== expected || afterSecond !== afterFirst || failures > 0) process.exitCode = 1;
 } finally {
   if (process.env.BENCH_KEEP) console.error(`kept ${base}`);

@@ -137,7 +137,8 @@ export class GitRepository {
       '-m',
       message,
     ]);
-    return this.head();
+    // After a commit HEAD must resolve; a failure here is an error, not "nothing committed".
+    return (await this.git.raw(['rev-parse', 'HEAD'])).trim();
   }
 
   /**

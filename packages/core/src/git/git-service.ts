@@ -118,6 +118,9 @@ export class GitService {
       maxConcurrentProcesses: 2,
       trimmed: false,
       timeout: { block: this.settings.networkTimeoutSeconds * 1000 },
+      // The default also completes 50 ms after 'exit', which on a loaded machine can cut
+      // stdout short (an empty rev-parse, a missing branch); wait for the streams to close.
+      completion: { onClose: true, onExit: false },
       unsafe: { allowUnsafeSshCommand: true },
       allowEnvironment: ['GIT_SSH_COMMAND', 'GIT_TERMINAL_PROMPT'],
     }).env(env);

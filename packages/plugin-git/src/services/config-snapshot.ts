@@ -97,11 +97,11 @@ export class ConfigSnapshot {
       }),
     );
 
-    const before = await repo.status();
     result.commit = await repo.commitAll(cfg.message.replaceAll('{host}', this.host), [this.host]);
-    if (result.commit || before.ahead > 0) {
-      const published = await repo.publish();
-      result.published = published.pushed;
+    // Publish what is not on the remote yet: this commit, or one an earlier run could not push.
+    const after = await repo.status();
+    if (result.commit || after.ahead > 0 || (!after.upstream && (await repo.head()))) {
+      result.published = (await repo.publish()).pushed;
     }
     return result;
   }
