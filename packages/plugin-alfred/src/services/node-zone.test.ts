@@ -1,7 +1,14 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { FileStore, RootSandbox, ServiceManager, Shell, ValidationRejectedError } from '@ffphoton/core';
+import {
+  CommandFailedError,
+  FileStore,
+  RootSandbox,
+  ServiceManager,
+  Shell,
+  ValidationRejectedError,
+} from '@ffphoton/core';
 import { describe, expect, it } from 'vitest';
 import { alfredSettings, type ZoneSettings } from '../settings.js';
 import type { DecodedRecords } from './alfred-records.js';
@@ -131,7 +138,15 @@ describe('node zone', () => {
     expect(await updater.update(cfg, fewer)).toMatchObject({ changed: true, serial: 2026112701 });
     // An NS name inside the zone without an address is an error for named-checkzone.
     const broken = zoneSettings({ nameservers: ['ns'] });
-    await expect(updater.update(broken, hostile)).rejects.toBeInstanceOf(ValidationRejectedError);
+    const rejected = updater.update(broken, hostile);
+    await expect(rejected).rejects.toBeInstanceOf(ValidationRejectedError);
+    await expect(rejected).rejects.toThrow(
+      /named-checkzone rejected the zone nodes\.ffmz\.org \(.*ns\.nodes\.ffmz\.org.*\); .* was left unchanged/,
+    );
+    // A validator that cannot run is a failure (exit 1), not a rejection.
+    await expect(
+      updater.update(zoneSettings({ checkCommand: ['/nonexistent/checkzone'] }), hostile),
+    ).rejects.toBeInstanceOf(CommandFailedError);
     expect(readFileSync(installed, 'utf8')).toContain('2026112701 ; serial');
   });
 });

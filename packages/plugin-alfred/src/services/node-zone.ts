@@ -2,7 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { Clock, FileStore, Logger, ServiceManager, Shell } from '@ffphoton/core';
-import { ConfigError, fillArgvTemplate, ValidationRejectedError } from '@ffphoton/core';
+import { CommandFailedError, ConfigError, fillArgvTemplate, ValidationRejectedError } from '@ffphoton/core';
 import type { ZoneSettings } from '../settings.js';
 import type { DecodedRecords } from './alfred-records.js';
 import { assignLabels } from './dns-labels.js';
@@ -180,11 +180,15 @@ export class NodeZoneUpdater {
       const scratch = path.join(dir, 'zone');
       await writeFile(scratch, text);
       const check = await this.shell.run([...cfg.checkCommand, cfg.name, scratch], { allowFailure: true });
+      // A validator that could not run (not installed, killed) is a failure, not a verdict.
+      if (check.exitCode === undefined || check.timedOut) throw new CommandFailedError(check);
       if (check.failed) {
+        const output = `${check.stdout}${check.stderr}`.trim();
+        const reason = output.split('\n').find((line) => line.trim() !== '') ?? `exit ${check.exitCode}`;
         throw new ValidationRejectedError(
-          `named-checkzone rejected the zone ${cfg.name}; ${cfg.file} was left unchanged`,
+          `${cfg.checkCommand[0]} rejected the zone ${cfg.name} (${reason.replace(scratch, cfg.file)}); ${cfg.file} was left unchanged`,
           cfg.file,
-          `${check.stdout}${check.stderr}`.trim(),
+          output,
         );
       }
     } finally {
