@@ -1,9 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { TaskOutput } from '@ffphoton/core';
-import { type Command, Config } from '@oclif/core';
-import YAML from 'yaml';
+import { type Command, Config, stringifyYaml, type TaskOutput } from '@ffphoton/core';
 
 const pluginRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 let config: Config | undefined;
@@ -17,7 +15,7 @@ export interface CommandRun<R> {
 /** Writes a settings file (photon + fastd namespaces) and returns its path. */
 export function writeSettings(dir: string, settings: Record<string, unknown>): string {
   const file = path.join(dir, `photon-${Math.random().toString(36).slice(2)}.yaml`);
-  writeFileSync(file, YAML.stringify(settings));
+  writeFileSync(file, stringifyYaml(settings));
   return file;
 }
 

@@ -1,7 +1,6 @@
-import { TaskCommand, type TaskContext } from '@ffphoton/core';
+import { formatTable, TaskCommand, type TaskContext } from '@ffphoton/core';
 import { type LimitResult, PeerLimitService } from '../../services/peer-limit-service.js';
 import { StatusSocketReader } from '../../services/status-socket-reader.js';
-import { formatTable } from '../../services/table.js';
 import { fastdSettings } from '../../settings.js';
 
 export default class FastdLimit extends TaskCommand<typeof FastdLimit, LimitResult> {
@@ -29,18 +28,20 @@ export default class FastdLimit extends TaskCommand<typeof FastdLimit, LimitResu
     const cell = (value: number | undefined) => (value === undefined ? '-' : value);
     return formatTable(
       ['instance', 'total', 'online', 'offline', 'average', 'gauge', 'limit', 'old', 'restart?', 'outcome'],
-      r.instances.map((row) => [
-        row.instance,
-        cell(row.total),
-        cell(row.online),
-        cell(row.offline),
-        cell(row.average),
-        cell(row.gauge),
-        cell(row.limit),
-        cell(row.old),
-        row.restart ? 'yes' : 'no',
-        row.outcome,
-      ]),
+      r.instances.map((row) =>
+        [
+          row.instance,
+          cell(row.total),
+          cell(row.online),
+          cell(row.offline),
+          cell(row.average),
+          cell(row.gauge),
+          cell(row.limit),
+          cell(row.old),
+          row.restart ? 'yes' : 'no',
+          row.outcome,
+        ].map(String),
+      ),
     );
   }
 }

@@ -1,9 +1,7 @@
-import { TaskCommand, type TaskContext } from '@ffphoton/core';
-import { Args } from '@oclif/core';
+import { Args, formatTable, TaskCommand, type TaskContext } from '@ffphoton/core';
 import { selectInstances } from '../../services/instance-selection.js';
 import { StatusReport, type StatusReportResult } from '../../services/status-report.js';
 import { StatusSocketReader } from '../../services/status-socket-reader.js';
-import { formatTable } from '../../services/table.js';
 import { fastdSettings } from '../../settings.js';
 
 export default class FastdStatus extends TaskCommand<typeof FastdStatus, StatusReportResult> {
@@ -33,14 +31,9 @@ export default class FastdStatus extends TaskCommand<typeof FastdStatus, StatusR
   protected override render(r: StatusReportResult): string[] {
     return formatTable(
       ['instance', 'uptime s', 'known', 'connected', 'rx bytes', 'tx bytes'],
-      r.instances.map((i) => [
-        i.instance,
-        i.uptimeSeconds,
-        i.peersKnown,
-        i.peersConnected,
-        i.rxBytes,
-        i.txBytes,
-      ]),
+      r.instances.map((i) =>
+        [i.instance, i.uptimeSeconds, i.peersKnown, i.peersConnected, i.rxBytes, i.txBytes].map(String),
+      ),
     );
   }
 }

@@ -1,7 +1,6 @@
-import { TaskCommand, type TaskContext } from '@ffphoton/core';
+import { formatTable, TaskCommand, type TaskContext } from '@ffphoton/core';
 import { type KeySyncResult, KeySyncService } from '../../services/key-sync-service.js';
 import { PeersRepository } from '../../services/peers-repository.js';
-import { formatTable } from '../../services/table.js';
 import { fastdSettings } from '../../settings.js';
 
 export default class FastdSyncKeys extends TaskCommand<typeof FastdSyncKeys, KeySyncResult> {
@@ -29,15 +28,17 @@ export default class FastdSyncKeys extends TaskCommand<typeof FastdSyncKeys, Key
   protected override render(r: KeySyncResult): string[] {
     return formatTable(
       ['instance', 'keys', 'added', 'updated', 'removed', 'refused', 'SIGHUP'],
-      r.instances.map((i) => [
-        i.instance,
-        i.keys,
-        i.added.length,
-        i.updated.length,
-        i.removed.length,
-        i.refused.length,
-        i.signalled ? 'yes' : 'no',
-      ]),
+      r.instances.map((i) =>
+        [
+          i.instance,
+          i.keys,
+          i.added.length,
+          i.updated.length,
+          i.removed.length,
+          i.refused.length,
+          i.signalled ? 'yes' : 'no',
+        ].map(String),
+      ),
     );
   }
 }

@@ -1,5 +1,4 @@
-import { PhotonError, TaskCommand, type TaskContext } from '@ffphoton/core';
-import { Args, Flags } from '@oclif/core';
+import { Args, Flags, PhotonError, TaskCommand, type TaskContext } from '@ffphoton/core';
 import { fastdSettings } from '../../settings.js';
 import { decideVerify, readVerifyState, type VerifyVerdict } from '../../verify-state.js';
 
