@@ -113,6 +113,9 @@ ${content.health.sections.map((s) => this.section(s))}</section>`;
 
   private traffic(report: TrafficReport): SafeHtml {
     const notes = report.notes.map((n) => html`<p class="note">${n}</p>`);
+    if (report.interfaces.length === 0 && notes.length === 0) {
+      return html`<p>No interfaces are configured (<code>web.traffic.interfaces</code>, fastd instances).</p>`;
+    }
     const legend = html`<p class="legend" aria-hidden="true"><span style="background:#1f6fb4"></span>received<span style="background:#c2410c"></span>sent</p>`;
     const toc = report.interfaces.length
       ? html`<ul>${report.interfaces.map((i) => html`<li><a href="#${anchorId('if', i.name)}">${i.name}</a></li>`)}</ul>`

@@ -35,6 +35,11 @@ describe('VnstatReader on recorded vnstat 2 JSON', () => {
     expect(totals[0]).toBe(biggest);
   });
 
+  it('does not run vnstat (nor complain) when no interface is configured', async () => {
+    const report = await new VnstatReader(shell, ['/nonexistent/vnstat'], 10_000).read([], limits);
+    expect(report).toEqual({ interfaces: [], notes: [] });
+  });
+
   it('names the command when vnstat times out', async () => {
     const report = await new VnstatReader(shell, ['sleep', '20'], 500).read(['eth0'], limits);
     expect(report.notes).toEqual(['sleep 20 timed out after 1 s']);

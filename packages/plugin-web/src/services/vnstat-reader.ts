@@ -66,8 +66,8 @@ export class VnstatReader {
   ) {}
 
   async read(wanted: string[], limits: TrafficLimits): Promise<TrafficReport> {
-    if (wanted.length === 0)
-      return { interfaces: [], notes: ['No interfaces are configured for the traffic page.'] };
+    // nothing configured is a choice, not a problem: no vnstat run, no note
+    if (wanted.length === 0) return { interfaces: [], notes: [] };
     const result = await this.shell.run(this.argv, { timeoutMs: this.timeoutMs, allowFailure: true });
     const command = this.argv.join(' ');
     if (result.failed) {
