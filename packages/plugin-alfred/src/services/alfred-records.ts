@@ -8,8 +8,10 @@ export interface AlfredRecord {
   version?: number;
 }
 
+export type JsonObject = Record<string, unknown>;
+
 /** A JSON object announced by one source, keyed by its MAC. */
-export type NodeRecords = Record<string, Record<string, unknown>>;
+export type NodeRecords = Record<string, JsonObject>;
 
 export interface RecordProblem {
   /** Source MAC, when the line got that far. */
@@ -135,7 +137,7 @@ function unescapeBytes(buf: Buffer, from: number, to: number): Buffer | undefine
 }
 
 /** Record bytes → a JSON object: gunzipped when they carry the gzip magic. Throws a readable Error. */
-export function decodePayload(data: Buffer): Record<string, unknown> {
+export function decodePayload(data: Buffer): JsonObject {
   let bytes = data;
   if (data[0] === 0x1f && data[1] === 0x8b) {
     try {
@@ -155,7 +157,7 @@ export function decodePayload(data: Buffer): Record<string, unknown> {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     throw new Error(`JSON is not an object: ${preview(JSON.stringify(value))}`);
   }
-  return value as Record<string, unknown>;
+  return value as JsonObject;
 }
 
 /** Parses and decodes `alfred -r` output; every bad line or record is one problem, the rest is kept. */

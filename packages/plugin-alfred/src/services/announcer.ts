@@ -3,18 +3,17 @@ import type { FileStore, Logger, Shell } from '@ffphoton/core';
 import { UnavailableError } from '@ffphoton/core';
 import type { AlfredSettings, MeshSettings } from '../settings.js';
 import { type AlfredClient, AlfredType } from './alfred-client.js';
+import type { JsonObject } from './alfred-records.js';
 import { localClients, selectedGateway } from './batctl-output.js';
 import { HostFacts } from './host-facts.js';
-
-export type Json = Record<string, unknown>;
 
 export interface MeshAnnouncement {
   mesh: string;
   nodeId?: string;
   /** Both records were handed to alfred (false in dry-run and when the socket was missing). */
   pushed: boolean;
-  nodeinfo: Json;
-  statistics: Json;
+  nodeinfo: JsonObject;
+  statistics: JsonObject;
   /** Items that could not be read (left out of the records). */
   problems: string[];
   error?: string;
@@ -138,7 +137,7 @@ export class Announcer {
     const [gwl, tl] = await batctlRuns;
     const shared = await sharedFacts;
 
-    const nodeinfo: Json =
+    const nodeinfo: JsonObject =
       compact({
         node_id: nodeId,
         hostname: mesh.hostname ?? hostname,
@@ -161,7 +160,7 @@ export class Announcer {
       }) ?? {};
     const stats = `/sys/class/net/${mesh.batman}/statistics`;
     const counter = (name: string) => facts.counter(`${stats}/${name}`, 'traffic');
-    const statistics: Json =
+    const statistics: JsonObject =
       compact({
         node_id: nodeId,
         uptime: shared.uptime,
@@ -198,7 +197,7 @@ export class Announcer {
   }
 }
 
-function gzip(value: Json): Buffer {
+function gzip(value: JsonObject): Buffer {
   return gzipSync(JSON.stringify(value), { level: 9 });
 }
 
@@ -207,8 +206,8 @@ function finite(n: number | undefined): number | undefined {
 }
 
 /** Drops undefined values and empty objects, so a missing item is absent rather than null. */
-function compact(obj: Json): Json | undefined {
-  const out: Record<string, unknown> = {};
+function compact(obj: JsonObject): JsonObject | undefined {
+  const out: JsonObject = {};
   for (const [key, value] of Object.entries(obj)) {
     if (value === undefined) continue;
     if (

@@ -1,15 +1,13 @@
 import type { Clock, FileStore, Logger } from '@ffphoton/core';
 import type { NodesSettings } from '../settings.js';
-import type { DecodedRecords } from './alfred-records.js';
-
-type Json = Record<string, unknown>;
+import type { DecodedRecords, JsonObject } from './alfred-records.js';
 
 /** What is remembered about a node between runs (the seed's "node states"). */
 export interface NodeState {
   firstseen: string;
   lastseen: string;
-  nodeinfo: Json;
-  statistics?: Json;
+  nodeinfo: JsonObject;
+  statistics?: JsonObject;
 }
 
 export interface NodesState {
@@ -29,7 +27,7 @@ export interface NodesResult {
 }
 
 /** The node_id a record belongs to: its own `node_id`, else the source MAC without colons. */
-function nodeIdOf(mac: string, record: Json): string {
+function nodeIdOf(mac: string, record: JsonObject): string {
   const id = record.node_id;
   return typeof id === 'string' && /^[0-9a-f]{12}$/.test(id) ? id : mac.replaceAll(':', '');
 }
@@ -77,11 +75,11 @@ export function mergeNodes(
 }
 
 const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
-const obj = (v: unknown): Json =>
-  v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Json) : {};
+const obj = (v: unknown): JsonObject =>
+  v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as JsonObject) : {};
 
 /** meshviewer's flat statistics block from a statistics (159) record. */
-function meshviewerStatistics(id: string, stats: Json | undefined): Json {
+function meshviewerStatistics(id: string, stats: JsonObject | undefined): JsonObject {
   if (!stats) return { node_id: id };
   const memory = obj(stats.memory);
   const total = num(memory.total);
