@@ -29,6 +29,8 @@ export const SYSTEM_PACKAGES = {
   ip: 'iproute2',
   ping: 'iputils-ping',
   chromium: 'chromium',
+  sqlite3: 'sqlite3',
+  vnstatd: 'vnstat',
 };
 
 function run(cmd, argv, options = {}) {
