@@ -40,6 +40,7 @@ export * from './settings/core-settings.js';
 export * from './settings/namespace.js';
 export * from './settings/settings-loader.js';
 export * from './shell/shell.js';
+export * from './status/status-section.js';
 export * from './task/core-services.js';
 export * from './task/failure-notifier.js';
 export * from './task/plugin-namespaces.js';

@@ -1,2 +1,1 @@
 export * from './settings.js';
-export * from './status-section.js';

@@ -1,5 +1,4 @@
-import type { FileStore } from '@ffphoton/core';
-import type { ValidStatusSection } from '../status-section.js';
+import type { FileStore, ValidStatusSection } from '@ffphoton/core';
 import { bucketAccounts, loadAccountsFile } from './account-expiry.js';
 
 /** The accounts file as a health section of the status page (the digest's buckets, no mail). */

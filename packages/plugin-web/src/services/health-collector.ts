@@ -1,5 +1,5 @@
 import type { Journal, RunOutcome } from '@ffphoton/core';
-import { type StatusState, statusSectionSchema, type ValidStatusSection } from '../status-section.js';
+import { type StatusState, statusSectionSchema, type ValidStatusSection } from '@ffphoton/core';
 
 export interface TaskHealth {
   task: string;

@@ -1,4 +1,4 @@
-import type { ValidStatusSection } from '../status-section.js';
+import type { ValidStatusSection } from '@ffphoton/core';
 import type { HealthReport, TaskHealth } from './health-collector.js';
 import { anchorId, html, type PageFrame, renderPage, type SafeHtml } from './html.js';
 import { barChart, barTable, formatBytes, type TrafficBar } from './svg-chart.js';

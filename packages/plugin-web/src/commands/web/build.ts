@@ -1,8 +1,14 @@
-import { Flags, PartialFailureError, TaskCommand, type TaskContext } from '@ffphoton/core';
+import {
+  Flags,
+  PartialFailureError,
+  STATUS_EVENT,
+  type StatusHookOptions,
+  TaskCommand,
+  type TaskContext,
+} from '@ffphoton/core';
 import { HealthCollector, type StatusHookOutcome } from '../../services/health-collector.js';
 import { SiteBuilder, type WebBuildResult } from '../../services/site-builder.js';
 import { webSettings } from '../../settings.js';
-import { STATUS_EVENT, type StatusHookOptions } from '../../status-section.js';
 
 export default class WebBuild extends TaskCommand<typeof WebBuild, WebBuildResult> {
   static override summary =

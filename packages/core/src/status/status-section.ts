@@ -1,4 +1,5 @@
-import { type TaskContext, z } from '@ffphoton/core';
+import { z } from 'zod';
+import type { TaskContext } from '../task/task-context.js';
 
 /**
  * The `photon:status` hook: every installed plugin may answer with one or more sections for
@@ -36,6 +37,7 @@ export const statusSectionSchema = z.strictObject({
 });
 
 export type StatusSection = z.input<typeof statusSectionSchema>;
+/** A section after validation, with the name of the plugin that reported it. */
 export type ValidStatusSection = z.output<typeof statusSectionSchema> & { plugin: string };
 
 /** What a `photon:status` hook receives (besides oclif's `config` and `context`). */
