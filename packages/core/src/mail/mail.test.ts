@@ -1,5 +1,5 @@
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
+import net, { type AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -236,5 +236,83 @@ describe('mail through a real SMTP server on loopback', () => {
     expect(record.mails).toEqual([
       expect.objectContaining({ ok: false, error: expect.stringMatching(/ECONNREFUSED|connect/i) }),
     ]);
+  });
+});
+
+describe('smtp transport: STARTTLS with auth, and timeouts', () => {
+  it('upgrades with STARTTLS, authenticates and delivers', async () => {
+    const mails: { user?: string; secure: boolean; raw: string }[] = [];
+    const server = new SMTPServer({
+      logger: false,
+      authMethods: ['PLAIN', 'LOGIN'],
+      onAuth(auth, _session, callback) {
+        if (auth.username === 'photon' && auth.password === 's3cret') callback(null, { user: auth.username });
+        else callback(new Error('bad credentials'));
+      },
+      onData(stream, session, callback) {
+        let raw = '';
+        stream.on('data', (chunk: Buffer) => {
+          raw += chunk.toString();
+        });
+        stream.on('end', () => {
+          mails.push({ user: session.user as string | undefined, secure: session.secure, raw });
+          callback();
+        });
+      },
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const port = (server.server.address() as AddressInfo).port;
+    try {
+      const root = mkdtempSync(path.join(os.tmpdir(), 'photon-starttls-'));
+      const mailer = (password: string) =>
+        new Mailer(
+          mailSettings.schema.parse({
+            transport: 'smtp',
+            to: 'noc@example.org',
+            smtp: {
+              host: '127.0.0.1',
+              port,
+              security: 'starttls',
+              user: 'photon',
+              password,
+              allowSelfSigned: true,
+            },
+          }),
+          new FileStore(new RootSandbox(root), { dryRun: false }),
+          { host: 'kaschu', dryRun: false },
+        );
+      expect(await mailer('s3cret').send({ subject: 'tls', text: 'over tls' })).toMatchObject({ sent: true });
+      expect(mails).toHaveLength(1);
+      expect(mails[0]).toMatchObject({ user: 'photon', secure: true });
+      const refused = await mailer('wrong').send({ subject: 'tls', text: 'x' });
+      expect(refused.sent).toBe(false);
+      expect(refused.error).toMatch(/auth|credentials|535/i);
+    } finally {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+  });
+
+  it('gives up on a server that never greets after smtp.timeoutSeconds', async () => {
+    const silent = net.createServer(() => undefined);
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const port = (silent.address() as AddressInfo).port;
+    try {
+      const root = mkdtempSync(path.join(os.tmpdir(), 'photon-smtp-timeout-'));
+      const started = Date.now();
+      const result = await new Mailer(
+        mailSettings.schema.parse({
+          transport: 'smtp',
+          to: 'a@b.c',
+          smtp: { host: '127.0.0.1', port, timeoutSeconds: 1 },
+        }),
+        new FileStore(new RootSandbox(root), { dryRun: false }),
+        { host: 'kaschu', dryRun: false },
+      ).send({ subject: 's', text: 't' });
+      expect(result.sent).toBe(false);
+      expect(result.error).toMatch(/time/i);
+      expect(Date.now() - started).toBeLessThan(15_000);
+    } finally {
+      silent.close();
+    }
   });
 });
