@@ -1,11 +1,10 @@
 import type { BgpPeer, Community, Delegation, Problem, Severity } from './community.js';
 import { quote } from './community.js';
 import {
-  addressInPrefix,
   addressKey,
-  addressLowBits,
   type Family,
   familyOf,
+  keyInPrefix,
   LINK_LOCAL_V6,
   type Prefix,
   parsePrefix,
@@ -73,8 +72,8 @@ export class CommunityValidator {
   }
 }
 
-function entries(value: unknown): [unknown, unknown][] | undefined {
-  return value instanceof Map ? [...value.entries()] : undefined;
+function entries(value: unknown): Map<unknown, unknown> | undefined {
+  return value instanceof Map ? value : undefined;
 }
 
 /** A valid BGP address of a peer, with its canonical spelling for the duplicate check. */
@@ -119,15 +118,14 @@ class CommunityCheck {
       this.report('(file name)', 'community name must match [A-Za-z0-9][A-Za-z0-9_-]*');
       return undefined;
     }
-    const top = entries(data);
-    if (!top) {
+    const doc = entries(data);
+    if (!doc) {
       this.report(
         '(file)',
         `top level must be a mapping, found ${data === null ? 'an empty document' : typeof data}`,
       );
       return undefined;
     }
-    const doc = new Map(top.map(([k, v]) => [String(k), v]));
     const community: Community = { name: this.name };
     if (doc.has('asn')) community.asn = this.asn('asn', doc.get('asn'));
     if (doc.has('networks')) community.networks = this.networks(doc.get('networks'));
@@ -210,6 +208,7 @@ class CommunityCheck {
         continue;
       }
       const peer: BgpPeer = { name };
+      const keys: Partial<Record<Family, string>> = {};
       for (const [family, address] of addresses) {
         if (family !== 'ipv4' && family !== 'ipv6') {
           this.report(`bgp.${name}`, `unknown family ${quote(family)}`);
@@ -218,9 +217,10 @@ class CommunityCheck {
         const key = this.transferAddress(`bgp.${name}.${family}`, family, address);
         if (key === undefined) continue;
         peer[family] = address as string;
+        keys[family] = key;
         this.addresses.push({ peer: name, family, address: address as string, key });
       }
-      this.matchingLowBits(name, peer);
+      this.matchingLowBits(name, keys);
       peers.push(peer);
     }
     // CrossCheck walks peers and their addresses in the same order.
@@ -235,9 +235,8 @@ class CommunityCheck {
       return undefined;
     }
     const canonical = addressKey(address, family);
-    const n = BigInt(family === 'ipv4' ? canonical : `0x${canonical}`);
-    if (addressInPrefix(n, family, family === 'ipv4' ? TRANSFER_V4 : TRANSFER_V6)) return canonical;
-    if (family === 'ipv6' && this.options.allowLinkLocal && addressInPrefix(n, family, LINK_LOCAL_V6))
+    if (keyInPrefix(canonical, family, family === 'ipv4' ? TRANSFER_V4 : TRANSFER_V6)) return canonical;
+    if (family === 'ipv6' && this.options.allowLinkLocal && keyInPrefix(canonical, family, LINK_LOCAL_V6))
       return canonical;
     const net = family === 'ipv4' ? TRANSFER_V4.text : TRANSFER_V6.text;
     this.report(key, `${quote(address)} lies outside the transfer network ${net}`);
@@ -245,9 +244,9 @@ class CommunityCheck {
   }
 
   /** check's convention: the last 8 bits of the IPv4 address equal the last 16 of the IPv6 address. */
-  private matchingLowBits(name: string, peer: BgpPeer): void {
-    if (!peer.ipv4 || !peer.ipv6) return;
-    if (addressLowBits(peer.ipv4, 'ipv4', 8) !== addressLowBits(peer.ipv6, 'ipv6', 16))
+  private matchingLowBits(name: string, keys: Partial<Record<Family, string>>): void {
+    if (keys.ipv4 === undefined || keys.ipv6 === undefined) return;
+    if (Number(keys.ipv4) % 256 !== Number.parseInt(keys.ipv6.slice(-4), 16))
       this.report(`bgp.${name}`, 'IPv4 and IPv6 transfer addresses do not match', 'warning');
   }
 
@@ -314,10 +313,8 @@ export function reverseZonePrefix(domain: string): Prefix | undefined {
   if (name.endsWith('.in-addr.arpa')) {
     const octets = name.slice(0, -'.in-addr.arpa'.length).split('.').reverse();
     if (octets.length > 4 || octets.some((o) => !/^\d{1,3}$/.test(o) || Number(o) > 255)) return undefined;
-    const p = parsePrefix(
-      `${[...octets, '0', '0', '0', '0'].slice(0, 4).map(Number).join('.')}/${octets.length * 8}`,
-    );
-    return typeof p === 'string' ? undefined : p;
+    const start = octets.reduce((n, o) => n * 256 + Number(o), 0) * 256 ** (4 - octets.length);
+    return { family: 'ipv4', start: BigInt(start), length: octets.length * 8, text: domain };
   }
   if (name.endsWith('.ip6.arpa')) {
     const nibbles = name.slice(0, -'.ip6.arpa'.length).split('.').reverse();

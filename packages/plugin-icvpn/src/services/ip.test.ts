@@ -1,6 +1,16 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { addressKey, addressLowBits, addressToBigInt, familyOf } from './ip.js';
+import {
+  addressKey,
+  addressToBigInt,
+  familyOf,
+  keyInPrefix,
+  LINK_LOCAL_V6,
+  type Prefix,
+  parsePrefix,
+  TRANSFER_V4,
+  TRANSFER_V6,
+} from './ip.js';
 
 const hexGroups = (n: bigint) =>
   Array.from({ length: 8 }, (_, i) => Number((n >> BigInt(112 - 16 * i)) & 0xffffn));
@@ -36,7 +46,6 @@ describe('address arithmetic', () => {
           return addressKey(s, 'ipv6');
         });
         expect(new Set(keys).size).toBe(1);
-        expect(addressLowBits(spellings(n)[1], 'ipv6', 16)).toBe(Number(n & 0xffffn));
       }),
       { numRuns: 2000 },
     );
@@ -48,10 +57,39 @@ describe('address arithmetic', () => {
         const text = [24, 16, 8, 0].map((s) => (n >>> s) & 255).join('.');
         expect(addressToBigInt(text, 'ipv4')).toBe(BigInt(n));
         expect(addressKey(text, 'ipv4')).toBe(String(n));
-        expect(addressLowBits(text, 'ipv4', 8)).toBe(n & 255);
       }),
     );
     expect(addressToBigInt('10.207.1.1', 'ipv4')).toBe(0x0acf0101n);
     expect(addressToBigInt('::ffff:10.207.1.1', 'ipv6')).toBe(0xffff0acf0101n);
+  });
+
+  it('keyInPrefix agrees with integer containment, at the edges too', () => {
+    const prefixes = [
+      TRANSFER_V4,
+      TRANSFER_V6,
+      LINK_LOCAL_V6,
+      parsePrefix('10.0.0.0/8') as Prefix,
+      parsePrefix('::/0') as Prefix,
+    ];
+    const end = (p: Prefix) => p.start | ((1n << BigInt((p.family === 'ipv4' ? 32 : 128) - p.length)) - 1n);
+    const v4 = (n: bigint) => [24n, 16n, 8n, 0n].map((s) => (n >> s) & 255n).join('.');
+    const v6 = (n: bigint) =>
+      hexGroups(n)
+        .map((g) => g.toString(16))
+        .join(':');
+    for (const p of prefixes) {
+      const text = p.family === 'ipv4' ? v4 : v6;
+      const max = p.family === 'ipv4' ? (1n << 32n) - 1n : (1n << 128n) - 1n;
+      const edges = [p.start - 1n, p.start, p.start + 1n, end(p) - 1n, end(p), end(p) + 1n, 0n, max].filter(
+        (n) => n >= 0n && n <= max,
+      );
+      for (const n of edges) {
+        const inside = n >= p.start && n <= end(p);
+        expect(keyInPrefix(addressKey(text(n), p.family), p.family, p), `${text(n)} in ${p.text}`).toBe(
+          inside,
+        );
+      }
+    }
+    expect(keyInPrefix(addressKey('10.207.1.1', 'ipv4'), 'ipv4', TRANSFER_V6)).toBe(false);
   });
 });

@@ -34,13 +34,6 @@ export function addressKey(address: string, family: Family): string {
   return family === 'ipv4' ? String(ipv4ToNumber(address)) : ipv6Hex(address);
 }
 
-/** The low `bits` (≤ 16) of the address. */
-export function addressLowBits(address: string, family: Family, bits: number): number {
-  const low =
-    family === 'ipv4' ? ipv4ToNumber(address) % 0x10000 : Number.parseInt(ipv6Hex(address).slice(-4), 16);
-  return low % 2 ** bits;
-}
-
 function ipv4ToNumber(address: string): number {
   const [a, b, c, d] = address.split('.');
   return Number(a) * 0x1000000 + Number(b) * 0x10000 + Number(c) * 0x100 + Number(d);
@@ -79,8 +72,14 @@ export function parsePrefix(text: string): Prefix | string {
   return { family, start, length, text };
 }
 
+/** Host masks by family and prefix length, computed once (BigInt arithmetic allocates). */
+const HOST_MASKS: Record<Family, bigint[]> = {
+  ipv4: Array.from({ length: 33 }, (_, l) => (1n << BigInt(32 - l)) - 1n),
+  ipv6: Array.from({ length: 129 }, (_, l) => (1n << BigInt(128 - l)) - 1n),
+};
+
 function hostMask(family: Family, length: number): bigint {
-  return (1n << BigInt(BITS[family] - length)) - 1n;
+  return HOST_MASKS[family][length];
 }
 
 export function prefixEnd(p: Prefix): bigint {
@@ -94,8 +93,24 @@ export function prefixContains(outer: Prefix, inner: Prefix): boolean {
     : false;
 }
 
-export function addressInPrefix(address: bigint, family: Family, p: Prefix): boolean {
-  return p.family === family && address >= p.start && address <= prefixEnd(p);
+const keyRanges = new WeakMap<Prefix, [string, string]>();
+
+/**
+ * Whether the address with canonical key `key` (addressKey) lies in `p`, without BigInt per
+ * address: IPv6 keys are fixed-width hex, so they compare as strings; IPv4 keys are decimal.
+ */
+export function keyInPrefix(key: string, family: Family, p: Prefix): boolean {
+  if (p.family !== family) return false;
+  if (family === 'ipv4') {
+    const n = Number(key);
+    return n >= Number(p.start) && n <= Number(prefixEnd(p));
+  }
+  let range = keyRanges.get(p);
+  if (!range) {
+    range = [p.start.toString(16).padStart(32, '0'), prefixEnd(p).toString(16).padStart(32, '0')];
+    keyRanges.set(p, range);
+  }
+  return key >= range[0] && key <= range[1];
 }
 
 export const TRANSFER_V4 = parsePrefix('10.207.0.0/16') as Prefix;

@@ -63,9 +63,13 @@ function isSeqItem(line: Line): boolean {
   return line.content === '-' || line.content.startsWith('- ');
 }
 
+/** First characters SPECIAL can match; most values (names, addresses with letters) skip that test. */
+const MAYBE_SPECIAL = /^[~nNtTfF0-9.+-]/;
+
 function scalar(text: string): SimpleValue {
   if (SMALL_INT.test(text)) return Number(text);
-  if (!PLAIN.test(text) || text.endsWith(':') || SPECIAL.test(text)) throw UNSURE;
+  if (!PLAIN.test(text) || text.endsWith(':') || (MAYBE_SPECIAL.test(text) && SPECIAL.test(text)))
+    throw UNSURE;
   return text;
 }
 
