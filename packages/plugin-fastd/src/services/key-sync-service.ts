@@ -6,7 +6,6 @@ import {
   type Logger,
   PartialFailureError,
   type ServiceManager,
-  UnavailableError,
   UsageError,
 } from '@ffphoton/core';
 import { type FastdInstance, type FastdSettings, unitOf } from '../settings.js';
@@ -121,13 +120,7 @@ export class KeySyncService {
     clone: string,
     refused: RefusedPeerFile[],
   ): Promise<Map<string, { key: string; text: string }>> {
-    const listing = await fsp
-      .readdir(clone, { withFileTypes: true })
-      .catch((error: NodeJS.ErrnoException) => {
-        if (error.code !== 'ENOENT') throw error;
-        // Only possible in --dry-run, which does not clone.
-        throw new UnavailableError(`peers repository clone ${clone} does not exist yet`);
-      });
+    const listing = await fsp.readdir(clone, { withFileTypes: true });
     const entries = listing
       .filter((entry) => entry.isFile() && !isIgnoredPeerName(entry.name))
       .map((entry) => entry.name)

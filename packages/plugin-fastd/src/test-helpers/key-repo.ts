@@ -26,14 +26,14 @@ export class KeyRepo {
     );
   }
 
-  /** Writes (string) or deletes (null) files, commits and pushes. */
-  commit(files: Record<string, string | null>): void {
+  /** Writes (string) or deletes (null) files, commits and pushes; `rewrite` amends the last commit and force-pushes. */
+  commit(files: Record<string, string | null>, options: { rewrite?: boolean } = {}): void {
     for (const [name, content] of Object.entries(files)) {
       if (content === null) rmSync(path.join(this.work, name));
       else writeFileSync(path.join(this.work, name), content);
     }
     this.git('add', '-A');
-    this.git('commit', '-q', '-m', 'keys');
-    this.git('push', '-q', 'origin', 'main');
+    this.git('commit', '-q', ...(options.rewrite ? ['--amend'] : []), '-m', 'keys');
+    this.git('push', '-q', ...(options.rewrite ? ['--force'] : []), 'origin', 'main');
   }
 }

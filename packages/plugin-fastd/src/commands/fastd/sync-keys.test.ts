@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -120,6 +120,25 @@ describe('photon fastd sync-keys (real git, real fastd)', () => {
     expect(readdirSync(peersDir())).toEqual(['c2']);
     expect(bed.log('signals')).toHaveLength(3);
   });
+
+  it('keeps the clone a mirror: local files are discarded, a force-pushed history is followed', async () => {
+    const clone = path.join(bed.dir, 'clone');
+    writeFileSync(path.join(clone, 'intruder'), `key "${'f'.repeat(64)}";\n`);
+    writeFileSync(path.join(clone, 'c2'), keyFile(c1));
+    const tampered = await runCommand<KeySyncResult>(FastdSyncKeys, ['--config', settings, '--json']);
+    expect(tampered.exitCode).toBe(0);
+    expect(readdirSync(peersDir()).sort()).toEqual(['c1', 'c2']);
+    expect(readFileSync(path.join(peersDir(), 'c2'), 'utf8')).toBe(keyFile(c2));
+    expect(existsSync(path.join(clone, 'intruder'))).toBe(false);
+
+    // The key repository's last commit is rewritten: a fast-forward is impossible, the mirror follows.
+    repo.commit({ c1: null, c9: `key "${'e'.repeat(64)}";\n` }, { rewrite: true });
+    const rewritten = await runCommand<KeySyncResult>(FastdSyncKeys, ['--config', settings, '--json']);
+    expect(rewritten.exitCode).toBe(0);
+    expect(rewritten.output.result!.instances[0]).toMatchObject({ added: ['c9'], removed: ['c1'] });
+    expect(readdirSync(peersDir()).sort()).toEqual(['c2', 'c9']);
+    expect(readdirSync(clone).sort()).toEqual(['.git', 'README.md', 'c2', 'c9']);
+  }, 60_000);
 });
 
 describe('photon fastd verify as the real on-verify hook', () => {

@@ -1,4 +1,4 @@
-import { formatTable, TaskCommand, type TaskContext } from '@ffphoton/core';
+import { formatTable, GitService, TaskCommand, type TaskContext } from '@ffphoton/core';
 import { type KeySyncResult, KeySyncService } from '../../services/key-sync-service.js';
 import { PeersRepository } from '../../services/peers-repository.js';
 import { fastdSettings } from '../../settings.js';
@@ -13,7 +13,7 @@ export default class FastdSyncKeys extends TaskCommand<typeof FastdSyncKeys, Key
   protected async execute(ctx: TaskContext): Promise<KeySyncResult> {
     const cfg = ctx.settings.get(fastdSettings);
     return new KeySyncService(
-      new PeersRepository(ctx.shell, ctx.files),
+      new PeersRepository(ctx.container.resolve(GitService), ctx.shell, ctx.logger),
       ctx.files,
       ctx.services,
       ctx.clock,
