@@ -1,5 +1,4 @@
-import { TaskCommand, type TaskContext, UsageError } from '@ffphoton/core';
-import { Flags } from '@oclif/core';
+import { Flags, TaskCommand, type TaskContext, UsageError } from '@ffphoton/core';
 import { type ProgramRun, ProgramRunner } from '../services/exec/program-runner.js';
 
 export default class Exec extends TaskCommand<typeof Exec, ProgramRun> {

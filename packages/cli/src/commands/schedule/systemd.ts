@@ -1,5 +1,4 @@
-import { TaskCommand, type TaskContext } from '@ffphoton/core';
-import { Flags } from '@oclif/core';
+import { Flags, TaskCommand, type TaskContext } from '@ffphoton/core';
 import { FleetScheduler } from '../../services/schedule/fleet-scheduler.js';
 import {
   type SystemdWriteResult,
