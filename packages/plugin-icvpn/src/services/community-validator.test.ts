@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { compareCodePoints } from './community.js';
 import { CommunityValidator } from './community-validator.js';
 import { type Prefix, parsePrefix, prefixContains } from './ip.js';
 import type { RawCommunity } from './meta-reader.js';
@@ -90,5 +91,17 @@ describe('cross-community checks', () => {
       'delta bgp.delta1.ipv6',
       'echo domains',
     ]);
+  });
+
+  it('reading order is code point order (Python sorted), beyond the BMP too', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary' }), fc.string({ unit: 'binary' }), (a, b) => {
+        expect(Math.sign(compareCodePoints(a, b))).toBe(
+          Math.sign(Buffer.compare(Buffer.from(a), Buffer.from(b))),
+        );
+      }),
+      { numRuns: 3000 },
+    );
+    expect(['\u{1F600}', '\uFFFD', 'z'].sort(compareCodePoints)).toEqual(['z', '\uFFFD', '\u{1F600}']);
   });
 });

@@ -51,7 +51,10 @@ export function formatProblem(p: Problem): string {
   return `${quote(p.community)}: ${p.key}: ${p.message}`;
 }
 
+const SURROGATE = /[\uD800-\uDFFF]/;
+
 /** Sort by code point (Python's sorted on str); UTF-16 order differs only beyond the BMP. */
 export function compareCodePoints(a: string, b: string): number {
+  if (!SURROGATE.test(a) && !SURROGATE.test(b)) return a < b ? -1 : a > b ? 1 : 0;
   return Buffer.compare(Buffer.from(a), Buffer.from(b));
 }

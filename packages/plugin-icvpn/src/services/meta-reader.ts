@@ -1,5 +1,4 @@
 import { closeSync, constants, promises as fsp, fstatSync, openSync, readSync } from 'node:fs';
-import path from 'node:path';
 import { type FileStore, parseYamlDocument } from '@ffphoton/core';
 import { compareCodePoints, type Problem } from './community.js';
 import { parseSimpleYaml } from './simple-yaml.js';
@@ -44,7 +43,8 @@ export class MetaReader {
         problems.push({ community: name, key, severity: 'error', message });
         return undefined;
       };
-      const text = this.readOne(path.join(host, name), buffer, fail);
+      // Plain concatenation: path.join would normalise 10,000 times what readdir already gave.
+      const text = this.readOne(`${host}/${name}`, buffer, fail);
       const parsed = text === undefined ? undefined : parseCommunity(name, text, fail);
       if (parsed) files.push(parsed);
     }
