@@ -60,6 +60,17 @@ describe('photon fastd status (real fastd daemons)', () => {
     const partial = await runCommand<StatusReportResult>(FastdStatus, ['--config', settings, '--json']);
     expect(partial.exitCode).toBe(5);
     expect(partial.output.result?.failed[0]).toMatchObject({ instance: 'down' });
+    // Several names: every positional argument is an instance.
+    const both = await runCommand<StatusReportResult>(FastdStatus, [
+      'gw',
+      'down',
+      '--config',
+      settings,
+      '--json',
+    ]);
+    expect(both.exitCode).toBe(5);
+    expect(both.output.result?.instances.map((i) => i.instance)).toEqual(['gw']);
+    expect(both.output.result?.failed.map((f) => f.instance)).toEqual(['down']);
     const missing = await runCommand<StatusReportResult>(FastdStatus, [
       'down',
       '--config',

@@ -17,9 +17,7 @@ export default class FastdStatus extends TaskCommand<typeof FastdStatus, StatusR
 
   protected async execute(ctx: TaskContext): Promise<StatusReportResult> {
     const cfg = ctx.settings.get(fastdSettings);
-    // oclif's non-strict parse keeps the variadic instance names in argv (TaskCommand keeps only named args).
-    const { argv } = await this.parse(FastdStatus);
-    const instances = selectInstances(cfg.instances, argv as string[]);
+    const instances = selectInstances(cfg.instances, this.positionals);
     return new StatusReport(new StatusSocketReader(ctx.files)).collect(instances);
   }
 
