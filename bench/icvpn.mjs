@@ -39,7 +39,7 @@ function settingsFor(dir, validate) {
 
 /** Child mode: one update in this fresh process, timed around the services only. */
 async function inProcess(dir, validate) {
-  const { FileStore, RootSandbox, Shell } = await import('@ffphoton/core');
+  const { FileStore, GitService, gitSettings, RootSandbox, Shell } = await import('@ffphoton/core');
   const { IcvpnUpdate } = await import(path.join(dist, 'services/icvpn-update.js'));
   const { MetaReader } = await import(path.join(dist, 'services/meta-reader.js'));
   const { CommunityValidator } = await import(path.join(dist, 'services/community-validator.js'));
@@ -47,8 +47,9 @@ async function inProcess(dir, validate) {
   const { icvpnSettings } = await import(path.join(dist, 'settings.js'));
   const settings = icvpnSettings.schema.parse(settingsFor(dir, validate));
   const files = new FileStore(new RootSandbox(), { dryRun: true });
+  const git = new GitService(gitSettings.schema.parse({}), files, 'bench');
   const update = () =>
-    new IcvpnUpdate(new Shell({ dryRun: true, defaultTimeoutMs: 120_000 }), files).run(settings, {
+    new IcvpnUpdate(new Shell({ dryRun: true, defaultTimeoutMs: 120_000 }), files, git).run(settings, {
       outputs: settings.outputs,
     });
   const cpu = () => {

@@ -1,16 +1,9 @@
-import { argvTemplate, defineSettings, z } from '@ffphoton/core';
+import { argvTemplate, defineSettings, repositorySchema, z } from '@ffphoton/core';
 import { DNS_FORMATS } from './services/dns-generator.js';
 
 /** A bird symbol / quagga peer-group: these reach the generated files, so a strict set. */
 const symbol = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'expected a bird symbol such as ebgp_icvpn');
 const family = z.enum(['ipv4', 'ipv6']);
-
-const repository = z.strictObject({
-  /** Clone source; without it the directory must already be a checkout (never cloned or pulled). */
-  remote: z.string().min(1).optional(),
-  dir: z.string().min(1),
-  branch: z.string().min(1).optional(),
-});
 
 /**
  * What every output shares: where it goes, how it is checked before it replaces the old file,
@@ -77,11 +70,12 @@ export const icvpnSettings = defineSettings(
   'icvpn',
   'InterCity VPN: icvpn-meta and tinc repositories, generated bird/DNS/tinc files',
   z.strictObject({
-    meta: repository.prefault({
+    // Core's repository spec; without `remote` the directory is used as it is (never cloned or pulled).
+    meta: repositorySchema.prefault({
       remote: 'https://github.com/freifunk/icvpn-meta',
       dir: '/var/lib/photon/icvpn-meta',
     }),
-    tinc: repository
+    tinc: repositorySchema
       .extend({
         network: z
           .string()

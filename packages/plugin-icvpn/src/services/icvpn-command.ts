@@ -1,4 +1,4 @@
-import { Args, Flags, type TaskContext } from '@ffphoton/core';
+import { Args, Flags, GitService, type TaskContext } from '@ffphoton/core';
 import { icvpnSettings, type OutputSpec } from '../settings.js';
 import { IcvpnUpdate, type UpdateResult } from './icvpn-update.js';
 import { selectOutputs } from './output-selection.js';
@@ -40,7 +40,7 @@ export function runKind(ctx: TaskContext, request: KindRequest): Promise<UpdateR
   if (request.kind === 'tinc' && request.dir)
     effective.tinc = { ...settings.tinc, dir: request.dir, remote: undefined };
   const outputs = selectOutputs(effective, request.kind, request.options, request.target, request.print);
-  return new IcvpnUpdate(ctx.shell, ctx.files, ctx.logger).run(effective, {
+  return new IcvpnUpdate(ctx.shell, ctx.files, ctx.container.resolve(GitService), ctx.logger).run(effective, {
     outputs,
     print: request.print,
     metaDir: request.kind === 'tinc' ? undefined : request.dir,

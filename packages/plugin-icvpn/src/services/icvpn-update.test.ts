@@ -2,7 +2,15 @@ import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { FileStore, RootSandbox, Shell, ValidationRejectedError } from '@ffphoton/core';
+import {
+  FileStore,
+  GitService,
+  gitSettings,
+  type PhotonError,
+  RootSandbox,
+  Shell,
+  ValidationRejectedError,
+} from '@ffphoton/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type IcvpnSettings, icvpnSettings } from '../settings.js';
 import { TEST_DATA } from '../test-helpers/reference-args.js';
@@ -75,9 +83,11 @@ beforeAll(() => {
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 function updater(dryRun = false): IcvpnUpdate {
+  const files = new FileStore(new RootSandbox(), { dryRun });
   return new IcvpnUpdate(
     new Shell({ dryRun, defaultTimeoutMs: 60_000 }),
-    new FileStore(new RootSandbox(), { dryRun }),
+    files,
+    new GitService(gitSettings.schema.parse({}), files, 'gw1'),
   );
 }
 
@@ -124,6 +134,16 @@ describe('icvpn update with a local bare icvpn-meta remote, bird -p, named-check
     ]);
     expect(existsSync(elsewhere)).toBe(false);
     expect(reloads()).toHaveLength(4);
+  });
+
+  it('dry-run without a clone yet fails as unavailable (69) and creates nothing', async () => {
+    const fresh = { ...settings, meta: { ...settings.meta, dir: path.join(tmp, 'clones', 'not-yet') } };
+    const error = await updater(true)
+      .run(fresh, { outputs: settings.outputs.filter((o) => o.kind === 'dns') })
+      .catch((e: unknown) => e);
+    expect((error as PhotonError).exitCode).toBe(69);
+    expect((error as PhotonError).message).toMatch(/not-yet is not cloned yet/);
+    expect(existsSync(path.join(tmp, 'clones', 'not-yet'))).toBe(false);
   });
 
   it('an upstream DNS change reloads only the name server', async () => {

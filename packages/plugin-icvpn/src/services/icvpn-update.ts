@@ -1,6 +1,7 @@
 import {
   type FileStore,
   fillArgvTemplate,
+  type GitService,
   type Logger,
   PartialFailureError,
   PhotonError,
@@ -52,6 +53,7 @@ export class IcvpnUpdate {
   constructor(
     private readonly shell: Shell,
     private readonly files: FileStore,
+    private readonly git: GitService,
     private readonly logger?: Logger,
   ) {}
 
@@ -60,7 +62,7 @@ export class IcvpnUpdate {
     const needsTinc = request.outputs.some((o) => o.kind === 'tinc');
     const repositories: CheckoutResult[] = [];
     if (settings.pull && !request.print) {
-      const git = new GitCheckout(this.shell, this.files, this.logger);
+      const git = new GitCheckout(this.git);
       if (needsMeta && !request.metaDir) repositories.push(await git.update(settings.meta));
       if (needsTinc) repositories.push(await git.update(settings.tinc));
     }
