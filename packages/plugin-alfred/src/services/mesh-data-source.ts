@@ -33,23 +33,29 @@ export class MeshDataSource {
   constructor(private readonly client: AlfredClient) {}
 
   async read(meshes: MeshSettings[], type: number): Promise<DecodedRecords> {
+    // Concurrently: a secondary may wait up to 10 s for its primary on every request.
+    const outputs = await Promise.all(
+      meshes.map((mesh) =>
+        this.client.read(mesh.socket, type).catch((error: unknown) => {
+          if (error instanceof UnavailableError) return error;
+          throw error;
+        }),
+      ),
+    );
     const merged: DecodedRecords = { nodes: {}, problems: [] };
     const unavailable: string[] = [];
-    for (const mesh of meshes) {
-      let text: string;
-      try {
-        text = await this.client.read(mesh.socket, type);
-      } catch (error) {
-        if (!(error instanceof UnavailableError)) throw error;
-        unavailable.push(`mesh ${mesh.name}: ${error.message}`);
-        continue;
+    outputs.forEach((output, index) => {
+      const mesh = meshes[index];
+      if (output instanceof UnavailableError) {
+        unavailable.push(`mesh ${mesh.name}: ${output.message}`);
+        return;
       }
-      const decoded = decodeAlfredOutput(text);
+      const decoded = decodeAlfredOutput(output);
       Object.assign(merged.nodes, decoded.nodes);
       merged.problems.push(
         ...decoded.problems.map((p) => ({ ...p, message: `mesh ${mesh.name}: ${p.message}` })),
       );
-    }
+    });
     if (unavailable.length === meshes.length) throw new UnavailableError(unavailable.join('; '));
     merged.problems.push(...unavailable.map((message) => ({ message })));
     return merged;

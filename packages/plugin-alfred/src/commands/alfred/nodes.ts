@@ -17,8 +17,10 @@ export default class AlfredNodes extends TaskCommand<typeof AlfredNodes, NodesRe
     const cfg = ctx.settings.get(alfredSettings);
     const meshes = selectMeshes(cfg.meshes, cfg.nodes.meshes, 'alfred.nodes.meshes');
     const source = new MeshDataSource(alfredClientFor(ctx, cfg));
-    const nodeinfo = await source.read(meshes, AlfredType.nodeinfo);
-    const statistics = await source.read(meshes, AlfredType.statistics);
+    const [nodeinfo, statistics] = await Promise.all([
+      source.read(meshes, AlfredType.nodeinfo),
+      source.read(meshes, AlfredType.statistics),
+    ]);
     const stateFile = path.isAbsolute(cfg.nodes.stateFile)
       ? cfg.nodes.stateFile
       : path.join(ctx.dataDir, cfg.nodes.stateFile);
