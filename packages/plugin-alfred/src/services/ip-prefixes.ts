@@ -21,6 +21,8 @@ function parseIpv4(text: string): number[] | undefined {
   return bytes.every((b) => b <= 255) ? bytes : undefined;
 }
 
+const HEX_GROUP = /^[0-9a-fA-F]{1,4}$/;
+
 function parseIpv6(text: string): number[] | undefined {
   const halves = text.split('::');
   if (halves.length > 2) return undefined;
@@ -38,11 +40,8 @@ function parseIpv6(text: string): number[] | undefined {
   const bytes: number[] = [];
   const pushGroups = (groups: string[]) => {
     for (const group of groups) {
-      if (group.length === 0 || group.length > 4) return false;
+      if (!HEX_GROUP.test(group)) return false;
       const word = Number.parseInt(group, 16);
-      // parseInt stops at the first non-hex digit: the round trip catches it.
-      if (Number.isNaN(word) || word.toString(16) !== group.toLowerCase().replace(/^0+(?=.)/, ''))
-        return false;
       bytes.push(word >> 8, word & 0xff);
     }
     return true;
