@@ -1,4 +1,5 @@
 import { argvTemplate, defineSettings, z } from '@ffphoton/core';
+import { isPrefix } from './services/ip-prefixes.js';
 
 const ifname = z.string().min(1).max(15);
 
@@ -58,7 +59,9 @@ export const alfredSettings = defineSettings(
         /** Meshes whose alfred is read (default: all). */
         meshes: z.array(z.string()).optional(),
         /** Only addresses inside these prefixes are published (e.g. fd37:b4dc:4b1e::/64). */
-        prefixes: z.array(z.string().min(1)).min(1),
+        prefixes: z
+          .array(z.string().refine(isPrefix, 'expected a prefix such as fd37:b4dc:4b1e::/64'))
+          .min(1),
         ttl: z.number().int().positive().default(300),
         nameservers: z.array(z.string().min(1)).min(1),
         soa: z

@@ -47,5 +47,6 @@ describe('IP prefixes', () => {
     expect(has('10.37.128.1')).toBe(false);
     expect(() => new PrefixSet(['10.0.0.0/33'], fail)).toThrow('bad prefix 10.0.0.0/33');
     expect(() => new PrefixSet(['nonsense'], fail)).toThrow('bad prefix nonsense');
+    expect(() => new PrefixSet(['10.0.0.0/8/8'], fail)).toThrow('bad prefix 10.0.0.0/8/8');
   });
 });

@@ -53,17 +53,28 @@ function parseIpv6(text: string): number[] | undefined {
   return bytes;
 }
 
+/** Whether `text` is an address/length prefix such as `fd37:b4dc:4b1e::/64`. */
+export function isPrefix(text: string): boolean {
+  const [address, bits, extra] = text.split('/');
+  const ip = parseIp(address ?? '');
+  return (
+    ip !== undefined &&
+    extra === undefined &&
+    /^\d{1,3}$/.test(bits ?? '') &&
+    Number(bits) <= ip.bytes.length * 8
+  );
+}
+
 /** A set of prefixes (`fd37:b4dc:4b1e::/64`, `10.37.0.0/16`); invalid ones are reported by the constructor. */
 export class PrefixSet {
   private readonly prefixes: { family: 4 | 6; bytes: number[]; length: number }[] = [];
 
   constructor(prefixes: readonly string[], onInvalid: (prefix: string) => never) {
     for (const prefix of prefixes) {
+      if (!isPrefix(prefix)) onInvalid(prefix);
       const [address, bits] = prefix.split('/');
-      const ip = parseIp(address ?? '');
-      const length = Number(bits);
-      if (!ip || !/^\d+$/.test(bits ?? '') || length > ip.bytes.length * 8) onInvalid(prefix);
-      else this.prefixes.push({ family: ip.family, bytes: ip.bytes, length });
+      const ip = parseIp(address)!;
+      this.prefixes.push({ family: ip.family, bytes: ip.bytes, length: Number(bits) });
     }
   }
 
