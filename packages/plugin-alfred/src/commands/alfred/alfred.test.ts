@@ -19,6 +19,7 @@ describe('photon alfred with real alfred daemons in two network namespaces', () 
   let mapServer: string;
   let missing: string;
   let dryZone: string;
+  let dryNodes: string;
   const zoneFile = '/etc/bind/db.nodes.ffmz.org';
 
   beforeAll(async () => {
@@ -62,6 +63,9 @@ describe('photon alfred with real alfred daemons in two network namespaces', () 
         },
         nodes: { nodesFile: '/srv/map/nodes.json', nodelistFile: '/srv/map/nodelist.json' },
       },
+    });
+    dryNodes = writeSettings(bed.root, 'dry-nodes', {
+      alfred: { nodes: { nodesFile: '/srv/dry/nodes.json', nodelistFile: '/srv/dry/nodelist.json' } },
     });
     dryZone = writeSettings(bed.root, 'dry-zone', { alfred: { zone: { file: '/etc/bind/db.dry' } } });
     missing = writeSettings(bed.root, 'missing', {
@@ -252,6 +256,23 @@ describe('photon alfred with real alfred daemons in two network namespaces', () 
     expect(existsSync(bed.host('/etc/bind/db.dry'))).toBe(false);
     expect(zone.output.changes.files).toEqual([
       expect.objectContaining({ path: '/etc/bind/db.dry', dryRun: true }),
+    ]);
+    const nodes = await runCommand<NodesResult>(AlfredNodes, [
+      '--config',
+      mapServer,
+      '--root',
+      bed.root,
+      '--json',
+      '--dry-run',
+      '--config',
+      dryNodes,
+    ]);
+    expect(nodes.output.result?.total).toBe(2);
+    expect(existsSync(bed.host('/srv/dry/nodes.json'))).toBe(false);
+    expect(nodes.output.changes.files.map((f) => f.path)).toEqual([
+      '/srv/dry/nodes.json',
+      '/srv/dry/nodelist.json',
+      '/var/lib/photon-a/alfred/nodes-state.json',
     ]);
   });
 
