@@ -13,7 +13,7 @@ import { formatProblem } from './community.js';
 import { parseExcludes } from './exclude-list.js';
 import { type CheckoutResult, GitCheckout } from './git-checkout.js';
 import { loadCommunities } from './meta-loader.js';
-import { buildOutput } from './output-builder.js';
+import { type BuiltOutput, buildOutput } from './output-builder.js';
 import { OutputInstaller } from './output-installer.js';
 
 export interface OutputResult {
@@ -63,8 +63,12 @@ export class IcvpnUpdate {
     const repositories: CheckoutResult[] = [];
     if (settings.pull && !request.print) {
       const git = new GitCheckout(this.git);
-      if (needsMeta && !request.metaDir) repositories.push(await git.update(settings.meta));
-      if (needsTinc) repositories.push(await git.update(settings.tinc));
+      const specs = [
+        ...(needsMeta && !request.metaDir ? [settings.meta] : []),
+        ...(needsTinc ? [settings.tinc] : []),
+      ];
+      // Two independent remotes: fetch them at the same time.
+      repositories.push(...(await Promise.all(specs.map((spec) => git.update(spec)))));
     }
     const loaded = needsMeta
       ? await loadCommunities(this.files, request.metaDir ?? settings.meta.dir, {
@@ -86,43 +90,55 @@ export class IcvpnUpdate {
     const problems = loaded.problems.map(formatProblem);
     const reloads = new Map<string, string[]>();
     let firstRejection: ValidationRejectedError | undefined;
-    for (const spec of request.outputs) {
-      const built = await buildOutput(spec, {
-        files: this.files,
-        communities: loaded.communities,
-        tincDir: settings.tinc.dir,
-        nodeName: settings.nodeName,
-      });
-      problems.push(...built.problems.map(formatProblem));
-      const base = { kind: spec.kind, target: spec.target, entries: built.entries };
+    const context = {
+      files: this.files,
+      communities: loaded.communities,
+      tincDir: settings.tinc.dir,
+      nodeName: settings.nodeName,
+    };
+    const values = { network: settings.tinc.network };
+    // Rendering is quick; the validators are processes of their own (bird -p, named-checkconf …):
+    // start them all at once, then install in the configured order.
+    const built = await Promise.all(request.outputs.map((spec) => buildOutput(spec, context)));
+    const checks = built.map((b) =>
+      request.print || tincRefusal(b)
+        ? undefined
+        : installer.validate({ ...b, target: b.spec.target, values }).then(
+            (validated) => ({ validated }),
+            (error: unknown) => ({ error }),
+          ),
+    );
+    for (const [i, b] of built.entries()) {
+      const { spec } = b;
+      problems.push(...b.problems.map(formatProblem));
+      const base = { kind: spec.kind, target: spec.target, entries: b.entries };
       if (request.print) {
-        outputs.push({ ...base, changed: false, validated: 'off', content: built.content });
+        outputs.push({ ...base, changed: false, validated: 'off', content: b.content });
         continue;
       }
-      const fatal = built.problems.find((p) => p.severity === 'error');
-      if (spec.kind === 'tinc' && (fatal || built.entries === 0)) {
+      const check = await checks[i];
+      if (!check) {
         // An empty ConnectTo list would cut this gateway off the ICVPN: keep the old file.
         firstRejection ??= new ValidationRejectedError(
-          `${spec.target}: ${fatal ? formatProblem(fatal) : 'no metanode with an Address'}; the old file was kept`,
+          `${spec.target}: ${tincRefusal(b)}; the old file was kept`,
           spec.target,
           '',
         );
         outputs.push({ ...base, changed: false, validated: 'rejected' });
         continue;
       }
-      const values = { network: settings.tinc.network };
-      try {
-        const installed = await installer.install({ ...built, target: spec.target, values });
-        outputs.push({ ...base, changed: installed.changed, validated: installed.validated });
-        if (installed.changed && built.reload) {
-          const argv = fillArgvTemplate(built.reload, values);
-          reloads.set(JSON.stringify(argv), argv);
-        }
-      } catch (error) {
-        if (!(error instanceof ValidationRejectedError)) throw error;
-        this.logger?.error({ target: spec.target }, error.message);
-        firstRejection ??= error;
+      if ('error' in check) {
+        if (!(check.error instanceof ValidationRejectedError)) throw check.error;
+        this.logger?.error({ target: spec.target }, check.error.message);
+        firstRejection ??= check.error;
         outputs.push({ ...base, changed: false, validated: 'rejected' });
+        continue;
+      }
+      const installed = await installer.write({ ...b, target: spec.target }, check.validated);
+      outputs.push({ ...base, changed: installed.changed, validated: installed.validated });
+      if (installed.changed && b.reload) {
+        const argv = fillArgvTemplate(b.reload, values);
+        reloads.set(JSON.stringify(argv), argv);
       }
     }
     for (const argv of reloads.values()) await this.shell.run(argv, { mutates: true });
@@ -145,6 +161,14 @@ export class IcvpnUpdate {
     }
     return result;
   }
+}
+
+/** Why a tinc output must not replace the old file, or undefined when it may. */
+function tincRefusal(b: BuiltOutput): string | undefined {
+  if (b.spec.kind !== 'tinc') return undefined;
+  const fatal = b.problems.find((p) => p.severity === 'error');
+  if (fatal) return formatProblem(fatal);
+  return b.entries === 0 ? 'no metanode with an Address' : undefined;
 }
 
 export function summarizeUpdate(r: UpdateResult): string {

@@ -40,8 +40,11 @@ export class OutputInstaller {
     private readonly logger?: Logger,
   ) {}
 
-  async install(candidate: Candidate): Promise<InstallResult> {
-    const validated = await this.validate(candidate);
+  /** Installs a candidate that `validate` passed (atomically, only if it differs). */
+  async write(
+    candidate: Pick<Candidate, 'target' | 'content'>,
+    validated: InstallResult['validated'],
+  ): Promise<InstallResult> {
     const { changed } = await this.files.writeIfChanged(candidate.target, candidate.content);
     this.logger?.info(
       { target: candidate.target, changed },
@@ -50,7 +53,8 @@ export class OutputInstaller {
     return { target: candidate.target, changed, validated };
   }
 
-  private async validate(candidate: Candidate): Promise<InstallResult['validated']> {
+  /** Runs the validator on a scratch copy; throws ValidationRejectedError when it fails. */
+  async validate(candidate: Candidate): Promise<InstallResult['validated']> {
     if (!candidate.validate) return 'off';
     if (candidate.validateIsDefault && !(await onPath(candidate.validate[0]))) {
       this.logger?.warn(
