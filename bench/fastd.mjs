@@ -9,7 +9,15 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { FileStore, RootSandbox, ServiceManager, Shell, systemClock } from '@ffphoton/core';
+import {
+  FileStore,
+  GitService,
+  gitSettings,
+  RootSandbox,
+  ServiceManager,
+  Shell,
+  systemClock,
+} from '@ffphoton/core';
 import {
   KeySyncService,
   PeerLimitService,
@@ -138,7 +146,7 @@ async function benchSyncKeys() {
   };
   const { shell, files, services } = runtime();
   const service = new KeySyncService(
-    new PeersRepository(shell, files),
+    new PeersRepository(new GitService(gitSettings.schema.parse({}), files, 'bench'), shell, silentLogger),
     files,
     services,
     systemClock,

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -80,8 +80,12 @@ describe('photon fastd sync-keys (real git, real fastd)', () => {
     expect(existsSync(path.join(bed.dir, 'pwned'))).toBe(false);
   }, 60_000);
 
-  it('does not signal when nothing changed', async () => {
+  it('does not signal nor write when nothing changed', async () => {
+    const c1File = path.join(peersDir(), 'c1');
+    const before = statSync(c1File);
     const run = await runCommand<KeySyncResult>(FastdSyncKeys, ['--config', settings, '--json']);
+    const after = statSync(c1File);
+    expect([after.ino, after.mtimeMs]).toEqual([before.ino, before.mtimeMs]);
     expect(run.output.result!.instances[0]).toMatchObject({
       added: [],
       updated: [],
