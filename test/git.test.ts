@@ -61,6 +61,13 @@ describe('photon git (built binary)', () => {
       'kaschu/etc/network/interfaces',
       'queue.yaml',
     ]);
+    // Git commands are journaled like any other command of the run.
+    const runs = path.join(root, 'var/lib/photon/runs/git-snapshot');
+    const record = JSON.parse(readFileSync(path.join(runs, readdirSync(runs)[0]), 'utf8'));
+    const gitCommands = record.commands.filter((c: { argv: string[] }) => c.argv[0] === 'git');
+    const lines = gitCommands.map((c: { argv: string[] }) => c.argv.join(' '));
+    for (const pattern of [/^git clone /, / commit /, /^git push /])
+      expect(lines.some((l: string) => pattern.test(l))).toBe(true);
     const second = await photon(args, { env });
     expect(second.code).toBe(0);
     expect(JSON.parse(second.stdout).summary).toMatch(/no change/);

@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { SimpleGit } from 'simple-git';
+import type { ChangeRecorder } from '../journal/change-recorder.js';
 import type { Logger } from '../log/logger.js';
 import { GitCommandError, GitConflictError, GitRemoteError, lastLines, remoteError } from './git-errors.js';
 import { type GitStatus, parsePorcelainV2 } from './git-status.js';
@@ -14,6 +15,8 @@ export interface GitRepositoryOptions {
   retries: number;
   backoffMs: number;
   logger?: Logger;
+  /** Where each git command is recorded for the run's journal. */
+  recorder?: ChangeRecorder;
   /** simple-git instance bound to `dir`, with GIT_SSH_COMMAND and the network timeout. */
   git: SimpleGit;
 }
@@ -48,7 +51,7 @@ export class GitRepository {
 
   async head(): Promise<string | undefined> {
     try {
-      return (await this.git.raw(['rev-parse', '--verify', '--quiet', 'HEAD'])).trim() || undefined;
+      return (await this.raw(['rev-parse', '--verify', '--quiet', 'HEAD'])).trim() || undefined;
     } catch {
       return undefined;
     }
@@ -56,14 +59,14 @@ export class GitRepository {
 
   async branch(): Promise<string | undefined> {
     try {
-      return (await this.git.raw(['symbolic-ref', '--quiet', '--short', 'HEAD'])).trim() || undefined;
+      return (await this.raw(['symbolic-ref', '--quiet', '--short', 'HEAD'])).trim() || undefined;
     } catch {
       return undefined;
     }
   }
 
   async status(): Promise<GitStatus> {
-    return parsePorcelainV2(await this.git.raw(['status', '--porcelain=v2', '--branch', '-z']));
+    return parsePorcelainV2(await this.raw(['status', '--porcelain=v2', '--branch', '-z']));
   }
 
   /** Pull from the upstream: fast-forward only, or rebase local commits (aborted on conflict). */
@@ -85,7 +88,7 @@ export class GitRepository {
     if (options.rebase) await this.rebaseOnto(`origin/${branch}`);
     else {
       try {
-        await this.git.raw(['merge', '--ff-only', '--quiet', `origin/${branch}`]);
+        await this.raw(['merge', '--ff-only', '--quiet', `origin/${branch}`]);
       } catch (error) {
         const text = messageOf(error);
         if (LOCAL_CHANGES.test(text)) {
@@ -122,11 +125,11 @@ export class GitRepository {
       this.options.logger?.info({ dir: this.options.displayDir }, `dry-run: would commit "${message}"`);
       return undefined;
     }
-    await this.git.raw(['add', '--all', '--', ...paths]);
-    const staged = await this.git.raw(['diff', '--cached', '--name-only', '-z']);
+    await this.raw(['add', '--all', '--', ...paths]);
+    const staged = await this.raw(['diff', '--cached', '--name-only', '-z']);
     if (!staged) return undefined;
     const { name, email } = this.options.identity;
-    await this.git.raw([
+    await this.raw([
       '-c',
       `user.name=${name}`,
       '-c',
@@ -138,7 +141,7 @@ export class GitRepository {
       message,
     ]);
     // After a commit HEAD must resolve; a failure here is an error, not "nothing committed".
-    return (await this.git.raw(['rev-parse', 'HEAD'])).trim();
+    return (await this.raw(['rev-parse', 'HEAD'])).trim();
   }
 
   /**
@@ -156,7 +159,7 @@ export class GitRepository {
     let rebased = 0;
     for (let attempt = 1; ; attempt++) {
       try {
-        await this.git.raw([
+        await this.raw([
           'push',
           '--quiet',
           '--porcelain',
@@ -186,7 +189,7 @@ export class GitRepository {
 
   private async fetch(): Promise<void> {
     try {
-      await this.git.raw(['fetch', '--quiet', '--prune', '--tags', 'origin']);
+      await this.raw(['fetch', '--quiet', '--prune', '--tags', 'origin']);
     } catch (error) {
       throw this.networkError('fetch', error);
     }
@@ -194,11 +197,11 @@ export class GitRepository {
 
   private async rebaseOnto(upstream: string): Promise<void> {
     try {
-      await this.git.raw(['rebase', '--quiet', upstream]);
+      await this.raw(['rebase', '--quiet', upstream]);
     } catch (error) {
       const text = messageOf(error);
       const status = await this.status().catch(() => undefined);
-      await this.git.raw(['rebase', '--abort']).catch(() => undefined);
+      await this.raw(['rebase', '--abort']).catch(() => undefined);
       if (LOCAL_CHANGES.test(text) || /CONFLICT|could not apply|Resolve all conflicts/i.test(text)) {
         throw new GitConflictError(
           `${this.options.displayDir}: rebase onto ${upstream} conflicts${status?.conflicted.length ? ` in ${status.conflicted.join(', ')}` : ''}; aborted, the tree is as it was`,
@@ -210,9 +213,13 @@ export class GitRepository {
     }
   }
 
+  private raw(args: string[]): Promise<string> {
+    return runGit(this.git, args, this.options.dir, this.options.recorder);
+  }
+
   private async hasRef(ref: string): Promise<boolean> {
     try {
-      await this.git.raw(['show-ref', '--verify', '--quiet', ref]);
+      await this.raw(['show-ref', '--verify', '--quiet', ref]);
       return true;
     } catch {
       return false;
@@ -236,4 +243,34 @@ export class GitRepository {
 
 export function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
+}
+
+/** One git command, recorded for the journal like the commands a task runs through Shell. */
+export async function runGit(
+  git: SimpleGit,
+  args: string[],
+  cwd: string,
+  recorder: ChangeRecorder | undefined,
+): Promise<string> {
+  const started = performance.now();
+  let exitCode = 0;
+  try {
+    return await git.raw(args);
+  } catch (error) {
+    exitCode = 1;
+    throw error;
+  } finally {
+    recorder?.recordCommand({
+      argv: ['git', ...args],
+      cwd,
+      stdout: '',
+      stderr: '',
+      exitCode,
+      signal: undefined,
+      durationMs: Math.round(performance.now() - started),
+      timedOut: false,
+      failed: exitCode !== 0,
+      skipped: false,
+    });
+  }
 }

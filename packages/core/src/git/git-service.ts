@@ -1,9 +1,10 @@
 import path from 'node:path';
 import { ConfigError } from '../errors/errors.js';
 import type { FileStore } from '../fs/file-store.js';
+import type { ChangeRecorder } from '../journal/change-recorder.js';
 import type { Logger } from '../log/logger.js';
 import { GitCommandError, GitRemoteError, remoteError } from './git-errors.js';
-import { GitRepository, messageOf } from './git-repository.js';
+import { GitRepository, messageOf, runGit } from './git-repository.js';
 import type { GitSettings } from './git-settings.js';
 import { expandHome } from './home-path.js';
 import { shellQuote, sshArgv } from './ssh-command.js';
@@ -24,6 +25,7 @@ export class GitService {
     private readonly files: FileStore,
     private readonly host: string,
     private readonly logger?: Logger,
+    private readonly recorder?: ChangeRecorder,
   ) {}
 
   get identity(): { name: string; email: string } {
@@ -50,6 +52,7 @@ export class GitService {
       retries: this.settings.publish.retries,
       backoffMs: this.settings.publish.backoffMs,
       logger: this.logger,
+      recorder: this.recorder,
       git: await this.client(hostDir),
     });
   }
@@ -74,14 +77,8 @@ export class GitService {
     await this.files.mkdir(path.posix.dirname(taskDir));
     const git = await this.client(path.dirname(hostDir));
     try {
-      await git.raw([
-        'clone',
-        '--quiet',
-        ...(options.branch ? ['--branch', options.branch] : []),
-        '--',
-        remote,
-        hostDir,
-      ]);
+      const branch = options.branch ? ['--branch', options.branch] : [];
+      await runGit(git, ['clone', '--quiet', ...branch, '--', remote, hostDir], hostDir, this.recorder);
     } catch (error) {
       const text = messageOf(error);
       if (/timeout/i.test(text))

@@ -17,7 +17,8 @@ export const coreNamespaces: SettingsNamespace[] = [photonSettings, gitSettings,
  */
 export async function registerCoreServices(ctx: TaskContext): Promise<void> {
   ctx.container.register(GitService, {
-    useFactory: () => new GitService(ctx.settings.get(gitSettings), ctx.files, ctx.host, ctx.logger),
+    useFactory: () =>
+      new GitService(ctx.settings.get(gitSettings), ctx.files, ctx.host, ctx.logger, ctx.changes),
   });
   const mail = ctx.settings.get(mailSettings);
   const mailer = new Mailer(mail, ctx.files, {
