@@ -1,4 +1,4 @@
-import { closeSync, constants, promises as fsp, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, constants, fstatSync, promises as fsp, openSync, readSync, statSync } from 'node:fs';
 import { type FileStore, parseYamlDocument } from '@ffphoton/core';
 import { compareCodePoints, type Problem } from './community.js';
 import { parseSimpleYaml } from './simple-yaml.js';
@@ -30,20 +30,22 @@ export class MetaReader {
 
   async read(dir: string, exclude: ReadonlySet<string> = new Set()): Promise<MetaReadResult> {
     const host = this.files.resolve(dir);
-    const names = (await fsp.readdir(host))
-      .filter((n) => !n.startsWith('.') && !n.startsWith('README') && !exclude.has(n))
+    // Plain concatenation: path.join would normalise 10,000 times what readdir already gave.
+    const names = (await fsp.readdir(host, { withFileTypes: true }))
+      .filter((e) => !e.name.startsWith('.') && !e.name.startsWith('README') && !exclude.has(e.name))
+      .filter((e) => e.isFile() || (e.isSymbolicLink() && isRegularFile(`${host}/${e.name}`)))
+      .map((e) => e.name)
       .sort(compareCodePoints);
     const problems: Problem[] = [];
     // Synchronous reads into one buffer: for 10,000 small files about 6× less CPU than async
     // reads with bounded parallelism (16 or 32 in flight), which pay a thread-pool round trip each.
-    const buffer = Buffer.allocUnsafe(this.maxFileBytes);
+    const buffer = Buffer.allocUnsafe(this.maxFileBytes + 1);
     const files: RawCommunity[] = [];
     for (const name of names) {
       const fail = (message: string, key = '(file)') => {
         problems.push({ community: name, key, severity: 'error', message });
         return undefined;
       };
-      // Plain concatenation: path.join would normalise 10,000 times what readdir already gave.
       const text = this.readOne(`${host}/${name}`, buffer, fail);
       const parsed = text === undefined ? undefined : parseCommunity(name, text, fail);
       if (parsed) files.push(parsed);
@@ -51,30 +53,35 @@ export class MetaReader {
     return { files, problems };
   }
 
-  /** The file's text; undefined for anything but a regular file, or (reported) an oversized one. */
+  /** The file's text, or undefined (reported) when it is oversized or unreadable. */
   private readOne(file: string, buffer: Buffer, fail: (message: string) => undefined): string | undefined {
     let fd: number;
     try {
-      // O_NONBLOCK: a FIFO in the directory must not hang the run (it is skipped after fstat).
+      // O_NONBLOCK: should the file have been replaced by a FIFO since readdir, open must not hang.
       fd = openSync(file, constants.O_RDONLY | constants.O_NONBLOCK);
     } catch (error) {
-      // Gone since readdir, or a dangling symlink: not a community file.
+      // Gone since readdir: not a community file any more.
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
       return fail(`cannot be read: ${(error as Error).message}`);
     }
     try {
-      const stat = fstatSync(fd);
-      if (!stat.isFile()) return undefined;
-      if (stat.size > this.maxFileBytes)
-        return fail(`file is ${stat.size} bytes, more than the limit of ${this.maxFileBytes}; not parsed`);
+      // One byte more than the limit tells an oversized file without reading it whole.
       let length = 0;
       for (let n = 1; n > 0 && length < buffer.length; length += n)
         n = readSync(fd, buffer, length, buffer.length - length, null);
+      if (length > this.maxFileBytes) {
+        const { size } = fstatSync(fd);
+        return fail(`file is ${size} bytes, more than the limit of ${this.maxFileBytes}; not parsed`);
+      }
       return buffer.toString('utf8', 0, length);
     } finally {
       closeSync(fd);
     }
   }
+}
+
+function isRegularFile(file: string): boolean {
+  return statSync(file, { throwIfNoEntry: false })?.isFile() ?? false;
 }
 
 /**

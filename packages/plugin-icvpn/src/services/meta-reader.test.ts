@@ -1,0 +1,39 @@
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { FileStore, RootSandbox } from '@ffphoton/core';
+import { afterAll, describe, expect, it } from 'vitest';
+import { MetaReader } from './meta-reader.js';
+
+const dir = mkdtempSync(path.join(os.tmpdir(), 'icvpn-meta-reader-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('MetaReader directory handling', () => {
+  it('reads regular files and symlinks to them in code point order; skips dot-files, README*, directories, FIFOs, dangling links', async () => {
+    const community = (asn: number) => `asn: ${asn}\n`;
+    writeFileSync(path.join(dir, 'bravo'), community(2));
+    writeFileSync(path.join(dir, 'Alpha'), community(1));
+    writeFileSync(path.join(dir, '.hidden'), community(9));
+    writeFileSync(path.join(dir, 'README.md'), '# not a community\n');
+    mkdirSync(path.join(dir, 'subdir'));
+    execFileSync('mkfifo', [path.join(dir, 'fifo')]);
+    symlinkSync(path.join(dir, 'bravo'), path.join(dir, 'charlie'));
+    symlinkSync(path.join(dir, 'nowhere'), path.join(dir, 'dangling'));
+    writeFileSync(path.join(dir, 'big'), `asn: 3\n#${'x'.repeat(200)}\n`);
+
+    const result = await new MetaReader(new FileStore(new RootSandbox(), { dryRun: true }), 100).read(dir);
+    expect(result.files.map((f) => [f.name, (f.data as Map<string, unknown>).get('asn')])).toEqual([
+      ['Alpha', 1],
+      ['bravo', 2],
+      ['charlie', 2],
+    ]);
+    expect(result.problems).toEqual([
+      expect.objectContaining({
+        community: 'big',
+        key: '(file)',
+        message: expect.stringMatching(/^file is 209 bytes, more than the limit of 100/),
+      }),
+    ]);
+  });
+});
