@@ -19,9 +19,11 @@ export default class DoctorCommand extends TaskCommand<typeof DoctorCommand, Doc
     const dirs = [ctx.dataDir, photon.lockDir ?? path.join(ctx.dataDir, 'locks')];
     const result = await new Doctor(ctx.files, process.env).run(configured, dirs);
     if (result.problems > 0) {
-      if (!this.jsonEnabled()) for (const line of this.render(result)) this.log(line);
       throw new PartialFailureError(
-        `doctor: ${result.problems} problems`,
+        `${result.problems} problem(s): ${result.checks
+          .filter((c) => c.status === 'missing')
+          .map((c) => c.check)
+          .join(', ')}`,
         result.checks.filter((c) => c.status === 'missing').map((c) => `${c.check}: ${c.detail}`),
         result,
       );

@@ -82,7 +82,7 @@ export abstract class TaskCommand<T extends typeof Command, R> extends Command {
 
   /** Settings namespaces this command reads (validated before `execute`). */
   static settings: SettingsNamespace[] = [];
-  /** Read-only commands (status, verify, history) neither lock nor journal. */
+  /** Read-only commands (status, verify, history) neither lock, nor journal, nor mail. */
   static readOnly = false;
 
   protected flags!: TaskFlags<T>;
@@ -139,10 +139,19 @@ export abstract class TaskCommand<T extends typeof Command, R> extends Command {
       (result) => this.summarize(result),
     );
     if (error !== undefined) {
+      // A partial run (exit 5) still has a result worth showing: the table of what was done.
+      if (!this.jsonEnabled() && output.result !== undefined) {
+        for (const line of this.render(output.result as R, output)) this.log(line);
+      }
       throw new TaskExit(output.exitCode, output as TaskOutput<unknown>);
     }
     if (!this.jsonEnabled()) for (const line of this.render(output.result as R, output)) this.log(line);
     return output;
+  }
+
+  /** Plain JSON: oclif's colorizing costs seconds and memory on large results, and pipes don't want it. */
+  public override logJson(json: unknown): void {
+    process.stdout.write(`${JSON.stringify(json, null, 2)}\n`);
   }
 
   protected override toErrorJson(error: unknown): unknown {

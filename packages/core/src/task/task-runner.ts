@@ -50,7 +50,7 @@ export interface TaskRunOptions {
   hostname?: string;
   /** Where console logs go (stderr by default). */
   logStream?: NodeJS.WritableStream;
-  /** Write a journal record (false for read-only inspection commands). */
+  /** Write a journal record and mail on failure (false for read-only inspection commands). */
   journal: boolean;
 }
 
@@ -216,7 +216,7 @@ export class TaskRunner {
         services: changes.services,
         mails: changes.mails,
       };
-      await this.notify(ctx, error, record, log);
+      if (options.journal) await this.notify(ctx, error, record, log);
       record.mails = changes.mails;
       if (options.journal && !options.dryRun) {
         await ctx.journal.write(record).catch((journalError: unknown) => {
@@ -265,7 +265,7 @@ function outcomeOf(error: unknown): RunOutcome {
 
 function failureSummary(task: string, error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
-  return `${task}: ${message}`;
+  return message.startsWith(`${task}:`) ? message : `${task}: ${message}`;
 }
 
 function errorJson(error: unknown): { code: string; message: string } {
