@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Benchmarks of @ffphoton/plugin-fastd (built code): `fastd limit` with dead gateways,
 // `fastd sync-keys` with 5,000 key files, and the cold start of the on-verify hook.
-// Run `npx tsc -b packages/plugin-fastd` first. Prints Markdown tables.
+// Build first (`npx tsc -b && node scripts/bundle.mjs`), run through `node bench/run.mjs fastd`
+// (oclif manifests as in a packed install). Prints Markdown tables.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
@@ -30,6 +31,10 @@ const hook = path.join(repo, 'packages/plugin-fastd/dist/verify-hook.js');
 const dir = mkdtempSync(path.join(os.tmpdir(), 'photon-bench-fastd-'));
 const silentLogger = new Proxy({}, { get: () => () => undefined });
 const ms = (n) => `${Math.round(n)} ms`;
+const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+const cli = path.join(repo, 'packages/cli/bin/run.js');
+// The CLI's journal and locks go to the bench directory, not /var/lib/photon.
+const cliEnv = { ...process.env, NODE_ENV: 'production', PHOTON_DATA_DIR: path.join(dir, 'data') };
 
 function runtime() {
   const shell = new Shell({ dryRun: false, defaultTimeoutMs: 120_000 });
@@ -131,38 +136,79 @@ async function benchSyncKeys() {
   git('-C', work, 'add', '-A');
   git('-C', work, 'commit', '-q', '-m', 'keys');
   git('-C', work, 'push', '-q', origin, 'main');
-  const cfg = {
-    instances: [
-      {
-        name: 'mz',
-        interface: 'mzVPN',
-        configFile: '/dev/null',
-        statusSocket: '/dev/null',
-        peersDir: path.join(dir, 'peers'),
-        peersRepo: { remote: origin, local: path.join(dir, 'clone') },
-      },
-    ],
-    verifyStateFile: path.join(dir, 'verify.json'),
-  };
+  const instance = (name) => ({
+    name: 'mz',
+    interface: 'mzVPN',
+    configFile: '/dev/null',
+    statusSocket: '/dev/null',
+    peersDir: path.join(dir, `${name}-peers`),
+    peersRepo: { remote: origin, local: path.join(dir, `${name}-clone`) },
+  });
+  const cfg = { instances: [instance('service')], verifyStateFile: path.join(dir, 'verify.json') };
   const { shell, files, services } = runtime();
-  const service = new KeySyncService(
-    new PeersRepository(new GitService(gitSettings.schema.parse({}), files, 'bench'), shell, silentLogger),
-    files,
-    services,
-    systemClock,
+  const repository = new PeersRepository(
+    new GitService(gitSettings.schema.parse({}), files, 'bench'),
+    shell,
     silentLogger,
   );
+  const service = new KeySyncService(repository, files, services, systemClock, silentLogger);
   const rows = [];
-  for (const label of ['first run (clone, 5,000 files written)', 'second run (unchanged)']) {
-    const t0 = performance.now();
-    const result = await service.sync(cfg);
-    const wall = performance.now() - t0;
-    const i = result.instances[0];
+  const row = (label, wall, i) =>
     rows.push(`| ${label} | ${ms(wall)} | ${i.keys} | ${i.added.length} | ${i.signalled ? 'yes' : 'no'} |`);
+  let t0 = performance.now();
+  const firstRun = (await service.sync(cfg)).instances[0];
+  row('service: first run (clone, 5,000 files written)', performance.now() - t0, firstRun);
+  const unchanged = [];
+  let last;
+  for (let n = 0; n < 5; n++) {
+    t0 = performance.now();
+    last = (await service.sync(cfg)).instances[0];
+    unchanged.push(performance.now() - t0);
   }
+  row('service: unchanged run (median of 5)', median(unchanged), last);
+  const gitOnly = [];
+  for (let n = 0; n < 5; n++) {
+    t0 = performance.now();
+    await repository.update(cfg.instances[0].peersRepo);
+    gitOnly.push(performance.now() - t0);
+  }
+  rows.push(
+    `| of which the key repository (core git: clone check, ff-only pull, status; median of 5) | ${ms(median(gitOnly))} | | | |`,
+  );
+
+  // The same through the photon binary (process start, settings, lock, journal included).
+  const settings = path.join(dir, 'sync-settings.json');
+  writeFileSync(
+    settings,
+    JSON.stringify({
+      photon: { hostname: 'bench' },
+      fastd: {
+        instances: [instance('cli')],
+        signalCommand: ['true'],
+        verifyStateFile: path.join(dir, 'cli-verify.json'),
+      },
+    }),
+  );
+  const cliSync = () => {
+    const started = performance.now();
+    const r = spawnSync(process.execPath, [cli, 'fastd', 'sync-keys', '-c', settings, '--json'], {
+      encoding: 'utf8',
+      env: cliEnv,
+    });
+    if (r.status !== 0) throw new Error(`photon fastd sync-keys exited ${r.status}: ${r.stderr.slice(-500)}`);
+    return { wall: performance.now() - started, result: JSON.parse(r.stdout).result.instances[0] };
+  };
+  const first = cliSync();
+  row('photon fastd sync-keys: first run', first.wall, first.result);
+  const cliUnchanged = Array.from({ length: 5 }, cliSync);
+  row(
+    'photon fastd sync-keys: unchanged run (median of 5)',
+    median(cliUnchanged.map((r) => r.wall)),
+    cliUnchanged[4].result,
+  );
   console.log('\n### fastd sync-keys — 5,000 key files\n');
   console.log('| run | wall | keys | added | SIGHUP |\n|---|---:|---:|---:|---|');
-  for (const row of rows) console.log(row);
+  for (const line of rows) console.log(line);
   return cfg.verifyStateFile;
 }
 
@@ -173,7 +219,7 @@ function timed(argv, runs) {
   let status = 0;
   for (let i = 0; i < runs; i++) {
     const t0 = performance.now();
-    const r = spawnSync('/usr/bin/time', ['-f', '%M', ...argv], { encoding: 'utf8' });
+    const r = spawnSync('/usr/bin/time', ['-f', '%M', ...argv], { encoding: 'utf8', env: cliEnv });
     walls.push(performance.now() - t0);
     rss.push(Number(r.stderr.trim().split('\n').pop()));
     status = r.status;
@@ -194,15 +240,18 @@ function benchVerify(stateFile) {
   console.log(
     `| photon-fastd-verify (on-verify hook) | ${ms(hookRun.median)} | ${(hookRun.median / base.median).toFixed(2)} | ${Math.round(hookRun.rssKb / 1024)} MiB |`,
   );
-  const cli = path.join(repo, 'packages/cli/bin/run.js');
   const settings = path.join(dir, 'verify-settings.yaml');
   writeFileSync(settings, `fastd:\n  verifyStateFile: ${stateFile}\n`);
   const cliRun = timed(
     [process.execPath, cli, 'fastd', 'verify', key, '--instance', 'mz', '-c', settings],
-    5,
+    11,
+  );
+  const version = timed([process.execPath, cli, '--version'], 11);
+  console.log(
+    `| photon --version (the CLI's floor) | ${ms(version.median)} | ${(version.median / base.median).toFixed(2)} | ${Math.round(version.rssKb / 1024)} MiB |`,
   );
   console.log(
-    `| photon fastd verify (full CLI, reference${cliRun.status === 0 ? '' : `, exited ${cliRun.status}`}) | ${ms(cliRun.median)} | ${(cliRun.median / base.median).toFixed(2)} | ${Math.round(cliRun.rssKb / 1024)} MiB |`,
+    `| photon fastd verify (full CLI, median of 11${cliRun.status === 0 ? '' : `, exited ${cliRun.status}`}) | ${ms(cliRun.median)} | ${(cliRun.median / base.median).toFixed(2)} | ${Math.round(cliRun.rssKb / 1024)} MiB |`,
   );
 }
 
