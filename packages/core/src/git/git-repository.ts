@@ -36,6 +36,8 @@ export interface PublishResult {
   head?: string;
 }
 
+const MAX_BACKOFF_MS = 8_000;
+
 const NON_FAST_FORWARD =
   /non-fast-forward|fetch first|\[rejected\]|failed to (update|lock) ref|cannot lock ref|Updates were rejected|remote rejected/i;
 const LOCAL_CHANGES =
@@ -177,7 +179,9 @@ export class GitRepository {
           );
         }
         this.options.logger?.debug({ attempt }, 'push rejected, rebasing onto the remote');
-        await sleep(Math.round(Math.random() * this.options.backoffMs * attempt));
+        // Full jitter on an exponential window: a gateway that keeps losing the race spreads out.
+        const window = Math.min(this.options.backoffMs * 2 ** (attempt - 1), MAX_BACKOFF_MS);
+        await sleep(Math.round(Math.random() * window));
         await this.fetch();
         if (await this.hasRef(`refs/remotes/origin/${branch}`)) {
           await this.rebaseOnto(`origin/${branch}`);

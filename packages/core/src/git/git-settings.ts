@@ -73,9 +73,9 @@ export const gitSettings = defineSettings(
     publish: z
       .strictObject({
         /** Fetch, rebase, push again this many times after a non-fast-forward push. */
-        retries: z.number().int().min(0).default(12),
-        /** Random back-off between retries: up to this many ms times the attempt number. */
-        backoffMs: z.number().int().min(0).default(400),
+        retries: z.number().int().min(0).default(20),
+        /** Random back-off before retry n: up to backoffMs × 2^(n-1), at most 8 s. */
+        backoffMs: z.number().int().min(0).default(250),
       })
       .prefault({}),
     bootstrap: z
