@@ -14,7 +14,11 @@ export {
 } from 'tsyringe';
 // YAML for plugins' own files (key lists, account files), from the same bundled copy settings use.
 export { parse as parseYaml, parseDocument as parseYamlDocument, stringify as stringifyYaml } from 'yaml';
-export { z } from 'zod';
+import { z } from 'zod';
+
+// Settings are validated once per run: compiling zod's JIT parsers costs more than it saves.
+z.config({ jitless: true });
+export { z };
 export * from './errors/errors.js';
 export * from './fs/file-store.js';
 export * from './fs/root-sandbox.js';
