@@ -1,4 +1,4 @@
-import { closeSync, constants, fstatSync, promises as fsp, openSync, readSync, statSync } from 'node:fs';
+import { closeSync, constants, promises as fsp, fstatSync, openSync, readSync, statSync } from 'node:fs';
 import { type FileStore, parseYamlDocument } from '@ffphoton/core';
 import { compareCodePoints, type Problem } from './community.js';
 import { parseSimpleYaml } from './simple-yaml.js';

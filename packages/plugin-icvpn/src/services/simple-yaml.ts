@@ -8,14 +8,15 @@
  */
 export type SimpleValue = string | number | null | SimpleValue[] | Map<SimpleValue, SimpleValue>;
 
-interface Line {
-  indent: number;
-  content: string;
+/** The non-blank lines without comments: indentation and content, in two arrays (fewer objects). */
+interface Lines {
+  indents: number[];
+  contents: string[];
 }
 
 /** Printable ASCII and line feeds only: no tabs, CR, BOM or other characters the fast path would have to think about. */
 const SIMPLE_TEXT = /^[\x20-\x7e\n]*$/;
-const KEY_LINE = /^([A-Za-z0-9_][A-Za-z0-9_./+-]*):(?: +(.*))?$/;
+const KEY = /^[A-Za-z0-9_][A-Za-z0-9_./+-]*$/;
 /** A plain scalar that cannot be an indicator, a key, a comment or a continuation. */
 const PLAIN = /^[A-Za-z0-9_./][A-Za-z0-9_./:@+-]*$/;
 const QUOTED = /^(?:"([A-Za-z0-9_./:@+ -]*)"|'([A-Za-z0-9_./:@+ -]*)')$/;
@@ -31,7 +32,8 @@ export function parseSimpleYaml(text: string): Map<SimpleValue, SimpleValue> | u
   if (!SIMPLE_TEXT.test(text)) return undefined;
   try {
     const lines = splitLines(text);
-    if (lines.length === 0 || lines[0].indent !== 0 || isSeqItem(lines[0])) return undefined;
+    if (lines.contents.length === 0 || lines.indents[0] !== 0 || isSeqItem(lines.contents[0]))
+      return undefined;
     const reader = new BlockReader(lines);
     const map = reader.map(0);
     return reader.done ? map : undefined;
@@ -41,26 +43,35 @@ export function parseSimpleYaml(text: string): Map<SimpleValue, SimpleValue> | u
   }
 }
 
-function splitLines(text: string): Line[] {
-  const lines: Line[] = [];
-  for (const raw of text.split('\n')) {
-    let line = raw;
-    const hash = line.indexOf('#');
-    if (hash >= 0) {
+const SPACE = 32;
+
+function splitLines(text: string): Lines {
+  const lines: Lines = { indents: [], contents: [] };
+  let hash = -1;
+  for (let start = 0; start < text.length; ) {
+    let end = text.indexOf('\n', start);
+    if (end < 0) end = text.length;
+    let first = start;
+    while (first < end && text.charCodeAt(first) === SPACE) first++;
+    if (hash < first) hash = text.indexOf('#', first) >>> 0; // none: 2^32 - 1, beyond any line
+    let last = end;
+    if (hash < end) {
       // A `#` not preceded by a space would be part of a scalar: not a layout this path reads.
-      if (hash > 0 && line[hash - 1] !== ' ') throw UNSURE;
-      line = line.slice(0, hash);
+      if (hash > first && text.charCodeAt(hash - 1) !== SPACE) throw UNSURE;
+      last = hash;
     }
-    line = line.trimEnd();
-    if (line === '') continue;
-    const content = line.trimStart();
-    lines.push({ indent: line.length - content.length, content });
+    while (last > first && text.charCodeAt(last - 1) === SPACE) last--;
+    if (last > first) {
+      lines.indents.push(first - start);
+      lines.contents.push(text.slice(first, last));
+    }
+    start = end + 1;
   }
   return lines;
 }
 
-function isSeqItem(line: Line): boolean {
-  return line.content === '-' || line.content.startsWith('- ');
+function isSeqItem(content: string): boolean {
+  return content === '-' || content.startsWith('- ');
 }
 
 /** First characters SPECIAL can match; most values (names, addresses with letters) skip that test. */
@@ -84,49 +95,59 @@ function inlineValue(text: string): SimpleValue {
 class BlockReader {
   private i = 0;
 
-  constructor(private readonly lines: readonly Line[]) {}
+  constructor(private readonly lines: Lines) {}
 
   get done(): boolean {
-    return this.i === this.lines.length;
+    return this.i === this.lines.contents.length;
   }
 
-  private get next(): Line | undefined {
-    return this.lines[this.i];
+  /** Indentation of the next line; -1 at the end. */
+  private get indent(): number {
+    return this.lines.indents[this.i] ?? -1;
+  }
+
+  private get content(): string {
+    return this.lines.contents[this.i];
   }
 
   map(indent: number): Map<SimpleValue, SimpleValue> {
     const map = new Map<SimpleValue, SimpleValue>();
-    for (let line = this.next; line && line.indent >= indent; line = this.next) {
-      if (line.indent > indent || isSeqItem(line)) throw UNSURE;
-      const match = KEY_LINE.exec(line.content);
-      if (!match) throw UNSURE;
-      const key = scalar(match[1]);
+    while (this.indent >= indent) {
+      const content = this.content;
+      if (this.indent > indent || isSeqItem(content)) throw UNSURE;
+      const colon = content.indexOf(':');
+      const keyText = colon < 0 ? '' : content.slice(0, colon);
+      if (!KEY.test(keyText)) throw UNSURE;
+      const key = scalar(keyText);
       if (map.has(key)) throw UNSURE;
+      const rest = content.slice(colon + 1);
+      // `key:value` without a space is a plain scalar, not a mapping.
+      if (rest !== '' && rest.charCodeAt(0) !== SPACE) throw UNSURE;
       this.i++;
-      map.set(key, match[2] === undefined ? this.nested(indent) : this.inline(match[2], indent));
+      map.set(key, rest === '' ? this.nested(indent) : this.inline(rest.trimStart(), indent));
     }
     return map;
   }
 
   /** The value of `key:` with nothing after it: a nested block, a sequence at the key's own indentation, or null. */
   private nested(indent: number): SimpleValue {
-    const line = this.next;
-    if (line && line.indent > indent) return isSeqItem(line) ? this.seq(line.indent) : this.map(line.indent);
-    if (line && line.indent === indent && isSeqItem(line)) return this.seq(indent);
+    const next = this.indent;
+    if (next > indent) return isSeqItem(this.content) ? this.seq(next) : this.map(next);
+    if (next === indent && isSeqItem(this.content)) return this.seq(indent);
     return null;
   }
 
   private inline(text: string, indent: number): SimpleValue {
     const value = inlineValue(text);
     // A more indented line after a scalar would continue it (a multi-line plain scalar).
-    if ((this.next?.indent ?? -1) > indent) throw UNSURE;
+    if (this.indent > indent) throw UNSURE;
     return value;
   }
 
   private seq(indent: number): SimpleValue[] {
     const items: SimpleValue[] = [];
-    for (let line = this.next; line && line.indent === indent && isSeqItem(line); line = this.next) {
-      const text = line.content.slice(1).trimStart();
+    while (this.indent === indent && isSeqItem(this.content)) {
+      const text = this.content.slice(1).trimStart();
       if (text === '') throw UNSURE;
       this.i++;
       items.push(this.inline(text, indent));
