@@ -110,7 +110,7 @@ try {
         'commits found',
         'failed runs',
         'wall (s)',
-        'per run (ms, wall / rounds)',
+        `per round of ${GATEWAYS} runs (ms)`,
       ],
       [[`${GATEWAYS} × ${ROUNDS}`, expected, found, failures, fmt(wallMs / 1000, 2), fmt(wallMs / ROUNDS)]],
     ),
