@@ -4,11 +4,11 @@
 // Runs the BUILT binary (`npx tsc -b packages/cli`); needs root (ip netns) and alfred,
 // named-checkzone. Prints Markdown tables.
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { compareWithFloor, fmt, markdownTable, photonBin, runOnce } from './lib.mjs';
+import { compareWithFloor, fmt, markdownTable, median, photonBin, repoRoot, runOnce } from './lib.mjs';
 
 const NODES = Number(process.env.BENCH_NODES ?? 10_000);
 const root = mkdtempSync(path.join(os.tmpdir(), 'bench-alfred-'));
@@ -99,6 +99,70 @@ async function startAlfred() {
   return daemon;
 }
 
+/**
+ * The services' own work on the same data, in this process (no CLI start-up, no alfred or
+ * named-checkzone process, no file I/O): what the three commands compute. Wall and CPU time
+ * (CPU time is steadier on a loaded machine), medians of 5 after a warm-up.
+ */
+async function inProcess() {
+  const alfred = await import(path.join(repoRoot, 'packages/plugin-alfred/dist/index.js'));
+  const out158 = readFileSync(path.join(root, 'replay/158.txt'), 'utf8');
+  const out159 = readFileSync(path.join(root, 'replay/159.txt'), 'utf8');
+  const zone = {
+    name: 'nodes.ffmz.org',
+    prefixes: ['fd37:b4dc:4b1e::/64'],
+    nameservers: ['ns1.example.org.'],
+    ttl: 300,
+    soa: { contact: 'hostmaster', refresh: 3600, retry: 900, expire: 604800, minimum: 300 },
+  };
+  const steps = {
+    'read 158: decode + pretty JSON': () => JSON.stringify(alfred.decodeAlfredOutput(out158).nodes, null, 2),
+    'zone: decode + labels + render': () => {
+      const { entries } = alfred.zoneEntries(zone, alfred.decodeAlfredOutput(out158));
+      return alfred.renderZone(zone, entries, 2026010100);
+    },
+    'nodes: decode both + merge + 3 files': () => {
+      const now = new Date();
+      const state = JSON.parse(stateText);
+      const m = alfred.mergeNodes(
+        state,
+        alfred.decodeAlfredOutput(out158),
+        alfred.decodeAlfredOutput(out159),
+        now,
+        1e9,
+      );
+      alfred.renderNodesJson(m.state, m.online, now);
+      alfred.renderNodelistJson(m.state, m.online, now);
+      return JSON.stringify(m.state);
+    },
+  };
+  // The state of a previous run (10,000 known nodes), as the nodes command reads it.
+  let stateText = JSON.stringify({ version: 1, nodes: {} });
+  stateText = steps['nodes: decode both + merge + 3 files']();
+  const rows = [];
+  let wallSum = 0;
+  let cpuSum = 0;
+  for (const [name, step] of Object.entries(steps)) {
+    step();
+    const walls = [];
+    const cpus = [];
+    for (let i = 0; i < 5; i++) {
+      const cpu = process.cpuUsage();
+      const started = performance.now();
+      step();
+      walls.push(performance.now() - started);
+      const used = process.cpuUsage(cpu);
+      cpus.push((used.user + used.system) / 1000);
+    }
+    wallSum += median(walls);
+    cpuSum += median(cpus);
+    rows.push([name, fmt(median(walls)), fmt(median(cpus))]);
+  }
+  rows.push(['**sum**', `**${fmt(wallSum)}**`, `**${fmt(cpuSum)}**`]);
+  console.log(`\n### the same work in process (services only, ${NODES.toLocaleString('en')} nodes)\n`);
+  console.log(markdownTable(['step', 'median wall (ms)', 'median CPU (ms)'], rows));
+}
+
 fakeHost();
 replayFiles();
 const replay = ['sh', '-c', `exec cat "${root}/replay/$4.txt"`, 'alfred'];
@@ -172,6 +236,7 @@ try {
   table.push(['**read + zone + nodes**', `**${fmt(total)}**`, '']);
   console.log(`\n### alfred read + zone + nodes, ${NODES.toLocaleString('en')} nodes (target < 1 s)\n`);
   console.log(markdownTable(['step', 'median wall (ms)', 'peak RSS (MiB)'], table));
+  await inProcess();
 } finally {
   if (daemon) {
     daemon.kill('SIGTERM');

@@ -35,9 +35,15 @@ const PRINTABLE = /^[\x20-\x7e]*$/;
 
 /** Splits `alfred -r` output into records; a line that does not parse is one problem. */
 export function parseAlfredOutput(text: string): { records: AlfredRecord[]; problems: RecordProblem[] } {
-  // Parsed as bytes: 10,000 records of a few KiB each must decode in milliseconds, and
-  // alfred's output is ASCII (any other byte makes the line invalid).
-  const buf = Buffer.from(text, 'utf8');
+  // Parsed as bytes: 10,000 records of a few KiB each must decode in milliseconds. alfred's
+  // output is ASCII (any other byte makes the line invalid); latin1 is the cheap conversion
+  // for ASCII, utf8 keeps a non-ASCII character from turning into a quote or backslash.
+  const ascii = Buffer.byteLength(text, 'utf8') === text.length;
+  const buf = Buffer.from(text, ascii ? 'latin1' : 'utf8');
+  // Records are unescaped into one buffer (unescaping never grows them): no allocation per
+  // record, and consecutive gzip records can be inflated in one go (decodeAlfredOutput).
+  const out = Buffer.allocUnsafe(buf.length);
+  let used = 0;
   const records: AlfredRecord[] = [];
   const problems: RecordProblem[] = [];
   let lineNo = 0;
@@ -45,9 +51,11 @@ export function parseAlfredOutput(text: string): { records: AlfredRecord[]; prob
     let end = buf.indexOf(NEWLINE, start);
     if (end < 0) end = buf.length;
     lineNo += 1;
-    const record = parseLine(buf, start, end);
-    if (record) records.push(record);
-    else {
+    const record = parseLine(buf, start, end, out, used);
+    if (record) {
+      records.push(record);
+      used += record.data.length;
+    } else {
       const line = buf.toString('utf8', start, end);
       if (line.trim() !== '') {
         const mac = /^\{ "([0-9a-f:]{17})"/.exec(line)?.[1];
@@ -59,9 +67,16 @@ export function parseAlfredOutput(text: string): { records: AlfredRecord[]; prob
   return { records, problems };
 }
 
-function parseLine(buf: Buffer, start: number, end: number): AlfredRecord | undefined {
+function parseLine(
+  buf: Buffer,
+  start: number,
+  end: number,
+  out: Buffer,
+  at: number,
+): AlfredRecord | undefined {
   // `{ "` MAC(17) `", "` … `" },`
-  if (end - start < 28 || buf.toString('latin1', start, start + 3) !== '{ "') return undefined;
+  if (end - start < 28 || buf[start] !== 0x7b || buf[start + 1] !== SPACE || buf[start + 2] !== QUOTE)
+    return undefined;
   if (buf.toString('latin1', start + 20, start + 24) !== '", "') return undefined;
   const mac = buf.toString('latin1', start + 3, start + 20);
   if (!MAC.test(mac)) return undefined;
@@ -83,7 +98,7 @@ function parseLine(buf: Buffer, start: number, end: number): AlfredRecord | unde
     version = Number(buf.toString('latin1', digits, close));
     close = digits - 2;
   }
-  const data = unescapeBytes(buf, start + 24, close - 1);
+  const data = unescapeBytes(buf, start + 24, close - 1, out, at);
   if (!data) return undefined;
   return version === undefined ? { mac, data } : { mac, data, version };
 }
@@ -105,12 +120,18 @@ function hexValue(code: number): number {
 /** Reverses alfred's escaping (`\xHH`, `\"`, `\\`); undefined for any other escape, a bare `"` or non-ASCII. */
 export function unescapeAlfred(escaped: string): Buffer | undefined {
   if (!PRINTABLE.test(escaped)) return undefined;
-  return unescapeBytes(Buffer.from(escaped, 'latin1'), 0, escaped.length);
+  return unescapeBytes(
+    Buffer.from(escaped, 'latin1'),
+    0,
+    escaped.length,
+    Buffer.allocUnsafe(escaped.length),
+    0,
+  );
 }
 
-function unescapeBytes(buf: Buffer, from: number, to: number): Buffer | undefined {
-  const out = Buffer.allocUnsafe(to - from);
-  let n = 0;
+/** Unescapes `buf[from, to)` into `out` at `at`: the written slice, or undefined when invalid. */
+function unescapeBytes(buf: Buffer, from: number, to: number, out: Buffer, at: number): Buffer | undefined {
+  let n = at;
   for (let i = from; i < to; i++) {
     const code = buf[i];
     // alfred runs in the C locale: its output is printable ASCII, quotes always escaped.
@@ -133,13 +154,15 @@ function unescapeBytes(buf: Buffer, from: number, to: number): Buffer | undefine
       return undefined;
     }
   }
-  return out.subarray(0, n);
+  return out.subarray(at, n);
 }
+
+const isGzip = (data: Buffer) => data[0] === 0x1f && data[1] === 0x8b;
 
 /** Record bytes → a JSON object: gunzipped when they carry the gzip magic. Throws a readable Error. */
 export function decodePayload(data: Buffer): JsonObject {
   let bytes = data;
-  if (data[0] === 0x1f && data[1] === 0x8b) {
+  if (isGzip(data)) {
     try {
       // A record is at most 64 KiB; a larger expansion is a gzip bomb, not node data. Node data
       // inflates to a few KiB: small chunks save 16 KiB of garbage per record (~25% faster).
@@ -148,6 +171,10 @@ export function decodePayload(data: Buffer): JsonObject {
       throw new Error(`gzip data is corrupt or too large (${(error as Error).message})`);
     }
   }
+  return parseObject(bytes);
+}
+
+function parseObject(bytes: Buffer): JsonObject {
   let value: unknown;
   try {
     value = JSON.parse(bytes.toString('utf8'));
@@ -164,14 +191,71 @@ export function decodePayload(data: Buffer): JsonObject {
 export function decodeAlfredOutput(text: string): DecodedRecords {
   const { records, problems } = parseAlfredOutput(text);
   const nodes: NodeRecords = {};
-  for (const record of records) {
+  const decode = (record: AlfredRecord, payload: () => JsonObject) => {
     try {
-      nodes[record.mac] = decodePayload(record.data);
+      nodes[record.mac] = payload();
     } catch (error) {
       problems.push({ mac: record.mac, message: `${record.mac}: ${(error as Error).message}` });
     }
+  };
+  for (let i = 0; i < records.length; ) {
+    if (!isGzip(records[i].data)) {
+      decode(records[i], () => decodePayload(records[i].data));
+      i += 1;
+      continue;
+    }
+    let j = i + 1;
+    while (
+      j < records.length &&
+      j - i < GZIP_BATCH &&
+      isGzip(records[j].data) &&
+      adjacent(records[j - 1], records[j])
+    )
+      j += 1;
+    const batch = records.slice(i, j);
+    const inflated = gunzipBatch(batch);
+    batch.forEach((record, k) => {
+      decode(record, () => (inflated ? parseObject(inflated[k]) : decodePayload(record.data)));
+    });
+    i = j;
   }
   return { nodes, problems };
+}
+
+// Inflating one record costs far more in zlib set-up than in inflating; a batch of records
+// is one gzip stream of several members. A batch with a bad record is decoded record by record.
+const GZIP_BATCH = 256;
+
+const adjacent = (a: AlfredRecord, b: AlfredRecord) =>
+  a.data.buffer === b.data.buffer && a.data.byteOffset + a.data.length === b.data.byteOffset;
+
+/**
+ * Inflates consecutive gzip records (adjacent in one buffer) at once and splits the output by
+ * each member's ISIZE trailer; undefined when that does not add up (corrupt or odd records).
+ */
+function gunzipBatch(batch: AlfredRecord[]): Buffer[] | undefined {
+  const first = batch[0].data;
+  const last = batch[batch.length - 1].data;
+  const sizes = batch.map((r) => (r.data.length >= 18 ? r.data.readUInt32LE(r.data.length - 4) : -1));
+  const total = sizes.reduce((a, b) => a + b, 0);
+  if (sizes.includes(-1) || total === 0 || total > 16 * 1024 * 1024) return undefined;
+  const joined = Buffer.from(
+    first.buffer,
+    first.byteOffset,
+    last.byteOffset + last.length - first.byteOffset,
+  );
+  let output: Buffer;
+  try {
+    output = gunzipSync(joined, { maxOutputLength: total, chunkSize: 64 * 1024 });
+  } catch {
+    return undefined;
+  }
+  if (output.length !== total) return undefined;
+  let offset = 0;
+  return sizes.map((size) => {
+    offset += size;
+    return output.subarray(offset - size, offset);
+  });
 }
 
 function preview(text: string): string {

@@ -78,16 +78,21 @@ const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : u
 const obj = (v: unknown): JsonObject =>
   v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as JsonObject) : {};
 
+const clientsOf = (stats: JsonObject | undefined) =>
+  stats ? (num(obj(stats.clients).total) ?? num(stats.clients) ?? 0) : 0;
+
+/** Node ids in a stable order (native string sort: no comparator call per pair). */
+const sortedIds = (state: NodesState) => Object.keys(state.nodes).sort();
+
 /** meshviewer's flat statistics block from a statistics (159) record. */
 function meshviewerStatistics(id: string, stats: JsonObject | undefined): JsonObject {
   if (!stats) return { node_id: id };
   const memory = obj(stats.memory);
   const total = num(memory.total);
   const available = (num(memory.free) ?? 0) + (num(memory.buffers) ?? 0) + (num(memory.cached) ?? 0);
-  const clients = num(obj(stats.clients).total) ?? num(stats.clients);
   return {
     node_id: id,
-    clients: clients ?? 0,
+    clients: clientsOf(stats),
     uptime: num(stats.uptime),
     loadavg: num(stats.loadavg),
     memory_usage: total ? Math.round((1 - available / total) * 1e4) / 1e4 : undefined,
@@ -96,36 +101,36 @@ function meshviewerStatistics(id: string, stats: JsonObject | undefined): JsonOb
 }
 
 export function renderNodesJson(state: NodesState, online: Set<string>, now: Date): string {
-  const nodes = Object.entries(state.nodes)
-    .sort(([a], [b]) => (a < b ? -1 : 1))
-    .map(([id, node]) => ({
+  const nodes = sortedIds(state).map((id) => {
+    const node = state.nodes[id];
+    return {
       firstseen: node.firstseen,
       lastseen: node.lastseen,
       flags: { online: online.has(id), gateway: node.nodeinfo.vpn === true },
       statistics: meshviewerStatistics(id, node.statistics),
       nodeinfo: node.nodeinfo,
-    }));
+    };
+  });
   return `${JSON.stringify({ version: 2, timestamp: now.toISOString(), nodes })}\n`;
 }
 
 export function renderNodelistJson(state: NodesState, online: Set<string>, now: Date): string {
-  const nodes = Object.entries(state.nodes)
-    .sort(([a], [b]) => (a < b ? -1 : 1))
-    .map(([id, node]) => {
-      const location = obj(node.nodeinfo.location);
-      const lat = num(location.latitude);
-      const long = num(location.longitude);
-      return {
-        id,
-        name: typeof node.nodeinfo.hostname === 'string' ? node.nodeinfo.hostname : id,
-        ...(lat !== undefined && long !== undefined ? { position: { lat, long } } : {}),
-        status: {
-          online: online.has(id),
-          lastcontact: node.lastseen,
-          clients: meshviewerStatistics(id, node.statistics).clients,
-        },
-      };
-    });
+  const nodes = sortedIds(state).map((id) => {
+    const node = state.nodes[id];
+    const location = obj(node.nodeinfo.location);
+    const lat = num(location.latitude);
+    const long = num(location.longitude);
+    return {
+      id,
+      name: typeof node.nodeinfo.hostname === 'string' ? node.nodeinfo.hostname : id,
+      ...(lat !== undefined && long !== undefined ? { position: { lat, long } } : {}),
+      status: {
+        online: online.has(id),
+        lastcontact: node.lastseen,
+        clients: clientsOf(node.statistics),
+      },
+    };
+  });
   return `${JSON.stringify({ version: '1.0.0', updated_at: now.toISOString(), nodes })}\n`;
 }
 
