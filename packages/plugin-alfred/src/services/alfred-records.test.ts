@@ -79,6 +79,33 @@ describe('alfred -r decoding', () => {
     expect(decoded.problems[1].mac).toBe('02:00:00:00:00:05');
   });
 
+  it('decodes many gzip records at once, and record by record around a bad one', () => {
+    const mac = (i: number) =>
+      `02:00:00:00:${(i >> 8).toString(16).padStart(2, '0')}:${(i & 0xff).toString(16).padStart(2, '0')}`;
+    const record = (i: number) => ({
+      node_id: mac(i).replaceAll(':', ''),
+      hostname: `n${i}`,
+      pad: 'x'.repeat(i % 97),
+    });
+    const lines = Array.from({ length: 600 }, (_, i) => {
+      if (i === 300)
+        return alfredLine(
+          mac(i),
+          Buffer.from([0x1f, 0x8b, 0x08, 0x00, 1, 2, 3, 4, 5, 6, 7, 8, 9, 0, 0, 0, 0, 0]),
+        );
+      // Two gzip members in one record (gunzip inflates both): the record is their concatenation.
+      if (i === 400) return alfredLine(mac(i), Buffer.concat([gzipSync('{"node_id":'), gzipSync('"x"}')]));
+      return alfredLine(mac(i), gzipSync(JSON.stringify(record(i))));
+    });
+    const decoded = decodeAlfredOutput(lines.join('\n'));
+    expect(decoded.problems.map((p) => p.mac)).toEqual([mac(300)]);
+    expect(Object.keys(decoded.nodes)).toHaveLength(599);
+    expect(decoded.nodes[mac(0)]).toEqual(record(0));
+    expect(decoded.nodes[mac(299)]).toEqual(record(299));
+    expect(decoded.nodes[mac(400)]).toEqual({ node_id: 'x' });
+    expect(decoded.nodes[mac(599)]).toEqual(record(599));
+  });
+
   it('refuses a gzip bomb instead of inflating it', () => {
     const bomb = gzipSync(Buffer.alloc(32 * 1024 * 1024, 0x20));
     expect(bomb.length).toBeLessThan(65_527);
