@@ -23,12 +23,18 @@ export function writeSettings(dir: string, settings: Record<string, unknown>): s
 export async function runCommand<R>(command: typeof Command, argv: string[]): Promise<CommandRun<R>> {
   config ??= await Config.load(pluginRoot);
   const lines: string[] = [];
-  // oclif prints through console.log (vitest intercepts process.stdout), and sets process.exitCode on errors.
+  // oclif prints tables through console.log, TaskCommand writes JSON straight to process.stdout;
+  // oclif also sets process.exitCode on errors.
   const log = console.log;
+  const write = process.stdout.write;
   const exitCode = process.exitCode;
   console.log = (...args: unknown[]) => {
     lines.push(args.map(String).join(' '));
   };
+  process.stdout.write = ((chunk: string | Uint8Array) => {
+    lines.push(Buffer.from(chunk).toString('utf8').replace(/\n$/, ''));
+    return true;
+  }) as typeof process.stdout.write;
   try {
     let output = (await command.run(argv, config)) as TaskOutput<R> | undefined;
     // With --json a failed run is printed, not thrown.
@@ -40,6 +46,7 @@ export async function runCommand<R>(command: typeof Command, argv: string[]): Pr
     return { output, exitCode: output.exitCode, stdout: lines.join('\n') };
   } finally {
     console.log = log;
+    process.stdout.write = write;
     process.exitCode = exitCode;
   }
 }
