@@ -307,8 +307,11 @@ class CommunityCheck {
   }
 }
 
+const REVERSE_ZONE = /\.arpa\.?$/i;
+
 /** The prefix a reverse zone stands for (`8.10.in-addr.arpa.` → 10.8.0.0/16), else undefined. */
 export function reverseZonePrefix(domain: string): Prefix | undefined {
+  if (!REVERSE_ZONE.test(domain)) return undefined;
   const name = domain.toLowerCase().replace(/\.$/, '');
   if (name.endsWith('.in-addr.arpa')) {
     const octets = name.slice(0, -'.in-addr.arpa'.length).split('.').reverse();
@@ -363,39 +366,41 @@ class CrossCheck {
 
   private readonly asns = new Map<number, string>();
   private readonly peers = new Map<string, string>();
-  private readonly addresses = new Map<string, string>();
+  private readonly addresses: Record<Family, Map<string, string>> = { ipv4: new Map(), ipv6: new Map() };
   private readonly domains = new Map<string, string>();
   /** Accepted networks per family, sorted by start, for an overlap search by bisection. */
   private readonly networks: Record<Family, { prefix: Prefix; owner: string }[]> = { ipv4: [], ipv6: [] };
 
   check({ community: c, prefixes, addresses }: Candidate): Problem[] {
     const found: Problem[] = [];
-    const clash = (key: string, what: string, owner: string | undefined) => {
-      if (owner !== undefined && owner !== c.name) {
-        found.push({
-          community: c.name,
-          key,
-          severity: 'error',
-          message: `${what} is already used by ${quote(owner)}`,
-        });
-      }
+    // The message is built only for a clash: this runs for every peer and domain of every community.
+    const clash = (key: string, owner: string | undefined, what: () => string) => {
+      if (owner === undefined || owner === c.name) return;
+      found.push({
+        community: c.name,
+        key,
+        severity: 'error',
+        message: `${what()} is already used by ${quote(owner)}`,
+      });
     };
-    if (c.asn !== undefined) clash('asn', `ASN ${c.asn}`, this.asns.get(c.asn));
+    if (c.asn !== undefined) clash('asn', this.asns.get(c.asn), () => `ASN ${c.asn}`);
     let next = 0;
     for (const peer of c.bgp ?? []) {
-      clash('bgp', `peer name ${quote(peer.name)}`, this.peers.get(peer.name.toLowerCase()));
+      clash('bgp', this.peers.get(peer.name.toLowerCase()), () => `peer name ${quote(peer.name)}`);
       for (; addresses[next]?.peer === peer.name; next++) {
         const { family, address, key } = addresses[next];
-        clash(`bgp.${peer.name}.${family}`, `address ${address}`, this.addresses.get(`${family}:${key}`));
+        clash(`bgp.${peer.name}.${family}`, this.addresses[family].get(key), () => `address ${address}`);
       }
     }
-    for (const domain of c.domains ?? []) {
-      clash('domains', `domain ${quote(domain)}`, this.domains.get(normalDomain(domain)));
-    }
+    for (const domain of c.domains ?? [])
+      clash('domains', this.domains.get(normalDomain(domain)), () => `domain ${quote(domain)}`);
     for (const prefix of prefixes) {
-      if (!this.overlapCandidates.has(prefix)) continue;
-      const owner = this.overlapping(prefix);
-      if (owner) clash(`networks.${prefix.family}`, `network ${prefix.text} overlaps a network that`, owner);
+      if (this.overlapCandidates.has(prefix))
+        clash(
+          `networks.${prefix.family}`,
+          this.overlapping(prefix),
+          () => `network ${prefix.text} overlaps a network that`,
+        );
     }
     return found;
   }
@@ -403,7 +408,7 @@ class CrossCheck {
   add({ community: c, prefixes, addresses }: Candidate): void {
     if (c.asn !== undefined) this.asns.set(c.asn, c.name);
     for (const peer of c.bgp ?? []) this.peers.set(peer.name.toLowerCase(), c.name);
-    for (const { family, key } of addresses) this.addresses.set(`${family}:${key}`, c.name);
+    for (const { family, key } of addresses) this.addresses[family].set(key, c.name);
     for (const domain of c.domains ?? []) this.domains.set(normalDomain(domain), c.name);
     for (const prefix of prefixes) {
       if (this.overlapCandidates.has(prefix)) this.addNetwork(prefix, c.name);

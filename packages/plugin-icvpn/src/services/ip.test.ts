@@ -1,3 +1,4 @@
+import { isIPv4, isIPv6 } from 'node:net';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
@@ -91,5 +92,50 @@ describe('address arithmetic', () => {
       }
     }
     expect(keyInPrefix(addressKey('10.207.1.1', 'ipv4'), 'ipv4', TRANSFER_V6)).toBe(false);
+  });
+
+  it('familyOf agrees with node:net on random strings of address characters and on real spellings', () => {
+    const reference = (s: string) => (isIPv4(s) ? 'ipv4' : isIPv6(s) ? 'ipv6' : undefined);
+    const token = fc.constantFrom(
+      '0',
+      '1',
+      'a',
+      'F',
+      'ffff',
+      '12345',
+      ':',
+      '::',
+      ':::',
+      '.',
+      '1.2.3.4',
+      '255',
+      '256',
+      '01',
+    );
+    fc.assert(
+      fc.property(fc.array(token, { maxLength: 14 }), (tokens) => {
+        const text = tokens.join('');
+        expect(familyOf(text), text).toBe(reference(text));
+      }),
+      { numRuns: 20_000 },
+    );
+    fc.assert(
+      fc.property(fc.bigInt(0n, (1n << 128n) - 1n), (n) => {
+        for (const s of spellings(n & 0xffff0000ffff0000000000000000ffffn))
+          expect(familyOf(s), s).toBe('ipv6');
+      }),
+    );
+    for (const s of [
+      '::',
+      '::1',
+      '1::',
+      '::1.2.3.4',
+      '1:2:3:4:5::1.2.3.4',
+      '1:2:3:4:5:6::1.2.3.4',
+      ':1::',
+      '1:::2',
+      'fe80::1%eth0',
+    ])
+      expect(familyOf(s), s).toBe(/%/.test(s) ? undefined : reference(s));
   });
 });

@@ -1,4 +1,4 @@
-import { isIPv4, isIPv6 } from 'node:net';
+import { isIPv4 } from 'node:net';
 
 export type Family = 'ipv4' | 'ipv6';
 
@@ -14,14 +14,37 @@ export interface Prefix {
 
 const BITS: Record<Family, number> = { ipv4: 32, ipv6: 128 };
 
-/** Only these characters can appear in an address literal; Node's isIPv6 also accepts `%zone`. */
+/** Only these characters can appear in an address literal (no `%zone`). */
 const ADDRESS_CHARS = /^[0-9A-Fa-f:.]+$/;
+const HEX_GROUP = /^[0-9A-Fa-f]{1,4}$/;
 
 export function familyOf(address: string): Family | undefined {
   if (!ADDRESS_CHARS.test(address)) return undefined;
   if (isIPv4(address)) return 'ipv4';
-  if (isIPv6(address)) return 'ipv6';
+  if (isIPv6Literal(address)) return 'ipv6';
   return undefined;
+}
+
+/**
+ * The same answer as node:net's isIPv6 for these characters (tested against it), without its
+ * one large regular expression, which was a tenth of the validation time for 10,000 communities.
+ */
+function isIPv6Literal(text: string): boolean {
+  let body = text;
+  const dot = text.indexOf('.');
+  if (dot >= 0) {
+    // An IPv4 tail counts as two groups.
+    const start = text.lastIndexOf(':', dot) + 1;
+    if (start === 0 || !isIPv4(text.slice(start))) return false;
+    body = `${text.slice(0, start)}0:0`;
+  }
+  const gap = body.indexOf('::');
+  if (gap >= 0 && body.indexOf('::', gap + 1) >= 0) return false;
+  const head = gap < 0 ? body : body.slice(0, gap);
+  const tail = gap < 0 ? '' : body.slice(gap + 2);
+  const groups = [...(head ? head.split(':') : []), ...(tail ? tail.split(':') : [])];
+  if (!groups.every((g) => HEX_GROUP.test(g))) return false;
+  return gap < 0 ? groups.length === 8 : groups.length <= 7;
 }
 
 /** The address as an integer; `address` must be a valid literal of `family` (see familyOf). */
