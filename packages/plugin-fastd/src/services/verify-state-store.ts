@@ -10,7 +10,7 @@ export class VerifyStateStore {
     private readonly now: () => Date,
   ) {}
 
-  /** Applies `change` to each instance's entry (created empty when missing) and writes atomically. */
+  /** Applies `change` to each instance's entry (created empty when missing) and writes atomically if that changed it. */
   async update(
     instances: FastdInstance[],
     change: (entry: VerifyInstanceState, instance: FastdInstance) => void,
@@ -32,6 +32,8 @@ export class VerifyStateStore {
       change(entry, instance);
       next.instances[instance.name] = entry;
     }
+    // An unchanged state is not rewritten (an unchanged sync-keys run writes nothing); `updated` is the last change.
+    if (current && JSON.stringify(next.instances) === JSON.stringify(current.instances)) return;
     await this.files.writeAtomic(this.file, `${JSON.stringify(next)}\n`, { mode: 0o644 });
   }
 }

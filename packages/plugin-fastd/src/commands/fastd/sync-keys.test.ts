@@ -81,11 +81,11 @@ describe('photon fastd sync-keys (real git, real fastd)', () => {
   }, 60_000);
 
   it('does not signal nor write when nothing changed', async () => {
-    const c1File = path.join(peersDir(), 'c1');
-    const before = statSync(c1File);
+    const untouched = [path.join(peersDir(), 'c1'), state()];
+    const before = untouched.map((file) => statSync(file));
     const run = await runCommand<KeySyncResult>(FastdSyncKeys, ['--config', settings, '--json']);
-    const after = statSync(c1File);
-    expect([after.ino, after.mtimeMs]).toEqual([before.ino, before.mtimeMs]);
+    const after = untouched.map((file) => statSync(file));
+    expect(after.map((s) => [s.ino, s.mtimeMs])).toEqual(before.map((s) => [s.ino, s.mtimeMs]));
     expect(run.output.result!.instances[0]).toMatchObject({
       added: [],
       updated: [],
