@@ -101,6 +101,46 @@ describe('photon alfred (built binary, real alfred in two network namespaces)', 
         nodeinfo: expect.objectContaining({ hostname: 'Spinat' }),
       }),
     ]);
+
+    // The status page's alfred section (photon:status hook) shows what these runs left behind.
+    const web = path.join(bed.root, 'web.yaml');
+    writeFileSync(
+      web,
+      'web: { root: /www, system: { commands: [] }, traffic: { interfaces: [], includeFastdInterfaces: false } }\n',
+    );
+    const build = await photon(
+      ['web', 'build', '--root', bed.root, '--config', map, '--config', web, '--json'],
+      {
+        env,
+      },
+    );
+    expect(build.code).toBe(0);
+    const [section] = JSON.parse(build.stdout).result.health.sections;
+    expect(section).toMatchObject({
+      id: 'alfred',
+      plugin: '@ffphoton/plugin-alfred',
+      // No batman-adv in the namespace: gateway and clients are unreadable, so a warning.
+      state: 'warning',
+      summary: '1 mesh(es) configured, 1 announced; 1 node(s), 1 online',
+      rows: [
+        {
+          label: 'mesh wi',
+          value: expect.stringMatching(/^node 02cafe00ff1b announced \d+ s ago, 2 item\(s\) unreadable$/),
+          state: 'warning',
+        },
+        {
+          label: 'nodes.json',
+          value: expect.stringMatching(/^1 node\(s\), 1 online, \d+ s ago$/),
+          state: 'ok',
+        },
+        {
+          label: 'zone nodes.ffwi.org',
+          value: expect.stringMatching(/^1 name\(s\), serial \d{10}, /),
+          state: 'ok',
+        },
+      ],
+    });
+    expect(readFileSync(bed.host('/www/index.html'), 'utf8')).toContain('node 02cafe00ff1b announced');
   }, 180_000);
 
   it('exits 69 when alfred is not running', async () => {

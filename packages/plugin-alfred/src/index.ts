@@ -7,4 +7,5 @@ export * from './services/host-facts.js';
 export * from './services/mesh-data-source.js';
 export * from './services/node-zone.js';
 export * from './services/nodes-export.js';
+export * from './services/run-status.js';
 export * from './settings.js';

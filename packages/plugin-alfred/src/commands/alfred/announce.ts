@@ -3,6 +3,7 @@ import { Flags, PartialFailureError, TaskCommand, type TaskContext, UnavailableE
 import { type AnnounceResult, Announcer } from '../../services/announcer.js';
 import { alfredClientFor } from '../../services/client-factory.js';
 import { selectMeshes } from '../../services/mesh-data-source.js';
+import { RunStatusStore } from '../../services/run-status.js';
 import { alfredSettings } from '../../settings.js';
 
 export default class AlfredAnnounce extends TaskCommand<typeof AlfredAnnounce, AnnounceResult> {
@@ -22,6 +23,16 @@ export default class AlfredAnnounce extends TaskCommand<typeof AlfredAnnounce, A
     const meshes = selectMeshes(cfg.meshes, this.flags.mesh, '--mesh');
     const announcer = new Announcer(ctx.shell, ctx.files, alfredClientFor(ctx, cfg), cfg, ctx.logger);
     const result = await announcer.announce(meshes, ctx.host);
+    await new RunStatusStore(ctx.files, ctx.dataDir).write('announce', {
+      time: ctx.clock.now().toISOString(),
+      meshes: result.meshes.map((m) => ({
+        mesh: m.mesh,
+        nodeId: m.nodeId,
+        pushed: m.pushed,
+        problems: m.problems.length,
+        ...(m.error ? { error: m.error } : {}),
+      })),
+    });
     const failed = result.meshes.filter((m) => m.error !== undefined);
     if (failed.length === result.meshes.length)
       throw new UnavailableError(failed.map((m) => `mesh ${m.mesh}: ${m.error}`).join('; '));

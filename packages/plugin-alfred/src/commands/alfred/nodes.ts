@@ -4,6 +4,7 @@ import { AlfredType } from '../../services/alfred-client.js';
 import { alfredClientFor } from '../../services/client-factory.js';
 import { MeshDataSource, selectMeshes } from '../../services/mesh-data-source.js';
 import { NodesExporter, type NodesResult } from '../../services/nodes-export.js';
+import { RunStatusStore } from '../../services/run-status.js';
 import { alfredSettings } from '../../settings.js';
 
 export default class AlfredNodes extends TaskCommand<typeof AlfredNodes, NodesResult> {
@@ -30,6 +31,12 @@ export default class AlfredNodes extends TaskCommand<typeof AlfredNodes, NodesRe
       nodeinfo,
       statistics,
     );
+    await new RunStatusStore(ctx.files, ctx.dataDir).write('nodes', {
+      time: ctx.clock.now().toISOString(),
+      total: result.total,
+      online: result.online,
+      problems: result.problems.length,
+    });
     for (const problem of result.problems) ctx.logger.warn(problem);
     if (result.problems.length > 0) {
       throw new PartialFailureError(

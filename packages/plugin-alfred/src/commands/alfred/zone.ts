@@ -3,6 +3,7 @@ import { AlfredType } from '../../services/alfred-client.js';
 import { alfredClientFor } from '../../services/client-factory.js';
 import { MeshDataSource, selectMeshes } from '../../services/mesh-data-source.js';
 import { NodeZoneUpdater, type ZoneResult } from '../../services/node-zone.js';
+import { RunStatusStore } from '../../services/run-status.js';
 import { alfredSettings } from '../../settings.js';
 
 export default class AlfredZone extends TaskCommand<typeof AlfredZone, ZoneResult> {
@@ -19,6 +20,13 @@ export default class AlfredZone extends TaskCommand<typeof AlfredZone, ZoneResul
     const nodeinfo = await new MeshDataSource(alfredClientFor(ctx, cfg)).read(meshes, AlfredType.nodeinfo);
     const updater = new NodeZoneUpdater(ctx.shell, ctx.files, ctx.services, ctx.clock, ctx.logger);
     const result = await updater.update(cfg.zone, nodeinfo);
+    await new RunStatusStore(ctx.files, ctx.dataDir).write('zone', {
+      time: ctx.clock.now().toISOString(),
+      zone: result.zone,
+      serial: result.serial,
+      names: result.entries.length,
+      problems: result.problems.length,
+    });
     for (const problem of result.problems) ctx.logger.warn(problem);
     if (result.problems.length > 0) {
       throw new PartialFailureError(

@@ -1,0 +1,97 @@
+import type { StatusHookOptions, StatusHookResult, StatusSection } from '@ffphoton/core';
+import { type AlfredRunStatus, RunStatusStore } from '../services/run-status.js';
+import { alfredSettings } from '../settings.js';
+
+// announce runs every minute, zone and nodes every few: older than this is a stalled cron job.
+const STALE_MS = 15 * 60 * 1000;
+
+type Row = NonNullable<StatusSection['rows']>[number];
+type State = StatusSection['state'];
+
+/**
+ * `photon:status`: the section "alfred" of the status page — the configured meshes and what the
+ * last announce, zone and nodes runs on this host did. Reads only the small status files those
+ * commands leave in the data dir; undefined when alfred is not configured here.
+ */
+export default async function status({ ctx }: StatusHookOptions): Promise<StatusHookResult> {
+  if (ctx.settings.raw.alfred === undefined) return undefined;
+  const cfg = ctx.settings.get(alfredSettings);
+  if (cfg.meshes.length === 0) return undefined;
+  const last = await new RunStatusStore(ctx.files, ctx.dataDir).read();
+  return alfredSection(
+    cfg.meshes.map((m) => m.name),
+    cfg.zone !== undefined,
+    last,
+    ctx.clock.now(),
+  );
+}
+
+/** The section for these meshes and the last runs' status (pure, for tests and other callers). */
+export function alfredSection(
+  meshes: string[],
+  zoneConfigured: boolean,
+  last: AlfredRunStatus,
+  now: Date,
+): StatusSection {
+  const age = (time: string) => now.getTime() - Date.parse(time);
+  const ago = (time: string) => `${formatAge(age(time))} ago`;
+  const fresh = (time: string, state: State): State => (age(time) > STALE_MS ? 'warning' : state);
+  const rows: Row[] = meshes.map((name) => {
+    const mesh = last.announce?.meshes.find((m) => m.mesh === name);
+    if (!last.announce || !mesh)
+      return { label: `mesh ${name}`, value: 'not announced yet', state: 'warning' };
+    if (!mesh.pushed)
+      return {
+        label: `mesh ${name}`,
+        value: `announce failed ${ago(last.announce.time)}: ${mesh.error ?? 'not pushed'}`,
+        state: 'failed',
+      };
+    const problems = mesh.problems ? `, ${mesh.problems} item(s) unreadable` : '';
+    return {
+      label: `mesh ${name}`,
+      value: `node ${mesh.nodeId} announced ${ago(last.announce.time)}${problems}`,
+      state: fresh(last.announce.time, mesh.problems ? 'warning' : 'ok'),
+    };
+  });
+  if (last.nodes) {
+    const n = last.nodes;
+    const refused = n.problems ? `, ${n.problems} record(s) refused` : '';
+    rows.push({
+      label: 'nodes.json',
+      value: `${n.total} node(s), ${n.online} online, ${ago(n.time)}${refused}`,
+      state: fresh(n.time, n.problems ? 'warning' : 'ok'),
+    });
+  }
+  if (zoneConfigured && last.zone) {
+    const z = last.zone;
+    const refused = z.problems ? `, ${z.problems} refused` : '';
+    rows.push({
+      label: `zone ${z.zone}`,
+      value: `${z.names} name(s), serial ${z.serial}, ${ago(z.time)}${refused}`,
+      state: fresh(z.time, z.problems ? 'warning' : 'ok'),
+    });
+  }
+  const states = rows.map((r) => r.state);
+  const state: State = states.includes('failed') ? 'failed' : states.includes('warning') ? 'warning' : 'ok';
+  const announced = last.announce?.meshes.filter((m) => m.pushed).length ?? 0;
+  const parts = [`${meshes.length} mesh(es) configured, ${announced} announced`];
+  if (last.nodes) parts.push(`${last.nodes.total} node(s), ${last.nodes.online} online`);
+  const times = [last.announce?.time, last.nodes?.time, last.zone?.time].filter((t): t is string => !!t);
+  const newest = times.sort().at(-1);
+  return {
+    id: 'alfred',
+    title: 'alfred',
+    state,
+    summary: parts.join('; '),
+    rows,
+    ...(newest ? { updated: newest } : {}),
+  };
+}
+
+function formatAge(ms: number): string {
+  const s = Math.max(0, Math.round(ms / 1000));
+  if (s < 120) return `${s} s`;
+  if (s < 7200) return `${Math.round(s / 60)} min`;
+  if (s < 172_800) return `${Math.round(s / 3600)} h`;
+  return `${Math.round(s / 86_400)} days`;
+}
