@@ -19,7 +19,7 @@ describe('photon git bootstrap against a real sshd on loopback', () => {
     const dir = tempDir(`boot-${host}`);
     const root = path.join(dir, 'root');
     mkdirSync(path.join(root, 'home/gw'), { recursive: true });
-    const config = writeSettings(dir, 'photon', {
+    const config = writeSettings(dir, {
       photon: { hostname: host, dataDir: '/var/lib/photon' },
       git: {
         home: '/home/gw',
@@ -30,7 +30,7 @@ describe('photon git bootstrap against a real sshd on loopback', () => {
     });
     const run = <R = BootstrapResult>(command: typeof GitBootstrap | typeof GitSync, ...args: string[]) =>
       runCommand<R>(command, [...args, '--root', root, '--config', config, '--log-level', 'error']);
-    return { root, ssh: path.join(root, 'home/gw/.ssh'), run };
+    return { root, config, ssh: path.join(root, 'home/gw/.ssh'), run };
   }
 
   it('creates the key, the Host block and the identity once, verifies, and clones over ssh', async () => {
@@ -74,11 +74,11 @@ describe('photon git bootstrap against a real sshd on loopback', () => {
       '--root',
       gw.root,
       '--config',
-      writeSettings(path.dirname(gw.root), 'sync', {
+      writeSettings(path.dirname(gw.root), {
         git: { repositories: [{ name: 'configs', remote: `forge:${bare.bare}`, dir: '/srv/configs' }] },
       }),
       '--config',
-      path.join(path.dirname(gw.root), 'photon.yaml'),
+      gw.config,
       '--json',
       '--log-level',
       'error',

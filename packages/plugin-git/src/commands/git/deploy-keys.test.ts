@@ -29,7 +29,7 @@ describe('photon git deploy-keys', () => {
     mkdirSync(path.join(root, 'home/gw/.ssh'), { recursive: true });
     const authorized = path.join(root, 'home/gw/.ssh/authorized_keys');
     writeFileSync(authorized, `${keys.dave}\n`, { mode: 0o600 });
-    const config = writeSettings(root, 'photon', {
+    const config = writeSettings(root, {
       photon: { hostname: 'gw01', dataDir: '/var/lib/photon' },
       git: {
         home: '/home/gw',

@@ -28,7 +28,7 @@ function gateway(root: string) {
 }
 
 function settings(root: string, remote: string, extra: Record<string, unknown> = {}) {
-  return writeSettings(root, 'photon', {
+  return writeSettings(root, {
     photon: { hostname: 'gw01', dataDir: '/var/lib/photon' },
     git: {
       home: '/home/gw',

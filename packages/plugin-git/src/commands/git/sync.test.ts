@@ -14,7 +14,7 @@ describe('photon git sync', () => {
     const root = path.join(dir, 'root');
     mkdirSync(root);
     const hookLog = path.join(dir, 'hook.log');
-    const config = writeSettings(dir, 'photon', {
+    const config = writeSettings(dir, {
       photon: { hostname: 'srv01', dataDir: '/var/lib/photon' },
       git: {
         identity: { name: 'srv01', email: 'srv01@ffmz.org' },
@@ -83,7 +83,7 @@ describe('photon git sync', () => {
     const peers = new BareRepo(tempDir('sync-faults-peers'), { 'peer-a': 'key "aa";\n' });
     const root = path.join(dir, 'root');
     mkdirSync(root);
-    const config = writeSettings(dir, 'photon', {
+    const config = writeSettings(dir, {
       photon: { hostname: 'gw01', dataDir: '/var/lib/photon' },
       git: {
         ssh: { connectTimeoutSeconds: 5 },

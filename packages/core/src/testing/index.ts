@@ -1,0 +1,63 @@
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { Config, stringifyYaml, type TaskOutput } from '../index.js';
+
+/**
+ * Test helpers for plugin authors: `@ffphoton/core/testing`. Not part of the runtime bundle.
+ */
+export interface CommandRun<R> {
+  output: TaskOutput<R>;
+  exitCode: number;
+  /** Everything the command printed on stdout (tables, JSON). */
+  stdout: string;
+}
+
+/** Writes a settings file into `dir` and returns its path (for `--config`). */
+export function writeSettings(dir: string, settings: Record<string, unknown>): string {
+  const file = path.join(dir, `photon-${Math.random().toString(36).slice(2)}.yaml`);
+  writeFileSync(file, stringifyYaml(settings));
+  return file;
+}
+
+/**
+ * A `runCommand(CommandClass, argv)` that runs a command the way the photon binary does (oclif
+ * parsing, hooks, TaskRunner) with an oclif config loaded from `root` (a plugin's directory, or
+ * a stand-in root that declares the plugins and hooks a test needs), capturing stdout.
+ */
+export function commandRunner(root: string) {
+  let config: Promise<Config> | undefined;
+  return async function runCommand<R>(
+    command: { run(argv: string[], config: Config): Promise<unknown> },
+    argv: string[],
+  ): Promise<CommandRun<R>> {
+    config ??= Config.load(root);
+    const loaded = await config;
+    const lines: string[] = [];
+    // oclif prints tables through console.log (which vitest intercepts), TaskCommand writes JSON
+    // straight to process.stdout, and oclif sets process.exitCode on errors: all restored below.
+    const log = console.log;
+    const write = process.stdout.write;
+    const exitCode = process.exitCode;
+    console.log = (...args: unknown[]) => {
+      lines.push(args.map(String).join(' '));
+    };
+    process.stdout.write = ((chunk: string | Uint8Array) => {
+      lines.push(Buffer.from(chunk).toString('utf8').replace(/\n$/, ''));
+      return true;
+    }) as typeof process.stdout.write;
+    try {
+      // With --json a failed run is printed, not thrown.
+      const output =
+        ((await command.run(argv, loaded)) as TaskOutput<R> | undefined) ?? JSON.parse(lines.join('\n'));
+      return { output, exitCode: output.exitCode, stdout: lines.join('\n') };
+    } catch (error) {
+      const output = (error as { output?: TaskOutput<R> }).output;
+      if (!output) throw error;
+      return { output, exitCode: output.exitCode, stdout: lines.join('\n') };
+    } finally {
+      console.log = log;
+      process.stdout.write = write;
+      process.exitCode = exitCode;
+    }
+  };
+}
