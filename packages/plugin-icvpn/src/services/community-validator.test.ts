@@ -1,9 +1,15 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { compareCodePoints } from './community.js';
-import { CommunityValidator } from './community-validator.js';
+import { CommunityValidator, type ValidationResult } from './community-validator.js';
 import { type Prefix, parsePrefix, prefixContains } from './ip.js';
 import type { RawCommunity } from './meta-reader.js';
+
+function validate(files: RawCommunity[]): ValidationResult {
+  const validator = new CommunityValidator();
+  for (const file of files) validator.add(file);
+  return validator.finish();
+}
 
 /** Nested and disjoint prefixes of both families, so random picks overlap often. */
 const POOL = [
@@ -54,7 +60,7 @@ describe('cross-community checks', () => {
     fc.assert(
       fc.property(fc.array(community, { minLength: 1, maxLength: 12 }), (lists) => {
         const communities = lists.map((networks, i) => ({ name: `c${i}`, networks }));
-        const result = new CommunityValidator().validate(communities.map((c) => raw(c.name, c.networks)));
+        const result = validate(communities.map((c) => raw(c.name, c.networks)));
         expect(result.rejected).toEqual(naiveRejected(communities));
         const accepted = new Set(result.communities.map((c) => c.name));
         for (const p of result.problems) {
@@ -76,7 +82,7 @@ describe('cross-community checks', () => {
         ['domains', [domain]],
       ]),
     });
-    const result = new CommunityValidator().validate([
+    const result = validate([
       file('alpha', 65001, 'alpha1', 'fec0::a:cf:1:1', 'ffalpha'),
       file('bravo', 65001, 'bravo1', 'fec0::a:cf:2:1', 'ffbravo'),
       file('charlie', 65003, 'ALPHA1', 'fec0::a:cf:3:1', 'ffcharlie'),

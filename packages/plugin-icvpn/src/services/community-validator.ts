@@ -43,23 +43,35 @@ export interface ValidationResult {
  * domain, overlapping networks) reject the later file in reading order.
  */
 export class CommunityValidator {
+  private readonly candidates: Candidate[] = [];
+  private readonly problems: Problem[] = [];
+  private readonly rejected: string[] = [];
+
   constructor(private readonly options: ValidationOptions = {}) {}
 
-  validate(files: readonly RawCommunity[], readProblems: readonly Problem[] = []): ValidationResult {
-    const problems: Problem[] = [...readProblems];
-    const rejected = new Set(readProblems.filter((p) => p.severity === 'error').map((p) => p.community));
-    const candidates: Candidate[] = [];
-    for (const file of files) {
-      const local = new CommunityCheck(file.name, this.options);
-      const community = local.run(file.data);
-      problems.push(...local.problems);
-      if (community && !local.failed)
-        candidates.push({ community, prefixes: local.prefixes, addresses: local.addresses });
-      else rejected.add(file.name);
-    }
-    const clashes = new CrossCheck(overlappingPrefixes(candidates.flatMap((c) => c.prefixes)));
+  /**
+   * The per-file rules, applied as each file is read: only what passed is kept, so the parsed
+   * documents of 10,000 files die young instead of all surviving until the cross check.
+   */
+  add(file: RawCommunity): void {
+    const local = new CommunityCheck(file.name, this.options);
+    const community = local.run(file.data);
+    this.problems.push(...local.problems);
+    if (community && !local.failed)
+      this.candidates.push({ community, prefixes: local.prefixes, addresses: local.addresses });
+    else this.rejected.push(file.name);
+  }
+
+  /** The cross-community checks in reading order; `readProblems` are those of the reader (they come first). */
+  finish(readProblems: readonly Problem[] = []): ValidationResult {
+    const problems: Problem[] = [...readProblems, ...this.problems];
+    const rejected = new Set([
+      ...readProblems.filter((p) => p.severity === 'error').map((p) => p.community),
+      ...this.rejected,
+    ]);
+    const clashes = new CrossCheck(overlappingPrefixes(this.candidates.flatMap((c) => c.prefixes)));
     const communities: Community[] = [];
-    for (const candidate of candidates) {
+    for (const candidate of this.candidates) {
       const found = clashes.check(candidate);
       problems.push(...found);
       if (found.some((p) => p.severity === 'error')) rejected.add(candidate.community.name);

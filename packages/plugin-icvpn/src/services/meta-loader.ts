@@ -13,9 +13,8 @@ export async function loadCommunities(
   dir: string,
   options: LoadOptions = {},
 ): Promise<ValidationResult> {
-  const read = await new MetaReader(files, options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES).read(
-    dir,
-    options.exclude,
-  );
-  return new CommunityValidator(options).validate(read.files, read.problems);
+  const validator = new CommunityValidator(options);
+  const reader = new MetaReader(files, options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES);
+  const readProblems = await reader.read(dir, (file) => validator.add(file), options.exclude);
+  return validator.finish(readProblems);
 }

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { FileStore, RootSandbox } from '@ffphoton/core';
 import { afterAll, describe, expect, it } from 'vitest';
-import { MetaReader } from './meta-reader.js';
+import { MetaReader, type RawCommunity } from './meta-reader.js';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'icvpn-meta-reader-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -22,13 +22,17 @@ describe('MetaReader directory handling', () => {
     symlinkSync(path.join(dir, 'nowhere'), path.join(dir, 'dangling'));
     writeFileSync(path.join(dir, 'big'), `asn: 3\n#${'x'.repeat(200)}\n`);
 
-    const result = await new MetaReader(new FileStore(new RootSandbox(), { dryRun: true }), 100).read(dir);
-    expect(result.files.map((f) => [f.name, (f.data as Map<string, unknown>).get('asn')])).toEqual([
+    const files: RawCommunity[] = [];
+    const problems = await new MetaReader(new FileStore(new RootSandbox(), { dryRun: true }), 100).read(
+      dir,
+      (file) => files.push(file),
+    );
+    expect(files.map((f) => [f.name, (f.data as Map<string, unknown>).get('asn')])).toEqual([
       ['Alpha', 1],
       ['bravo', 2],
       ['charlie', 2],
     ]);
-    expect(result.problems).toEqual([
+    expect(problems).toEqual([
       expect.objectContaining({
         community: 'big',
         key: '(file)',

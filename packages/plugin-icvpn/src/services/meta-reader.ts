@@ -9,11 +9,6 @@ export interface RawCommunity {
   data?: unknown;
 }
 
-export interface MetaReadResult {
-  files: RawCommunity[];
-  problems: Problem[];
-}
-
 /** The largest real community file is about 2 KiB; anything far bigger is refused unread. */
 export const DEFAULT_MAX_FILE_BYTES = 64 * 1024;
 
@@ -28,7 +23,12 @@ export class MetaReader {
     private readonly maxFileBytes = DEFAULT_MAX_FILE_BYTES,
   ) {}
 
-  async read(dir: string, exclude: ReadonlySet<string> = new Set()): Promise<MetaReadResult> {
+  /** Hands every parsed community file to `each`, in reading order; returns the files' problems. */
+  async read(
+    dir: string,
+    each: (file: RawCommunity) => void,
+    exclude: ReadonlySet<string> = new Set(),
+  ): Promise<Problem[]> {
     const host = this.files.resolve(dir);
     // Plain concatenation: path.join would normalise 10,000 times what readdir already gave.
     const names = (await fsp.readdir(host, { withFileTypes: true }))
@@ -40,7 +40,6 @@ export class MetaReader {
     // Synchronous reads into one buffer: for 10,000 small files about 6× less CPU than async
     // reads with bounded parallelism (16 or 32 in flight), which pay a thread-pool round trip each.
     const buffer = Buffer.allocUnsafe(this.maxFileBytes + 1);
-    const files: RawCommunity[] = [];
     for (const name of names) {
       const fail = (message: string, key = '(file)') => {
         problems.push({ community: name, key, severity: 'error', message });
@@ -48,9 +47,9 @@ export class MetaReader {
       };
       const text = this.readOne(`${host}/${name}`, buffer, fail);
       const parsed = text === undefined ? undefined : parseCommunity(name, text, fail);
-      if (parsed) files.push(parsed);
+      if (parsed) each(parsed);
     }
-    return { files, problems };
+    return problems;
   }
 
   /** The file's text, or undefined (reported) when it is oversized or unreadable. */
