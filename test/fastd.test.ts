@@ -10,7 +10,7 @@ import {
 } from '../packages/plugin-fastd/src/test-helpers/fastd-testbed.js';
 import { KeyRepo } from '../packages/plugin-fastd/src/test-helpers/key-repo.js';
 import { startStatusServers } from '../packages/plugin-fastd/src/test-helpers/status-servers.js';
-import { photon, repoRoot } from './helpers/photon.js';
+import { logMessages, photon, repoRoot } from './helpers/photon.js';
 
 const verifyHook = path.join(repoRoot, 'packages/plugin-fastd/dist/verify-hook.js');
 const keyFile = (node: FastdNode) => `# Node: ${node.name}\nkey "${node.keys.public}";\n`;
@@ -128,6 +128,12 @@ describe('photon fastd (built binary, real fastd)', () => {
     expect(readdirSync(path.join(gw.dir, 'peers')).sort()).toEqual(['c1', 'c2']);
     expect(bed.log('signals')).toEqual(['gw HUP']);
     expect(existsSync(path.join(bed.dir, 'pwned'))).toBe(false);
+
+    // Without --json: the same exit code, the refused file named in the log, the table still printed.
+    const human = await run('sync-keys');
+    expect(human.code).toBe(5);
+    expect(logMessages(human.stderr).join('\n')).toMatch(/refused peer file evil: /);
+    expect(human.stdout).toMatch(/^gw\s+2\s+0\s+0\s+0\s+1\s+no$/m);
   });
 
   it('verify: exit 0 for a synced key, 1 otherwise; the lean hook decides the same', async () => {
