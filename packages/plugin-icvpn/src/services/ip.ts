@@ -21,30 +21,35 @@ const HEX_GROUP = /^[0-9A-Fa-f]{1,4}$/;
 export function familyOf(address: string): Family | undefined {
   if (!ADDRESS_CHARS.test(address)) return undefined;
   if (isIPv4(address)) return 'ipv4';
-  if (isIPv6Literal(address)) return 'ipv6';
+  if (ipv6Groups(address)) return 'ipv6';
   return undefined;
 }
 
 /**
- * The same answer as node:net's isIPv6 for these characters (tested against it), without its
- * one large regular expression, which was a tenth of the validation time for 10,000 communities.
+ * The eight groups of an IPv6 literal (an IPv4 tail becomes two), or undefined if it is none.
+ * Agrees with node:net's isIPv6 for these characters (tested against it) without its one large
+ * regular expression, which was a tenth of the validation time for 10,000 communities.
  */
-function isIPv6Literal(text: string): boolean {
+function ipv6Groups(text: string): string[] | undefined {
   let body = text;
   const dot = text.indexOf('.');
   if (dot >= 0) {
-    // An IPv4 tail counts as two groups.
     const start = text.lastIndexOf(':', dot) + 1;
-    if (start === 0 || !isIPv4(text.slice(start))) return false;
-    body = `${text.slice(0, start)}0:0`;
+    const v4 = text.slice(start);
+    if (start === 0 || !isIPv4(v4)) return undefined;
+    const n = ipv4ToNumber(v4);
+    body = `${text.slice(0, start)}${Math.floor(n / 0x10000).toString(16)}:${(n % 0x10000).toString(16)}`;
   }
   const gap = body.indexOf('::');
-  if (gap >= 0 && body.indexOf('::', gap + 1) >= 0) return false;
+  if (gap >= 0 && body.indexOf('::', gap + 1) >= 0) return undefined;
   const head = gap < 0 ? body : body.slice(0, gap);
   const tail = gap < 0 ? '' : body.slice(gap + 2);
-  const groups = [...(head ? head.split(':') : []), ...(tail ? tail.split(':') : [])];
-  if (!groups.every((g) => HEX_GROUP.test(g))) return false;
-  return gap < 0 ? groups.length === 8 : groups.length <= 7;
+  const headGroups = head ? head.split(':') : [];
+  const tailGroups = tail ? tail.split(':') : [];
+  const count = headGroups.length + tailGroups.length;
+  if (gap < 0 ? count !== 8 : count > 7) return undefined;
+  const groups = [...headGroups, ...Array<string>(8 - count).fill('0'), ...tailGroups];
+  return groups.every((g) => HEX_GROUP.test(g)) ? groups : undefined;
 }
 
 /** The address as an integer; `address` must be a valid literal of `family` (see familyOf). */
@@ -64,22 +69,9 @@ function ipv4ToNumber(address: string): number {
 
 /** 32 hex digits: one BigInt parse instead of eight shifts (this runs for every address of every community). */
 function ipv6Hex(address: string): string {
-  let text = address.toLowerCase();
-  // An embedded IPv4 tail (::ffff:1.2.3.4) becomes two hex groups.
-  const dot = text.indexOf('.');
-  if (dot >= 0) {
-    const start = text.lastIndexOf(':', dot) + 1;
-    const n = ipv4ToNumber(text.slice(start));
-    text = `${text.slice(0, start)}${Math.floor(n / 0x10000).toString(16)}:${(n % 0x10000).toString(16)}`;
-  }
-  const gap = text.indexOf('::');
-  const head = gap < 0 ? text : text.slice(0, gap);
-  const tail = gap < 0 ? '' : text.slice(gap + 2);
-  const headGroups = head ? head.split(':') : [];
-  const tailGroups = tail ? tail.split(':') : [];
-  const fill = '0000'.repeat(8 - headGroups.length - tailGroups.length);
-  const pad = (groups: string[]) => groups.map((g) => g.padStart(4, '0')).join('');
-  return pad(headGroups) + fill + pad(tailGroups);
+  const groups = ipv6Groups(address.toLowerCase());
+  if (!groups) throw new TypeError(`${address} is not an IPv6 address`);
+  return groups.map((g) => g.padStart(4, '0')).join('');
 }
 
 /** Parses `addr/len` strictly: a literal address, a length in range, no host bits set. */
