@@ -74,6 +74,7 @@ function replayFiles() {
   }
   put('/replay/158.txt', nodeinfo);
   put('/replay/159.txt', statistics);
+  put('/replay/64.txt', ''); // an empty data type: a task that does (almost) nothing
   put('/run/replay.sock', ''); // read/zone/nodes check that the socket exists
 }
 
@@ -201,8 +202,15 @@ try {
   ];
   const rows = compareWithFloor(
     [
-      // The framework alone (oclif + core), to tell photon's start-up from the announce work.
+      // `--version` has its own fast path (no oclif); an empty `alfred read` is the framework
+      // (oclif, core, settings, one alfred run) with no work: what any task command costs.
       { name: '`photon --version`', argv: ['node', photonBin, '--version'], env, expectStatus: 0 },
+      {
+        name: '`photon alfred read 64` (empty; the task floor)',
+        argv: photon(['read', '64'], 'etc/photon-map.yaml'),
+        env,
+        expectStatus: 0,
+      },
       {
         name: '`photon alfred announce` (real alfred)',
         argv: photon(['announce'], 'etc/photon-gw.yaml'),

@@ -1,6 +1,16 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { FileStore, RootSandbox } from '@ffphoton/core';
 import { describe, expect, it } from 'vitest';
 import type { DecodedRecords } from './alfred-records.js';
-import { mergeNodes, type NodesState, renderNodelistJson, renderNodesJson } from './nodes-export.js';
+import {
+  mergeNodes,
+  NodesExporter,
+  type NodesState,
+  renderNodelistJson,
+  renderNodesJson,
+} from './nodes-export.js';
 
 const info = (id: string, extra: Record<string, unknown> = {}) => ({
   node_id: id,
@@ -116,5 +126,63 @@ describe('nodes.json export', () => {
       '02:00:00:00:00:09: node_id 020000000001 is announced twice; keeping the first',
     ]);
     expect(Object.keys(merged.state.nodes)).toEqual(['020000000001']);
+  });
+
+  it('keeps its state as a copy of nodes.json and reads the older state format', async () => {
+    const root = mkdtempSync(path.join(os.tmpdir(), 'alfred-nodes-'));
+    try {
+      let now = t0;
+      const exporter = new NodesExporter(new FileStore(new RootSandbox(root)), { now: () => now });
+      const cfg = {
+        nodesFile: '/www/nodes.json',
+        nodelistFile: '/www/nodelist.json',
+        maxAgeSeconds: 7 * 86_400,
+      };
+      const stats = records({ '02:00:00:00:00:01': { node_id: '020000000001', clients: { total: 3 } } });
+      await exporter.export(
+        cfg,
+        '/state.json',
+        records({ '02:00:00:00:00:01': info('020000000001') }),
+        stats,
+      );
+      expect(readFileSync(path.join(root, 'state.json'), 'utf8')).toBe(
+        readFileSync(path.join(root, 'www/nodes.json'), 'utf8'),
+      );
+      now = new Date(t0.getTime() + day);
+      const second = await exporter.export(
+        cfg,
+        '/state.json',
+        records({ '02:00:00:00:00:02': info('020000000002') }),
+        records({}),
+      );
+      expect(second).toMatchObject({ total: 2, online: 1 });
+      const nodes = JSON.parse(readFileSync(path.join(root, 'www/nodes.json'), 'utf8')).nodes;
+      expect(
+        nodes.map((n: { firstseen: string; flags: { online: boolean } }) => [n.firstseen, n.flags.online]),
+      ).toEqual([
+        [t0.toISOString(), false],
+        [now.toISOString(), true],
+      ]);
+      expect(nodes[0].nodeinfo).toEqual(info('020000000001'));
+      // The state format before it became a copy of nodes.json.
+      const old: NodesState = {
+        version: 1,
+        nodes: {
+          '020000000009': {
+            firstseen: '2026-10-31T00:00:00.000Z',
+            lastseen: t0.toISOString(),
+            nodeinfo: info('020000000009'),
+          },
+        },
+      };
+      writeFileSync(path.join(root, 'state.json'), JSON.stringify(old));
+      await exporter.export(cfg, '/state.json', records({}), records({}));
+      const migrated = JSON.parse(readFileSync(path.join(root, 'state.json'), 'utf8'));
+      expect(migrated.nodes).toEqual([
+        expect.objectContaining({ firstseen: '2026-10-31T00:00:00.000Z', nodeinfo: info('020000000009') }),
+      ]);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 });

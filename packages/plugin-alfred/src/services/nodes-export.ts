@@ -134,6 +134,18 @@ export function renderNodelistJson(state: NodesState, online: Set<string>, now: 
   return `${JSON.stringify({ version: '1.0.0', updated_at: now.toISOString(), nodes })}\n`;
 }
 
+/** The state in a nodes.json written by renderNodesJson (statistics.node_id is the key). */
+function stateOfNodesJson(entries: unknown[]): NodesState {
+  const nodes: Record<string, NodeState> = {};
+  for (const entry of entries) {
+    const e = obj(entry);
+    const id = obj(e.statistics).node_id;
+    if (typeof id !== 'string' || typeof e.firstseen !== 'string' || typeof e.lastseen !== 'string') continue;
+    nodes[id] = { firstseen: e.firstseen, lastseen: e.lastseen, nodeinfo: obj(e.nodeinfo) };
+  }
+  return { version: 1, nodes };
+}
+
 /** Reads the state, merges the alfred data, writes nodes.json, nodelist.json and the state atomically. */
 export class NodesExporter {
   constructor(
@@ -157,9 +169,12 @@ export class NodesExporter {
       now,
       cfg.maxAgeSeconds,
     );
-    await this.files.writeAtomic(cfg.nodesFile, renderNodesJson(state, online, now), { mode: 0o644 });
+    // nodes.json holds all the state needs (first/last seen, nodeinfo): serialized once, it is
+    // also the state — a copy in the data dir that the web root's users cannot break.
+    const nodesJson = renderNodesJson(state, online, now);
+    await this.files.writeAtomic(cfg.nodesFile, nodesJson, { mode: 0o644 });
     await this.files.writeAtomic(cfg.nodelistFile, renderNodelistJson(state, online, now), { mode: 0o644 });
-    await this.files.writeAtomic(stateFile, `${JSON.stringify(state)}\n`, { mode: 0o600 });
+    await this.files.writeAtomic(stateFile, nodesJson, { mode: 0o600 });
     if (dropped.length > 0)
       this.logger?.info({ dropped }, `dropped ${dropped.length} node(s) not seen for ${cfg.maxAgeSeconds} s`);
     return {
@@ -177,8 +192,11 @@ export class NodesExporter {
     const text = await this.files.readTextIfExists(stateFile);
     if (text === undefined) return { version: 1, nodes: {} };
     try {
-      const parsed = JSON.parse(text) as NodesState;
-      if (parsed?.version === 1 && typeof parsed.nodes === 'object' && parsed.nodes !== null) return parsed;
+      const parsed = JSON.parse(text);
+      if (parsed?.version === 2 && Array.isArray(parsed.nodes)) return stateOfNodesJson(parsed.nodes);
+      // The state before it became a copy of nodes.json.
+      if (parsed?.version === 1 && typeof parsed.nodes === 'object' && parsed.nodes !== null)
+        return parsed as NodesState;
     } catch {
       // fall through: a damaged state only costs the first-seen times
     }
