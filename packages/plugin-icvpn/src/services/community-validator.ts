@@ -84,7 +84,7 @@ export class CommunityValidator {
   }
 }
 
-function entries(value: unknown): Map<unknown, unknown> | undefined {
+function asMap(value: unknown): Map<unknown, unknown> | undefined {
   return value instanceof Map ? value : undefined;
 }
 
@@ -130,7 +130,7 @@ class CommunityCheck {
       this.report('(file name)', 'community name must match [A-Za-z0-9][A-Za-z0-9_-]*');
       return undefined;
     }
-    const doc = entries(data);
+    const doc = asMap(data);
     if (!doc) {
       this.report(
         '(file)',
@@ -168,7 +168,7 @@ class CommunityCheck {
   }
 
   private networks(value: unknown): Community['networks'] {
-    const map = entries(value);
+    const map = asMap(value);
     if (!map) {
       this.report('networks', 'expected a mapping with ipv4 and/or ipv6');
       return undefined;
@@ -202,7 +202,7 @@ class CommunityCheck {
   }
 
   private bgp(value: unknown): BgpPeer[] {
-    const map = entries(value);
+    const map = asMap(value);
     if (!map) {
       this.report('bgp', 'expected a mapping of peer names');
       return [];
@@ -214,7 +214,7 @@ class CommunityCheck {
         this.report('bgp', `peer name ${quote(rawName)} contains characters outside [A-Za-z0-9_]`);
         continue;
       }
-      const addresses = entries(rawPeer);
+      const addresses = asMap(rawPeer);
       if (!addresses) {
         this.report(`bgp.${name}`, 'expected a mapping with ipv4 and/or ipv6');
         continue;
@@ -295,7 +295,7 @@ class CommunityCheck {
   }
 
   private delegate(value: unknown): Delegation[] {
-    const map = entries(value);
+    const map = asMap(value);
     if (!map) {
       this.report('delegate', 'expected a mapping of ASN to prefixes');
       return [];
