@@ -45,6 +45,7 @@ function bareRepo(name, source) {
 const icvpnMeta = bareRepo('icvpn-meta', path.join(repo, 'packages/plugin-icvpn/test-data/meta'));
 const icvpnTinc = bareRepo('icvpn', path.join(repo, 'packages/plugin-icvpn/test-data/tinc'));
 const peers = bareRepo('peers-ffmz', path.join(repo, 'packages/plugin-fastd/test-data/peers-synthetic'));
+const configs = bareRepo('gateway-configs', path.join(repo, 'examples/demo/gateway-configs'));
 
 // 3. The gateway's own files: fastd configs with their `peer limit`, host facts for alfred.
 const put = (file, text) => {
@@ -99,7 +100,10 @@ writeFileSync(
   generated,
   `# Written by scripts/demo.mjs\nicvpn:\n  meta: { remote: ${icvpnMeta}, dir: /var/lib/photon/icvpn-meta }\n  tinc: { remote: ${icvpnTinc}, dir: /etc/tinc/icvpn, network: icvpn }\n` +
     `fastd:\n  limit:\n    gateways: [kaschu, lotuswurzel, spinat, wasserfloh]\n    statusUrl: http://127.0.0.1:${gateways.address().port}/{gateway}.json\n    fetchTimeoutMs: 2000\n` +
-    `  restartCommand: [echo, restart, '{unit}']\n  signalCommand: [echo, 'signal {signal}', '{unit}']\n`,
+    `  restartCommand: [echo, restart, '{unit}']\n  signalCommand: [echo, 'signal {signal}', '{unit}']\n` +
+    // The snapshot pushes to a local bare repository; the host's crontab and package list stay private.
+    `git:\n  snapshot:\n    repository: { remote: ${configs}, dir: /var/lib/photon/gateway-configs }\n    commands: { uname: [uname, -sr] }\n  repositories: []\n` +
+    `web:\n  accounts:\n    file: /var/lib/photon/gateway-configs/exitvpn.yaml\n    to: [technik@example.org]\n`,
 );
 const fastdPeers = `fastd:\n  instances:\n    - { name: mzvpn-1406, interface: mzVPN, configFile: /etc/fastd/mzvpn-1406/peer_limit.conf, statusSocket: /var/run/fastd-mzvpn-1406.status, peersDir: /etc/fastd/mzvpn-1406/peers, peersRepo: { remote: ${peers}, local: /var/lib/photon/clones/peers-ffmz } }\n    - { name: wivpn-1406, interface: wiVPN, configFile: /etc/fastd/wivpn-1406/peer_limit.conf, statusSocket: /var/run/fastd-wivpn-1406.status }\n`;
 writeFileSync(path.join(demo, 'generated-fastd.yaml'), fastdPeers);
@@ -121,6 +125,7 @@ const jobs = [
   { name: 'fastd keys', args: ['fastd', 'sync-keys'] },
   { name: 'fastd limit', args: ['fastd', 'limit'] },
   { name: 'fastd status', args: ['fastd', 'status'] },
+  { name: 'git snapshot', args: ['git', 'snapshot'] },
   { name: 'web site', args: ['web', 'build'] },
   { name: 'schedule', args: ['schedule', 'crontab', '--host', 'Kaschu'] },
 ];

@@ -61,7 +61,12 @@ function ensureDeps() {
 
 function ensureBuild() {
   run(process.execPath, [path.join(repo, 'node_modules/typescript/bin/tsc'), '-b']);
-  run(process.execPath, [path.join(repo, 'scripts/bundle.mjs')]);
+  // Re-bundle only when core was rebuilt: a running photon must not see its bundle swapped for nothing.
+  const built = path.join(repo, 'packages/core/tsconfig.tsbuildinfo');
+  const bundle = path.join(repo, 'packages/core/dist/bundle/core.cjs');
+  if (!existsSync(bundle) || statSync(bundle).mtimeMs < statSync(built).mtimeMs) {
+    run(process.execPath, [path.join(repo, 'scripts/bundle.mjs')]);
+  }
 }
 
 function ensureSystemPackages() {
