@@ -117,6 +117,15 @@ function hexValue(code: number): number {
   return -1;
 }
 
+/** Bytes alfred prints as they are: printable ASCII except `"` and `\`. */
+const PLAIN = new Uint8Array(256);
+/** Hex digit values; 0x100 (too large for a byte, also after `<< 4`) for anything else. */
+const HEX = new Uint16Array(256).fill(0x100);
+for (let code = 0; code < 256; code++) {
+  if (code >= SPACE && code <= 0x7e && code !== QUOTE && code !== BACKSLASH) PLAIN[code] = 1;
+  if (hexValue(code) >= 0) HEX[code] = hexValue(code);
+}
+
 /** Reverses alfred's escaping (`\xHH`, `\"`, `\\`); undefined for any other escape, a bare `"` or non-ASCII. */
 export function unescapeAlfred(escaped: string): Buffer | undefined {
   if (!PRINTABLE.test(escaped)) return undefined;
@@ -134,21 +143,20 @@ function unescapeBytes(buf: Buffer, from: number, to: number, out: Buffer, at: n
   let n = at;
   for (let i = from; i < to; i++) {
     const code = buf[i];
-    // alfred runs in the C locale: its output is printable ASCII, quotes always escaped.
-    if (code > 0x7e || code < SPACE || code === QUOTE) return undefined;
-    if (code !== BACKSLASH) {
+    if (PLAIN[code] === 1) {
       out[n++] = code;
       continue;
     }
+    // alfred runs in the C locale: its output is printable ASCII, quotes always escaped.
+    if (code !== BACKSLASH || i + 1 >= to) return undefined;
     const next = buf[i + 1];
-    if (i + 1 < to && (next === QUOTE || next === BACKSLASH)) {
+    if (next === QUOTE || next === BACKSLASH) {
       out[n++] = next;
       i += 1;
-    } else if (i + 3 < to && next === 0x78 /* x */) {
-      const hi = hexValue(buf[i + 2]);
-      const lo = hexValue(buf[i + 3]);
-      if (hi < 0 || lo < 0) return undefined;
-      out[n++] = (hi << 4) | lo;
+    } else if (next === 0x78 /* x */ && i + 3 < to) {
+      const byte = (HEX[buf[i + 2]] << 4) | HEX[buf[i + 3]];
+      if (byte > 0xff) return undefined;
+      out[n++] = byte;
       i += 3;
     } else {
       return undefined;
