@@ -18,7 +18,25 @@ export interface StatusReportResult {
 export class StatusReport {
   constructor(private readonly reader: StatusSocketReader) {}
 
+  /** Every instance's status or its error; throws when any socket failed (exit 5, or 69/1 when all did). */
   async collect(instances: FastdInstance[]): Promise<StatusReportResult> {
+    const { result, reasons } = await this.read(instances);
+    if (result.failed.length === 0) return result;
+    const problems = result.failed.map((f) => `${f.instance}: ${f.error}`);
+    if (result.instances.length === 0) {
+      if (reasons.length === 1) throw reasons[0];
+      throw new UnavailableError(`no fastd status could be read: ${problems.join('; ')}`);
+    }
+    throw new PartialFailureError(
+      `${result.failed.length} fastd status socket(s) unreadable`,
+      problems,
+      result,
+    );
+  }
+
+  /** Every instance's status or its error, never throwing (the status page shows both). */
+  async read(instances: FastdInstance[]): Promise<{ result: StatusReportResult; reasons: unknown[] }> {
+    const reasons: unknown[] = [];
     const outcomes = await Promise.allSettled(
       instances.map((instance) => this.reader.read(instance.statusSocket)),
     );
@@ -33,6 +51,7 @@ export class StatusReport {
           status: outcome.value,
         });
       } else {
+        reasons.push(outcome.reason);
         result.failed.push({
           instance: name,
           socket: statusSocket,
@@ -40,16 +59,6 @@ export class StatusReport {
         });
       }
     });
-    if (result.failed.length === 0) return result;
-    const problems = result.failed.map((f) => `${f.instance}: ${f.error}`);
-    if (result.instances.length === 0) {
-      if (outcomes.length === 1) throw (outcomes[0] as PromiseRejectedResult).reason;
-      throw new UnavailableError(`no fastd status could be read: ${problems.join('; ')}`);
-    }
-    throw new PartialFailureError(
-      `${result.failed.length} fastd status socket(s) unreadable`,
-      problems,
-      result,
-    );
+    return { result, reasons };
   }
 }

@@ -1,0 +1,62 @@
+import type { StatusHookOptions, StatusHookResult, StatusSection } from '@ffphoton/core';
+import { StatusReport, type StatusReportResult } from '../services/status-report.js';
+import { StatusSocketReader } from '../services/status-socket-reader.js';
+import { fastdSettings } from '../settings.js';
+import { readVerifyState, type VerifyState } from '../verify-state.js';
+
+type Row = NonNullable<StatusSection['rows']>[number];
+
+/**
+ * `photon:status`: the section "fastd" of the status page — each instance's live socket (peers
+ * connected of known, uptime) and its limit from the last `fastd limit` run. Read-only; undefined
+ * when no fastd instance is configured here.
+ */
+export default async function status({ ctx }: StatusHookOptions): Promise<StatusHookResult> {
+  if (ctx.settings.raw.fastd === undefined) return undefined;
+  const cfg = ctx.settings.get(fastdSettings);
+  if (cfg.instances.length === 0) return undefined;
+  const { result } = await new StatusReport(new StatusSocketReader(ctx.files)).read(cfg.instances);
+  return fastdSection(
+    cfg.instances.map((i) => i.name),
+    result,
+    readVerifyState(ctx.files.resolve(cfg.verifyStateFile)),
+  );
+}
+
+/** The section for these instances (pure, for tests). */
+export function fastdSection(
+  names: string[],
+  report: StatusReportResult,
+  state: VerifyState | undefined,
+): StatusSection {
+  const rows: Row[] = names.map((name) => {
+    const failed = report.failed.find((f) => f.instance === name);
+    if (failed) return { label: name, value: `status socket unreadable: ${failed.error}`, state: 'failed' };
+    const live = report.instances.find((i) => i.instance === name)!;
+    const limit = state?.instances[name]?.limit;
+    const full = typeof limit === 'number' && live.peersConnected >= limit;
+    return {
+      label: name,
+      value:
+        `${live.peersConnected} of ${live.peersKnown} peer(s) connected` +
+        `${typeof limit === 'number' ? `, limit ${limit}` : ''}${full ? ' (full)' : ''}, up ${formatUptime(live.uptimeSeconds)}`,
+      state: full ? 'warning' : 'ok',
+    };
+  });
+  const connected = report.instances.reduce((sum, i) => sum + i.peersConnected, 0);
+  const states = rows.map((r) => r.state);
+  return {
+    id: 'fastd',
+    title: 'fastd',
+    state: states.includes('failed') ? 'failed' : states.includes('warning') ? 'warning' : 'ok',
+    summary: `${names.length} instance(s), ${connected} peer(s) connected`,
+    rows,
+  };
+}
+
+function formatUptime(seconds: number): string {
+  if (seconds < 120) return `${seconds} s`;
+  if (seconds < 7200) return `${Math.round(seconds / 60)} min`;
+  if (seconds < 172_800) return `${Math.round(seconds / 3600)} h`;
+  return `${Math.round(seconds / 86_400)} days`;
+}
