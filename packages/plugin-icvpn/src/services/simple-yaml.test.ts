@@ -102,6 +102,8 @@ describe('fast path YAML reader', () => {
     ['non-ASCII', 'a: bäh\n'],
     ['numeric keys', 'delegate:\n  65001:\n    - 10.1.0.0/24\n'],
     ['IPv6 value', 'ipv6: fec0::a:cf:1:1\n'],
+    ['long key', `${'k'.repeat(1100)}: v\n`],
+    ['long key, nested', `a:\n  ${'k'.repeat(1030)}: v\n`],
     ['indented comment lines', 'a:\n  # x\n  b: c\n    # y\nd: e\n'],
   ])('%s: declines or agrees', (_, text) => {
     expectSameOrDeclined(text);

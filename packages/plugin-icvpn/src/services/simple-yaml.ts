@@ -16,7 +16,8 @@ interface Lines {
 
 /** Printable ASCII and line feeds only: no tabs, CR, BOM or other characters the fast path would have to think about. */
 const SIMPLE_TEXT = /^[\x20-\x7e\n]*$/;
-const KEY = /^[A-Za-z0-9_][A-Za-z0-9_./+-]*$/;
+/** YAML limits implicit keys to 1024 characters; longer ones are the full parser's to reject. */
+const KEY = /^[A-Za-z0-9_][A-Za-z0-9_./+-]{0,1000}$/;
 /** A plain scalar that cannot be an indicator, a key, a comment or a continuation. */
 const PLAIN = /^[A-Za-z0-9_./][A-Za-z0-9_./:@+-]*$/;
 const QUOTED = /^(?:"([A-Za-z0-9_./:@+ -]*)"|'([A-Za-z0-9_./:@+ -]*)')$/;
