@@ -136,6 +136,16 @@ describe('photon fastd (built binary, real fastd)', () => {
     expect(human.stdout).toMatch(/^gw\s+2\s+0\s+0\s+0\s+1\s+no$/m);
   });
 
+  it('web build shows the fastd section from the photon:status hook', async () => {
+    const result = await photon(['web', 'build', '--root', bed.dir, '--config', config, '--json'], { env });
+    expect(result.code, result.stderr).toBe(0);
+    const fastd = JSON.parse(result.stdout).result.health.sections.find(
+      (s: { id: string }) => s.id === 'fastd',
+    );
+    expect(fastd).toMatchObject({ state: 'ok', summary: '1 instance(s), 2 peer(s) connected' });
+    expect(fastd.rows[0].value).toMatch(/^2 of 2 peer\(s\) connected, up \d+ s$/);
+  });
+
   it('verify: exit 0 for a synced key, 1 otherwise; the lean hook decides the same', async () => {
     const accepted = await run('verify', c1.keys.public, '--instance', 'gw', '--json');
     expect(accepted.code).toBe(0);
