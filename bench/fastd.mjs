@@ -239,7 +239,7 @@ function benchVerify(stateFile) {
       'photon-fastd-verify (on-verify hook)',
       [process.execPath, hook, '--state', stateFile, '--instance', 'mz', key],
     ],
-    ["photon --version (the CLI's floor)", [process.execPath, cli, '--version']],
+    ['photon --version (answered before oclif starts)', [process.execPath, cli, '--version']],
     [
       'photon fastd verify (full CLI)',
       [process.execPath, cli, 'fastd', 'verify', key, '--instance', 'mz', '-c', settings],
