@@ -1,4 +1,6 @@
-import { writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { Config, stringifyYaml, type TaskOutput } from '../index.js';
 
@@ -10,6 +12,26 @@ export interface CommandRun<R> {
   exitCode: number;
   /** Everything the command printed on stdout (tables, JSON). */
   stdout: string;
+}
+
+/** A fresh directory under the system's temp dir. */
+export function tempDir(prefix: string): string {
+  return mkdtempSync(path.join(os.tmpdir(), `photon-${prefix}-`));
+}
+
+/** Runs git in `cwd` with a fixed identity (for seeding test repositories); returns stdout. */
+export function git(cwd: string, ...args: string[]): string {
+  return execFileSync('git', args, {
+    cwd,
+    encoding: 'utf8',
+    env: {
+      ...process.env,
+      GIT_AUTHOR_NAME: 't',
+      GIT_AUTHOR_EMAIL: 't@x',
+      GIT_COMMITTER_NAME: 't',
+      GIT_COMMITTER_EMAIL: 't@x',
+    },
+  });
 }
 
 /** Writes a settings file into `dir` and returns its path (for `--config`). */

@@ -1,29 +1,12 @@
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { FileStore } from '../../fs/file-store.js';
 import { RootSandbox } from '../../fs/root-sandbox.js';
+import { git, tempDir } from '../../testing/index.js';
 import { GitService } from '../git-service.js';
 import { gitSettings } from '../git-settings.js';
 
-export function git(cwd: string, ...args: string[]): string {
-  return execFileSync('git', args, {
-    cwd,
-    encoding: 'utf8',
-    env: {
-      ...process.env,
-      GIT_AUTHOR_NAME: 't',
-      GIT_AUTHOR_EMAIL: 't@x',
-      GIT_COMMITTER_NAME: 't',
-      GIT_COMMITTER_EMAIL: 't@x',
-    },
-  });
-}
-
-export function tempDir(prefix: string): string {
-  return mkdtempSync(path.join(os.tmpdir(), `photon-${prefix}-`));
-}
+export { git, tempDir };
 
 /** A bare repository with one commit on `main`, seeded through a throwaway clone. */
 export function bareRepo(dir: string, files: Record<string, string> = { 'README.md': 'seed\n' }): string {
