@@ -43,14 +43,14 @@ describe('photon alfred with real alfred daemons in two network namespaces', () 
     };
     const data = (side: string) => ({ hostname: `gw-${side}`, dataDir: `/var/lib/photon-${side}` });
     // The gateway's alfred client runs inside namespace B, as the cron job on that gateway would.
-    gateway = writeSettings(bed.root, 'gateway', {
+    gateway = writeSettings(bed.root, {
       photon: data('b'),
       alfred: {
         command: ['ip', 'netns', 'exec', bed.b.netns, 'alfred'],
         meshes: [{ ...mesh, socket: bed.b.socket }],
       },
     });
-    mapServer = writeSettings(bed.root, 'map', {
+    mapServer = writeSettings(bed.root, {
       photon: { ...data('a'), services: { reload: ['true', '{unit}'] } },
       alfred: {
         meshes: [{ name: 'mz', socket: bed.a.socket }],
@@ -64,11 +64,11 @@ describe('photon alfred with real alfred daemons in two network namespaces', () 
         nodes: { nodesFile: '/srv/map/nodes.json', nodelistFile: '/srv/map/nodelist.json' },
       },
     });
-    dryNodes = writeSettings(bed.root, 'dry-nodes', {
+    dryNodes = writeSettings(bed.root, {
       alfred: { nodes: { nodesFile: '/srv/dry/nodes.json', nodelistFile: '/srv/dry/nodelist.json' } },
     });
-    dryZone = writeSettings(bed.root, 'dry-zone', { alfred: { zone: { file: '/etc/bind/db.dry' } } });
-    missing = writeSettings(bed.root, 'missing', {
+    dryZone = writeSettings(bed.root, { alfred: { zone: { file: '/etc/bind/db.dry' } } });
+    missing = writeSettings(bed.root, {
       photon: data('c'),
       alfred: {
         meshes: [{ name: 'mz', batman: 'mzBAT', socket: '/run/not-there.sock' }],
