@@ -1,6 +1,6 @@
-import { Args, Flags, GitService, type TaskContext } from '@ffphoton/core';
+import { Args, type Command, Flags, GitService, TaskCommand, type TaskContext } from '@ffphoton/core';
 import { icvpnSettings, type OutputSpec } from '../settings.js';
-import { IcvpnUpdate, type UpdateResult } from './icvpn-update.js';
+import { IcvpnUpdate, summarizeUpdate, type UpdateResult } from './icvpn-update.js';
 import { selectOutputs } from './output-selection.js';
 
 /** Flags and argument every single-kind command (bgp, roa, dns, tinc) shares. */
@@ -50,4 +50,17 @@ export function runKind(ctx: TaskContext, request: KindRequest): Promise<UpdateR
 /** With --print, the generated text is the command's stdout (like mkbgp/mkroa/mkdns). */
 export function renderPrinted(result: UpdateResult): string[] {
   return result.outputs.flatMap((o) => (o.content === undefined ? [] : [o.content.replace(/\n$/, '')]));
+}
+
+/** Base of the one-output commands (bgp, roa, dns, tinc): same settings, summary and output. */
+export abstract class IcvpnOutputCommand<T extends typeof Command> extends TaskCommand<T, UpdateResult> {
+  static override settings = [icvpnSettings];
+
+  protected summarize(result: UpdateResult): string {
+    return summarizeUpdate(result);
+  }
+
+  protected override render(result: UpdateResult): string[] {
+    return renderPrinted(result);
+  }
 }

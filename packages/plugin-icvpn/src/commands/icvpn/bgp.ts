@@ -1,15 +1,13 @@
-import { Flags, TaskCommand, type TaskContext } from '@ffphoton/core';
-import { metaDirArg, outputFlags, renderPrinted, runKind } from '../../services/icvpn-command.js';
-import { summarizeUpdate, type UpdateResult } from '../../services/icvpn-update.js';
+import { Flags, type TaskContext } from '@ffphoton/core';
+import { IcvpnOutputCommand, metaDirArg, outputFlags, runKind } from '../../services/icvpn-command.js';
+import type { UpdateResult } from '../../services/icvpn-update.js';
 import { templatesFromFlags } from '../../services/output-selection.js';
-import { icvpnSettings } from '../../settings.js';
 
-export default class IcvpnBgp extends TaskCommand<typeof IcvpnBgp, UpdateResult> {
+export default class IcvpnBgp extends IcvpnOutputCommand<typeof IcvpnBgp> {
   static override summary =
     'Generate bird/quagga BGP peers from icvpn-meta (mkbgp-compatible), validate, install, reload';
   static override description =
     'Runs the configured bgp outputs; option flags or --target define a single output instead. Exit codes: 0 done; 1 failed (no valid community); 2 bad flags/settings; 3 a generated file was rejected by its validator (old file kept); 5 done, but some community files were left out.';
-  static override settings = [icvpnSettings];
   static override args = metaDirArg;
   static override flags = {
     ...outputFlags,
@@ -53,13 +51,5 @@ export default class IcvpnBgp extends TaskCommand<typeof IcvpnBgp, UpdateResult>
       exclude: f.exclude,
       dir: this.args.dir,
     });
-  }
-
-  protected summarize(r: UpdateResult): string {
-    return summarizeUpdate(r);
-  }
-
-  protected override render(r: UpdateResult): string[] {
-    return renderPrinted(r);
   }
 }

@@ -1,15 +1,13 @@
-import { Flags, TaskCommand, type TaskContext } from '@ffphoton/core';
+import { Flags, type TaskContext } from '@ffphoton/core';
 import { DNS_FORMATS } from '../../services/dns-generator.js';
-import { metaDirArg, outputFlags, renderPrinted, runKind } from '../../services/icvpn-command.js';
-import { summarizeUpdate, type UpdateResult } from '../../services/icvpn-update.js';
-import { icvpnSettings } from '../../settings.js';
+import { IcvpnOutputCommand, metaDirArg, outputFlags, runKind } from '../../services/icvpn-command.js';
+import type { UpdateResult } from '../../services/icvpn-update.js';
 
-export default class IcvpnDns extends TaskCommand<typeof IcvpnDns, UpdateResult> {
+export default class IcvpnDns extends IcvpnOutputCommand<typeof IcvpnDns> {
   static override summary =
     'Generate DNS forwarding for the ICVPN zones (mkdns-compatible), validate, install, reload';
   static override description =
     'Formats bind (static-stub), bind-forward, unbound, dnsmasq, pdns. Exit codes: 0 done; 1 failed; 2 bad flags/settings; 3 rejected by named-checkconf/unbound-checkconf (old file kept); 5 some community files were left out.';
-  static override settings = [icvpnSettings];
   static override args = metaDirArg;
   static override flags = {
     ...outputFlags,
@@ -30,13 +28,5 @@ export default class IcvpnDns extends TaskCommand<typeof IcvpnDns, UpdateResult>
       exclude: f.exclude,
       dir: this.args.dir,
     });
-  }
-
-  protected summarize(r: UpdateResult): string {
-    return summarizeUpdate(r);
-  }
-
-  protected override render(r: UpdateResult): string[] {
-    return renderPrinted(r);
   }
 }

@@ -1,14 +1,12 @@
-import { Flags, TaskCommand, type TaskContext } from '@ffphoton/core';
-import { metaDirArg, outputFlags, renderPrinted, runKind } from '../../services/icvpn-command.js';
-import { summarizeUpdate, type UpdateResult } from '../../services/icvpn-update.js';
-import { icvpnSettings } from '../../settings.js';
+import { Flags, type TaskContext } from '@ffphoton/core';
+import { IcvpnOutputCommand, metaDirArg, outputFlags, runKind } from '../../services/icvpn-command.js';
+import type { UpdateResult } from '../../services/icvpn-update.js';
 
-export default class IcvpnRoa extends TaskCommand<typeof IcvpnRoa, UpdateResult> {
+export default class IcvpnRoa extends IcvpnOutputCommand<typeof IcvpnRoa> {
   static override summary =
     'Generate bird ROA tables from icvpn-meta (mkroa-compatible), validate, install, reload';
   static override description =
     'Runs the configured roa outputs; option flags or --target define a single output instead. Exit codes: 0 done; 1 failed; 2 bad flags/settings; 3 rejected by bird -p (old file kept); 5 some community files were left out.';
-  static override settings = [icvpnSettings];
   static override args = metaDirArg;
   static override flags = {
     ...outputFlags,
@@ -31,13 +29,5 @@ export default class IcvpnRoa extends TaskCommand<typeof IcvpnRoa, UpdateResult>
       exclude: f.exclude,
       dir: this.args.dir,
     });
-  }
-
-  protected summarize(r: UpdateResult): string {
-    return summarizeUpdate(r);
-  }
-
-  protected override render(r: UpdateResult): string[] {
-    return renderPrinted(r);
   }
 }

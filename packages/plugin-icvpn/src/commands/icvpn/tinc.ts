@@ -1,14 +1,12 @@
-import { Args, Flags, TaskCommand, type TaskContext } from '@ffphoton/core';
-import { outputFlags, renderPrinted, runKind } from '../../services/icvpn-command.js';
-import { summarizeUpdate, type UpdateResult } from '../../services/icvpn-update.js';
-import { icvpnSettings } from '../../settings.js';
+import { Args, Flags, type TaskContext } from '@ffphoton/core';
+import { IcvpnOutputCommand, outputFlags, runKind } from '../../services/icvpn-command.js';
+import type { UpdateResult } from '../../services/icvpn-update.js';
 
-export default class IcvpnTinc extends TaskCommand<typeof IcvpnTinc, UpdateResult> {
+export default class IcvpnTinc extends IcvpnOutputCommand<typeof IcvpnTinc> {
   static override summary =
     'Pull the tinc repository and write ConnectTo lines for the metanodes (replaces the post-merge hook)';
   static override description =
     'Exit codes: 0 done; 1 failed; 2 bad flags/settings; 3 no usable metanode or a bad metanodes file (old file kept).';
-  static override settings = [icvpnSettings];
   static override args = {
     dir: Args.string({
       description: 'tinc network directory to read instead of the configured one (not pulled)',
@@ -32,13 +30,5 @@ export default class IcvpnTinc extends TaskCommand<typeof IcvpnTinc, UpdateResul
       print: f.print,
       dir: this.args.dir,
     });
-  }
-
-  protected summarize(r: UpdateResult): string {
-    return summarizeUpdate(r);
-  }
-
-  protected override render(r: UpdateResult): string[] {
-    return renderPrinted(r);
   }
 }
