@@ -31,7 +31,7 @@ describe('photon CLI', () => {
     expect(stdout).toMatch(/^@ffphoton\/cli\/\d+\.\d+\.\d+ /);
   });
 
-  it('config show prints resolved settings with secrets redacted and reads /etc/photon under --root', async () => {
+  it('config show prints resolved settings and reads /etc/photon under --root', async () => {
     const { root, env } = sandbox();
     mkdirSync(path.join(root, 'etc/photon'), { recursive: true });
     writeFileSync(
@@ -44,6 +44,24 @@ describe('photon CLI', () => {
     );
     expect(code).toBe(0);
     expect(JSON.parse(stdout)).toEqual({ keep: 7 });
+  });
+
+  it('config show never prints a secret', async () => {
+    const { root, env } = sandbox();
+    const file = writeConfig(
+      root,
+      'secret.yaml',
+      'mail:\n  transport: smtp\n  smtp: {host: mx.example.org, user: gw, password: hunter2-secret}\n',
+    );
+    const { code, stdout } = await photon(
+      ['config', 'show', 'mail.smtp', '--root', root, '--config', file, '--format', 'json'],
+      {
+        env,
+      },
+    );
+    expect(code).toBe(0);
+    expect(JSON.parse(stdout)).toMatchObject({ host: 'mx.example.org', user: 'gw', password: '[redacted]' });
+    expect(stdout).not.toContain('hunter2');
   });
 
   it('--json prints one JSON document on stdout, logs stay on stderr', async () => {
