@@ -1,0 +1,55 @@
+import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { Journal, type RunRecord } from './journal.js';
+
+const record = (task: string, start: string, outcome: RunRecord['outcome'] = 'ok'): RunRecord => ({
+  task,
+  runId: start.slice(-6),
+  argv: [],
+  host: 'kaschu',
+  dryRun: false,
+  start,
+  end: start,
+  durationMs: 1,
+  outcome,
+  exitCode: outcome === 'ok' ? 0 : 1,
+  summary: `${task} ${start}`,
+  commands: [],
+  files: [],
+  services: [],
+  mails: [],
+});
+
+describe('Journal', () => {
+  it('keeps the last N records per task and lists them newest first', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'photon-journal-'));
+    const journal = new Journal(dir, 2);
+    for (const start of [
+      '2026-11-26T01:00:00.000Z',
+      '2026-11-26T02:00:00.000Z',
+      '2026-11-26T03:00:00.000Z',
+    ]) {
+      await journal.write(record('fastd-limit', start));
+    }
+    await journal.write(record('icvpn-update', '2026-11-26T02:30:00.000Z', 'failed'));
+    expect(readdirSync(path.join(dir, 'fastd-limit'))).toHaveLength(2);
+    expect((await journal.history('fastd-limit')).map((r) => r.start)).toEqual([
+      '2026-11-26T03:00:00.000Z',
+      '2026-11-26T02:00:00.000Z',
+    ]);
+    expect((await journal.latestPerTask()).map((r) => [r.task, r.outcome])).toEqual([
+      ['fastd-limit', 'ok'],
+      ['icvpn-update', 'failed'],
+    ]);
+  });
+
+  it('skips a damaged record instead of failing history', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'photon-journal-'));
+    const journal = new Journal(dir, 5);
+    await journal.write(record('web-build', '2026-11-26T01:00:00.000Z'));
+    writeFileSync(path.join(dir, 'web-build', 'zz-broken.json'), '{"task": ');
+    expect(await journal.history('web-build')).toHaveLength(1);
+  });
+});
