@@ -14,6 +14,21 @@ export interface CommandRun<R> {
   stdout: string;
 }
 
+/** Polls `probe` until it returns a value (a daemon's socket, a log line …) or the time is up. */
+export async function waitFor<T>(
+  what: string,
+  probe: () => Promise<T | undefined> | T | undefined,
+  { timeoutMs = 60_000, intervalMs = 250 }: { timeoutMs?: number; intervalMs?: number } = {},
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, intervalMs));
+  }
+}
+
 /** A fresh directory under the system's temp dir. */
 export function tempDir(prefix: string): string {
   return mkdtempSync(path.join(os.tmpdir(), `photon-${prefix}-`));

@@ -5,6 +5,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { waitFor as waitUntil } from '@ffphoton/core/testing';
 
 export interface KeyPair {
   secret: string;
@@ -37,18 +38,12 @@ async function freeUdpPort(): Promise<number> {
   return port;
 }
 
-export async function waitFor<T>(
+export function waitFor<T>(
   what: string,
   probe: () => Promise<T | undefined> | T | undefined,
   timeoutMs = 40_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
+) {
+  return waitUntil(what, probe, { timeoutMs });
 }
 
 /** Reads a status socket directly (independent of the code under test). */
