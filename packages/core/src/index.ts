@@ -2,7 +2,13 @@
 import 'reflect-metadata';
 
 // oclif's API for plugins: importing it from here keeps one (bundled) copy of oclif in the process.
-export { Args, Command, Config, execute, Flags, type Hook, type Interfaces } from '@oclif/core';
+// Subpath imports: oclif's index would also evaluate parser, ux and performance modules at start-up.
+export type { Hook, Interfaces } from '@oclif/core';
+export * as Args from '@oclif/core/args';
+export { Command } from '@oclif/core/command';
+export { Config } from '@oclif/core/config';
+export { execute } from '@oclif/core/execute';
+export * as Flags from '@oclif/core/flags';
 export {
   container,
   type DependencyContainer,
@@ -14,11 +20,12 @@ export {
 } from 'tsyringe';
 // YAML for plugins' own files (key lists, account files), from the same bundled copy settings use.
 export { parse as parseYaml, parseDocument as parseYamlDocument, stringify as stringifyYaml } from 'yaml';
+
 import { z } from 'zod';
 
 // Settings are validated once per run: compiling zod's JIT parsers costs more than it saves.
 z.config({ jitless: true });
-export { z };
+
 export * from './errors/errors.js';
 export * from './fs/file-store.js';
 export * from './fs/root-sandbox.js';
@@ -53,3 +60,4 @@ export * from './task/task-context.js';
 export * from './task/task-runner.js';
 export * from './task/tokens.js';
 export * from './text/table.js';
+export { z };

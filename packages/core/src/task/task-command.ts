@@ -1,4 +1,6 @@
-import { Command, Flags, type Interfaces } from '@oclif/core';
+import type { Interfaces } from '@oclif/core';
+import { Command } from '@oclif/core/command';
+import * as Flags from '@oclif/core/flags';
 import type { LogFormat, LogLevel } from '../log/logger.js';
 import type { SettingsNamespace } from '../settings/namespace.js';
 import { discoverNamespaces } from './plugin-namespaces.js';
