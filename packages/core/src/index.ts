@@ -46,6 +46,7 @@ export * from './log/redact.js';
 export * from './mail/mail-failure-notifier.js';
 export * from './mail/mail-settings.js';
 export * from './mail/mailer.js';
+export * from './net/ip.js';
 export * from './services/service-manager.js';
 export * from './settings/core-settings.js';
 export * from './settings/namespace.js';

@@ -1,5 +1,4 @@
-import { argvTemplate, defineSettings, z } from '@ffphoton/core';
-import { isPrefix } from './services/ip-prefixes.js';
+import { argvTemplate, defineSettings, isPrefix, z } from '@ffphoton/core';
 
 const ifname = z.string().min(1).max(15);
 

@@ -2,11 +2,17 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { Clock, FileStore, Logger, ServiceManager, Shell } from '@ffphoton/core';
-import { CommandFailedError, ConfigError, fillArgvTemplate, ValidationRejectedError } from '@ffphoton/core';
+import {
+  CommandFailedError,
+  ConfigError,
+  fillArgvTemplate,
+  PrefixSet,
+  parseIp,
+  ValidationRejectedError,
+} from '@ffphoton/core';
 import type { ZoneSettings } from '../settings.js';
 import type { DecodedRecords } from './alfred-records.js';
 import { assignLabels } from './dns-labels.js';
-import { PrefixSet, parseIp } from './ip-prefixes.js';
 
 export interface ZoneEntry {
   label: string;

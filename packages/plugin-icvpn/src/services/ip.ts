@@ -1,4 +1,4 @@
-import { isIPv4 } from 'node:net';
+import { parseIp } from '@ffphoton/core';
 
 export type Family = 'ipv4' | 'ipv6';
 
@@ -16,62 +16,41 @@ const BITS: Record<Family, number> = { ipv4: 32, ipv6: 128 };
 
 /** Only these characters can appear in an address literal (no `%zone`). */
 const ADDRESS_CHARS = /^[0-9A-Fa-f:.]+$/;
-const HEX_GROUP = /^[0-9A-Fa-f]{1,4}$/;
 
 export function familyOf(address: string): Family | undefined {
   if (!ADDRESS_CHARS.test(address)) return undefined;
-  if (isIPv4(address)) return 'ipv4';
-  if (ipv6Groups(address)) return 'ipv6';
-  return undefined;
-}
-
-/**
- * The eight groups of an IPv6 literal (an IPv4 tail becomes two), or undefined if it is none.
- * Agrees with node:net's isIPv6 for these characters (tested against it) without its one large
- * regular expression, which was a tenth of the validation time for 10,000 communities.
- */
-function ipv6Groups(text: string): string[] | undefined {
-  let body = text;
-  const dot = text.indexOf('.');
-  if (dot >= 0) {
-    const start = text.lastIndexOf(':', dot) + 1;
-    const v4 = text.slice(start);
-    if (start === 0 || !isIPv4(v4)) return undefined;
-    const n = ipv4ToNumber(v4);
-    body = `${text.slice(0, start)}${Math.floor(n / 0x10000).toString(16)}:${(n % 0x10000).toString(16)}`;
-  }
-  const gap = body.indexOf('::');
-  if (gap >= 0 && body.indexOf('::', gap + 1) >= 0) return undefined;
-  const head = gap < 0 ? body : body.slice(0, gap);
-  const tail = gap < 0 ? '' : body.slice(gap + 2);
-  const headGroups = head ? head.split(':') : [];
-  const tailGroups = tail ? tail.split(':') : [];
-  const count = headGroups.length + tailGroups.length;
-  if (gap < 0 ? count !== 8 : count > 7) return undefined;
-  const groups = [...headGroups, ...Array<string>(8 - count).fill('0'), ...tailGroups];
-  return groups.every((g) => HEX_GROUP.test(g)) ? groups : undefined;
+  const ip = parseIp(address);
+  return ip && (ip.family === 4 ? 'ipv4' : 'ipv6');
 }
 
 /** The address as an integer; `address` must be a valid literal of `family` (see familyOf). */
 export function addressToBigInt(address: string, family: Family): bigint {
-  return family === 'ipv4' ? BigInt(ipv4ToNumber(address)) : BigInt(`0x${ipv6Hex(address)}`);
+  return family === 'ipv4'
+    ? BigInt(ipv4ToNumber(bytesOf(address)))
+    : BigInt(`0x${ipv6Hex(bytesOf(address))}`);
 }
 
 /** A canonical spelling (decimal / 32 hex digits): equal for equal addresses, without BigInt arithmetic. */
 export function addressKey(address: string, family: Family): string {
-  return family === 'ipv4' ? String(ipv4ToNumber(address)) : ipv6Hex(address);
+  const bytes = bytesOf(address);
+  return family === 'ipv4' ? String(ipv4ToNumber(bytes)) : ipv6Hex(bytes);
 }
 
-function ipv4ToNumber(address: string): number {
-  const [a, b, c, d] = address.split('.');
-  return Number(a) * 0x1000000 + Number(b) * 0x10000 + Number(c) * 0x100 + Number(d);
+function bytesOf(address: string): number[] {
+  const ip = parseIp(address);
+  if (!ip) throw new TypeError(`${address} is not an IP address`);
+  return ip.bytes;
 }
 
-/** 32 hex digits: one BigInt parse instead of eight shifts (this runs for every address of every community). */
-function ipv6Hex(address: string): string {
-  const groups = ipv6Groups(address.toLowerCase());
-  if (!groups) throw new TypeError(`${address} is not an IPv6 address`);
-  return groups.map((g) => g.padStart(4, '0')).join('');
+function ipv4ToNumber([a, b, c, d]: number[]): number {
+  return a * 0x1000000 + b * 0x10000 + c * 0x100 + d;
+}
+
+/** 32 hex digits: one BigInt parse instead of sixteen shifts (this runs for every address of every community). */
+function ipv6Hex(bytes: number[]): string {
+  let hex = '';
+  for (const byte of bytes) hex += (byte < 16 ? '0' : '') + byte.toString(16);
+  return hex;
 }
 
 /** Parses `addr/len` strictly: a literal address, a length in range, no host bits set. */

@@ -1,3 +1,7 @@
+/**
+ * IP literals and prefixes for anything that validates or sorts addresses (icvpn-meta, alfred
+ * node data). Scanned by character code, without node:net's large regular expressions.
+ */
 export interface ParsedIp {
   family: 4 | 6;
   /** 4 or 16 bytes. */
@@ -27,7 +31,6 @@ function hexDigit(code: number): number {
   return lower >= 0x61 && lower <= 0x66 ? lower - 0x61 + 10 : -1;
 }
 
-// Scanned by character code: zone parses every address of 10,000 nodes on each run.
 function parseIpv6(text: string): number[] | undefined {
   const head: number[] = [];
   const tail: number[] = [];

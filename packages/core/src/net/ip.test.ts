@@ -1,7 +1,7 @@
 import { isIP } from 'node:net';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { PrefixSet, parseIp } from './ip-prefixes.js';
+import { PrefixSet, parseIp } from './ip.js';
 
 const fail = (prefix: string): never => {
   throw new Error(`bad prefix ${prefix}`);
