@@ -100,7 +100,6 @@ writeFileSync(
   generated,
   `# Written by scripts/demo.mjs\nicvpn:\n  meta: { remote: ${icvpnMeta}, dir: /var/lib/photon/icvpn-meta }\n  tinc: { remote: ${icvpnTinc}, dir: /etc/tinc/icvpn, network: icvpn }\n` +
     `fastd:\n  limit:\n    gateways: [kaschu, lotuswurzel, spinat, wasserfloh]\n    statusUrl: http://127.0.0.1:${gateways.address().port}/{gateway}.json\n    fetchTimeoutMs: 2000\n` +
-    `  restartCommand: [echo, restart, '{unit}']\n  signalCommand: [echo, 'signal {signal}', '{unit}']\n` +
     // The snapshot pushes to a local bare repository; the host's crontab and package list stay private.
     `git:\n  snapshot:\n    repository: { remote: ${configs}, dir: /var/lib/photon/gateway-configs }\n    commands: { uname: [uname, -sr] }\n  repositories: []\n` +
     `web:\n  accounts:\n    file: /var/lib/photon/gateway-configs/exitvpn.yaml\n    to: [technik@example.org]\n`,
