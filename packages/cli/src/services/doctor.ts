@@ -1,6 +1,6 @@
 import { constants, promises as fsp } from 'node:fs';
 import path from 'node:path';
-import type { FileStore } from '@ffphoton/core';
+import { type FileStore, findProgram } from '@ffphoton/core';
 
 export type CheckStatus = 'ok' | 'missing' | 'warning';
 
@@ -43,7 +43,7 @@ export class Doctor {
     for (const ns of configured)
       for (const bin of REQUIRED_BINARIES[ns] ?? []) if (!wanted.has(bin)) wanted.set(bin, ns);
     for (const [bin, ns] of [...wanted].sort()) {
-      const found = await this.which(bin);
+      const found = await findProgram(bin, this.env);
       checks.push({
         check: `binary ${bin}`,
         status: found ? 'ok' : 'missing',
@@ -54,22 +54,6 @@ export class Doctor {
     for (const dir of writableDirs) checks.push(await this.writable(dir));
     checks.push(...(await this.legacyPhotonFiles()));
     return { checks, problems: checks.filter((c) => c.status === 'missing').length };
-  }
-
-  private async which(bin: string): Promise<string | undefined> {
-    const dirs = [...(this.env.PATH ?? '').split(':'), '/usr/local/sbin', '/usr/sbin', '/sbin'].filter(
-      Boolean,
-    );
-    for (const dir of dirs) {
-      const candidate = path.join(dir, bin);
-      try {
-        await fsp.access(candidate, constants.X_OK);
-        return candidate;
-      } catch {
-        // next directory
-      }
-    }
-    return undefined;
   }
 
   private async writable(dir: string): Promise<DoctorCheck> {

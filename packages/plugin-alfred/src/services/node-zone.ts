@@ -1,5 +1,4 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Clock, FileStore, Logger, ServiceManager, Shell } from '@ffphoton/core';
 import {
@@ -9,6 +8,7 @@ import {
   PrefixSet,
   parseIp,
   ValidationRejectedError,
+  withScratchDir,
 } from '@ffphoton/core';
 import type { ZoneSettings } from '../settings.js';
 import type { DecodedRecords } from './alfred-records.js';
@@ -181,8 +181,7 @@ export class NodeZoneUpdater {
 
   /** Runs named-checkzone on a scratch copy (also in dry-run: validating changes nothing). */
   private async validate(cfg: ZoneSettings, text: string): Promise<void> {
-    const dir = await mkdtemp(path.join(os.tmpdir(), 'photon-zone-'));
-    try {
+    await withScratchDir('zone', async (dir) => {
       const scratch = path.join(dir, 'zone');
       await writeFile(scratch, text);
       const check = await this.shell.run([...cfg.checkCommand, cfg.name, scratch], { allowFailure: true });
@@ -197,8 +196,6 @@ export class NodeZoneUpdater {
           output,
         );
       }
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
+    });
   }
 }

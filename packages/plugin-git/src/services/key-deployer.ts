@@ -1,5 +1,4 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import {
   ConfigError,
@@ -9,6 +8,7 @@ import {
   type Logger,
   type Shell,
   ValidationRejectedError,
+  withScratchDir,
 } from '@ffphoton/core';
 import { blobOf, planAuthorizedKeys } from './authorized-keys.js';
 import { readKeyGroup } from './key-groups.js';
@@ -78,9 +78,8 @@ export class KeyDeployer {
         '',
       );
     }
-    const dir = await mkdtemp(path.join(os.tmpdir(), 'photon-keys-'));
-    const candidate = path.join(dir, 'authorized_keys');
-    try {
+    await withScratchDir('keys', async (dir) => {
+      const candidate = path.join(dir, 'authorized_keys');
       await writeFile(candidate, text, { mode: 0o600 });
       const run = await this.shell.run(
         validate.map((arg) => arg.replaceAll('{file}', candidate)),
@@ -94,8 +93,6 @@ export class KeyDeployer {
           `${run.stdout}${run.stderr}`,
         );
       }
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
+    });
   }
 }

@@ -1,12 +1,13 @@
-import { constants, promises as fsp } from 'node:fs';
-import os from 'node:os';
+import { promises as fsp } from 'node:fs';
 import path from 'node:path';
 import {
   type FileStore,
   fillArgvTemplate,
+  findProgram,
   type Logger,
   type Shell,
   ValidationRejectedError,
+  withScratchDir,
 } from '@ffphoton/core';
 
 /** A generated file ready to be checked and installed. */
@@ -55,52 +56,38 @@ export class OutputInstaller {
 
   /** Runs the validator on a scratch copy; throws ValidationRejectedError when it fails. */
   async validate(candidate: Candidate): Promise<InstallResult['validated']> {
-    if (!candidate.validate) return 'off';
-    if (candidate.validateIsDefault && !(await onPath(candidate.validate[0]))) {
+    const validator = candidate.validate;
+    if (!validator) return 'off';
+    // Resolved here so cron's minimal PATH still finds /usr/sbin/bird and friends.
+    const program = await findProgram(validator[0]);
+    if (candidate.validateIsDefault && !program) {
       this.logger?.warn(
         { target: candidate.target },
-        `${candidate.validate[0]} is not installed; ${candidate.target} not validated`,
+        `${validator[0]} is not installed; ${candidate.target} not validated`,
       );
       return 'skipped';
     }
     // Scratch files: the candidate never touches the target directory before it passed.
-    const scratch = await fsp.mkdtemp(path.join(os.tmpdir(), 'photon-icvpn-'));
-    try {
+    return withScratchDir('icvpn', async (scratch): Promise<InstallResult['validated']> => {
       const file = path.join(scratch, path.basename(candidate.target));
       await fsp.writeFile(file, candidate.content);
       const config = path.join(scratch, 'validate.conf');
       await fsp.writeFile(config, (candidate.wrapper ?? candidate.content).replaceAll('{file}', file));
-      const argv = fillArgvTemplate(candidate.validate, { ...candidate.values, file, config });
+      const argv = fillArgvTemplate([program ?? validator[0], ...validator.slice(1)], {
+        ...candidate.values,
+        file,
+        config,
+      });
       const result = await this.shell.run(argv, { allowFailure: true });
       if (result.failed) {
         const output = `${result.stdout}${result.stderr}`.replaceAll(scratch, '<candidate>').trim();
         throw new ValidationRejectedError(
-          `${candidate.target}: ${argv[0]} rejected the generated file, the old file was kept: ${output.split('\n').slice(-3).join(' | ')}`,
+          `${candidate.target}: ${validator[0]} rejected the generated file, the old file was kept: ${output.split('\n').slice(-3).join(' | ')}`,
           candidate.target,
           output,
         );
       }
       return 'passed';
-    } finally {
-      await fsp.rm(scratch, { recursive: true, force: true });
-    }
+    });
   }
-}
-
-async function onPath(program: string): Promise<boolean> {
-  if (program.includes('/'))
-    return fsp.access(program, constants.X_OK).then(
-      () => true,
-      () => false,
-    );
-  for (const dir of (process.env.PATH ?? '').split(':').filter(Boolean)) {
-    if (
-      await fsp.access(path.join(dir, program), constants.X_OK).then(
-        () => true,
-        () => false,
-      )
-    )
-      return true;
-  }
-  return false;
 }

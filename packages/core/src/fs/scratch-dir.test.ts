@@ -1,0 +1,34 @@
+import { existsSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { findProgram } from '../host/find-program.js';
+import { withScratchDir } from './scratch-dir.js';
+
+describe('withScratchDir', () => {
+  it('hands out a fresh directory and removes it, also when the body throws', async () => {
+    let seen = '';
+    const value = await withScratchDir('t', async (dir) => {
+      seen = dir;
+      writeFileSync(path.join(dir, 'candidate'), 'x');
+      return 42;
+    });
+    expect(value).toBe(42);
+    expect(existsSync(seen)).toBe(false);
+    await expect(
+      withScratchDir('t', async (dir) => {
+        seen = dir;
+        throw new Error('rejected');
+      }),
+    ).rejects.toThrow('rejected');
+    expect(existsSync(seen)).toBe(false);
+  });
+});
+
+describe('findProgram', () => {
+  it('finds programs in PATH and the sbin directories, and nothing else', async () => {
+    expect(await findProgram('sh', { PATH: '/bin:/usr/bin' })).toMatch(/\/sh$/);
+    expect(await findProgram('ip', { PATH: '' })).toMatch(/sbin\/ip$|bin\/ip$/);
+    expect(await findProgram('no-such-photon-program', { PATH: '/bin' })).toBeUndefined();
+    expect(await findProgram('/bin/sh')).toBe('/bin/sh');
+  });
+});
