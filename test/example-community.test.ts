@@ -9,17 +9,24 @@ interface Job {
   command: string[];
 }
 
-const fleet = parseYaml(readFileSync(path.join(exampleConfig, 'fleet.yaml'), 'utf8')) as { fleet: { jobs: Job[] } };
+const fleet = parseYaml(readFileSync(path.join(exampleConfig, 'fleet.yaml'), 'utf8')) as {
+  fleet: { jobs: Job[] };
+};
 // The example community also installs the watchdog community plugin (examples/plugin-watchdog).
 const communityTopics = new Set(['watchdog']);
-const photonJobs = fleet.fleet.jobs.filter((job) => job.command[0] === 'photon' && !communityTopics.has(job.command[1]));
+const photonJobs = fleet.fleet.jobs.filter(
+  (job) => job.command[0] === 'photon' && !communityTopics.has(job.command[1]),
+);
 
 describe('the example community', () => {
   it('validates as a whole against every bundled plugin', async () => {
     const { root, env } = sandbox();
-    const { code, stdout, stderr } = await photon(['config', 'validate', '--root', root, '--config', exampleConfig, '--json'], {
-      env,
-    });
+    const { code, stdout, stderr } = await photon(
+      ['config', 'validate', '--root', root, '--config', exampleConfig, '--json'],
+      {
+        env,
+      },
+    );
     expect(stderr).toBe('');
     expect(code).toBe(0);
     expect(JSON.parse(stdout).result.namespaces).toEqual(

@@ -1,19 +1,14 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { photonBin, photonSync } from './helpers/photon.js';
 
-const repo = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
-const bin = path.join(repo, 'packages/cli/bin/run.js');
 const work = mkdtempSync(path.join(os.tmpdir(), 'photon-exec-e2e-'));
-const env = { ...process.env, PHOTON_DATA_DIR: path.join(work, 'data') };
+const env = { PHOTON_DATA_DIR: path.join(work, 'data') };
 
-function photon(args: string[]) {
-  const r = spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', env, timeout: 60_000 });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+const photon = (args: string[]) => photonSync(args, { env });
 
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
@@ -78,8 +73,8 @@ describe('photon exec', () => {
   });
 
   it('takes the task lock: a second run exits 75 while the first holds it', async () => {
-    const first = spawn(process.execPath, [bin, 'exec', '--name', 'locked', '--', 'sleep', '6'], {
-      env,
+    const first = spawn(process.execPath, [photonBin, 'exec', '--name', 'locked', '--', 'sleep', '6'], {
+      env: { ...process.env, ...env },
       stdio: 'ignore',
     });
     const exited = new Promise<number | null>((resolve) => first.on('exit', resolve));

@@ -3,22 +3,14 @@ import { randomBytes } from 'node:crypto';
 import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { photonSync, repoRoot } from './helpers/photon.js';
 
-const repo = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
-const bin = path.join(repo, 'packages/cli/bin/run.js');
-const fleetFile = path.join(repo, 'examples/community/fleet.yaml');
+const fleetFile = path.join(repoRoot, 'examples/community/fleet.yaml');
 const work = mkdtempSync(path.join(os.tmpdir(), 'photon-schedule-e2e-'));
 
-function photon(args: string[], env: Record<string, string> = {}) {
-  const result = spawnSync(process.execPath, [bin, ...args], {
-    encoding: 'utf8',
-    env: { ...process.env, PHOTON_DATA_DIR: path.join(work, 'data'), ...env },
-    timeout: 60_000,
-  });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
-}
+const photon = (args: string[], env: Record<string, string> = {}) =>
+  photonSync(args, { env: { PHOTON_DATA_DIR: path.join(work, 'data'), ...env } });
 
 const json = (r: { stdout: string }) => JSON.parse(r.stdout);
 const expand = (field: string) =>

@@ -2,11 +2,10 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { photonSync, repoRoot } from './helpers/photon.js';
 
-const repo = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
-const bin = path.join(repo, 'packages/cli/bin/run.js');
+const repo = repoRoot;
 const plugin = path.join(repo, 'examples/plugin-watchdog');
 const work = mkdtempSync(path.join(os.tmpdir(), 'photon-watchdog-e2e-'));
 
@@ -19,7 +18,8 @@ function run(cmd: string, args: string[], dataDir: string, cwd = repo) {
   });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
-const photon = (dataDir: string, ...args: string[]) => run(process.execPath, [bin, ...args], dataDir);
+const photon = (dataDir: string, ...args: string[]) =>
+  photonSync(args, { env: { PHOTON_DATA_DIR: dataDir }, timeoutMs: 240_000 });
 
 // Real ping through loopback; batctl, DHCP and the service manager are replaced by echo/sh.
 const config = path.join(work, 'watchdog.yaml');

@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -41,6 +41,20 @@ export function photon(
     });
     child.stdin.end(options.input ?? '');
   });
+}
+
+/** The same, synchronously: for tests that run photon many times in sequence. */
+export function photonSync(
+  args: string[],
+  options: { env?: Record<string, string>; cwd?: string; timeoutMs?: number } = {},
+): PhotonRun {
+  const r = spawnSync(process.execPath, [photonBin, ...args], {
+    cwd: options.cwd ?? repoRoot,
+    encoding: 'utf8',
+    env: { ...process.env, NODE_ENV: 'production', ...options.env },
+    timeout: options.timeoutMs ?? 60_000,
+  });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
 /** A fresh `--root` sandbox directory and an isolated data dir. */
