@@ -56,7 +56,8 @@ export class RootSandbox {
     for (;;) {
       try {
         const real = realpathSync(probe);
-        const inside = this.realRoot === '/' || real === this.realRoot || real.startsWith(`${this.realRoot}/`);
+        const inside =
+          this.realRoot === '/' || real === this.realRoot || real.startsWith(`${this.realRoot}/`);
         if (!inside) {
           throw new SandboxError(`path ${original} leaves the --root sandbox through a symlink (${real})`);
         }
