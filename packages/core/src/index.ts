@@ -21,11 +21,6 @@ export {
 // YAML for plugins' own files (key lists, account files), from the same bundled copy settings use.
 export { parse as parseYaml, parseDocument as parseYamlDocument, stringify as stringifyYaml } from 'yaml';
 
-import { z } from 'zod';
-
-// Settings are validated once per run: compiling zod's JIT parsers costs more than it saves.
-z.config({ jitless: true });
-
 export * from './errors/errors.js';
 export * from './fs/file-store.js';
 export * from './fs/root-sandbox.js';
@@ -63,4 +58,4 @@ export * from './task/task-context.js';
 export * from './task/task-runner.js';
 export * from './task/tokens.js';
 export * from './text/table.js';
-export { z };
+export { z } from './settings/zod.js';

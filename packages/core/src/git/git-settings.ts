@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from '../settings/zod.js';
 import { argvTemplate } from '../settings/core-settings.js';
 import { defineSettings } from '../settings/namespace.js';
 

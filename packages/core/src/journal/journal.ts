@@ -69,7 +69,8 @@ export class Journal {
         }
       }
     }
-    return records.sort((a, b) => b.start.localeCompare(a.start)).slice(0, limit);
+    // ISO timestamps sort by code unit; localeCompare would load ICU's collator (~7 ms) for nothing.
+    return records.sort((a, b) => (a.start < b.start ? 1 : a.start > b.start ? -1 : 0)).slice(0, limit);
   }
 
   /** The newest run of every task. */

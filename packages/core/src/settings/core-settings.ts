@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from './zod.js';
 import { defineSettings } from './namespace.js';
 
 /** An argv template: `{unit}`, `{signal}` … are replaced per element, never through a shell. */

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type { z } from './zod.js';
 
 /**
  * One top-level key of photon.yaml, owned by core or a plugin. The schema carries the

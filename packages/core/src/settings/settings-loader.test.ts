@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import { z } from './zod.js';
 import { ConfigError } from '../errors/errors.js';
 import { RootSandbox } from '../fs/root-sandbox.js';
 import { defineSettings } from './namespace.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from '../settings/zod.js';
 import type { TaskContext } from '../task/task-context.js';
 
 /**

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import { z } from '../settings/zod.js';
 import { CommandFailedError, ConfigError, ExitCode } from '../errors/errors.js';
 import { TaskLock } from '../lock/task-lock.js';
 import { defineSettings } from '../settings/namespace.js';
