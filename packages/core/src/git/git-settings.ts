@@ -1,6 +1,6 @@
-import { z } from '../settings/zod.js';
 import { argvTemplate } from '../settings/core-settings.js';
 import { defineSettings } from '../settings/namespace.js';
+import { z } from '../settings/zod.js';
 
 /** A repository photon keeps a clone of. `dir` is a task path (under `--root`, `~` = home). */
 export const repositorySchema = z.strictObject({

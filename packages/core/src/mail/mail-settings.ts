@@ -1,5 +1,5 @@
-import { z } from '../settings/zod.js';
 import { defineSettings } from '../settings/namespace.js';
+import { z } from '../settings/zod.js';
 
 const addresses = z
   .union([z.string().min(3), z.array(z.string().min(3))])

@@ -1,5 +1,5 @@
-import { z } from './zod.js';
 import { defineSettings } from './namespace.js';
+import { z } from './zod.js';
 
 /** An argv template: `{unit}`, `{signal}` … are replaced per element, never through a shell. */
 export const argvTemplate = z.array(z.string().min(1)).min(1);

@@ -2,11 +2,11 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { z } from './zod.js';
 import { ConfigError } from '../errors/errors.js';
 import { RootSandbox } from '../fs/root-sandbox.js';
 import { defineSettings } from './namespace.js';
 import { loadSettings, parseSettingsText } from './settings-loader.js';
+import { z } from './zod.js';
 
 const env = { HOME: '/home/gw', XDG_CONFIG_HOME: '', XDG_DATA_HOME: '' };
 const base = { env, hostname: 'kaschu', timestamp: '2026.11.26-12.00.00' };
