@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Bundles @ffphoton/core (with @oclif/core, zod, yaml, tsyringe, pino, execa … inlined) into one
+// Bundles @ffphoton/core (with @oclif/core, zod, yaml, tsyringe, pino, simple-git … inlined) into one
 // CommonJS file, loaded through a V8 code cache (`dist/bundle/loader.cjs`). Compiling and loading
 // hundreds of small modules is most of a CLI's cold start; one file with cached bytecode is not
 // (figures in docs/performance.md). Plugins import oclif's API (Command, Flags, Args) from
@@ -61,7 +61,7 @@ await build({
   platform: 'node',
   target: 'node20',
   // typescript is only used by oclif's development mode and is not installed in production;
-  // nodemailer only by runs that send mail. Bundled modules imported lazily (execa, simple-git,
+  // nodemailer only by runs that send mail. Bundled modules imported lazily (simple-git,
   // pino) cost only bytes until used: the code cache compiles nothing they do not run.
   external: ['typescript', 'nodemailer'],
   plugins: [zodEnglishOnly, oclifWithoutCollator],

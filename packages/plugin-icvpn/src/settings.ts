@@ -1,5 +1,8 @@
 import { argvTemplate, defineSettings, repositorySchema, z } from '@ffphoton/core';
-import { DNS_FORMATS } from './services/dns-generator.js';
+
+/** mkdns's output formats. Defined here, not in the generator: every photon run loads settings modules. */
+export const DNS_FORMATS = ['dnsmasq', 'bind', 'bind-forward', 'unbound', 'pdns'] as const;
+export type DnsFormat = (typeof DNS_FORMATS)[number];
 
 /** A bird symbol / quagga peer-group: these reach the generated files, so a strict set. */
 const symbol = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'expected a bird symbol such as ebgp_icvpn');

@@ -61,4 +61,36 @@ describe('Shell', () => {
     expect(result.failed).toBe(true);
     expect(result.stderr).toMatch(/ENOENT|not found|nonexistent/i);
   });
+
+  it('feeds input to stdin and keeps the parent environment plus the extra variables', async () => {
+    process.env.PHOTON_SHELL_TEST_PARENT = 'kept';
+    try {
+      const result = await shell().run(
+        ['sh', '-c', 'cat; printf "%s %s" "$PHOTON_SHELL_TEST_PARENT" "$EXTRA"'],
+        {
+          input: 'from stdin\n',
+          env: { EXTRA: 'added' },
+        },
+      );
+      expect(result.stdout).toBe('from stdin\nkept added');
+    } finally {
+      delete process.env.PHOTON_SHELL_TEST_PARENT;
+    }
+  });
+
+  it('tolerates a program that exits without reading its input', async () => {
+    const result = await shell().run(['true'], { input: 'x'.repeat(1024 * 1024) });
+    expect(result.exitCode).toBe(0);
+  });
+
+  it('reports a program killed by a signal with its signal and no exit code', async () => {
+    const result = await shell().run(['sh', '-c', 'kill -TERM $$'], { allowFailure: true });
+    expect(result).toMatchObject({ exitCode: undefined, signal: 'SIGTERM', failed: true, timedOut: false });
+  });
+
+  it('decodes UTF-8 split across pipe chunks whole', async () => {
+    const text = 'ä€😀'.repeat(50_000);
+    const result = await shell().run(['cat'], { input: text });
+    expect(result.stdout).toBe(text);
+  });
 });

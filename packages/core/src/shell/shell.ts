@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { CommandFailedError, type CommandResult } from '../errors/errors.js';
 import type { ChangeRecorder } from '../journal/change-recorder.js';
 import type { Logger } from '../log/logger.js';
@@ -17,6 +18,8 @@ export interface RunOptions {
 }
 
 const GRACE_MS = 2_000;
+/** More output than this is a runaway program, not data: it is killed and the run fails. */
+const MAX_OUTPUT_BYTES = 256 * 1024 * 1024;
 
 /**
  * Runs external programs from argv arrays — never a shell string. stdout and stderr are kept
@@ -53,51 +56,15 @@ export class Shell {
       this.options.recorder?.recordCommand(result);
       return result;
     }
-    const { execa } = await import('execa');
     const timeoutMs = options.timeoutMs ?? this.options.defaultTimeoutMs;
     const started = performance.now();
-    const child = execa(full[0], full.slice(1), {
-      cwd: options.cwd,
-      input: options.input,
-      env: options.env,
-      reject: false,
-      stripFinalNewline: false,
-      detached: true,
-      stdin: options.input === undefined ? 'ignore' : 'pipe',
-      encoding: 'utf8',
-      maxBuffer: 256 * 1024 * 1024,
-    });
-    let timedOut = false;
-    const killGroup = (signal: NodeJS.Signals) => {
-      try {
-        if (child.pid) process.kill(-child.pid, signal);
-      } catch {
-        // the group is already gone
-      }
-    };
-    let forceTimer: NodeJS.Timeout | undefined;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      killGroup('SIGTERM');
-      forceTimer = setTimeout(() => killGroup('SIGKILL'), GRACE_MS);
-    }, timeoutMs);
-    const outcome = await child;
-    clearTimeout(timer);
-    if (forceTimer) clearTimeout(forceTimer);
-    if (timedOut) killGroup('SIGKILL');
-    const spawnFailed = outcome.exitCode === undefined && !outcome.signal;
+    const outcome = await spawnAndCollect(full, options, timeoutMs);
     const result: CommandResult = {
       argv: full,
       cwd: options.cwd,
-      stdout: String(outcome.stdout ?? ''),
-      stderr: spawnFailed
-        ? String(outcome.stderr || outcome.shortMessage || '')
-        : String(outcome.stderr ?? ''),
-      exitCode: outcome.exitCode,
-      signal: outcome.signal,
+      ...outcome,
       durationMs: Math.round(performance.now() - started),
-      timedOut,
-      failed: timedOut || outcome.exitCode !== 0,
+      failed: outcome.timedOut || outcome.exitCode !== 0,
       skipped: false,
     };
     this.options.recorder?.recordCommand(result);
@@ -105,4 +72,86 @@ export class Shell {
     if (result.failed && !options.allowFailure) throw new CommandFailedError(result);
     return result;
   }
+}
+
+type SpawnOutcome = Pick<CommandResult, 'stdout' | 'stderr' | 'exitCode' | 'signal' | 'timedOut'>;
+
+/**
+ * node:child_process directly rather than execa: a photon run is a fresh process every minute,
+ * and evaluating execa's module graph cost ~15 ms of each run that started a program. What the
+ * Shell needs (argv, pipes, whole output, process-group kill) is what spawn does.
+ */
+function spawnAndCollect(argv: string[], options: RunOptions, timeoutMs: number): Promise<SpawnOutcome> {
+  return new Promise((resolve) => {
+    const env = options.env ? withoutUndefined({ ...process.env, ...options.env }) : process.env;
+    // detached: the child leads its own process group, so a timeout can kill its children too.
+    const child = spawn(argv[0] as string, argv.slice(1), {
+      cwd: options.cwd,
+      env,
+      detached: true,
+      stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
+    });
+    const stdout: Buffer[] = [];
+    const stderr: Buffer[] = [];
+    let outputBytes = 0;
+    let timedOut = false;
+    let overflow = false;
+    let spawnError: Error | undefined;
+    let forceTimer: NodeJS.Timeout | undefined;
+    const killGroup = (signal: NodeJS.Signals) => {
+      try {
+        if (child.pid) process.kill(-child.pid, signal);
+      } catch {
+        // the group is already gone
+      }
+    };
+    const collect = (chunks: Buffer[]) => (chunk: Buffer) => {
+      outputBytes += chunk.length;
+      if (outputBytes > MAX_OUTPUT_BYTES) {
+        if (!overflow) killGroup('SIGKILL');
+        overflow = true;
+        return;
+      }
+      chunks.push(chunk);
+    };
+    child.stdout?.on('data', collect(stdout));
+    child.stderr?.on('data', collect(stderr));
+    if (options.input !== undefined && child.stdin) {
+      // A program that exits without reading its input closes the pipe: not an error of the run.
+      child.stdin.on('error', () => {});
+      child.stdin.end(options.input);
+    }
+    const timer = setTimeout(() => {
+      timedOut = true;
+      killGroup('SIGTERM');
+      forceTimer = setTimeout(() => killGroup('SIGKILL'), GRACE_MS);
+    }, timeoutMs);
+    child.on('error', (error) => {
+      spawnError = error;
+    });
+    // 'close' comes after the exit and after both pipes ended: the output is whole.
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      if (forceTimer) clearTimeout(forceTimer);
+      if (timedOut) killGroup('SIGKILL');
+      const err = Buffer.concat(stderr).toString('utf8');
+      resolve({
+        stdout: Buffer.concat(stdout).toString('utf8'),
+        stderr: spawnError
+          ? `${err}${spawnError.message}`
+          : overflow
+            ? `${err}photon: output over ${MAX_OUTPUT_BYTES} bytes, program killed`
+            : err,
+        exitCode: spawnError ? undefined : (code ?? undefined),
+        signal: signal ?? undefined,
+        timedOut,
+      });
+    });
+  });
+}
+
+function withoutUndefined(env: Record<string, string | undefined>): Record<string, string> {
+  const clean: Record<string, string> = {};
+  for (const [key, value] of Object.entries(env)) if (value !== undefined) clean[key] = value;
+  return clean;
 }

@@ -1,9 +1,9 @@
+import type { DnsFormat } from '../settings.js';
 import type { Community } from './community.js';
 import { generatedHeader } from './header.js';
 import { type Family, familyOf } from './ip.js';
 
-export const DNS_FORMATS = ['dnsmasq', 'bind', 'bind-forward', 'unbound', 'pdns'] as const;
-export type DnsFormat = (typeof DNS_FORMATS)[number];
+export { DNS_FORMATS, type DnsFormat } from '../settings.js';
 
 export interface DnsOptions {
   /** mkdns' default is dnsmasq. */

@@ -1,7 +1,7 @@
 import { Flags, type TaskContext } from '@ffphoton/core';
-import { DNS_FORMATS } from '../../services/dns-generator.js';
 import { IcvpnOutputCommand, metaDirArg, outputFlags, runKind } from '../../services/icvpn-command.js';
 import type { UpdateResult } from '../../services/icvpn-update.js';
+import { DNS_FORMATS } from '../../settings.js';
 
 export default class IcvpnDns extends IcvpnOutputCommand<typeof IcvpnDns> {
   static override summary =
