@@ -34,23 +34,79 @@ const zodEnglishOnly = {
 };
 
 /**
- * oclif sorts every plugin's commands with localeCompare at start-up; the first localeCompare
- * of a process loads ICU's collator (~7 ms). Command ids are ASCII, so code-unit order is the same.
+ * Start-up work oclif does that photon never needs, patched out of the bundled copy. Each patch
+ * fails the build when its text is gone (an oclif update), so none silently stops applying.
  */
-const oclifWithoutCollator = {
-  name: 'oclif-without-collator',
+const OCLIF_PATCHES = [
+  {
+    // Every plugin's commands are sorted with localeCompare; the first localeCompare of a process
+    // loads ICU's collator (~7 ms). Command ids are ASCII, so code-unit order is the same.
+    file: 'config/plugin.js',
+    from: '.sort((a, b) => a.id.localeCompare(b.id))',
+    to: '.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))',
+  },
+  {
+    // Config.load asks wsl-utils whether this is WSL, which evaluates it, powershell-utils and
+    // child_process. Only a kernel that names Microsoft can be WSL (what is-wsl checks first).
+    file: 'util/os.js',
+    from: "return (await import('wsl-utils')).isWsl ? 'wsl' : (0, node_os_1.platform)();",
+    to: "if ((0, node_os_1.platform)() !== 'linux' || !/microsoft/i.test((0, node_os_1.release)() + require('node:fs').readFileSync('/proc/version', { encoding: 'utf8', flag: 'r' }))) return (0, node_os_1.platform)();\n    return (await import('wsl-utils')).isWsl ? 'wsl' : (0, node_os_1.platform)();",
+  },
+];
+const oclifStartupPatches = {
+  name: 'oclif-start-up-patches',
   setup(b) {
-    b.onLoad({ filter: /@oclif[\\/]core[\\/]lib[\\/]config[\\/]plugin\.js$/ }, (args) => {
-      const source = readFileSync(args.path, 'utf8');
-      const patched = source.replace(
-        '.sort((a, b) => a.id.localeCompare(b.id))',
-        '.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))',
-      );
-      if (patched === source) throw new Error(`oclif-without-collator: pattern not found in ${args.path}`);
-      return { contents: patched, loader: 'js' };
+    b.onLoad({ filter: /@oclif[\\/]core[\\/]lib[\\/](config[\\/]plugin|util[\\/]os)\.js$/ }, (args) => {
+      let source = readFileSync(args.path, 'utf8');
+      for (const patch of OCLIF_PATCHES.filter((candidate) =>
+        args.path.endsWith(path.normalize(candidate.file)),
+      )) {
+        if (!source.includes(patch.from)) throw new Error(`oclif patch for ${patch.file} no longer applies`);
+        source = source.replace(patch.from, patch.to);
+      }
+      return { contents: source, loader: 'js' };
     });
   },
 };
+
+/** pino's worker-thread transports are never used (photon logs to stderr or a file in-process). */
+const noPinoTransports = {
+  name: 'no-pino-transports',
+  setup(b) {
+    b.onResolve({ filter: /^thread-stream$/ }, () => ({ path: 'thread-stream', namespace: 'photon-stub' }));
+    b.onLoad({ filter: /.*/, namespace: 'photon-stub' }, () => ({
+      contents:
+        "module.exports = class ThreadStream { constructor() { throw new Error('photon bundles pino without worker transports'); } };",
+      loader: 'js',
+    }));
+  },
+};
+
+/**
+ * Built-ins that bundled libraries require at load but most runs never call (oclif's shell
+ * detection and stdin reader, the crypto and child_process of code paths a run does not take):
+ * each becomes a proxy that loads the module on first property access.
+ */
+const LAZY_BUILTINS = [
+  'assert',
+  'child_process',
+  'crypto',
+  'dgram',
+  'http',
+  'https',
+  'net',
+  'perf_hooks',
+  'readline',
+  'tls',
+  'zlib',
+];
+const lazyBuiltinRequire = new RegExp(
+  `(?<!__toESM\\()require\\("((?:node:)?(?:${LAZY_BUILTINS.join('|')}))"\\)`,
+  'g',
+);
+// assert is itself a function (sonic-boom calls it), so its proxy wraps one.
+const lazyBuiltinHelper =
+  'function __photonLazyBuiltin(id){let m;const l=()=>m??=require(id);return new Proxy(/assert$/.test(id)?()=>{}:{},{apply:(_,t,a)=>l()(...a),get:(_,k)=>l()[k],has:(_,k)=>k in l(),ownKeys:()=>Reflect.ownKeys(l()),getOwnPropertyDescriptor:(_,k)=>{const d=Reflect.getOwnPropertyDescriptor(l(),k);return d&&{...d,configurable:true}}})}';
 
 rmSync(outDir, { recursive: true, force: true });
 await build({
@@ -64,7 +120,7 @@ await build({
   // nodemailer only by runs that send mail. Bundled modules imported lazily (simple-git,
   // pino) cost only bytes until used: the code cache compiles nothing they do not run.
   external: ['typescript', 'nodemailer'],
-  plugins: [zodEnglishOnly, oclifWithoutCollator],
+  plugins: [zodEnglishOnly, oclifStartupPatches, noPinoTransports],
   legalComments: 'linked',
   // Short and ASCII-only: V8 keeps the source in memory as one-byte string for lazy compilation
   // (a single non-ASCII comment would double it). Identifiers stay, so stack traces keep names.
@@ -81,12 +137,13 @@ await build({
 const bundleFile = path.join(outDir, 'core.cjs');
 const bundled = readFileSync(bundleFile, 'utf8')
   .replace(/(?<![\w$."'`])import\(/g, '__photonImport(')
+  .replace(lazyBuiltinRequire, '__photonLazyBuiltin("$1")')
   // esbuild's ASCII charset leaves regular-expression literals alone (ansis matches raw CSI bytes);
   // a \u escape means the same character there and in strings.
   .replace(/[^\x00-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 writeFileSync(
   bundleFile,
-  `(function (exports, require, module, __filename, __dirname, __photonImport) {${bundled}\n})`,
+  `(function (exports, require, module, __filename, __dirname, __photonImport) {${lazyBuiltinHelper}${bundled}\n})`,
 );
 writeFileSync(
   path.join(outDir, 'loader.cjs'),

@@ -1,10 +1,10 @@
-import { randomBytes } from 'node:crypto';
 import { constants, promises as fsp } from 'node:fs';
 import path from 'node:path';
 import type { Clock } from '../host/clock.js';
 import { formatTimestamp } from '../host/clock.js';
 import type { ChangeRecorder } from '../journal/change-recorder.js';
 import type { Logger } from '../log/logger.js';
+import { randomHex } from '../text/random-hex.js';
 import { RootSandbox } from './root-sandbox.js';
 
 export interface WriteOptions {
@@ -114,10 +114,7 @@ export class FileStore {
     const existing = await fsp.stat(target).catch(() => undefined);
     let backup: string | undefined;
     if (options.backup && existing) backup = await this.backup(p);
-    const temp = path.join(
-      path.dirname(target),
-      `.${path.basename(target)}.${randomBytes(6).toString('hex')}.tmp`,
-    );
+    const temp = path.join(path.dirname(target), `.${path.basename(target)}.${randomHex(6)}.tmp`);
     const handle = await fsp.open(temp, 'wx', existing ? existing.mode & 0o7777 : (options.mode ?? 0o644));
     try {
       await handle.writeFile(content);

@@ -1,7 +1,7 @@
-import { randomBytes } from 'node:crypto';
 import { promises as fsp } from 'node:fs';
 import path from 'node:path';
 import { LockedError } from '../errors/errors.js';
+import { randomHex } from '../text/random-hex.js';
 
 export interface LockOptions {
   /** Seconds to wait for the holder to finish; 0 = fail at once. */
@@ -46,7 +46,7 @@ export class TaskLock {
 
   /** Returns undefined when acquired, else the holder's pid (0 if unknown). */
   private async tryAcquire(): Promise<number | undefined> {
-    const temp = `${this.file}.${process.pid}.${randomBytes(4).toString('hex')}`;
+    const temp = `${this.file}.${process.pid}.${randomHex(4)}`;
     await fsp.writeFile(
       temp,
       `${JSON.stringify({ pid: process.pid, task: this.task, since: new Date().toISOString() })}\n`,

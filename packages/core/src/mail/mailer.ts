@@ -1,9 +1,9 @@
-import { randomBytes } from 'node:crypto';
 import type { Transporter } from 'nodemailer';
 import type { FileStore } from '../fs/file-store.js';
 import { formatTimestamp } from '../host/clock.js';
 import type { ChangeRecorder } from '../journal/change-recorder.js';
 import type { Logger } from '../log/logger.js';
+import { randomHex } from '../text/random-hex.js';
 import type { MailSettings } from './mail-settings.js';
 
 /** Photon's mail fields; every `parts` entry becomes its own text/plain part. */
@@ -90,7 +90,7 @@ export class Mailer {
     const info = await nodemailer
       .createTransport({ streamTransport: true, buffer: true, newline: 'unix' })
       .sendMail(mail);
-    const name = `${formatTimestamp(new Date())}-${randomBytes(4).toString('hex')}.eml`;
+    const name = `${formatTimestamp(new Date())}-${randomHex(4)}.eml`;
     const file = `${this.settings.outbox.replace(/\/+$/, '')}/${name}`;
     await this.files.writeAtomic(file, info.message as Buffer, { mode: 0o600 }, 'create');
     return file;

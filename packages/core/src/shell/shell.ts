@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { CommandFailedError, type CommandResult } from '../errors/errors.js';
 import type { ChangeRecorder } from '../journal/change-recorder.js';
 import type { Logger } from '../log/logger.js';
@@ -84,6 +83,8 @@ type SpawnOutcome = Pick<CommandResult, 'stdout' | 'stderr' | 'exitCode' | 'sign
 function spawnAndCollect(argv: string[], options: RunOptions, timeoutMs: number): Promise<SpawnOutcome> {
   return new Promise((resolve) => {
     const env = options.env ? withoutUndefined({ ...process.env, ...options.env }) : process.env;
+    // Loaded on first use: most runs start no program, and child_process pulls in net and dgram.
+    const { spawn } = process.getBuiltinModule('node:child_process');
     // detached: the child leads its own process group, so a timeout can kill its children too.
     const child = spawn(argv[0] as string, argv.slice(1), {
       cwd: options.cwd,

@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { container as rootContainer } from 'tsyringe';
 import {
@@ -87,7 +86,10 @@ export class TaskRunner {
     const env = options.env ?? process.env;
     const clock = options.clock ?? systemClock;
     const started = clock.now();
-    const runId = randomBytes(3).toString('hex');
+    // Tells one run's log lines from another's; not a secret, so no crypto module at start-up.
+    const runId = Math.floor(Math.random() * 0x1000000)
+      .toString(16)
+      .padStart(6, '0');
     const changes = new RunChanges();
     let host = options.hostname ?? shortHostname();
     let log: TaskLogger | undefined;
