@@ -118,7 +118,10 @@ export class PartialFailureError extends PhotonError {
 export interface CommandResult {
   argv: string[];
   cwd?: string;
+  /** Decoded as UTF-8; empty when the run asked for `rawStdout`. */
   stdout: string;
+  /** stdout as the program wrote it, when the run asked for `rawStdout`. */
+  stdoutBytes?: Buffer;
   stderr: string;
   exitCode: number | undefined;
   signal: string | undefined;

@@ -93,4 +93,10 @@ describe('Shell', () => {
     const result = await shell().run(['cat'], { input: text });
     expect(result.stdout).toBe(text);
   });
+
+  it('hands stdout over as the bytes the program wrote when asked for rawStdout', async () => {
+    const result = await shell().run(['printf', '\\377\\000\\303'], { rawStdout: true });
+    expect(result.stdout).toBe('');
+    expect(result.stdoutBytes).toEqual(Buffer.from([0xff, 0x00, 0xc3]));
+  });
 });

@@ -14,6 +14,11 @@ export interface RunOptions {
   mutates?: boolean;
   /** Return a failed result instead of throwing CommandFailedError. */
   allowFailure?: boolean;
+  /**
+   * Keep stdout as bytes (`stdoutBytes`; `stdout` stays empty): for binary or large output a
+   * caller parses as bytes anyway, which saves decoding it to a string and encoding it back.
+   */
+  rawStdout?: boolean;
 }
 
 const GRACE_MS = 2_000;
@@ -73,7 +78,10 @@ export class Shell {
   }
 }
 
-type SpawnOutcome = Pick<CommandResult, 'stdout' | 'stderr' | 'exitCode' | 'signal' | 'timedOut'>;
+type SpawnOutcome = Pick<
+  CommandResult,
+  'stdout' | 'stdoutBytes' | 'stderr' | 'exitCode' | 'signal' | 'timedOut'
+>;
 
 /**
  * node:child_process directly rather than execa: a photon run is a fresh process every minute,
@@ -136,8 +144,9 @@ function spawnAndCollect(argv: string[], options: RunOptions, timeoutMs: number)
       if (forceTimer) clearTimeout(forceTimer);
       if (timedOut) killGroup('SIGKILL');
       const err = Buffer.concat(stderr).toString('utf8');
+      const out = Buffer.concat(stdout);
       resolve({
-        stdout: Buffer.concat(stdout).toString('utf8'),
+        ...(options.rawStdout ? { stdout: '', stdoutBytes: out } : { stdout: out.toString('utf8') }),
         stderr: spawnError
           ? `${err}${spawnError.message}`
           : overflow

@@ -16,17 +16,18 @@ export class AlfredClient {
     private readonly timeoutMs: number,
   ) {}
 
-  /** Raw `alfred -r TYPE` output (C-escaped lines). */
-  async read(socket: string, type: number): Promise<string> {
+  /** Raw `alfred -r TYPE` output (C-escaped lines), as bytes: the decoder parses bytes. */
+  async read(socket: string, type: number): Promise<Buffer> {
     const result = await this.shell.run(
       [...this.command, '-u', await this.socketPath(socket), '-r', String(type)],
       {
         allowFailure: true,
         timeoutMs: this.timeoutMs,
+        rawStdout: true,
       },
     );
     this.check(socket, result);
-    return result.stdout;
+    return result.stdoutBytes ?? Buffer.alloc(0);
   }
 
   /** Stores `data` as this host's record of TYPE (dry-run: logged, not sent). */

@@ -34,12 +34,14 @@ const NEWLINE = 0x0a;
 const PRINTABLE = /^[\x20-\x7e]*$/;
 
 /** Splits `alfred -r` output into records; a line that does not parse is one problem. */
-export function parseAlfredOutput(text: string): { records: AlfredRecord[]; problems: RecordProblem[] } {
+export function parseAlfredOutput(output: string | Buffer): {
+  records: AlfredRecord[];
+  problems: RecordProblem[];
+} {
   // Parsed as bytes: 10,000 records of a few KiB each must decode in milliseconds. alfred's
-  // output is ASCII (any other byte makes the line invalid); latin1 is the cheap conversion
-  // for ASCII, utf8 keeps a non-ASCII character from turning into a quote or backslash.
-  const ascii = Buffer.byteLength(text, 'utf8') === text.length;
-  const buf = Buffer.from(text, ascii ? 'latin1' : 'utf8');
+  // output is ASCII (any other byte makes the line invalid); for text, latin1 is the cheap
+  // conversion for ASCII, utf8 keeps a non-ASCII character from turning into a quote or backslash.
+  const buf = typeof output === 'string' ? textBytes(output) : output;
   // Records are unescaped into one buffer (unescaping never grows them): no allocation per
   // record, and consecutive gzip records can be inflated in one go (decodeAlfredOutput).
   const out = Buffer.allocUnsafe(buf.length);
@@ -65,6 +67,11 @@ export function parseAlfredOutput(text: string): { records: AlfredRecord[]; prob
     start = end + 1;
   }
   return { records, problems };
+}
+
+function textBytes(text: string): Buffer {
+  const ascii = Buffer.byteLength(text, 'utf8') === text.length;
+  return Buffer.from(text, ascii ? 'latin1' : 'utf8');
 }
 
 function parseLine(
@@ -196,8 +203,8 @@ function parseObject(bytes: Buffer): JsonObject {
 }
 
 /** Parses and decodes `alfred -r` output; every bad line or record is one problem, the rest is kept. */
-export function decodeAlfredOutput(text: string): DecodedRecords {
-  const { records, problems } = parseAlfredOutput(text);
+export function decodeAlfredOutput(output: string | Buffer): DecodedRecords {
+  const { records, problems } = parseAlfredOutput(output);
   const nodes: NodeRecords = {};
   const decode = (record: AlfredRecord, payload: () => JsonObject) => {
     try {
