@@ -17,5 +17,10 @@ export function defineSettings<S extends z.ZodType>(
   description: string,
   schema: S,
 ): SettingsNamespace<S> {
-  return { name, description, schema };
+  const ns = { name, description, schema };
+  // Commands list their namespaces in a static property, which oclif copies into the command
+  // manifest: without this the whole zod schema was serialized there (1.6 MB for plugin-icvpn),
+  // and every photon run parsed it at start-up. In a manifest the name says all there is.
+  Object.defineProperty(ns, 'toJSON', { value: () => name, enumerable: false });
+  return ns;
 }

@@ -31,10 +31,17 @@ export async function loadAllNamespaces(
   config: Pick<Config, 'getPluginsList'>,
 ): Promise<SettingsNamespace[]> {
   const found = new Map<string, SettingsNamespace>(coreNamespaces.map((ns) => [ns.name, ns]));
-  for (const { name, root, module } of declared(config)) {
-    if (found.has(name)) continue;
-    const exports = (await import(pathToFileURL(path.join(root, module)).href)) as Record<string, unknown>;
-    const ns = Object.values(exports).find(
+  const pending = declared(config).filter(({ name }) => !found.has(name));
+  // Imported together: the module loader reads and links the files concurrently.
+  const modules = await Promise.all(
+    pending.map(
+      async ({ root, module }) =>
+        (await import(pathToFileURL(path.join(root, module)).href)) as Record<string, unknown>,
+    ),
+  );
+  pending.forEach(({ name }, index) => {
+    if (found.has(name)) return;
+    const ns = Object.values(modules[index] ?? {}).find(
       (value): value is SettingsNamespace =>
         typeof value === 'object' &&
         value !== null &&
@@ -42,6 +49,6 @@ export async function loadAllNamespaces(
         'schema' in value,
     );
     if (ns) found.set(name, ns);
-  }
+  });
   return [...found.values()];
 }
