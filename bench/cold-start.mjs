@@ -12,10 +12,25 @@ const env = { PHOTON_DATA_DIR: '/var/lib/photon', HOME: '/root' };
 const rows = compareWithFloor(
   [
     { name: '`photon --version`', argv: ['node', photonBin, '--version'], env, expectStatus: 0 },
-    { name: '`photon config show`', argv: ['node', photonBin, 'config', 'show', '--root', root, '--config', config], env, expectStatus: 0 },
-    { name: '`photon config validate`', argv: ['node', photonBin, 'config', 'validate', '--root', root, '--config', config], env, expectStatus: 0 },
+    {
+      name: '`photon config show`',
+      argv: ['node', photonBin, 'config', 'show', '--root', root, '--config', config],
+      env,
+      expectStatus: 0,
+    },
+    {
+      name: '`photon config validate`',
+      argv: ['node', photonBin, 'config', 'validate', '--root', root, '--config', config],
+      env,
+      expectStatus: 0,
+    },
   ],
   { runs: Number(process.env.BENCH_RUNS ?? 11) },
 );
 console.log('### Cold start (issue 2; target ≤ 2.0× `node -e 0`, ≤ 64 MiB)\n');
-console.log(markdownTable(['command', 'median wall (ms)', '× node -e 0', 'peak RSS (MiB)'], rows.map((r) => [r.name, fmt(r.wallMs), fmt(r.ratio, 2), fmt(r.rssMiB)])));
+console.log(
+  markdownTable(
+    ['command', 'median wall (ms)', '× node -e 0', 'peak RSS (MiB)'],
+    rows.map((r) => [r.name, fmt(r.wallMs), fmt(r.ratio, 2), fmt(r.rssMiB)]),
+  ),
+);

@@ -57,7 +57,11 @@ export function compareWithFloor(cases, { runs = 11, warmup = 2, floor = ['node'
 }
 
 export function markdownTable(header, rows) {
-  return [`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
+  return [
+    `| ${header.join(' | ')} |`,
+    `|${header.map(() => '---').join('|')}|`,
+    ...rows.map((r) => `| ${r.join(' | ')} |`),
+  ].join('\n');
 }
 
 export const fmt = (n, digits = 1) => n.toFixed(digits);

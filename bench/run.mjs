@@ -6,9 +6,15 @@ import os from 'node:os';
 import path from 'node:path';
 import { repoRoot } from './lib.mjs';
 
-const packagesWithCommands = ['packages/cli', ...readdirSync(path.join(repoRoot, 'packages')).filter((p) => p.startsWith('plugin-')).map((p) => `packages/${p}`)];
+const packagesWithCommands = [
+  'packages/cli',
+  ...readdirSync(path.join(repoRoot, 'packages'))
+    .filter((p) => p.startsWith('plugin-'))
+    .map((p) => `packages/${p}`),
+];
 const oclif = path.join(repoRoot, 'node_modules/oclif/bin/run.js');
-for (const pkg of packagesWithCommands) spawnSync('node', [oclif, 'manifest'], { cwd: path.join(repoRoot, pkg), stdio: 'ignore' });
+for (const pkg of packagesWithCommands)
+  spawnSync('node', [oclif, 'manifest'], { cwd: path.join(repoRoot, pkg), stdio: 'ignore' });
 
 const only = process.argv.slice(2);
 const scripts = readdirSync(path.join(repoRoot, 'bench'))
@@ -19,13 +25,23 @@ const sections = [];
 try {
   for (const script of scripts) {
     console.error(`bench: ${script}`);
-    const result = spawnSync('node', [path.join('bench', script)], { cwd: repoRoot, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
-    const body = result.status === 0 ? result.stdout.trim() : `**failed** (exit ${result.status}):\n\n\`\`\`\n${(result.stderr || result.stdout).slice(-3000)}\n\`\`\``;
-    sections.push(`## ${script}\n\nCommand: \`node bench/${script}\` (via \`npm run bench ${script.replace('.mjs', '')}\`)\n\n${body}\n`);
+    const result = spawnSync('node', [path.join('bench', script)], {
+      cwd: repoRoot,
+      encoding: 'utf8',
+      maxBuffer: 64 * 1024 * 1024,
+    });
+    const body =
+      result.status === 0
+        ? result.stdout.trim()
+        : `**failed** (exit ${result.status}):\n\n\`\`\`\n${(result.stderr || result.stdout).slice(-3000)}\n\`\`\``;
+    sections.push(
+      `## ${script}\n\nCommand: \`node bench/${script}\` (via \`npm run bench ${script.replace('.mjs', '')}\`)\n\n${body}\n`,
+    );
     console.log(body);
   }
 } finally {
-  for (const pkg of packagesWithCommands) rmSync(path.join(repoRoot, pkg, 'oclif.manifest.json'), { force: true });
+  for (const pkg of packagesWithCommands)
+    rmSync(path.join(repoRoot, pkg, 'oclif.manifest.json'), { force: true });
 }
 if (only.length === 0) {
   const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
