@@ -37,6 +37,16 @@ describe('IP prefixes', () => {
     );
   });
 
+  it('agrees with node:net on random strings of digits and dots', () => {
+    fc.assert(
+      fc.property(fc.stringMatching(/^[0-9.]{0,17}$/), fc.ipV4(), (noise, address) => {
+        for (const s of [noise, address, `${address}.`, `0${address}`])
+          expect(parseIp(s) !== undefined, s).toBe(isIP(s) === 4);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
   it('matches prefixes bit by bit, per family', () => {
     const set = new PrefixSet(['fd37:b4dc:4b1e::/64', '10.37.0.0/17'], fail);
     const has = (a: string) => set.contains(parseIp(a)!);

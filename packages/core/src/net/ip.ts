@@ -18,11 +18,26 @@ export function parseIp(text: string): ParsedIp | undefined {
   return bytes && { family: 4, bytes };
 }
 
+/** Four dot-separated decimals 0–255 without leading zeros (`010` is refused, as node:net does). */
 function parseIpv4(text: string): number[] | undefined {
-  const parts = text.split('.');
-  if (parts.length !== 4) return undefined;
-  const bytes = parts.map((p) => (/^(0|[1-9]\d{0,2})$/.test(p) ? Number(p) : 256));
-  return bytes.every((b) => b <= 255) ? bytes : undefined;
+  // By character code: icvpn-meta with 10,000 communities parses ~100,000 addresses per run.
+  const bytes: number[] = [];
+  let value = 0;
+  let digits = 0;
+  for (let i = 0; i <= text.length; i++) {
+    const code = i < text.length ? text.charCodeAt(i) : 0x2e; /* a final '.' closes the last part */
+    if (code === 0x2e) {
+      if (digits === 0 || value > 255 || bytes.length === 4) return undefined;
+      bytes.push(value);
+      value = 0;
+      digits = 0;
+    } else {
+      if (code < 0x30 || code > 0x39 || (digits === 1 && value === 0) || digits === 3) return undefined;
+      value = value * 10 + (code - 0x30);
+      digits += 1;
+    }
+  }
+  return bytes.length === 4 ? bytes : undefined;
 }
 
 function hexDigit(code: number): number {
