@@ -83,25 +83,14 @@ const noPinoTransports = {
 };
 
 /**
- * Built-ins that bundled libraries require at load but most runs never call (oclif's shell
- * detection and stdin reader, the crypto and child_process of code paths a run does not take):
- * each becomes a proxy that loads the module on first property access.
+ * Built-ins that bundled libraries require at load but most runs never call (sonic-boom's assert,
+ * oclif's stdin reader, performance marks and shell detection): each becomes a proxy that loads
+ * the module on first property access. The build fails when one no longer occurs, as the oclif
+ * patches do, so the list stays what it claims.
  */
-const LAZY_BUILTINS = [
-  'assert',
-  'child_process',
-  'crypto',
-  'dgram',
-  'http',
-  'https',
-  'net',
-  'perf_hooks',
-  'readline',
-  'tls',
-  'zlib',
-];
+const LAZY_BUILTINS = ['assert', 'node:child_process', 'node:perf_hooks', 'node:readline'];
 const lazyBuiltinRequire = new RegExp(
-  `(?<!__toESM\\()require\\("((?:node:)?(?:${LAZY_BUILTINS.join('|')}))"\\)`,
+  `(?<!__toESM\\()require\\("(${LAZY_BUILTINS.join('|')})"\\)`,
   'g',
 );
 // assert is itself a function (sonic-boom calls it), so its proxy wraps one.
@@ -135,12 +124,18 @@ await build({
 // The module wrapper is written into the file, so the loader compiles the file's text as it is
 // read (no second multi-megabyte string).
 const bundleFile = path.join(outDir, 'core.cjs');
+const madeLazy = new Set();
 const bundled = readFileSync(bundleFile, 'utf8')
   .replace(/(?<![\w$."'`])import\(/g, '__photonImport(')
-  .replace(lazyBuiltinRequire, '__photonLazyBuiltin("$1")')
+  .replace(lazyBuiltinRequire, (_, id) => {
+    madeLazy.add(id);
+    return `__photonLazyBuiltin("${id}")`;
+  })
   // esbuild's ASCII charset leaves regular-expression literals alone (ansis matches raw CSI bytes);
   // a \u escape means the same character there and in strings.
   .replace(/[^\x00-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+const stale = LAZY_BUILTINS.filter((id) => !madeLazy.has(id));
+if (stale.length > 0) throw new Error(`lazy built-ins no longer required at load: ${stale.join(', ')}`);
 writeFileSync(
   bundleFile,
   `(function (exports, require, module, __filename, __dirname, __photonImport) {${lazyBuiltinHelper}${bundled}\n})`,

@@ -3,8 +3,6 @@ import type { Community } from './community.js';
 import { generatedHeader } from './header.js';
 import { type Family, familyOf } from './ip.js';
 
-export { DNS_FORMATS, type DnsFormat } from '../settings.js';
-
 export interface DnsOptions {
   /** mkdns' default is dnsmasq. */
   format: DnsFormat;

@@ -3,10 +3,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { FileStore, RootSandbox } from '@ffphoton/core';
 import { afterAll, describe, expect, it } from 'vitest';
+import { DNS_FORMATS } from '../settings.js';
 import { TEST_DATA } from '../test-helpers/reference-args.js';
 import { renderBgp, selectBgpPeers } from './bgp-generator.js';
 import { formatProblem } from './community.js';
-import { DNS_FORMATS, renderDns } from './dns-generator.js';
+import { renderDns } from './dns-generator.js';
 import { loadCommunities } from './meta-loader.js';
 import { renderRoa } from './roa-generator.js';
 

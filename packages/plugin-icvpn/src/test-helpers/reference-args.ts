@@ -1,7 +1,8 @@
 import path from 'node:path';
 import type { BgpOptions } from '../services/bgp-generator.js';
-import type { DnsFormat, DnsOptions } from '../services/dns-generator.js';
+import type { DnsOptions } from '../services/dns-generator.js';
 import type { RoaOptions } from '../services/roa-generator.js';
+import type { DnsFormat } from '../settings.js';
 
 export const TEST_DATA = path.resolve(import.meta.dirname, '../../test-data');
 
