@@ -58,4 +58,5 @@ export * from './task/task-command.js';
 export * from './task/task-context.js';
 export * from './task/task-runner.js';
 export * from './task/tokens.js';
+export * from './text/compare.js';
 export * from './text/table.js';

@@ -1,4 +1,4 @@
-import { type SettingsNamespace, stringifyYaml } from '@ffphoton/core';
+import { byCodeUnit, type SettingsNamespace, stringifyYaml } from '@ffphoton/core';
 
 /**
  * A commented starter photon.yaml: each namespace's description and its defaults, all
@@ -12,7 +12,7 @@ export function starterConfig(namespaces: SettingsNamespace[]): string {
     '# Check your edits with: photon config validate',
     '',
   ];
-  for (const ns of [...namespaces].sort((a, b) => a.name.localeCompare(b.name))) {
+  for (const ns of [...namespaces].sort((a, b) => byCodeUnit(a.name, b.name))) {
     out.push(`# --- ${ns.name}: ${ns.description}`);
     const defaults = ns.schema.safeParse({});
     const body = defaults.success

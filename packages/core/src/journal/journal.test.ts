@@ -52,4 +52,23 @@ describe('Journal', () => {
     writeFileSync(path.join(dir, 'web-build', 'zz-broken.json'), '{"task": ');
     expect(await journal.history('web-build')).toHaveLength(1);
   });
+
+  it('reads only the records asked for, newest first across tasks, falling back past a damaged newest one', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'photon-journal-'));
+    const journal = new Journal(dir, 10);
+    for (const hour of ['01', '02', '03', '04'])
+      await journal.write(record('web-build', `2026-11-26T${hour}:00:00.000Z`));
+    await journal.write(record('alfred-zone', '2026-11-26T03:30:00.000Z', 'failed'));
+    // Sorts after every real record: the newest by name, and unreadable.
+    writeFileSync(path.join(dir, 'alfred-zone', '9999-broken.json'), '{"task": ');
+    expect((await journal.history(undefined, 3)).map((r) => [r.task, r.start.slice(11, 16)])).toEqual([
+      ['web-build', '04:00'],
+      ['alfred-zone', '03:30'],
+      ['web-build', '03:00'],
+    ]);
+    expect((await journal.latestPerTask()).map((r) => [r.task, r.outcome])).toEqual([
+      ['web-build', 'ok'],
+      ['alfred-zone', 'failed'],
+    ]);
+  });
 });

@@ -1,5 +1,6 @@
 import { promises as fsp } from 'node:fs';
 import path from 'node:path';
+import { byCodeUnit } from '../text/compare.js';
 import type { RunChanges } from './change-recorder.js';
 
 export type RunOutcome = 'ok' | 'failed' | 'locked' | 'partial';
@@ -17,7 +18,7 @@ export interface RunRecord {
   outcome: RunOutcome;
   exitCode: number;
   summary: string;
-  error?: { code: string; message: string };
+  error?: { code: string; message: string; problems?: string[] };
   commands: RunChanges['commands'];
   files: RunChanges['files'];
   services: RunChanges['services'];
@@ -36,7 +37,7 @@ export class Journal {
   ) {}
 
   async write(record: RunRecord): Promise<string> {
-    const taskDir = path.join(this.dir, safeName(record.task));
+    const taskDir = path.join(this.dir, safeTaskName(record.task));
     await fsp.mkdir(taskDir, { recursive: true });
     const name = `${record.start.replace(/[:.]/g, '-')}-${record.runId}.json`;
     const file = path.join(taskDir, name);
@@ -56,32 +57,43 @@ export class Journal {
 
   /** Runs of one task (or all tasks), newest first. */
   async history(task?: string, limit = 20): Promise<RunRecord[]> {
-    const tasks = task ? [safeName(task)] : await fsp.readdir(this.dir).catch(() => [] as string[]);
-    const records: RunRecord[] = [];
-    for (const t of tasks) {
-      const taskDir = path.join(this.dir, t);
-      const files = await fsp.readdir(taskDir).catch(() => [] as string[]);
-      for (const f of files.filter((name) => name.endsWith('.json'))) {
-        try {
-          records.push(JSON.parse(await fsp.readFile(path.join(taskDir, f), 'utf8')) as RunRecord);
-        } catch {
-          // a damaged record is skipped, never fatal for history
-        }
-      }
-    }
-    // ISO timestamps sort by code unit; localeCompare would load ICU's collator (~7 ms) for nothing.
-    return records.sort((a, b) => (a.start < b.start ? 1 : a.start > b.start ? -1 : 0)).slice(0, limit);
+    const tasks = task ? [safeTaskName(task)] : await fsp.readdir(this.dir).catch(() => [] as string[]);
+    const perTask = await Promise.all(tasks.map((t) => this.newest(path.join(this.dir, t), limit)));
+    return perTask.flat().sort(newestFirst).slice(0, limit);
   }
 
   /** The newest run of every task. */
   async latestPerTask(): Promise<RunRecord[]> {
-    const all = await this.history(undefined, Number.MAX_SAFE_INTEGER);
-    const seen = new Map<string, RunRecord>();
-    for (const record of all) if (!seen.has(record.task)) seen.set(record.task, record);
-    return [...seen.values()];
+    const tasks = await fsp.readdir(this.dir).catch(() => [] as string[]);
+    const latest = await Promise.all(tasks.map((t) => this.newest(path.join(this.dir, t), 1)));
+    return latest.flat().sort(newestFirst);
+  }
+
+  /**
+   * Up to `limit` records of one task directory, newest first. File names start with the run's
+   * start time (as `prune` relies on), so only the records asked for are read and parsed.
+   */
+  private async newest(taskDir: string, limit: number): Promise<RunRecord[]> {
+    const names = (await fsp.readdir(taskDir).catch(() => [] as string[]))
+      .filter((name) => name.endsWith('.json'))
+      .sort()
+      .reverse();
+    const records: RunRecord[] = [];
+    for (const name of names) {
+      if (records.length >= limit) break;
+      try {
+        records.push(JSON.parse(await fsp.readFile(path.join(taskDir, name), 'utf8')) as RunRecord);
+      } catch {
+        // a damaged record is skipped, never fatal for history
+      }
+    }
+    return records;
   }
 }
 
-function safeName(task: string): string {
+const newestFirst = (a: RunRecord, b: RunRecord) => byCodeUnit(b.start, a.start);
+
+/** A task name as a file-name component (journal directory, lock file). */
+export function safeTaskName(task: string): string {
   return task.replace(/[^A-Za-z0-9_.-]/g, '-');
 }

@@ -13,7 +13,7 @@ import { RootSandbox } from '../fs/root-sandbox.js';
 import { type Clock, formatTimestamp, systemClock } from '../host/clock.js';
 import { shortHostname } from '../host/hostname.js';
 import { type FileChange, RunChanges } from '../journal/change-recorder.js';
-import { Journal, type RunOutcome, type RunRecord } from '../journal/journal.js';
+import { Journal, type RunOutcome, type RunRecord, safeTaskName } from '../journal/journal.js';
 import { TaskLock } from '../lock/task-lock.js';
 import { createTaskLogger, type LogFormat, type LogLevel, type TaskLogger } from '../log/logger.js';
 import { redactText } from '../log/redact.js';
@@ -22,6 +22,7 @@ import { photonSettings } from '../settings/core-settings.js';
 import type { SettingsNamespace } from '../settings/namespace.js';
 import { loadSettings, Settings } from '../settings/settings-loader.js';
 import { Shell } from '../shell/shell.js';
+import { randomHex } from '../text/random-hex.js';
 import { coreNamespaces, registerCoreServices } from './core-services.js';
 import type { FailureReport } from './failure-notifier.js';
 import type { TaskContext } from './task-context.js';
@@ -86,10 +87,7 @@ export class TaskRunner {
     const env = options.env ?? process.env;
     const clock = options.clock ?? systemClock;
     const started = clock.now();
-    // Tells one run's log lines from another's; not a secret, so no crypto module at start-up.
-    const runId = Math.floor(Math.random() * 0x1000000)
-      .toString(16)
-      .padStart(6, '0');
+    const runId = randomHex(3);
     const changes = new RunChanges();
     let host = options.hostname ?? shortHostname();
     let log: TaskLogger | undefined;
@@ -164,7 +162,7 @@ export class TaskRunner {
       if (options.lock && !options.dryRun) {
         lock = new TaskLock(
           sandbox.resolve(
-            path.join(photon.lockDir ?? path.join(dataDir, 'locks'), `${safe(options.task)}.lock`),
+            path.join(photon.lockDir ?? path.join(dataDir, 'locks'), `${safeTaskName(options.task)}.lock`),
           ),
           options.task,
         );
@@ -252,10 +250,6 @@ export class TaskRunner {
     ctx.changes.recordMail({ to: sent.to, subject: sent.subject, ok: sent.sent, error: sent.error });
     if (!sent.sent) ctx.logger.warn({ error: sent.error }, `could not send the failure mail: ${sent.error}`);
   }
-}
-
-function safe(task: string): string {
-  return task.replace(/[^A-Za-z0-9_.-]/g, '-');
 }
 
 function outcomeOf(error: unknown): RunOutcome {

@@ -1,7 +1,13 @@
 /**
- * `bytes` random bytes as hex, for temp-file names and run ids. Web Crypto's global is loaded on
- * first use; `import 'node:crypto'` would load the whole crypto module at every start-up.
+ * `bytes` random bytes as hex, for run ids and the names of temp files beside their targets.
+ * Nothing here needs cryptographic randomness (temp files are opened exclusively, lock temp names
+ * carry the pid), so no crypto module is loaded for it.
  */
 export function randomHex(bytes: number): string {
-  return Buffer.from(globalThis.crypto.getRandomValues(new Uint8Array(bytes))).toString('hex');
+  let hex = '';
+  for (let i = 0; i < bytes; i++)
+    hex += Math.floor(Math.random() * 256)
+      .toString(16)
+      .padStart(2, '0');
+  return hex;
 }

@@ -1,4 +1,10 @@
-import type { RunRecord, StatusHookOptions, StatusHookResult, StatusSection } from '@ffphoton/core';
+import {
+  byCodeUnit,
+  type RunRecord,
+  type StatusHookOptions,
+  type StatusHookResult,
+  type StatusSection,
+} from '@ffphoton/core';
 import { icvpnSettings } from '../settings.js';
 
 // The ICVPN jobs run on one weekday per gateway: a week and a day without a run is a stalled job.
@@ -31,7 +37,7 @@ export function icvpnSection(
   now: Date,
 ): StatusSection {
   const rows: Row[] = runs
-    .sort((a, b) => b.start.localeCompare(a.start))
+    .sort((a, b) => byCodeUnit(b.start, a.start))
     .map((run) => {
       const stale = now.getTime() - Date.parse(run.start) > STALE_MS;
       return {

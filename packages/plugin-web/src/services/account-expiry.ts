@@ -1,4 +1,4 @@
-import { ConfigError, type FileStore, parseYaml, z } from '@ffphoton/core';
+import { byCodeUnit, ConfigError, type FileStore, parseYaml, z } from '@ffphoton/core';
 
 /**
  * The accounts file, in the format nagg_exitvpn_accouts_all read from the configs repository:
@@ -84,7 +84,7 @@ export function parseAccountsFile(text: string, file: string): AccountsFile {
     Object.entries(accounts).map(([name, a]) => [name, { name, a, gateways: [] as string[] }]),
   );
   const dangling: AccountsFile['dangling'] = [];
-  for (const [gateway, ref] of Object.entries(gateways).sort(([a], [b]) => a.localeCompare(b))) {
+  for (const [gateway, ref] of Object.entries(gateways).sort(([a], [b]) => byCodeUnit(a, b))) {
     // A YAML alias arrives as a copy of the account: find it by content.
     const target =
       typeof ref === 'string'

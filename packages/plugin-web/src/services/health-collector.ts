@@ -1,5 +1,11 @@
-import type { Journal, RunOutcome } from '@ffphoton/core';
-import { type StatusState, statusSectionSchema, type ValidStatusSection } from '@ffphoton/core';
+import {
+  byCodeUnit,
+  type Journal,
+  type RunOutcome,
+  type StatusState,
+  statusSectionSchema,
+  type ValidStatusSection,
+} from '@ffphoton/core';
 
 export interface TaskHealth {
   task: string;
@@ -58,7 +64,7 @@ export class HealthCollector {
         summary: r.summary,
         state: stateOf[r.outcome] ?? 'failed',
       }))
-      .sort((a, b) => rank[a.state] - rank[b.state] || a.task.localeCompare(b.task));
+      .sort((a, b) => rank[a.state] - rank[b.state] || byCodeUnit(a.task, b.task));
     return { tasks, sections: sectionsOf(hook, own) };
   }
 }
@@ -96,5 +102,5 @@ export function sectionsOf(hook: StatusHookOutcome, own: ValidStatusSection[] = 
     return n === 1 ? s : { ...s, id: `${s.id}-${n}` };
   });
   // like the tasks: what needs attention first
-  return unique.sort((a, b) => rank[a.state] - rank[b.state] || a.title.localeCompare(b.title));
+  return unique.sort((a, b) => rank[a.state] - rank[b.state] || byCodeUnit(a.title, b.title));
 }

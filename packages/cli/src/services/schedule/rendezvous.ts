@@ -1,3 +1,5 @@
+import { byCodeUnit } from '@ffphoton/core';
+
 /**
  * Rendezvous (highest-random-weight) scores: every (key, candidate) pair gets a fixed
  * pseudo-random weight, so a candidate's preference order never depends on the other
@@ -26,6 +28,6 @@ export function preferenceOrder<T extends string | number>(
 ): T[] {
   return candidates
     .map((candidate) => ({ candidate, weight: score(...key, candidate) }))
-    .sort((a, b) => b.weight - a.weight || String(a.candidate).localeCompare(String(b.candidate)))
+    .sort((a, b) => b.weight - a.weight || byCodeUnit(String(a.candidate), String(b.candidate)))
     .map((entry) => entry.candidate);
 }
