@@ -151,7 +151,7 @@ async function benchSyncKeys() {
     shell,
     silentLogger,
   );
-  const service = new KeySyncService(repository, files, services, systemClock, silentLogger);
+  const service = new KeySyncService(repository, files, services, systemClock);
   const rows = [];
   const row = (label, wall, i) =>
     rows.push(`| ${label} | ${ms(wall)} | ${i.keys} | ${i.added.length} | ${i.signalled ? 'yes' : 'no'} |`);

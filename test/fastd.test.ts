@@ -132,7 +132,7 @@ describe('photon fastd (built binary, real fastd)', () => {
     // Without --json: the same exit code, the refused file named in the log, the table still printed.
     const human = await run('sync-keys');
     expect(human.code).toBe(5);
-    expect(logMessages(human.stderr).join('\n')).toMatch(/refused peer file evil: /);
+    expect(logMessages(human.stderr).join('\n')).toMatch(/gw: evil: forbidden statement "on up/);
     expect(human.stdout).toMatch(/^gw\s+2\s+0\s+0\s+0\s+1\s+no$/m);
   });
 

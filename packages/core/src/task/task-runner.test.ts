@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { CommandFailedError, ConfigError, ExitCode } from '../errors/errors.js';
+import { CommandFailedError, ConfigError, ExitCode, PartialFailureError } from '../errors/errors.js';
 import { TaskLock } from '../lock/task-lock.js';
 import { defineSettings } from '../settings/namespace.js';
 import { z } from '../settings/zod.js';
@@ -110,6 +110,27 @@ describe('TaskRunner', () => {
       exitCode: 1,
       mails: [{ to: ['admin@example.org'], ok: true }],
     });
+  });
+
+  it('names each refused input of a partial run in the log, the --json error and the journal, at most 50', async () => {
+    const { root, opts, logs } = options();
+    const problems = Array.from({ length: 60 }, (_, i) => `peer ${i}: no key`);
+    const { output } = await new TaskRunner().run(
+      opts,
+      async () => {
+        throw new PartialFailureError('demo: 60 problem(s)', problems, { synced: 3 });
+      },
+      () => 'never',
+    );
+    expect(output).toMatchObject({ exitCode: ExitCode.Partial, result: { synced: 3 } });
+    expect(output.error?.problems).toHaveLength(51);
+    expect(output.error?.problems?.at(-1)).toBe('… and 10 more problem(s)');
+    expect(logs()).toContain('"msg":"peer 0: no key"');
+    expect(logs()).not.toContain('"msg":"peer 50: no key"');
+    const record = JSON.parse(
+      readFileSync(path.join(root, 'var/lib/photon/runs/demo-task', runs(root)[0]), 'utf8'),
+    );
+    expect(record.error.problems.slice(0, 2)).toEqual(['peer 0: no key', 'peer 1: no key']);
   });
 
   it('exits 2 on bad settings before running the body', async () => {

@@ -64,7 +64,8 @@ export interface TaskOutput<R> {
   summary: string;
   changes: { files: FileChange[]; services: RunChanges['services']; commands: number };
   result?: R;
-  error?: { code: string; message: string };
+  /** `problems`: each refused input of a partial run (exit 5), at most 50 and a count. */
+  error?: { code: string; message: string; problems?: string[] };
 }
 
 export interface TaskRunResult<R> {
@@ -178,6 +179,11 @@ export class TaskRunner {
     const exitCode = error === undefined ? ExitCode.Ok : exitCodeOf(error);
     const summary = error === undefined ? summarize(result as R) : failureSummary(options.task, error);
     const logger = log?.logger;
+    if (error instanceof PartialFailureError) {
+      // Each refused input by name, here once for every task: the log, the failure mail (which
+      // quotes the last log lines) and the journal all get the reasons, not just a count.
+      for (const problem of cappedProblems(error)) logger?.warn({ problem }, problem);
+    }
     if (error === undefined) logger?.info({ exitCode }, summary);
     else if (error instanceof LockedError) logger?.warn({ exitCode }, summary);
     else logger?.error({ exitCode, error: serializeError(error) }, summary);
@@ -198,6 +204,7 @@ export class TaskRunner {
 
     // A locked run leaves the journal alone: the holder writes its own record.
     if (ctx && !(error instanceof LockedError)) {
+      const ended = clock.now();
       const record: RunRecord = {
         task: options.task,
         runId,
@@ -205,8 +212,8 @@ export class TaskRunner {
         host,
         dryRun: options.dryRun,
         start: started.toISOString(),
-        end: clock.now().toISOString(),
-        durationMs: clock.now().getTime() - started.getTime(),
+        end: ended.toISOString(),
+        durationMs: ended.getTime() - started.getTime(),
         outcome: outcomeOf(error),
         exitCode,
         summary,
@@ -216,8 +223,8 @@ export class TaskRunner {
         services: changes.services,
         mails: changes.mails,
       };
+      // The notifier's mail is recorded into changes.mails, the array the record holds.
       if (options.journal) await this.notify(ctx, error, record, log);
-      record.mails = changes.mails;
       if (options.journal && !options.dryRun) {
         await ctx.journal.write(record).catch((journalError: unknown) => {
           logger?.warn({ error: serializeError(journalError) }, 'could not write the run journal');
@@ -264,7 +271,18 @@ function failureSummary(task: string, error: unknown): string {
   return message.startsWith(`${task}:`) ? message : `${task}: ${message}`;
 }
 
-function errorJson(error: unknown): { code: string; message: string } {
+/** Enough to name what went wrong on a broken key repository, not a megabyte of journal. */
+const MAX_PROBLEMS = 50;
+
+function cappedProblems(error: PartialFailureError): string[] {
+  const { problems } = error;
+  if (problems.length <= MAX_PROBLEMS) return problems;
+  return [...problems.slice(0, MAX_PROBLEMS), `… and ${problems.length - MAX_PROBLEMS} more problem(s)`];
+}
+
+function errorJson(error: unknown): NonNullable<TaskOutput<unknown>['error']> {
+  if (error instanceof PartialFailureError)
+    return { code: error.code, message: error.message, problems: cappedProblems(error) };
   if (error instanceof PhotonError) return { code: error.code, message: error.message };
   return { code: 'FAILED', message: error instanceof Error ? error.message : String(error) };
 }

@@ -3,7 +3,6 @@ import path from 'node:path';
 import {
   type Clock,
   type FileStore,
-  type Logger,
   PartialFailureError,
   type ServiceManager,
   UsageError,
@@ -49,7 +48,6 @@ export class KeySyncService {
     private readonly files: FileStore,
     private readonly services: ServiceManager,
     private readonly clock: Clock,
-    private readonly logger: Logger,
   ) {}
 
   async sync(cfg: FastdSettings): Promise<KeySyncResult> {
@@ -82,7 +80,7 @@ export class KeySyncService {
     ]);
     if (problems.length > 0) {
       throw new PartialFailureError(
-        `fastd sync-keys: ${problems.length} problem(s): ${problems.join('; ')}`,
+        `fastd sync-keys: ${problems.length} problem(s): ${problems.slice(0, 3).join('; ')}${problems.length > 3 ? '; …' : ''}`,
         problems,
         result,
       );
@@ -107,11 +105,6 @@ export class KeySyncService {
         result.signalled = true;
       }
     }
-    for (const refused of result.refused)
-      this.logger.error(
-        { instance: instance.name, ...refused },
-        `refused peer file ${refused.file}: ${refused.reason}`,
-      );
     return { result, keys };
   }
 

@@ -37,7 +37,6 @@ export default class AlfredNodes extends TaskCommand<typeof AlfredNodes, NodesRe
       online: result.online,
       problems: result.problems.length,
     });
-    for (const problem of result.problems) ctx.logger.warn(problem);
     if (result.problems.length > 0) {
       throw new PartialFailureError(
         `alfred nodes: ${result.total} node(s) written, ${result.problems.length} record(s) refused`,

@@ -27,7 +27,6 @@ export default class AlfredZone extends TaskCommand<typeof AlfredZone, ZoneResul
       names: result.entries.length,
       problems: result.problems.length,
     });
-    for (const problem of result.problems) ctx.logger.warn(problem);
     if (result.problems.length > 0) {
       throw new PartialFailureError(
         `alfred zone ${result.zone}: ${result.entries.length} node(s) published, ${result.problems.length} refused`,

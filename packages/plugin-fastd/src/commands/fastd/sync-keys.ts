@@ -17,7 +17,6 @@ export default class FastdSyncKeys extends TaskCommand<typeof FastdSyncKeys, Key
       ctx.files,
       ctx.services,
       ctx.clock,
-      ctx.logger,
     ).sync(cfg);
   }
 
