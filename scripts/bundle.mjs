@@ -17,15 +17,27 @@ const finalDir = path.join(core, 'dist/bundle');
 // Built beside the old bundle and swapped in at the end, so a running photon never sees it half-written.
 const outDir = `${finalDir}.tmp-${process.pid}`;
 
+/**
+ * Every rewrite below names itself here when it fires; the build fails for any that did not, so
+ * a dependency update cannot silently bring back what a rewrite removed.
+ */
+const applied = new Set();
+const mustApply = [];
+const expectRewrite = (name) => {
+  mustApply.push(name);
+  return name;
+};
+
 /** zod's 40-odd message locales are never used (photon's messages are English): ship only `en`. */
 const zodEnglishOnly = {
   name: 'zod-english-only',
   setup(b) {
-    b.onResolve({ filter: /^\.\.\/locales\/index\.js$/ }, (args) =>
-      args.importer.includes(`${path.sep}zod${path.sep}`)
-        ? { path: 'zod-locales', namespace: 'zod-en' }
-        : undefined,
-    );
+    const name = expectRewrite('zod: English locale only');
+    b.onResolve({ filter: /^\.\.\/locales\/index\.js$/ }, (args) => {
+      if (!args.importer.includes(`${path.sep}zod${path.sep}`)) return undefined;
+      applied.add(name);
+      return { path: 'zod-locales', namespace: 'zod-en' };
+    });
     b.onLoad({ filter: /.*/, namespace: 'zod-en' }, () => ({
       contents: "export { default as en } from 'zod/v4/locales/en.js';",
       resolveDir: repo,
@@ -33,10 +45,7 @@ const zodEnglishOnly = {
   },
 };
 
-/**
- * Start-up work oclif does that photon never needs, patched out of the bundled copy. Each patch
- * fails the build when its text is gone (an oclif update), so none silently stops applying.
- */
+/** Start-up work oclif does that photon never needs, patched out of the bundled copy. */
 const OCLIF_PATCHES = [
   {
     // Every plugin's commands are sorted with localeCompare; the first localeCompare of a process
@@ -56,16 +65,18 @@ const OCLIF_PATCHES = [
 const oclifStartupPatches = {
   name: 'oclif-start-up-patches',
   setup(b) {
-    b.onLoad({ filter: /@oclif[\\/]core[\\/]lib[\\/](config[\\/]plugin|util[\\/]os)\.js$/ }, (args) => {
-      let source = readFileSync(args.path, 'utf8');
-      for (const patch of OCLIF_PATCHES.filter((candidate) =>
-        args.path.endsWith(path.normalize(candidate.file)),
-      )) {
+    for (const patch of OCLIF_PATCHES) {
+      const name = expectRewrite(`oclif: ${patch.file}`);
+      const file = new RegExp(
+        `@oclif[\\\\/]core[\\\\/]lib[\\\\/]${patch.file.replace(/[/.]/g, (c) => `\\${c}`)}$`,
+      );
+      b.onLoad({ filter: file }, (args) => {
+        const source = readFileSync(args.path, 'utf8');
         if (!source.includes(patch.from)) throw new Error(`oclif patch for ${patch.file} no longer applies`);
-        source = source.replace(patch.from, patch.to);
-      }
-      return { contents: source, loader: 'js' };
-    });
+        applied.add(name);
+        return { contents: source.replace(patch.from, patch.to), loader: 'js' };
+      });
+    }
   },
 };
 
@@ -73,7 +84,11 @@ const oclifStartupPatches = {
 const noPinoTransports = {
   name: 'no-pino-transports',
   setup(b) {
-    b.onResolve({ filter: /^thread-stream$/ }, () => ({ path: 'thread-stream', namespace: 'photon-stub' }));
+    const name = expectRewrite('pino: no thread-stream');
+    b.onResolve({ filter: /^thread-stream$/ }, () => {
+      applied.add(name);
+      return { path: 'thread-stream', namespace: 'photon-stub' };
+    });
     b.onLoad({ filter: /.*/, namespace: 'photon-stub' }, () => ({
       contents:
         "module.exports = class ThreadStream { constructor() { throw new Error('photon bundles pino without worker transports'); } };",
@@ -89,10 +104,7 @@ const noPinoTransports = {
  * patches do, so the list stays what it claims.
  */
 const LAZY_BUILTINS = ['assert', 'node:child_process', 'node:perf_hooks', 'node:readline'];
-const lazyBuiltinRequire = new RegExp(
-  `(?<!__toESM\\()require\\("(${LAZY_BUILTINS.join('|')})"\\)`,
-  'g',
-);
+const lazyBuiltinRequire = new RegExp(`(?<!__toESM\\()require\\("(${LAZY_BUILTINS.join('|')})"\\)`, 'g');
 // assert is itself a function (sonic-boom calls it), so its proxy wraps one.
 const lazyBuiltinHelper =
   'function __photonLazyBuiltin(id){let m;const l=()=>m??=require(id);return new Proxy(/assert$/.test(id)?()=>{}:{},{apply:(_,t,a)=>l()(...a),get:(_,k)=>l()[k],has:(_,k)=>k in l(),ownKeys:()=>Reflect.ownKeys(l()),getOwnPropertyDescriptor:(_,k)=>{const d=Reflect.getOwnPropertyDescriptor(l(),k);return d&&{...d,configurable:true}}})}';
@@ -134,8 +146,11 @@ const bundled = readFileSync(bundleFile, 'utf8')
   // esbuild's ASCII charset leaves regular-expression literals alone (ansis matches raw CSI bytes);
   // a \u escape means the same character there and in strings.
   .replace(/[^\x00-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
-const stale = LAZY_BUILTINS.filter((id) => !madeLazy.has(id));
-if (stale.length > 0) throw new Error(`lazy built-ins no longer required at load: ${stale.join(', ')}`);
+const stale = [
+  ...mustApply.filter((name) => !applied.has(name)),
+  ...LAZY_BUILTINS.filter((id) => !madeLazy.has(id)).map((id) => `lazy built-in ${id}`),
+];
+if (stale.length > 0) throw new Error(`bundle rewrites that no longer apply: ${stale.join(', ')}`);
 writeFileSync(
   bundleFile,
   `(function (exports, require, module, __filename, __dirname, __photonImport) {${lazyBuiltinHelper}${bundled}\n})`,
@@ -200,9 +215,16 @@ for (const args of [
   ['config', 'show'],
   ['exec', '--name', 'warm-up', '--', 'true'],
 ]) {
-  spawnSync(process.execPath, [path.join(repo, 'packages/cli/bin/run.js'), ...args, '--root', sandbox], {
-    env: { ...process.env, PHOTON_REBUILD_CODE_CACHE: '1', PHOTON_DATA_DIR: '/var/lib/photon' },
-    stdio: 'ignore',
-  });
+  const run = spawnSync(
+    process.execPath,
+    [path.join(repo, 'packages/cli/bin/run.js'), ...args, '--root', sandbox],
+    {
+      env: { ...process.env, PHOTON_REBUILD_CODE_CACHE: '1', PHOTON_DATA_DIR: '/var/lib/photon' },
+      encoding: 'utf8',
+    },
+  );
+  // A bundle that cannot run `config show` must not pass for built.
+  if (run.status !== 0)
+    throw new Error(`warm-up \`photon ${args.join(' ')}\` exited ${run.status}: ${run.stderr}`);
 }
 rmSync(sandbox, { recursive: true, force: true });

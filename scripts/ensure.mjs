@@ -13,7 +13,7 @@ const repo = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const args = new Set(process.argv.slice(2));
 
 /** Binary the tests run → the Debian package that ships it. */
-export const SYSTEM_PACKAGES = {
+const SYSTEM_PACKAGES = {
   git: 'git',
   fastd: 'fastd',
   alfred: 'alfred',
@@ -61,10 +61,16 @@ function ensureDeps() {
 
 function ensureBuild() {
   run(process.execPath, [path.join(repo, 'node_modules/typescript/bin/tsc'), '-b']);
-  // Re-bundle only when core was rebuilt: a running photon must not see its bundle swapped for nothing.
-  const built = path.join(repo, 'packages/core/tsconfig.tsbuildinfo');
+  // Re-bundle only when an input changed (core's build, the bundler's rewrites, the bundled
+  // dependencies): a running photon must not see its bundle swapped for nothing.
+  const inputs = [
+    'packages/core/tsconfig.tsbuildinfo',
+    'scripts/bundle.mjs',
+    'node_modules/.package-lock.json',
+  ];
+  const newestInput = Math.max(...inputs.map((f) => statSync(path.join(repo, f)).mtimeMs));
   const bundle = path.join(repo, 'packages/core/dist/bundle/core.cjs');
-  if (!existsSync(bundle) || statSync(bundle).mtimeMs < statSync(built).mtimeMs) {
+  if (!existsSync(bundle) || statSync(bundle).mtimeMs < newestInput) {
     run(process.execPath, [path.join(repo, 'scripts/bundle.mjs')]);
   }
 }
