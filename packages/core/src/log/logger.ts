@@ -50,22 +50,27 @@ export function formatPrettyLine(line: string): string {
   return `${level.padEnd(5)} ${record.msg ?? ''}${extras.length ? `  ${extras.join(' ')}` : ''}\n`;
 }
 
-/** Ring buffer of rendered log lines. */
+/**
+ * Ring buffer of the run's last log lines, for the failure report. Lines are kept as pino wrote
+ * them and rendered only when a report asks: most runs never fail. `limit` is `mail.logLines`
+ * once settings are loaded.
+ */
 export class RecentLines extends Writable {
   private readonly lines: string[] = [];
-  constructor(private readonly limit = 40) {
+  constructor(public limit = 40) {
     super();
   }
   override _write(chunk: Buffer, _enc: BufferEncoding, done: () => void): void {
     for (const line of chunk.toString().split('\n')) {
       if (!line) continue;
-      this.lines.push(formatPrettyLine(line).trimEnd());
+      this.lines.push(line);
       if (this.lines.length > this.limit) this.lines.shift();
     }
     done();
   }
   get(): string[] {
-    return [...this.lines];
+    const kept = this.limit === 0 ? [] : this.lines.slice(-this.limit);
+    return kept.map((line) => formatPrettyLine(line).trimEnd());
   }
 }
 

@@ -40,7 +40,7 @@ export function failureMailBody(report: FailureReport, logLines: number): string
     `duration: ${record.durationMs} ms`,
     `argv:     ${record.argv.join(' ')}`,
   ];
-  const recent = report.recentLogLines.slice(-logLines);
+  const recent = logLines === 0 ? [] : report.recentLogLines.slice(-logLines);
   if (recent.length > 0) lines.push('', `Last ${recent.length} log lines:`, ...recent);
   const command = report.failedCommand;
   if (command) {

@@ -17,6 +17,7 @@ import { Journal, type RunOutcome, type RunRecord, safeTaskName } from '../journ
 import { TaskLock } from '../lock/task-lock.js';
 import { createTaskLogger, type LogFormat, type LogLevel, type TaskLogger } from '../log/logger.js';
 import { redactText } from '../log/redact.js';
+import { mailSettings } from '../mail/mail-settings.js';
 import { ServiceManager } from '../services/service-manager.js';
 import { photonSettings } from '../settings/core-settings.js';
 import type { SettingsNamespace } from '../settings/namespace.js';
@@ -158,6 +159,7 @@ export class TaskRunner {
       container.register(DRY_RUN, { useValue: options.dryRun });
       container.register(TASK_CONTEXT, { useValue: ctx });
       await registerCoreServices(ctx);
+      log.recent.limit = settings.get(mailSettings).logLines;
 
       // A dry run changes nothing, so it neither needs nor creates the lock.
       if (options.lock && !options.dryRun) {
