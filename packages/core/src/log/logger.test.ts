@@ -1,5 +1,6 @@
+import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { RecentLines } from './logger.js';
+import { createTaskLogger, RecentLines } from './logger.js';
 
 const line = (msg: string) => `${JSON.stringify({ level: 40, time: 0, msg })}\n`;
 
@@ -13,5 +14,25 @@ describe('RecentLines', () => {
     expect(recent.get()).toEqual(['WARN  three']);
     recent.limit = 0;
     expect(recent.get()).toEqual([]);
+  });
+
+  it('redacts secret keys at any depth and private key blocks in messages', async () => {
+    const out = new PassThrough();
+    let text = '';
+    out.on('data', (chunk: Buffer) => {
+      text += chunk.toString();
+    });
+    const { logger } = await createTaskLogger({ level: 'info', format: 'json', stream: out });
+    logger.info(
+      { smtp: { auth: { apiToken: 't0ps3cret' } }, user: 'gw' },
+      'key -----BEGIN OPENSSH PRIVATE KEY-----\nabc\n-----END OPENSSH PRIVATE KEY-----',
+    );
+    expect(text).not.toContain('t0ps3cret');
+    expect(text).not.toContain('abc');
+    expect(JSON.parse(text)).toMatchObject({
+      smtp: { auth: { apiToken: '[redacted]' } },
+      user: 'gw',
+      msg: 'key [redacted]',
+    });
   });
 });

@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream';
 import type { DestinationStream, Logger as PinoLogger } from 'pino';
-import { redactText } from './redact.js';
+import { redactSecrets } from './redact.js';
 
 export type Logger = PinoLogger;
 export type LogFormat = 'pretty' | 'json';
@@ -108,17 +108,11 @@ export async function createTaskLogger(options: LoggerOptions): Promise<TaskLogg
       base: options.bindings ?? {},
       formatters: { level: (_label, number) => ({ level: number }) },
       hooks: {
-        // Private keys never reach a log line, whatever a message quotes.
+        // Secrets never reach a log line, whatever a message quotes or an object holds: the one
+        // definition of a secret (redact.ts) that printed settings and mails use too.
         logMethod(args, method) {
-          method.apply(
-            this,
-            args.map((arg) => (typeof arg === 'string' ? redactText(arg) : arg)) as Parameters<typeof method>,
-          );
+          method.apply(this, args.map((arg) => redactSecrets(arg)) as Parameters<typeof method>);
         },
-      },
-      redact: {
-        paths: ['*.password', '*.pass', '*.secret', '*.privateKey', 'password', 'secret'],
-        censor: '[redacted]',
       },
     },
     pino.multistream(
