@@ -141,9 +141,25 @@ export class CommandFailedError extends PhotonError {
       : result.signal
         ? `was killed by ${result.signal}`
         : `exited ${result.exitCode}`;
-    const stderr = result.stderr.trim().split('\n').slice(-3).join(' | ');
+    const stderr = lastLines(result.stderr);
     super(`command ${JSON.stringify(result.argv.join(' '))} ${why}${stderr ? `: ${stderr}` : ''}`);
   }
+}
+
+/** The message of anything thrown. */
+export function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** The last non-blank lines of a program's output, on one line: for error messages. */
+export function lastLines(text: string, count = 3): string {
+  return text
+    .trim()
+    .split('\n')
+    .map((line) => line.trim())
+    .filter(Boolean)
+    .slice(-count)
+    .join(' | ');
 }
 
 /** Maps any thrown value to the process exit code. */

@@ -1,4 +1,4 @@
-import { ExitCode, PhotonError } from '../errors/errors.js';
+import { ExitCode, lastLines, PhotonError } from '../errors/errors.js';
 
 /** A rebase met a real conflict; it was aborted and the working tree left as it was. */
 export class GitConflictError extends PhotonError {
@@ -61,14 +61,4 @@ export function remoteError(operation: string, remote: string, stderr: string, c
     }
   }
   return new GitCommandError(`${operation} ${remote} failed: ${detail}`, { cause });
-}
-
-export function lastLines(text: string, count = 3): string {
-  return text
-    .trim()
-    .split('\n')
-    .map((line) => line.trim())
-    .filter(Boolean)
-    .slice(-count)
-    .join(' | ');
 }

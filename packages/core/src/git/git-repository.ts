@@ -1,8 +1,9 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { SimpleGit } from 'simple-git';
+import { lastLines, messageOf } from '../errors/errors.js';
 import type { ChangeRecorder } from '../journal/change-recorder.js';
 import type { Logger } from '../log/logger.js';
-import { GitCommandError, GitConflictError, GitRemoteError, lastLines, remoteError } from './git-errors.js';
+import { GitCommandError, GitConflictError, GitRemoteError, remoteError } from './git-errors.js';
 import { type GitStatus, parsePorcelainV2 } from './git-status.js';
 
 export interface GitRepositoryOptions {
@@ -243,10 +244,6 @@ export class GitRepository {
   private get git(): SimpleGit {
     return this.options.git;
   }
-}
-
-export function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
 
 /** One git command, recorded for the journal like the commands a task runs through Shell. */

@@ -1,10 +1,10 @@
 import path from 'node:path';
-import { ConfigError } from '../errors/errors.js';
+import { ConfigError, messageOf } from '../errors/errors.js';
 import type { FileStore } from '../fs/file-store.js';
 import type { ChangeRecorder } from '../journal/change-recorder.js';
 import type { Logger } from '../log/logger.js';
 import { GitCommandError, GitRemoteError, remoteError } from './git-errors.js';
-import { GitRepository, messageOf, runGit } from './git-repository.js';
+import { GitRepository, runGit } from './git-repository.js';
 import type { GitSettings } from './git-settings.js';
 import { expandHome } from './home-path.js';
 import { shellQuote, sshArgv } from './ssh-command.js';

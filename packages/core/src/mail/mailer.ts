@@ -1,4 +1,5 @@
 import type { Transporter } from 'nodemailer';
+import { messageOf } from '../errors/errors.js';
 import type { FileStore } from '../fs/file-store.js';
 import { formatTimestamp } from '../host/clock.js';
 import type { ChangeRecorder } from '../journal/change-recorder.js';
@@ -81,7 +82,7 @@ export class Mailer {
       if (rejected.length > 0) return record({ ...result, error: `rejected: ${rejected.join(', ')}` });
       return record({ ...result, sent: true, messageId: info.messageId });
     } catch (error) {
-      return record({ ...result, error: error instanceof Error ? error.message : String(error) });
+      return record({ ...result, error: messageOf(error) });
     }
   }
 

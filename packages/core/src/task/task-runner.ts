@@ -5,6 +5,7 @@ import {
   ExitCode,
   exitCodeOf,
   LockedError,
+  messageOf,
   PartialFailureError,
   PhotonError,
 } from '../errors/errors.js';
@@ -269,7 +270,7 @@ function outcomeOf(error: unknown): RunOutcome {
 }
 
 function failureSummary(task: string, error: unknown): string {
-  const message = error instanceof Error ? error.message : String(error);
+  const message = messageOf(error);
   return message.startsWith(`${task}:`) ? message : `${task}: ${message}`;
 }
 
@@ -286,7 +287,7 @@ function errorJson(error: unknown): NonNullable<TaskOutput<unknown>['error']> {
   if (error instanceof PartialFailureError)
     return { code: error.code, message: error.message, problems: cappedProblems(error) };
   if (error instanceof PhotonError) return { code: error.code, message: error.message };
-  return { code: 'FAILED', message: error instanceof Error ? error.message : String(error) };
+  return { code: 'FAILED', message: messageOf(error) };
 }
 
 function serializeError(error: unknown) {

@@ -1,14 +1,13 @@
 import path from 'node:path';
 import {
   type GitService,
-  type GitSettings,
   type Logger,
+  messageOf,
   PartialFailureError,
   PhotonError,
   type Shell,
+  type SyncRepository,
 } from '@ffphoton/core';
-
-type SyncRepository = GitSettings['repositories'][number];
 
 export interface RepositorySyncReport {
   name: string;
@@ -49,7 +48,7 @@ export class RepositorySync {
       } catch (error) {
         errors.push(error);
         const code = error instanceof PhotonError ? error.code : 'FAILED';
-        const message = error instanceof Error ? error.message : String(error);
+        const message = messageOf(error);
         this.logger?.error({ repository: name }, message);
         reports.push({ name, dir: spec.dir, action: 'failed', published: false, error: { code, message } });
       }
