@@ -9,7 +9,6 @@ import http from 'node:http';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import {
   FileStore,
   GitService,
@@ -17,6 +16,7 @@ import {
   RootSandbox,
   ServiceManager,
   Shell,
+  silentLogger,
   systemClock,
 } from '@ffphoton/core';
 import {
@@ -25,14 +25,12 @@ import {
   PeersRepository,
   StatusSocketReader,
 } from '@ffphoton/plugin-fastd';
+import { median, photonBin, repoRoot } from './lib.mjs';
 
-const repo = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
-const hook = path.join(repo, 'packages/plugin-fastd/dist/verify-hook.js');
+const hook = path.join(repoRoot, 'packages/plugin-fastd/dist/verify-hook.js');
 const dir = mkdtempSync(path.join(os.tmpdir(), 'photon-bench-fastd-'));
-const silentLogger = new Proxy({}, { get: () => () => undefined });
 const ms = (n) => `${Math.round(n)} ms`;
-const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
-const cli = path.join(repo, 'packages/cli/bin/run.js');
+const cli = photonBin;
 // The CLI's journal and locks go to the bench directory, not /var/lib/photon.
 const cliEnv = { ...process.env, NODE_ENV: 'production', PHOTON_DATA_DIR: path.join(dir, 'data') };
 

@@ -1,13 +1,13 @@
 import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { CommandFailedError, type Logger, ServiceManager, Shell } from '@ffphoton/core';
+import { CommandFailedError, ServiceManager, Shell, silentLogger } from '@ffphoton/core';
 import { describe, expect, it } from 'vitest';
 import { watchdogSettings } from '../settings.js';
 import { ExitVpnCheck } from './exit-vpn-check.js';
 import { ServiceWatchdog } from './service-watchdog.js';
 
-const logger = { info() {}, warn() {}, debug() {} } as unknown as Logger;
+const logger = silentLogger;
 
 /** A stand-in for batctl and systemctl that records its argv; `is-active` answers from a state file. */
 function recorder() {

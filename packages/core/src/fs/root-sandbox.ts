@@ -21,10 +21,6 @@ export class RootSandbox {
     }
   }
 
-  get active(): boolean {
-    return this.root !== undefined;
-  }
-
   /** Host path for a path as written in settings (absolute, or relative to `/` inside the sandbox). */
   resolve(p: string): string {
     if (!this.root || !this.realRoot) return path.resolve(p);

@@ -2,12 +2,12 @@ import { execFileSync } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { FileStore, type Logger, PartialFailureError, RootSandbox, Shell, UsageError } from '@ffphoton/core';
+import { FileStore, PartialFailureError, RootSandbox, Shell, silentLogger, UsageError } from '@ffphoton/core';
 import { describe, expect, it } from 'vitest';
 import { selfupgradeSettings } from '../../settings.js';
 import { SelfUpgrader, type UpgradeEnvironment } from './self-upgrader.js';
 
-const logger = { info() {}, warn() {}, debug() {} } as unknown as Logger;
+const logger = silentLogger;
 
 function setup(dryRun = false) {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'photon-selfupgrade-'));
