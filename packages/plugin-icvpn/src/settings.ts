@@ -4,6 +4,9 @@ import { argvTemplate, defineSettings, repositorySchema, z } from '@ffphoton/cor
 export const DNS_FORMATS = ['dnsmasq', 'bind', 'bind-forward', 'unbound', 'pdns'] as const;
 export type DnsFormat = (typeof DNS_FORMATS)[number];
 
+/** The largest real community file is about 2 KiB; anything far bigger is refused unread. */
+export const DEFAULT_MAX_FILE_BYTES = 64 * 1024;
+
 /** A bird symbol / quagga peer-group: these reach the generated files, so a strict set. */
 const symbol = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'expected a bird symbol such as ebgp_icvpn');
 const family = z.enum(['ipv4', 'ipv6']);
@@ -98,7 +101,7 @@ export const icvpnSettings = defineSettings(
     /** Accept link-local (fe80::/10) BGP peers, which icvpn-meta's check rejects. */
     allowLinkLocal: z.boolean().default(false),
     /** Community files above this size are refused unread. */
-    maxFileBytes: z.number().int().positive().default(65_536),
+    maxFileBytes: z.number().int().positive().default(DEFAULT_MAX_FILE_BYTES),
     outputs: z.array(outputSchema).default([]),
   }),
 );

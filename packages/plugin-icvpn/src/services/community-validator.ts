@@ -1,17 +1,18 @@
+import { type ParsedIp, parseIp } from '@ffphoton/core';
 import type { BgpPeer, Community, Delegation, Problem, Severity } from './community.js';
 import { quote } from './community.js';
 import {
   addressKey,
   type Family,
   familyOf,
-  keyInPrefix,
+  ipFamily,
   LINK_LOCAL_V6,
   type Prefix,
   parsePrefix,
   prefixContains,
   prefixEnd,
-  TRANSFER_V4,
-  TRANSFER_V6,
+  TRANSFER,
+  TRANSFER_NETWORKS,
 } from './ip.js';
 import type { RawCommunity } from './meta-reader.js';
 
@@ -84,10 +85,6 @@ export class CommunityValidator {
   }
 }
 
-function asMap(value: unknown): Map<unknown, unknown> | undefined {
-  return value instanceof Map ? value : undefined;
-}
-
 /** A valid BGP address of a peer, with its canonical spelling for the duplicate check. */
 interface PeerAddress {
   peer: string;
@@ -125,16 +122,15 @@ class CommunityCheck {
     if (severity === 'error') this.failed = true;
   }
 
-  run(data: unknown): Community | undefined {
+  run(doc: unknown): Community | undefined {
     if (!COMMUNITY_NAME.test(this.name)) {
       this.report('(file name)', 'community name must match [A-Za-z0-9][A-Za-z0-9_-]*');
       return undefined;
     }
-    const doc = asMap(data);
-    if (!doc) {
+    if (!(doc instanceof Map)) {
       this.report(
         '(file)',
-        `top level must be a mapping, found ${data === null ? 'an empty document' : typeof data}`,
+        `top level must be a mapping, found ${doc === null ? 'an empty document' : typeof doc}`,
       );
       return undefined;
     }
@@ -167,12 +163,16 @@ class CommunityCheck {
     return [];
   }
 
+  /** `value` if it is a mapping; else reports "expected a mapping {what}". */
+  private map(key: string, value: unknown, what: string): Map<unknown, unknown> | undefined {
+    if (value instanceof Map) return value;
+    this.report(key, `expected a mapping ${what}`);
+    return undefined;
+  }
+
   private networks(value: unknown): Community['networks'] {
-    const map = asMap(value);
-    if (!map) {
-      this.report('networks', 'expected a mapping with ipv4 and/or ipv6');
-      return undefined;
-    }
+    const map = this.map('networks', value, 'with ipv4 and/or ipv6');
+    if (!map) return undefined;
     const networks: Community['networks'] = {};
     for (const [family, list] of map) {
       if (family !== 'ipv4' && family !== 'ipv6') {
@@ -202,11 +202,8 @@ class CommunityCheck {
   }
 
   private bgp(value: unknown): BgpPeer[] {
-    const map = asMap(value);
-    if (!map) {
-      this.report('bgp', 'expected a mapping of peer names');
-      return [];
-    }
+    const map = this.map('bgp', value, 'of peer names');
+    if (!map) return [];
     const peers: BgpPeer[] = [];
     for (const [rawName, rawPeer] of map) {
       const name = typeof rawName === 'number' ? String(rawName) : rawName;
@@ -214,25 +211,22 @@ class CommunityCheck {
         this.report('bgp', `peer name ${quote(rawName)} contains characters outside [A-Za-z0-9_]`);
         continue;
       }
-      const addresses = asMap(rawPeer);
-      if (!addresses) {
-        this.report(`bgp.${name}`, 'expected a mapping with ipv4 and/or ipv6');
-        continue;
-      }
+      const addresses = this.map(`bgp.${name}`, rawPeer, 'with ipv4 and/or ipv6');
+      if (!addresses) continue;
       const peer: BgpPeer = { name };
-      const keys: Partial<Record<Family, string>> = {};
+      const ips: Partial<Record<Family, ParsedIp>> = {};
       for (const [family, address] of addresses) {
         if (family !== 'ipv4' && family !== 'ipv6') {
           this.report(`bgp.${name}`, `unknown family ${quote(family)}`);
           continue;
         }
-        const key = this.transferAddress(`bgp.${name}.${family}`, family, address);
-        if (key === undefined) continue;
+        const ip = this.transferAddress(`bgp.${name}.${family}`, family, address);
+        if (!ip) continue;
         peer[family] = address as string;
-        keys[family] = key;
-        this.addresses.push({ peer: name, family, address: address as string, key });
+        ips[family] = ip;
+        this.addresses.push({ peer: name, family, address: address as string, key: addressKey(ip) });
       }
-      this.matchingLowBits(name, keys);
+      this.matchingLowBits(name, ips);
       peers.push(peer);
     }
     // CrossCheck walks peers and their addresses in the same order.
@@ -240,25 +234,24 @@ class CommunityCheck {
     return peers.sort((a, b) => compareUnits(a.name, b.name));
   }
 
-  /** The address's canonical key if it is a valid transfer address, else undefined (reported). */
-  private transferAddress(key: string, family: Family, address: unknown): string | undefined {
-    if (typeof address !== 'string' || familyOf(address) !== family) {
+  /** The parsed address if it is a valid transfer address, else undefined (reported). */
+  private transferAddress(key: string, family: Family, address: unknown): ParsedIp | undefined {
+    const ip = typeof address === 'string' ? parseIp(address) : undefined;
+    if (!ip || ipFamily(ip) !== family) {
       this.report(key, `${quote(address)} is not an ${family} address`);
       return undefined;
     }
-    const canonical = addressKey(address, family);
-    if (keyInPrefix(canonical, family, family === 'ipv4' ? TRANSFER_V4 : TRANSFER_V6)) return canonical;
-    if (family === 'ipv6' && this.options.allowLinkLocal && keyInPrefix(canonical, family, LINK_LOCAL_V6))
-      return canonical;
-    const net = family === 'ipv4' ? TRANSFER_V4.text : TRANSFER_V6.text;
-    this.report(key, `${quote(address)} lies outside the transfer network ${net}`);
+    if (TRANSFER[family].contains(ip)) return ip;
+    if (family === 'ipv6' && this.options.allowLinkLocal && LINK_LOCAL_V6.contains(ip)) return ip;
+    this.report(key, `${quote(address)} lies outside the transfer network ${TRANSFER_NETWORKS[family]}`);
     return undefined;
   }
 
   /** check's convention: the last 8 bits of the IPv4 address equal the last 16 of the IPv6 address. */
-  private matchingLowBits(name: string, keys: Partial<Record<Family, string>>): void {
-    if (keys.ipv4 === undefined || keys.ipv6 === undefined) return;
-    if (Number(keys.ipv4) % 256 !== Number.parseInt(keys.ipv6.slice(-4), 16))
+  private matchingLowBits(name: string, ips: Partial<Record<Family, ParsedIp>>): void {
+    if (!ips.ipv4 || !ips.ipv6) return;
+    const v6 = ips.ipv6.bytes;
+    if (ips.ipv4.bytes[3] !== v6[14] * 256 + v6[15])
       this.report(`bgp.${name}`, 'IPv4 and IPv6 transfer addresses do not match', 'warning');
   }
 
@@ -295,11 +288,8 @@ class CommunityCheck {
   }
 
   private delegate(value: unknown): Delegation[] {
-    const map = asMap(value);
-    if (!map) {
-      this.report('delegate', 'expected a mapping of ASN to prefixes');
-      return [];
-    }
+    const map = this.map('delegate', value, 'of ASN to prefixes');
+    if (!map) return [];
     const delegations: Delegation[] = [];
     for (const [rawAsn, list] of map) {
       const asn = this.asn('delegate', rawAsn);

@@ -24,37 +24,43 @@ export const metaDirArg = {
   }),
 };
 
-export interface KindRequest {
-  kind: OutputSpec['kind'];
-  options: Record<string, unknown>;
-  target?: string;
-  print: boolean;
-  exclude?: string[];
-  dir?: string;
-}
-
-/** Runs the selected outputs of one kind through the shared update pipeline. */
-export function runKind(ctx: TaskContext, request: KindRequest): Promise<UpdateResult> {
-  const settings = ctx.settings.get(icvpnSettings);
-  const effective = { ...settings, exclude: [...settings.exclude, ...(request.exclude ?? [])] };
-  if (request.kind === 'tinc' && request.dir)
-    effective.tinc = { ...settings.tinc, dir: request.dir, remote: undefined };
-  const outputs = selectOutputs(effective, request.kind, request.options, request.target, request.print);
-  return new IcvpnUpdate(ctx.shell, ctx.files, ctx.container.resolve(GitService), ctx.logger).run(effective, {
-    outputs,
-    print: request.print,
-    metaDir: request.kind === 'tinc' ? undefined : request.dir,
-  });
-}
-
 /** With --print, the generated text is the command's stdout (like mkbgp/mkroa/mkdns). */
 export function renderPrinted(result: UpdateResult): string[] {
   return result.outputs.flatMap((o) => (o.content === undefined ? [] : [o.content.replace(/\n$/, '')]));
 }
 
-/** Base of the one-output commands (bgp, roa, dns, tinc): same settings, summary and output. */
+/** The shared flags as every subclass has them (tinc has no --exclude). */
+interface OutputFlags {
+  print: boolean;
+  target?: string;
+  exclude?: string[];
+}
+
+/**
+ * Base of the one-output commands (bgp, roa, dns, tinc): same settings, pipeline, summary and
+ * output. A subclass names its `kind` and turns its option flags into settings keys.
+ */
 export abstract class IcvpnOutputCommand<T extends typeof Command> extends TaskCommand<T, UpdateResult> {
   static override settings = [icvpnSettings];
+  static kind: OutputSpec['kind'];
+
+  /** The option flags as settings keys of an ad-hoc output (undefined: not given). */
+  protected abstract options(): Record<string, unknown>;
+
+  /** Runs the selected outputs of this kind through the shared update pipeline. */
+  protected execute(ctx: TaskContext): Promise<UpdateResult> {
+    const { kind } = this.constructor as typeof IcvpnOutputCommand;
+    const flags = this.flags as OutputFlags;
+    const { dir } = this.args as { dir?: string };
+    const settings = ctx.settings.get(icvpnSettings);
+    const effective = { ...settings, exclude: [...settings.exclude, ...(flags.exclude ?? [])] };
+    if (kind === 'tinc' && dir) effective.tinc = { ...settings.tinc, dir, remote: undefined };
+    const outputs = selectOutputs(effective, kind, this.options(), flags.target, flags.print);
+    return new IcvpnUpdate(ctx.shell, ctx.files, ctx.container.resolve(GitService), ctx.logger).run(
+      effective,
+      { outputs, print: flags.print, metaDir: kind === 'tinc' ? undefined : dir },
+    );
+  }
 
   protected summarize(result: UpdateResult): string {
     return summarizeUpdate(result);

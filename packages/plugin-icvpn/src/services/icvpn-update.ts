@@ -10,9 +10,8 @@ import {
 } from '@ffphoton/core';
 import type { IcvpnSettings, OutputSpec } from '../settings.js';
 import { formatProblem } from './community.js';
-import { parseExcludes } from './exclude-list.js';
+import type { ValidationResult } from './community-validator.js';
 import { type CheckoutResult, GitCheckout } from './git-checkout.js';
-import { loadCommunities } from './meta-loader.js';
 import { type BuiltOutput, buildOutput } from './output-builder.js';
 import { OutputInstaller } from './output-installer.js';
 
@@ -71,11 +70,7 @@ export class IcvpnUpdate {
       repositories.push(...(await Promise.all(specs.map((spec) => git.update(spec)))));
     }
     const loaded = needsMeta
-      ? await loadCommunities(this.files, request.metaDir ?? settings.meta.dir, {
-          exclude: parseExcludes(settings.exclude),
-          allowLinkLocal: settings.allowLinkLocal,
-          maxFileBytes: settings.maxFileBytes,
-        })
+      ? await this.loadMeta(settings, request.metaDir ?? settings.meta.dir)
       : { communities: [], problems: [], rejected: [] };
     for (const p of loaded.problems)
       this.logger?.warn({ community: p.community, key: p.key }, formatProblem(p));
@@ -160,6 +155,19 @@ export class IcvpnUpdate {
       );
     }
     return result;
+  }
+
+  /** Imported here, not at the top: `icvpn tinc` reads no community file. */
+  private async loadMeta(settings: IcvpnSettings, dir: string): Promise<ValidationResult> {
+    const [{ loadCommunities }, { parseExcludes }] = await Promise.all([
+      import('./meta-loader.js'),
+      import('./exclude-list.js'),
+    ]);
+    return loadCommunities(this.files, dir, {
+      exclude: parseExcludes(settings.exclude),
+      allowLinkLocal: settings.allowLinkLocal,
+      maxFileBytes: settings.maxFileBytes,
+    });
   }
 }
 

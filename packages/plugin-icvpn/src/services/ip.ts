@@ -1,4 +1,4 @@
-import { parseIp } from '@ffphoton/core';
+import { type ParsedIp, PrefixSet, parseIp } from '@ffphoton/core';
 
 export type Family = 'ipv4' | 'ipv6';
 
@@ -13,33 +13,25 @@ export interface Prefix {
 }
 
 const BITS: Record<Family, number> = { ipv4: 32, ipv6: 128 };
+const FAMILY_NAMES: Record<ParsedIp['family'], Family> = { 4: 'ipv4', 6: 'ipv6' };
 
-/** Only these characters can appear in an address literal (no `%zone`). */
-const ADDRESS_CHARS = /^[0-9A-Fa-f:.]+$/;
-
-export function familyOf(address: string): Family | undefined {
-  if (!ADDRESS_CHARS.test(address)) return undefined;
-  const ip = parseIp(address);
-  return ip && (ip.family === 4 ? 'ipv4' : 'ipv6');
+export function ipFamily(ip: ParsedIp): Family {
+  return FAMILY_NAMES[ip.family];
 }
 
-/** The address as an integer; `address` must be a valid literal of `family` (see familyOf). */
-export function addressToBigInt(address: string, family: Family): bigint {
-  return family === 'ipv4'
-    ? BigInt(ipv4ToNumber(bytesOf(address)))
-    : BigInt(`0x${ipv6Hex(bytesOf(address))}`);
+export function familyOf(address: string): Family | undefined {
+  const ip = parseIp(address);
+  return ip && ipFamily(ip);
+}
+
+/** The address as an integer. */
+export function addressToBigInt(ip: ParsedIp): bigint {
+  return ip.family === 4 ? BigInt(ipv4ToNumber(ip.bytes)) : BigInt(`0x${ipv6Hex(ip.bytes)}`);
 }
 
 /** A canonical spelling (decimal / 32 hex digits): equal for equal addresses, without BigInt arithmetic. */
-export function addressKey(address: string, family: Family): string {
-  const bytes = bytesOf(address);
-  return family === 'ipv4' ? String(ipv4ToNumber(bytes)) : ipv6Hex(bytes);
-}
-
-function bytesOf(address: string): number[] {
-  const ip = parseIp(address);
-  if (!ip) throw new TypeError(`${address} is not an IP address`);
-  return ip.bytes;
+export function addressKey(ip: ParsedIp): string {
+  return ip.family === 4 ? String(ipv4ToNumber(ip.bytes)) : ipv6Hex(ip.bytes);
 }
 
 function ipv4ToNumber([a, b, c, d]: number[]): number {
@@ -57,11 +49,12 @@ function ipv6Hex(bytes: number[]): string {
 export function parsePrefix(text: string): Prefix | string {
   const match = /^([^/]+)\/(\d{1,3})$/.exec(text);
   if (!match) return 'not a prefix of the form address/length';
-  const family = familyOf(match[1]);
-  if (!family) return 'not an IP address before the slash';
+  const ip = parseIp(match[1]);
+  if (!ip) return 'not an IP address before the slash';
+  const family = ipFamily(ip);
   const length = Number(match[2]);
   if (length > BITS[family]) return `prefix length ${length} is too long for ${family}`;
-  const start = addressToBigInt(match[1], family);
+  const start = addressToBigInt(ip);
   if (start & hostMask(family, length)) return 'host bits are set';
   return { family, start, length, text };
 }
@@ -87,26 +80,17 @@ export function prefixContains(outer: Prefix, inner: Prefix): boolean {
     : false;
 }
 
-const keyRanges = new WeakMap<Prefix, [string, string]>();
-
-/**
- * Whether the address with canonical key `key` (addressKey) lies in `p`, without BigInt per
- * address: IPv6 keys are fixed-width hex, so they compare as strings; IPv4 keys are decimal.
- */
-export function keyInPrefix(key: string, family: Family, p: Prefix): boolean {
-  if (p.family !== family) return false;
-  if (family === 'ipv4') {
-    const n = Number(key);
-    return n >= Number(p.start) && n <= Number(prefixEnd(p));
-  }
-  let range = keyRanges.get(p);
-  if (!range) {
-    range = [p.start.toString(16).padStart(32, '0'), prefixEnd(p).toString(16).padStart(32, '0')];
-    keyRanges.set(p, range);
-  }
-  return key >= range[0] && key <= range[1];
+/** A set of one constant prefix: a typo in it is a bug, not bad input. */
+function constantPrefix(text: string): PrefixSet {
+  return new PrefixSet([text], (prefix) => {
+    throw new TypeError(`${prefix} is not a prefix`);
+  });
 }
 
-export const TRANSFER_V4 = parsePrefix('10.207.0.0/16') as Prefix;
-export const TRANSFER_V6 = parsePrefix('fec0::a:cf:0:0/96') as Prefix;
-export const LINK_LOCAL_V6 = parsePrefix('fe80::/10') as Prefix;
+/** check's transfer networks; BGP peer addresses must lie in the one of their family. */
+export const TRANSFER_NETWORKS: Record<Family, string> = { ipv4: '10.207.0.0/16', ipv6: 'fec0::a:cf:0:0/96' };
+export const TRANSFER: Record<Family, PrefixSet> = {
+  ipv4: constantPrefix(TRANSFER_NETWORKS.ipv4),
+  ipv6: constantPrefix(TRANSFER_NETWORKS.ipv6),
+};
+export const LINK_LOCAL_V6 = constantPrefix('fe80::/10');

@@ -1,6 +1,6 @@
 import type { FileStore } from '@ffphoton/core';
 import { CommunityValidator, type ValidationOptions, type ValidationResult } from './community-validator.js';
-import { DEFAULT_MAX_FILE_BYTES, MetaReader } from './meta-reader.js';
+import { MetaReader } from './meta-reader.js';
 
 export interface LoadOptions extends ValidationOptions {
   exclude?: ReadonlySet<string>;
@@ -14,7 +14,7 @@ export async function loadCommunities(
   options: LoadOptions = {},
 ): Promise<ValidationResult> {
   const validator = new CommunityValidator(options);
-  const reader = new MetaReader(files, options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES);
+  const reader = new MetaReader(files, options.maxFileBytes);
   const readProblems = await reader.read(dir, (file) => validator.add(file), options.exclude);
   return validator.finish(readProblems);
 }

@@ -1,5 +1,6 @@
 import { closeSync, constants, promises as fsp, fstatSync, openSync, readSync, statSync } from 'node:fs';
 import { type FileStore, parseYamlDocument } from '@ffphoton/core';
+import { DEFAULT_MAX_FILE_BYTES } from '../settings.js';
 import { compareCodePoints, type Problem } from './community.js';
 import { parseSimpleYaml } from './simple-yaml.js';
 
@@ -8,9 +9,6 @@ export interface RawCommunity {
   name: string;
   data?: unknown;
 }
-
-/** The largest real community file is about 2 KiB; anything far bigger is refused unread. */
-export const DEFAULT_MAX_FILE_BYTES = 64 * 1024;
 
 /**
  * Reads an icvpn-meta checkout the way icvpn-scripts' filereader does — names sorted by

@@ -1,11 +1,6 @@
 import type { FileStore } from '@ffphoton/core';
 import type { BgpOutput, DnsOutput, OutputSpec, RoaOutput, TincOutput } from '../settings.js';
-import { renderBgp, selectBgpPeers } from './bgp-generator.js';
 import type { Community, Problem } from './community.js';
-import { renderDns } from './dns-generator.js';
-import { probeUnreachable } from './reachability-probe.js';
-import { renderRoa } from './roa-generator.js';
-import { renderConnects, replaceConnectsBlock, selectConnects } from './tinc-connects.js';
 
 /** A rendered output with its default validation and reload commands filled in. */
 export interface BuiltOutput {
@@ -45,7 +40,8 @@ export async function buildOutput(spec: OutputSpec, ctx: BuildContext): Promise<
 
 type Rendered = Omit<BuiltOutput, 'spec' | 'validateIsDefault'>;
 
-function render(spec: OutputSpec, ctx: BuildContext): Promise<Rendered> | Rendered {
+/** Each kind imports its generator when rendered: a run of one kind should not load the others. */
+function render(spec: OutputSpec, ctx: BuildContext): Promise<Rendered> {
   switch (spec.kind) {
     case 'bgp':
       return renderBgpOutput(spec, ctx.communities);
@@ -59,14 +55,17 @@ function render(spec: OutputSpec, ctx: BuildContext): Promise<Rendered> | Render
 }
 
 async function renderBgpOutput(spec: BgpOutput, communities: readonly Community[]): Promise<Rendered> {
+  const { renderBgp, selectBgpPeers } = await import('./bgp-generator.js');
   const peers = selectBgpPeers(communities, spec);
-  const passive =
-    spec.probeTimeoutSeconds > 0
-      ? await probeUnreachable(
-          peers.map((p) => p.address),
-          spec.probeTimeoutSeconds * 1000,
-        )
-      : new Set<string>();
+  let passive = new Set<string>();
+  if (spec.probeTimeoutSeconds > 0) {
+    // Off by default, so loaded only when asked for.
+    const { probeUnreachable } = await import('./reachability-probe.js');
+    passive = await probeUnreachable(
+      peers.map((p) => p.address),
+      spec.probeTimeoutSeconds * 1000,
+    );
+  }
   const content = renderBgp(peers, spec, passive);
   if (spec.format === 'quagga') return { content, entries: peers.length, problems: [] };
   // The minimal config bird parses: a router id and every template the peers refer to.
@@ -83,7 +82,8 @@ async function renderBgpOutput(spec: BgpOutput, communities: readonly Community[
   };
 }
 
-function renderRoaOutput(spec: RoaOutput, communities: readonly Community[]): Rendered {
+async function renderRoaOutput(spec: RoaOutput, communities: readonly Community[]): Promise<Rendered> {
+  const { renderRoa } = await import('./roa-generator.js');
   const content = renderRoa(communities, spec);
   const bird2 = spec.format === 'bird2';
   const table = spec.family === 'ipv4' ? 'roa4' : 'roa6';
@@ -112,13 +112,15 @@ const DNS_DEFAULTS: Record<DnsOutput['format'], { validate?: string[]; reload?: 
   pdns: {},
 };
 
-function renderDnsOutput(spec: DnsOutput, communities: readonly Community[]): Rendered {
+async function renderDnsOutput(spec: DnsOutput, communities: readonly Community[]): Promise<Rendered> {
+  const { renderDns } = await import('./dns-generator.js');
   const content = renderDns(communities, spec);
   const zones = communities.reduce((n, c) => n + (c.nameservers?.length ? (c.domains?.length ?? 0) : 0), 0);
   return { content, ...DNS_DEFAULTS[spec.format], entries: zones, problems: [] };
 }
 
 async function renderTincOutput(spec: TincOutput, ctx: BuildContext): Promise<Rendered> {
+  const { renderConnects, replaceConnectsBlock, selectConnects } = await import('./tinc-connects.js');
   const { nodes, problems } = await selectConnects(ctx.files, ctx.tincDir, ctx.nodeName);
   const content =
     spec.mode === 'file'

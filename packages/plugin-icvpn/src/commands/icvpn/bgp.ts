@@ -1,6 +1,5 @@
-import { Flags, type TaskContext } from '@ffphoton/core';
-import { IcvpnOutputCommand, metaDirArg, outputFlags, runKind } from '../../services/icvpn-command.js';
-import type { UpdateResult } from '../../services/icvpn-update.js';
+import { Flags } from '@ffphoton/core';
+import { IcvpnOutputCommand, metaDirArg, outputFlags } from '../../services/icvpn-command.js';
 import { templatesFromFlags } from '../../services/output-selection.js';
 
 export default class IcvpnBgp extends IcvpnOutputCommand<typeof IcvpnBgp> {
@@ -8,6 +7,7 @@ export default class IcvpnBgp extends IcvpnOutputCommand<typeof IcvpnBgp> {
     'Generate bird/quagga BGP peers from icvpn-meta (mkbgp-compatible), validate, install, reload';
   static override description =
     'Runs the configured bgp outputs; option flags or --target define a single output instead. Exit codes: 0 done; 1 failed (no valid community); 2 bad flags/settings; 3 a generated file was rejected by its validator (old file kept); 5 done, but some community files were left out.';
+  static override kind = 'bgp' as const;
   static override args = metaDirArg;
   static override flags = {
     ...outputFlags,
@@ -33,23 +33,16 @@ export default class IcvpnBgp extends IcvpnOutputCommand<typeof IcvpnBgp> {
     }),
   };
 
-  protected async execute(ctx: TaskContext): Promise<UpdateResult> {
+  protected options(): Record<string, unknown> {
     const f = this.flags;
-    return runKind(ctx, {
-      kind: 'bgp',
-      options: {
-        family: f.family,
-        format: f.format,
-        prefix: f.prefix,
-        defaultTemplate: f['default-template'],
-        templates: templatesFromFlags(f.template),
-        interface: f.interface,
-        probeTimeoutSeconds: f['probe-timeout'] === undefined ? undefined : Number(f['probe-timeout']),
-      },
-      target: f.target,
-      print: f.print,
-      exclude: f.exclude,
-      dir: this.args.dir,
-    });
+    return {
+      family: f.family,
+      format: f.format,
+      prefix: f.prefix,
+      defaultTemplate: f['default-template'],
+      templates: templatesFromFlags(f.template),
+      interface: f.interface,
+      probeTimeoutSeconds: f['probe-timeout'] === undefined ? undefined : Number(f['probe-timeout']),
+    };
   }
 }

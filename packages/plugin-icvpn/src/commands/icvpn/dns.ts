@@ -1,6 +1,5 @@
-import { Flags, type TaskContext } from '@ffphoton/core';
-import { IcvpnOutputCommand, metaDirArg, outputFlags, runKind } from '../../services/icvpn-command.js';
-import type { UpdateResult } from '../../services/icvpn-update.js';
+import { Flags } from '@ffphoton/core';
+import { IcvpnOutputCommand, metaDirArg, outputFlags } from '../../services/icvpn-command.js';
 import { DNS_FORMATS } from '../../settings.js';
 
 export default class IcvpnDns extends IcvpnOutputCommand<typeof IcvpnDns> {
@@ -8,6 +7,7 @@ export default class IcvpnDns extends IcvpnOutputCommand<typeof IcvpnDns> {
     'Generate DNS forwarding for the ICVPN zones (mkdns-compatible), validate, install, reload';
   static override description =
     'Formats bind (static-stub), bind-forward, unbound, dnsmasq, pdns. Exit codes: 0 done; 1 failed; 2 bad flags/settings; 3 rejected by named-checkconf/unbound-checkconf (old file kept); 5 some community files were left out.';
+  static override kind = 'dns' as const;
   static override args = metaDirArg;
   static override flags = {
     ...outputFlags,
@@ -18,15 +18,7 @@ export default class IcvpnDns extends IcvpnOutputCommand<typeof IcvpnDns> {
     })(),
   };
 
-  protected async execute(ctx: TaskContext): Promise<UpdateResult> {
-    const f = this.flags;
-    return runKind(ctx, {
-      kind: 'dns',
-      options: { format: f.format, filter: f.filter },
-      target: f.target,
-      print: f.print,
-      exclude: f.exclude,
-      dir: this.args.dir,
-    });
+  protected options(): Record<string, unknown> {
+    return { format: this.flags.format, filter: this.flags.filter };
   }
 }

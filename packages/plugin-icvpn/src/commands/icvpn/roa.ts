@@ -1,12 +1,12 @@
-import { Flags, type TaskContext } from '@ffphoton/core';
-import { IcvpnOutputCommand, metaDirArg, outputFlags, runKind } from '../../services/icvpn-command.js';
-import type { UpdateResult } from '../../services/icvpn-update.js';
+import { Flags } from '@ffphoton/core';
+import { IcvpnOutputCommand, metaDirArg, outputFlags } from '../../services/icvpn-command.js';
 
 export default class IcvpnRoa extends IcvpnOutputCommand<typeof IcvpnRoa> {
   static override summary =
     'Generate bird ROA tables from icvpn-meta (mkroa-compatible), validate, install, reload';
   static override description =
     'Runs the configured roa outputs; option flags or --target define a single output instead. Exit codes: 0 done; 1 failed; 2 bad flags/settings; 3 rejected by bird -p (old file kept); 5 some community files were left out.';
+  static override kind = 'roa' as const;
   static override args = metaDirArg;
   static override flags = {
     ...outputFlags,
@@ -19,15 +19,8 @@ export default class IcvpnRoa extends IcvpnOutputCommand<typeof IcvpnRoa> {
     'table-name': Flags.string({ summary: 'Wrap the entries in this table (mkroa --bird-table-name).' }),
   };
 
-  protected async execute(ctx: TaskContext): Promise<UpdateResult> {
+  protected options(): Record<string, unknown> {
     const f = this.flags;
-    return runKind(ctx, {
-      kind: 'roa',
-      options: { family: f.family, format: f.format, maxLength: f['max-length'], tableName: f['table-name'] },
-      target: f.target,
-      print: f.print,
-      exclude: f.exclude,
-      dir: this.args.dir,
-    });
+    return { family: f.family, format: f.format, maxLength: f['max-length'], tableName: f['table-name'] };
   }
 }

@@ -1,12 +1,12 @@
-import { Args, Flags, type TaskContext } from '@ffphoton/core';
-import { IcvpnOutputCommand, outputFlags, runKind } from '../../services/icvpn-command.js';
-import type { UpdateResult } from '../../services/icvpn-update.js';
+import { Args, Flags } from '@ffphoton/core';
+import { IcvpnOutputCommand, outputFlags } from '../../services/icvpn-command.js';
 
 export default class IcvpnTinc extends IcvpnOutputCommand<typeof IcvpnTinc> {
   static override summary =
     'Pull the tinc repository and write ConnectTo lines for the metanodes (replaces the post-merge hook)';
   static override description =
     'Exit codes: 0 done; 1 failed; 2 bad flags/settings; 3 no usable metanode or a bad metanodes file (old file kept).';
+  static override kind = 'tinc' as const;
   static override args = {
     dir: Args.string({
       description: 'tinc network directory to read instead of the configured one (not pulled)',
@@ -21,14 +21,7 @@ export default class IcvpnTinc extends IcvpnOutputCommand<typeof IcvpnTinc> {
     })(),
   };
 
-  protected async execute(ctx: TaskContext): Promise<UpdateResult> {
-    const f = this.flags;
-    return runKind(ctx, {
-      kind: 'tinc',
-      options: { mode: f.mode },
-      target: f.target,
-      print: f.print,
-      dir: this.args.dir,
-    });
+  protected options(): Record<string, unknown> {
+    return { mode: this.flags.mode };
   }
 }
