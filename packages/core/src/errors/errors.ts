@@ -123,6 +123,8 @@ export interface CommandResult {
   /** stdout as the program wrote it, when the run asked for `rawStdout`. */
   stdoutBytes?: Buffer;
   stderr: string;
+  /** The program could not be started at all (not found, not executable); `stderr` says why. */
+  notStarted?: true;
   exitCode: number | undefined;
   signal: string | undefined;
   durationMs: number;
@@ -138,9 +140,11 @@ export class CommandFailedError extends PhotonError {
   constructor(readonly result: CommandResult) {
     const why = result.timedOut
       ? `timed out after ${result.durationMs} ms`
-      : result.signal
-        ? `was killed by ${result.signal}`
-        : `exited ${result.exitCode}`;
+      : result.notStarted
+        ? 'could not be started'
+        : result.signal
+          ? `was killed by ${result.signal}`
+          : `exited ${result.exitCode}`;
     const stderr = lastLines(result.stderr);
     super(`command ${JSON.stringify(result.argv.join(' '))} ${why}${stderr ? `: ${stderr}` : ''}`);
   }

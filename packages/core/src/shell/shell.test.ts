@@ -60,6 +60,19 @@ describe('Shell', () => {
     const result = await shell().run(['/nonexistent/program'], { allowFailure: true });
     expect(result.failed).toBe(true);
     expect(result.stderr).toMatch(/ENOENT|not found|nonexistent/i);
+    expect(result.notStarted).toBe(true);
+    expect(new CommandFailedError(result).message).toMatch(/could not be started/);
+  });
+
+  it('takes a validator rejection as a verdict, and a validator that cannot run as a failure', async () => {
+    const rejected = await shell().runValidator(['sh', '-c', 'echo "line 3: bad" >&2; exit 1']);
+    expect(rejected).toMatchObject({ failed: true, exitCode: 1, stderr: 'line 3: bad\n' });
+    await expect(shell().runValidator(['/nonexistent/named-checkzone'])).rejects.toBeInstanceOf(
+      CommandFailedError,
+    );
+    await expect(shell().runValidator(['sh', '-c', 'kill -KILL $$'])).rejects.toBeInstanceOf(
+      CommandFailedError,
+    );
   });
 
   it('feeds input to stdin and keeps the parent environment plus the extra variables', async () => {

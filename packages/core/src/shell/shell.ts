@@ -76,11 +76,22 @@ export class Shell {
     if (result.failed && !options.allowFailure) throw new CommandFailedError(result);
     return result;
   }
+
+  /**
+   * Runs a validator (named-checkzone, bird -p, ssh-keygen …) and returns its verdict: a failed
+   * result means it rejected the input. A validator that gave no verdict — could not be started,
+   * was killed, timed out — raises CommandFailedError: that is a broken host, not a bad file.
+   */
+  async runValidator(argv: readonly string[]): Promise<CommandResult> {
+    const result = await this.run(argv, { allowFailure: true });
+    if (result.notStarted || result.timedOut || result.signal) throw new CommandFailedError(result);
+    return result;
+  }
 }
 
 type SpawnOutcome = Pick<
   CommandResult,
-  'stdout' | 'stdoutBytes' | 'stderr' | 'exitCode' | 'signal' | 'timedOut'
+  'stdout' | 'stdoutBytes' | 'stderr' | 'notStarted' | 'exitCode' | 'signal' | 'timedOut'
 >;
 
 /**
@@ -152,6 +163,7 @@ function spawnAndCollect(argv: string[], options: RunOptions, timeoutMs: number)
           : overflow
             ? `${err}photon: output over ${MAX_OUTPUT_BYTES} bytes, program killed`
             : err,
+        ...(spawnError ? { notStarted: true as const } : {}),
         exitCode: spawnError ? undefined : (code ?? undefined),
         signal: signal ?? undefined,
         timedOut,

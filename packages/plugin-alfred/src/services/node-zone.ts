@@ -2,7 +2,6 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Clock, FileStore, Logger, ServiceManager, Shell } from '@ffphoton/core';
 import {
-  CommandFailedError,
   ConfigError,
   fillArgvTemplate,
   PrefixSet,
@@ -184,9 +183,7 @@ export class NodeZoneUpdater {
     await withScratchDir('zone', async (dir) => {
       const scratch = path.join(dir, 'zone');
       await writeFile(scratch, text);
-      const check = await this.shell.run([...cfg.checkCommand, cfg.name, scratch], { allowFailure: true });
-      // A validator that could not run (not installed, killed) is a failure, not a verdict.
-      if (check.exitCode === undefined || check.timedOut) throw new CommandFailedError(check);
+      const check = await this.shell.runValidator([...cfg.checkCommand, cfg.name, scratch]);
       if (check.failed) {
         const output = `${check.stdout}${check.stderr}`.trim();
         const reason = output.split('\n').find((line) => line.trim() !== '') ?? `exit ${check.exitCode}`;

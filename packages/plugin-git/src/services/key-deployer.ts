@@ -3,6 +3,7 @@ import path from 'node:path';
 import {
   ConfigError,
   type FileStore,
+  fillArgvTemplate,
   type GitService,
   type GitSettings,
   type Logger,
@@ -81,10 +82,7 @@ export class KeyDeployer {
     await withScratchDir('keys', async (dir) => {
       const candidate = path.join(dir, 'authorized_keys');
       await writeFile(candidate, text, { mode: 0o600 });
-      const run = await this.shell.run(
-        validate.map((arg) => arg.replaceAll('{file}', candidate)),
-        { allowFailure: true },
-      );
+      const run = await this.shell.runValidator(fillArgvTemplate(validate, { file: candidate }));
       const listed = run.stdout.split('\n').filter((line) => line.trim()).length;
       if (run.failed || listed !== keyLines) {
         throw new ValidationRejectedError(

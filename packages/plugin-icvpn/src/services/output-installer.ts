@@ -5,6 +5,7 @@ import {
   fillArgvTemplate,
   findProgram,
   type Logger,
+  lastLines,
   type Shell,
   ValidationRejectedError,
   withScratchDir,
@@ -78,11 +79,11 @@ export class OutputInstaller {
         file,
         config,
       });
-      const result = await this.shell.run(argv, { allowFailure: true });
+      const result = await this.shell.runValidator(argv);
       if (result.failed) {
         const output = `${result.stdout}${result.stderr}`.replaceAll(scratch, '<candidate>').trim();
         throw new ValidationRejectedError(
-          `${candidate.target}: ${validator[0]} rejected the generated file, the old file was kept: ${output.split('\n').slice(-3).join(' | ')}`,
+          `${candidate.target}: ${validator[0]} rejected the generated file, the old file was kept: ${lastLines(output)}`,
           candidate.target,
           output,
         );

@@ -30,7 +30,7 @@ export class SystemReport {
     const r = await this.shell.run(command.argv, { timeoutMs: this.timeoutMs, allowFailure: true });
     const note = r.timedOut
       ? `Timed out after ${Math.round(this.timeoutMs / 1000)} s and was stopped.`
-      : r.exitCode === undefined && !r.signal
+      : r.notStarted
         ? `Could not be started: ${r.stderr.trim() || 'program not found'}.`
         : r.failed
           ? `Failed (${r.signal ? `killed by ${r.signal}` : `exit ${r.exitCode}`}).`

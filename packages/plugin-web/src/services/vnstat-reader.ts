@@ -73,7 +73,7 @@ export class VnstatReader {
     if (result.failed) {
       const why = result.timedOut
         ? `timed out after ${Math.round(this.timeoutMs / 1000)} s`
-        : result.exitCode === undefined && !result.signal
+        : result.notStarted
           ? 'could not be started (is vnstat installed?)'
           : `failed (exit ${result.exitCode ?? result.signal})`;
       // vnstat prints its errors on stdout

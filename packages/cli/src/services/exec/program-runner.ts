@@ -29,7 +29,7 @@ export class ProgramRunner {
     });
     const stdoutLines = this.logLines('stdout', result.stdout);
     const stderrLines = this.logLines('stderr', result.stderr);
-    if (result.exitCode === undefined && !result.signal && !result.timedOut && !result.skipped) {
+    if (result.notStarted) {
       throw new UnavailableError(`cannot start ${argv[0]}: ${result.stderr.trim() || 'not found'}`);
     }
     if (result.failed) throw new CommandFailedError(result);
