@@ -15,6 +15,24 @@ export const STATUS_EVENT = 'photon:status';
 export const statusStates = ['ok', 'warning', 'failed', 'unavailable'] as const;
 export type StatusState = (typeof statusStates)[number];
 
+/**
+ * A section's state from its rows': the worst one, failed before unavailable before warning; ok when
+ * there is nothing worse (a row without a state counts as ok).
+ */
+export function worstState(states: readonly (StatusState | undefined)[]): StatusState {
+  for (const worst of ['failed', 'unavailable', 'warning'] as const) if (states.includes(worst)) return worst;
+  return 'ok';
+}
+
+/** A duration for a status row ("45 s", "12 min", "5 h", "3 days"); negative (clock skew) shows as 0 s. */
+export function formatAge(seconds: number): string {
+  const s = Math.max(0, seconds);
+  if (s < 120) return `${s} s`;
+  if (s < 7200) return `${Math.round(s / 60)} min`;
+  if (s < 172_800) return `${Math.round(s / 3600)} h`;
+  return `${Math.round(s / 86_400)} days`;
+}
+
 export const statusSectionSchema = z.strictObject({
   /** Stable key (anchor on the page, key in `--json`). */
   id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'expected a lower-case id such as fastd or icvpn'),

@@ -1,4 +1,10 @@
-import type { StatusHookOptions, StatusHookResult, StatusSection } from '@ffphoton/core';
+import {
+  formatAge,
+  type StatusHookOptions,
+  type StatusHookResult,
+  type StatusSection,
+  worstState,
+} from '@ffphoton/core';
 import { type AlfredRunStatus, RunStatusStore } from '../services/run-status.js';
 import { alfredSettings } from '../settings.js';
 
@@ -34,7 +40,7 @@ export function alfredSection(
   now: Date,
 ): StatusSection {
   const age = (time: string) => now.getTime() - Date.parse(time);
-  const ago = (time: string) => `${formatAge(age(time))} ago`;
+  const ago = (time: string) => `${formatAge(Math.round(age(time) / 1000))} ago`;
   const fresh = (time: string, state: State): State => (age(time) > STALE_MS ? 'warning' : state);
   const rows: Row[] = meshes.map((name) => {
     const mesh = last.announce?.meshes.find((m) => m.mesh === name);
@@ -71,8 +77,6 @@ export function alfredSection(
       state: fresh(z.time, z.problems ? 'warning' : 'ok'),
     });
   }
-  const states = rows.map((r) => r.state);
-  const state: State = states.includes('failed') ? 'failed' : states.includes('warning') ? 'warning' : 'ok';
   const announced = last.announce?.meshes.filter((m) => m.pushed).length ?? 0;
   const parts = [`${meshes.length} mesh(es) configured, ${announced} announced`];
   if (last.nodes) parts.push(`${last.nodes.total} node(s), ${last.nodes.online} online`);
@@ -81,17 +85,9 @@ export function alfredSection(
   return {
     id: 'alfred',
     title: 'alfred',
-    state,
+    state: worstState(rows.map((r) => r.state)),
     summary: parts.join('; '),
     rows,
     ...(newest ? { updated: newest } : {}),
   };
-}
-
-function formatAge(ms: number): string {
-  const s = Math.max(0, Math.round(ms / 1000));
-  if (s < 120) return `${s} s`;
-  if (s < 7200) return `${Math.round(s / 60)} min`;
-  if (s < 172_800) return `${Math.round(s / 3600)} h`;
-  return `${Math.round(s / 86_400)} days`;
 }

@@ -1,4 +1,10 @@
-import type { StatusHookOptions, StatusHookResult, StatusSection } from '@ffphoton/core';
+import {
+  formatAge,
+  type StatusHookOptions,
+  type StatusHookResult,
+  type StatusSection,
+  worstState,
+} from '@ffphoton/core';
 import { StatusReport, type StatusReportResult } from '../services/status-report.js';
 import { StatusSocketReader } from '../services/status-socket-reader.js';
 import { fastdSettings } from '../settings.js';
@@ -39,24 +45,16 @@ export function fastdSection(
       label: name,
       value:
         `${live.peersConnected} of ${live.peersKnown} peer(s) connected` +
-        `${typeof limit === 'number' ? `, limit ${limit}` : ''}${full ? ' (full)' : ''}, up ${formatUptime(live.uptimeSeconds)}`,
+        `${typeof limit === 'number' ? `, limit ${limit}` : ''}${full ? ' (full)' : ''}, up ${formatAge(live.uptimeSeconds)}`,
       state: full ? 'warning' : 'ok',
     };
   });
   const connected = report.instances.reduce((sum, i) => sum + i.peersConnected, 0);
-  const states = rows.map((r) => r.state);
   return {
     id: 'fastd',
     title: 'fastd',
-    state: states.includes('failed') ? 'failed' : states.includes('warning') ? 'warning' : 'ok',
+    state: worstState(rows.map((r) => r.state)),
     summary: `${names.length} instance(s), ${connected} peer(s) connected`,
     rows,
   };
-}
-
-function formatUptime(seconds: number): string {
-  if (seconds < 120) return `${seconds} s`;
-  if (seconds < 7200) return `${Math.round(seconds / 60)} min`;
-  if (seconds < 172_800) return `${Math.round(seconds / 3600)} h`;
-  return `${Math.round(seconds / 86_400)} days`;
 }
