@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { localClients, originators, selectedGateway } from './batctl-output.js';
+import { localClients, selectedGateway } from './batctl-output.js';
 
 const dir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../test-data/batctl');
 const fixture = (name: string) => readFileSync(path.join(dir, name), 'utf8');
@@ -18,15 +18,6 @@ describe('batctl output', () => {
   it('has no selected gateway in server mode or without gateways', () => {
     expect(selectedGateway(fixture('gwl-netlink-2023.txt').replace('* ', '  '))).toBeUndefined();
     expect(selectedGateway('No gateways in range ...\n')).toBeUndefined();
-  });
-
-  it.each(['o-legacy-debugfs-2016.txt', 'o-netlink-2023.txt'])('counts unique originators in %s', (file) => {
-    expect(originators(fixture(file)).sort()).toEqual([
-      '02:ca:fe:00:00:0b',
-      '02:ca:fe:00:00:0c',
-      'e8:de:27:25:25:54',
-      'f2:12:b5:a9:fd:78',
-    ]);
   });
 
   it('counts local clients, not the node’s own (NOPURGE) entries', () => {

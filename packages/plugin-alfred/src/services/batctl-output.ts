@@ -10,12 +10,6 @@ export function selectedGateway(gwl: string): string | undefined {
   return undefined;
 }
 
-/** Unique originators of `batctl o -n`; netlink output lists each once per neighbour. */
-export function originators(o: string): string[] {
-  const re = new RegExp(`^\\s*\\*?\\s*(${MAC})\\s+\\d+\\.\\d{3}s`, 'gm');
-  return [...new Set([...o.matchAll(re)].map((m) => m[1]))];
-}
-
 /**
  * Clients of `batctl tl -n` (local translation table): unique MACs whose flags lack `P`
  * (NOPURGE marks the node's own interfaces, which are not clients).

@@ -5,7 +5,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { waitFor as waitUntil } from '@ffphoton/core/testing';
+import { waitFor as waitUntil, writeSettings } from '@ffphoton/core/testing';
 
 export interface KeyPair {
   secret: string;
@@ -152,6 +152,32 @@ export class FastdTestbed {
     return this.create(name, [
       `peer "gw" { key "${gateway.keys.public}"; remote 127.0.0.1:${gateway.port}; }`,
     ]);
+  }
+
+  /** The settings of a fastd instance named after `node` that runs it, plus `extra` keys. */
+  instance(node: FastdNode, extra: Record<string, unknown> = {}): Record<string, unknown> {
+    return {
+      name: node.name,
+      interface: node.interface,
+      configFile: node.config,
+      statusSocket: node.socket,
+      ...extra,
+    };
+  }
+
+  /**
+   * Writes a settings file (host gw1, data dir in the bed) whose only fastd instance runs `node`;
+   * `fastd` adds (or, like `instances`, replaces) keys of the fastd section. Returns its path.
+   */
+  settings(
+    node: FastdNode,
+    fastd: Record<string, unknown> = {},
+    instance: Record<string, unknown> = {},
+  ): string {
+    return writeSettings(this.dir, {
+      photon: { hostname: 'gw1', dataDir: path.join(this.dir, 'data') },
+      fastd: { instances: [this.instance(node, instance)], ...fastd },
+    });
   }
 
   /** Writes a peer key file for `peer` into `node`'s peers directory. */

@@ -15,6 +15,9 @@ import AlfredZone from './zone.js';
 
 describe('photon alfred with real alfred daemons in two network namespaces', () => {
   const bed = new AlfredTestbed();
+  /** A command with `--config`, this bed's `--root` and `--json`, then `extra` (positionals, more flags). */
+  const runJson = <R>(command: Parameters<typeof runCommand>[0], config: string, ...extra: string[]) =>
+    runCommand<R>(command, ['--config', config, '--root', bed.root, '--json', ...extra]);
   let gateway: string;
   let mapServer: string;
   let missing: string;
@@ -79,13 +82,7 @@ describe('photon alfred with real alfred daemons in two network namespaces', () 
   afterAll(() => bed.cleanup());
 
   it('announce builds nodeinfo and statistics from the sandbox and pushes them through alfred', async () => {
-    const run = await runCommand<AnnounceResult>(AlfredAnnounce, [
-      '--config',
-      gateway,
-      '--root',
-      bed.root,
-      '--json',
-    ]);
+    const run = await runJson<AnnounceResult>(AlfredAnnounce, gateway);
     expect(run.output.error).toBeUndefined();
     expect(run.exitCode).toBe(0);
     const [mz] = run.output.result!.meshes;
@@ -137,14 +134,7 @@ describe('photon alfred with real alfred daemons in two network namespaces', () 
     bed.push(bed.a, 158, gzipSync(JSON.stringify(hostile)));
     bed.push(bed.a, 159, Buffer.from([0x1f, 0x8b, 0x08, 0x00, 0x01, 0x02])); // gzip magic, corrupt body
     const read = await waitFor('gateway nodeinfo on the primary', async () => {
-      const run = await runCommand<ReadResult>(AlfredRead, [
-        '158',
-        '--config',
-        mapServer,
-        '--root',
-        bed.root,
-        '--json',
-      ]);
+      const run = await runJson<ReadResult>(AlfredRead, mapServer, '158');
       return run.output.result?.nodes[bed.b.mac] ? run : undefined;
     });
     expect(read.exitCode).toBe(0);
@@ -160,26 +150,13 @@ describe('photon alfred with real alfred daemons in two network namespaces', () 
     expect(plain.output.error).toBeUndefined();
     expect(JSON.parse(plain.stdout)[bed.b.mac].hostname).toBe('gw-b');
     await waitFor('gateway statistics on the primary', async () => {
-      const run = await runCommand<ReadResult>(AlfredRead, [
-        '159',
-        '--config',
-        mapServer,
-        '--root',
-        bed.root,
-        '--json',
-      ]);
+      const run = await runJson<ReadResult>(AlfredRead, mapServer, '159');
       return run.output.result?.nodes[bed.b.mac] ? true : undefined;
     });
   }, 150_000);
 
   it('zone publishes both nodes under valid labels, passes named-checkzone, and is stable', async () => {
-    const first = await runCommand<ZoneResult>(AlfredZone, [
-      '--config',
-      mapServer,
-      '--root',
-      bed.root,
-      '--json',
-    ]);
+    const first = await runJson<ZoneResult>(AlfredZone, mapServer);
     expect(first.output.error).toBeUndefined();
     expect(first.exitCode).toBe(0);
     expect(first.output.result).toMatchObject({ changed: true, reloaded: true });
@@ -191,13 +168,7 @@ describe('photon alfred with real alfred daemons in two network namespaces', () 
     const check = execFileSync('named-checkzone', ['nodes.ffmz.org', installed], { encoding: 'utf8' });
     expect(check).toMatch(/OK/);
     expect(readFileSync(installed, 'utf8')).toContain('gw-b IN AAAA fd37:b4dc:4b1e::b');
-    const again = await runCommand<ZoneResult>(AlfredZone, [
-      '--config',
-      mapServer,
-      '--root',
-      bed.root,
-      '--json',
-    ]);
+    const again = await runJson<ZoneResult>(AlfredZone, mapServer);
     expect(again.output.result).toMatchObject({
       changed: false,
       reloaded: false,
@@ -206,13 +177,7 @@ describe('photon alfred with real alfred daemons in two network namespaces', () 
   });
 
   it('nodes writes nodes.json and nodelist.json; the corrupt statistics record is reported (exit 5)', async () => {
-    const run = await runCommand<NodesResult>(AlfredNodes, [
-      '--config',
-      mapServer,
-      '--root',
-      bed.root,
-      '--json',
-    ]);
+    const run = await runJson<NodesResult>(AlfredNodes, mapServer);
     expect(run.exitCode).toBe(5);
     expect(run.output.result).toMatchObject({ total: 2, online: 2, dropped: [] });
     expect(run.output.result!.problems).toEqual([
@@ -232,41 +197,16 @@ describe('photon alfred with real alfred daemons in two network namespaces', () 
   });
 
   it('--dry-run validates and reports but neither pushes, writes nor reloads', async () => {
-    const announce = await runCommand<AnnounceResult>(AlfredAnnounce, [
-      '--config',
-      gateway,
-      '--root',
-      bed.root,
-      '--json',
-      '--dry-run',
-    ]);
+    const announce = await runJson<AnnounceResult>(AlfredAnnounce, gateway, '--dry-run');
     expect(announce.exitCode).toBe(0);
     expect(announce.output.result!.meshes[0].pushed).toBe(false);
-    const zone = await runCommand<ZoneResult>(AlfredZone, [
-      '--config',
-      mapServer,
-      '--root',
-      bed.root,
-      '--json',
-      '--dry-run',
-      '--config',
-      dryZone,
-    ]);
+    const zone = await runJson<ZoneResult>(AlfredZone, mapServer, '--dry-run', '--config', dryZone);
     expect(zone.output.result).toMatchObject({ changed: true, reloaded: false });
     expect(existsSync(bed.host('/etc/bind/db.dry'))).toBe(false);
     expect(zone.output.changes.files).toEqual([
       expect.objectContaining({ path: '/etc/bind/db.dry', dryRun: true }),
     ]);
-    const nodes = await runCommand<NodesResult>(AlfredNodes, [
-      '--config',
-      mapServer,
-      '--root',
-      bed.root,
-      '--json',
-      '--dry-run',
-      '--config',
-      dryNodes,
-    ]);
+    const nodes = await runJson<NodesResult>(AlfredNodes, mapServer, '--dry-run', '--config', dryNodes);
     expect(nodes.output.result?.total).toBe(2);
     expect(existsSync(bed.host('/srv/dry/nodes.json'))).toBe(false);
     expect(nodes.output.changes.files.map((f) => f.path)).toEqual([
@@ -279,7 +219,7 @@ describe('photon alfred with real alfred daemons in two network namespaces', () 
   it('exits 69 with one clear message when the alfred socket is missing, and writes nothing', async () => {
     for (const command of [AlfredRead, AlfredZone, AlfredAnnounce]) {
       const argv = command === AlfredRead ? ['158'] : [];
-      const run = await runCommand(command, [...argv, '--config', missing, '--root', bed.root, '--json']);
+      const run = await runJson(command, missing, ...argv);
       expect(run.exitCode).toBe(69);
       expect(run.output.error?.message).toContain('alfred socket /run/not-there.sock does not exist');
     }

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LimitResult } from '../../services/peer-limit-service.js';
 import { connectedPeers, type FastdNode, FastdTestbed, waitFor } from '../../test-helpers/fastd-testbed.js';
-import { runCommand, writeSettings } from '../../test-helpers/run-command.js';
+import { runCommand } from '../../test-helpers/run-command.js';
 import { startStatusServers } from '../../test-helpers/status-servers.js';
 import { readVerifyState } from '../../verify-state.js';
 import FastdLimit from './limit.js';
@@ -19,19 +19,9 @@ describe('photon fastd limit (real fastd gateway, loopback status servers)', () 
   const now = () => Date.now() / 1000;
 
   const settings = (overrides: Record<string, unknown> = {}, instance: Record<string, unknown> = {}) =>
-    writeSettings(bed.dir, {
-      photon: { hostname: 'gw1', dataDir: path.join(bed.dir, 'data') },
-      fastd: {
-        instances: [
-          {
-            name: 'gw',
-            unit: 'gw',
-            interface: gw.interface,
-            configFile: gw.config,
-            statusSocket: gw.socket,
-            ...instance,
-          },
-        ],
+    bed.settings(
+      gw,
+      {
         limit: {
           gateways: ['gw1', 'fresh1', 'fresh2', 'stale', 'malformed', 'array', 'future', 'silent'],
           statusUrl: servers.urlTemplate,
@@ -43,7 +33,8 @@ describe('photon fastd limit (real fastd gateway, loopback status servers)', () 
         restartCommand: bed.restartCommand,
         verifyStateFile: state(),
       },
-    });
+      { unit: 'gw', ...instance },
+    );
 
   beforeAll(async () => {
     gw = await bed.create('gw', [

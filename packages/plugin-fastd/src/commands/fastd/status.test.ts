@@ -2,7 +2,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StatusReportResult } from '../../services/status-report.js';
 import { connectedPeers, type FastdNode, FastdTestbed, waitFor } from '../../test-helpers/fastd-testbed.js';
-import { runCommand, writeSettings } from '../../test-helpers/run-command.js';
+import { runCommand } from '../../test-helpers/run-command.js';
 import FastdStatus from './status.js';
 
 describe('photon fastd status (real fastd daemons)', () => {
@@ -24,19 +24,16 @@ describe('photon fastd status (real fastd daemons)', () => {
     await waitFor('two clients connected', async () =>
       (await connectedPeers(gw.socket)).length === 2 ? true : undefined,
     );
-    settings = writeSettings(bed.dir, {
-      photon: { hostname: 'gw1', dataDir: path.join(bed.dir, 'data') },
-      fastd: {
-        instances: [
-          { name: 'gw', interface: gw.interface, configFile: gw.config, statusSocket: gw.socket },
-          {
-            name: 'down',
-            interface: 'down0',
-            configFile: gw.config,
-            statusSocket: path.join(bed.dir, 'nope.sock'),
-          },
-        ],
-      },
+    settings = bed.settings(gw, {
+      instances: [
+        bed.instance(gw),
+        {
+          name: 'down',
+          interface: 'down0',
+          configFile: gw.config,
+          statusSocket: path.join(bed.dir, 'nope.sock'),
+        },
+      ],
     });
   });
   afterAll(() => bed.cleanup());

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { KeySyncResult } from '../../services/key-sync-service.js';
 import { connectedPeers, type FastdNode, FastdTestbed, waitFor } from '../../test-helpers/fastd-testbed.js';
 import { KeyRepo } from '../../test-helpers/key-repo.js';
-import { runCommand, writeSettings } from '../../test-helpers/run-command.js';
+import { runCommand } from '../../test-helpers/run-command.js';
 import { readVerifyState } from '../../verify-state.js';
 import FastdSyncKeys from './sync-keys.js';
 
@@ -38,24 +38,15 @@ describe('photon fastd sync-keys (real git, real fastd)', () => {
       evil: `key "${c2.keys.public}";\non up "touch ${bed.dir}/pwned";\n`,
       'README.md': '# keys\n',
     });
-    settings = writeSettings(bed.dir, {
-      photon: { hostname: 'gw1', dataDir: path.join(bed.dir, 'data') },
-      fastd: {
-        instances: [
-          {
-            name: 'gw',
-            unit: 'gw',
-            interface: gw.interface,
-            configFile: gw.config,
-            statusSocket: gw.socket,
-            peersDir: peersDir(),
-            peersRepo: { remote: repo.origin, local: path.join(bed.dir, 'clone') },
-          },
-        ],
-        signalCommand: bed.signalCommand,
-        verifyStateFile: state(),
+    settings = bed.settings(
+      gw,
+      { signalCommand: bed.signalCommand, verifyStateFile: state() },
+      {
+        unit: 'gw',
+        peersDir: peersDir(),
+        peersRepo: { remote: repo.origin, local: path.join(bed.dir, 'clone') },
       },
-    });
+    );
     await bed.start(gw);
     await bed.start(c1);
     await bed.start(c2);
@@ -164,21 +155,11 @@ describe('photon fastd verify as the real on-verify hook', () => {
     known = await bed.createClient('known', gw);
     stranger = await bed.createClient('stranger', gw);
     repo.commit({ known: keyFile(known) });
-    settings = writeSettings(bed.dir, {
-      photon: { hostname: 'gw1', dataDir: path.join(bed.dir, 'data') },
-      fastd: {
-        instances: [
-          {
-            name: 'gw',
-            interface: gw.interface,
-            configFile: gw.config,
-            statusSocket: gw.socket,
-            peersRepo: { remote: repo.origin, local: path.join(bed.dir, 'clone') },
-          },
-        ],
-        verifyStateFile: state(),
-      },
-    });
+    settings = bed.settings(
+      gw,
+      { verifyStateFile: state() },
+      { peersRepo: { remote: repo.origin, local: path.join(bed.dir, 'clone') } },
+    );
     await bed.start(gw);
     await bed.start(known);
     await bed.start(stranger);
