@@ -19,20 +19,15 @@ import {
   silentLogger,
   systemClock,
 } from '@ffphoton/core';
-import {
-  KeySyncService,
-  PeerLimitService,
-  PeersRepository,
-  StatusSocketReader,
-} from '@ffphoton/plugin-fastd';
-import { median, photonBin, repoRoot } from './lib.mjs';
+import { KeySyncService, PeerLimitService, StatusSocketReader } from '@ffphoton/plugin-fastd';
+import { compareWithFloor, floorTable, median, photonBin, repoRoot } from './lib.mjs';
 
 const hook = path.join(repoRoot, 'packages/plugin-fastd/dist/verify-hook.js');
 const dir = mkdtempSync(path.join(os.tmpdir(), 'photon-bench-fastd-'));
 const ms = (n) => `${Math.round(n)} ms`;
-const cli = photonBin;
 // The CLI's journal and locks go to the bench directory, not /var/lib/photon.
-const cliEnv = { ...process.env, NODE_ENV: 'production', PHOTON_DATA_DIR: path.join(dir, 'data') };
+const cliData = { PHOTON_DATA_DIR: path.join(dir, 'data') };
+const cliEnv = { ...process.env, NODE_ENV: 'production', ...cliData };
 
 function runtime() {
   const shell = new Shell({ dryRun: false, defaultTimeoutMs: 120_000 });
@@ -143,13 +138,9 @@ async function benchSyncKeys() {
     peersRepo: { remote: origin, local: path.join(dir, `${name}-clone`) },
   });
   const cfg = { instances: [instance('service')], verifyStateFile: path.join(dir, 'verify.json') };
-  const { shell, files, services } = runtime();
-  const repository = new PeersRepository(
-    new GitService(gitSettings.schema.parse({}), files, 'bench'),
-    shell,
-    silentLogger,
-  );
-  const service = new KeySyncService(repository, files, services, systemClock);
+  const { files, services } = runtime();
+  const gitService = new GitService(gitSettings.schema.parse({}), files, 'bench');
+  const service = new KeySyncService(gitService, files, services, systemClock);
   const rows = [];
   const row = (label, wall, i) =>
     rows.push(`| ${label} | ${ms(wall)} | ${i.keys} | ${i.added.length} | ${i.signalled ? 'yes' : 'no'} |`);
@@ -167,7 +158,8 @@ async function benchSyncKeys() {
   const gitOnly = [];
   for (let n = 0; n < 5; n++) {
     t0 = performance.now();
-    await repository.update(cfg.instances[0].peersRepo);
+    const { remote, local } = cfg.instances[0].peersRepo;
+    await gitService.update(remote, local, { mirror: true });
     gitOnly.push(performance.now() - t0);
   }
   rows.push(
@@ -189,7 +181,7 @@ async function benchSyncKeys() {
   );
   const cliSync = () => {
     const started = performance.now();
-    const r = spawnSync(process.execPath, [cli, 'fastd', 'sync-keys', '-c', settings, '--json'], {
+    const r = spawnSync(process.execPath, [photonBin, 'fastd', 'sync-keys', '-c', settings, '--json'], {
       encoding: 'utf8',
       env: cliEnv,
     });
@@ -211,54 +203,42 @@ async function benchSyncKeys() {
 }
 
 // ---- fastd verify: cold start ----------------------------------------------------------
-/** Runs the commands round-robin (a load spike hits all of them alike); median wall and peak RSS each. */
-function timedInterleaved(commands, runs) {
-  const stats = commands.map(() => ({ walls: [], rss: [], status: 0 }));
-  for (let i = 0; i < runs; i++) {
-    commands.forEach((argv, c) => {
-      const t0 = performance.now();
-      const r = spawnSync('/usr/bin/time', ['-f', '%M', ...argv], { encoding: 'utf8', env: cliEnv });
-      stats[c].walls.push(performance.now() - t0);
-      stats[c].rss.push(Number(r.stderr.trim().split('\n').pop()));
-      stats[c].status = r.status;
-    });
-  }
-  return stats.map((s) => ({ median: median(s.walls), rssKb: Math.max(...s.rss), status: s.status }));
-}
-
 function benchVerify(stateFile) {
   const key = `00000000${'a'.repeat(56)}`;
   const runs = 21;
   const settings = path.join(dir, 'verify-settings.yaml');
   writeFileSync(settings, `fastd:\n  verifyStateFile: ${stateFile}\n`);
-  const rows = [
-    ['node -e 0', [process.execPath, '-e', '0']],
+  // Every case must exit 0: the hook and `fastd verify` accept the known key.
+  const run = (name, argv) => ({ name, argv, env: cliData, expectStatus: 0 });
+  const rows = compareWithFloor(
     [
-      'photon-fastd-verify (on-verify hook)',
-      [process.execPath, hook, '--state', stateFile, '--instance', 'mz', key],
+      run('`photon-fastd-verify` (on-verify hook)', [
+        process.execPath,
+        hook,
+        '--state',
+        stateFile,
+        '--instance',
+        'mz',
+        key,
+      ]),
+      run('`photon --version` (answered before oclif starts)', [process.execPath, photonBin, '--version']),
+      run('`photon fastd verify` (full CLI)', [
+        process.execPath,
+        photonBin,
+        'fastd',
+        'verify',
+        key,
+        '--instance',
+        'mz',
+        '-c',
+        settings,
+      ]),
     ],
-    ['photon --version (answered before oclif starts)', [process.execPath, cli, '--version']],
-    [
-      'photon fastd verify (full CLI)',
-      [process.execPath, cli, 'fastd', 'verify', key, '--instance', 'mz', '-c', settings],
-    ],
-  ];
-  const results = timedInterleaved(
-    rows.map(([, argv]) => argv),
-    runs,
+    // The floor with the same node binary as the cases.
+    { runs, floor: [process.execPath, '-e', '0'] },
   );
-  for (const [c, r] of results.entries()) {
-    if (c > 0 && c !== 2 && r.status !== 0)
-      throw new Error(`${rows[c][0]} refused the known key (exit ${r.status})`);
-  }
-  const base = results[0].median;
   console.log(`\n### fastd verify — cold start (median of ${runs}, interleaved; state with 5,000 keys)\n`);
-  console.log('| command | median wall | × node -e 0 | peak RSS |\n|---|---:|---:|---:|');
-  for (const [c, r] of results.entries()) {
-    console.log(
-      `| ${rows[c][0]} | ${ms(r.median)} | ${(r.median / base).toFixed(2)} | ${Math.round(r.rssKb / 1024)} MiB |`,
-    );
-  }
+  console.log(floorTable(rows));
 }
 
 try {

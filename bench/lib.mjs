@@ -65,3 +65,14 @@ export function markdownTable(header, rows) {
 }
 
 export const fmt = (n, digits = 1) => n.toFixed(digits);
+
+/**
+ * The table of `compareWithFloor` rows. One set of columns for every bench, so the sections
+ * of docs/performance.md compare; `digits` rounds wall and RSS (the ratio always has 2).
+ */
+export function floorTable(rows, { digits = 1 } = {}) {
+  return markdownTable(
+    ['command', 'median wall (ms)', '× node -e 0', 'peak RSS (MiB)'],
+    rows.map((r) => [r.name, fmt(r.wallMs, digits), fmt(r.ratio, 2), fmt(r.rssMiB, digits)]),
+  );
+}

@@ -5,7 +5,6 @@ export * from './services/peer-file-validator.js';
 export * from './services/peer-limit-calculator.js';
 export * from './services/peer-limit-service.js';
 export * from './services/peer-limit-statement.js';
-export * from './services/peers-repository.js';
 export * from './services/remote-status-fetcher.js';
 export * from './services/status-report.js';
 export * from './services/status-socket-reader.js';

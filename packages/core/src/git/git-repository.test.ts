@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ExitCode } from '../errors/errors.js';
+import { ExitCode, UnavailableError } from '../errors/errors.js';
 import { GitConflictError, GitRemoteError } from './git-errors.js';
 import { bareRepo, git, gitService, tempDir } from './test-helpers/git-fixture.js';
 
@@ -116,6 +116,36 @@ describe('GitRepository against bare repositories on disk', () => {
     expect(
       (await gitService({}, { dryRun: true }).ensureClone(bare, path.join(dir, 'new'))).repo,
     ).toBeUndefined();
+  });
+
+  it('keeps a mirror equal to its remote: force-pushes and local edits are reset, a plain clone refuses them', async () => {
+    const dir = tempDir('git-mirror');
+    const bare = bareRepo(dir);
+    const service = gitService();
+    const mirror = path.join(dir, 'mirror');
+    expect((await service.update(bare, mirror, { mirror: true })).action).toBe('cloned');
+    const plain = path.join(dir, 'plain');
+    await service.update(bare, plain);
+    expect((await service.update(bare, mirror, { mirror: true })).action).toBe('unchanged');
+    // The remote's history is rewritten (force-push of a new root commit).
+    const other = path.join(dir, 'rewrite');
+    git(dir, 'init', '--quiet', '--initial-branch=main', other);
+    writeFileSync(path.join(other, 'keys'), 'new\n');
+    git(other, 'add', '-A');
+    git(other, 'commit', '--quiet', '-m', 'rewrite');
+    git(other, 'push', '--quiet', '--force', bare, 'HEAD:main');
+    writeFileSync(path.join(mirror, 'stray'), 'local\n');
+    const reset = await service.update(bare, mirror, { mirror: true });
+    expect(reset.action).toBe('reset');
+    expect(reset.head).toBe(git(bare, 'rev-parse', 'main').trim());
+    expect((await reset.repo.status()).clean).toBe(true);
+    await expect(service.update(bare, plain)).rejects.toBeInstanceOf(GitConflictError);
+    writeFileSync(path.join(mirror, 'stray'), 'local again\n');
+    expect((await service.update(bare, mirror, { mirror: true })).action).toBe('reset');
+    expect((await reset.repo.status()).clean).toBe(true);
+    await expect(gitService({}, { dryRun: true }).update(bare, path.join(dir, 'new'))).rejects.toBeInstanceOf(
+      UnavailableError,
+    );
   });
 
   it('names an unreachable remote clearly (exit 69) and leaves no directory behind', async () => {

@@ -100,7 +100,7 @@ export class GitRepository {
             this.options.displayDir,
           );
         }
-        if (/Not possible to fast-forward|diverg/i.test(text)) {
+        if (/Not possible to fast-forward|diverg|unrelated histories/i.test(text)) {
           throw new GitConflictError(
             `${this.options.displayDir}: the clone has diverged from origin/${branch}; a fast-forward is not possible`,
             this.options.displayDir,
@@ -111,6 +111,19 @@ export class GitRepository {
     }
     const after = await this.head();
     return { before, after, moved: before !== after, skipped: false };
+  }
+
+  /** Makes the working tree exactly `target` (reset --hard, clean): a mirror's recovery. Skipped in dry-run. */
+  async resetTo(target: string): Promise<void> {
+    if (this.options.dryRun) {
+      this.options.logger?.info(
+        { dir: this.options.displayDir, target },
+        `dry-run: would reset ${this.options.displayDir} to ${target}`,
+      );
+      return;
+    }
+    await this.raw(['reset', '--quiet', '--hard', target]);
+    await this.raw(['clean', '-q', '-f', '-f', '-d', '-x']);
   }
 
   /** Stages everything and commits it when something changed; returns the new HEAD or undefined. */

@@ -1,13 +1,21 @@
+import { promises as fsp } from 'node:fs';
 import path from 'node:path';
-import { ConfigError, messageOf } from '../errors/errors.js';
+import type { SimpleGit } from 'simple-git';
+import { ConfigError, messageOf, UnavailableError } from '../errors/errors.js';
 import type { FileStore } from '../fs/file-store.js';
 import type { ChangeRecorder } from '../journal/change-recorder.js';
 import type { Logger } from '../log/logger.js';
-import { GitCommandError, GitRemoteError, remoteError } from './git-errors.js';
-import { GitRepository, runGit } from './git-repository.js';
+import { GitCommandError, GitConflictError, GitRemoteError, remoteError } from './git-errors.js';
+import { GitRepository, type PullResult, runGit } from './git-repository.js';
 import type { GitSettings } from './git-settings.js';
 import { expandHome } from './home-path.js';
 import { shellQuote, sshArgv } from './ssh-command.js';
+
+export interface UpdateResult {
+  repo: GitRepository;
+  action: 'cloned' | 'pulled' | 'unchanged' | 'reset';
+  head?: string;
+}
 
 export interface EnsureCloneResult {
   /** Undefined only in dry-run when the clone is missing (it would be created). */
@@ -44,6 +52,10 @@ export class GitService {
   async open(dir: string): Promise<GitRepository> {
     const taskDir = this.taskPath(dir);
     const hostDir = this.files.resolve(taskDir);
+    return this.repositoryAt(taskDir, hostDir, await this.client(hostDir));
+  }
+
+  private repositoryAt(taskDir: string, hostDir: string, git: SimpleGit): GitRepository {
     return new GitRepository({
       dir: hostDir,
       displayDir: taskDir,
@@ -53,8 +65,42 @@ export class GitService {
       backoffMs: this.settings.publish.backoffMs,
       logger: this.logger,
       recorder: this.recorder,
-      git: await this.client(hostDir),
+      git,
     });
+  }
+
+  /**
+   * Clones `remote` into `dir`, or brings the clone up to date (fast-forward only) — the clone a
+   * task reads from. With `mirror` the clone is a read-only copy of the remote (icvpn-meta, key
+   * repositories): one that cannot fast-forward (a force-pushed remote) or has local edits is
+   * reset to the remote. In dry-run a missing clone is UnavailableError: there is nothing to read.
+   */
+  async update(
+    remote: string | undefined,
+    dir: string,
+    options: { branch?: string; mirror?: boolean } = {},
+  ): Promise<UpdateResult> {
+    const taskDir = this.taskPath(dir);
+    const { repo, cloned } = await this.ensureClone(remote, dir, options);
+    if (!repo) throw new UnavailableError(`${taskDir} is not cloned yet; run once without --dry-run`);
+    if (cloned) return { repo, action: 'cloned', head: await repo.head() };
+    if (!remote) return { repo, action: 'unchanged', head: await repo.head() };
+    let pulled: PullResult;
+    try {
+      pulled = await repo.pull();
+    } catch (error) {
+      if (!options.mirror || !(error instanceof GitConflictError)) throw error;
+      this.logger?.warn({ dir: taskDir }, `${error.message}; resetting the mirror to the remote`);
+      await repo.resetTo(`origin/${(await repo.branch()) ?? options.branch ?? 'HEAD'}`);
+      return { repo, action: 'reset', head: await repo.head() };
+    }
+    // Untracked or modified files would be read as data: a mirror holds the remote's tree only.
+    if (options.mirror && !(await repo.status()).clean) {
+      this.logger?.warn({ dir: taskDir }, `${taskDir} had local changes; discarding them`);
+      await repo.resetTo('HEAD');
+      return { repo, action: 'reset', head: pulled.after };
+    }
+    return { repo, action: pulled.moved ? 'pulled' : 'unchanged', head: pulled.after };
   }
 
   /** Clones `remote` into `dir` unless a clone is there; a non-empty non-repository directory is refused. */
@@ -65,7 +111,12 @@ export class GitService {
   ): Promise<EnsureCloneResult> {
     const taskDir = this.taskPath(dir);
     const hostDir = this.files.resolve(taskDir);
-    if (await this.isRepositoryRoot(hostDir)) return { repo: await this.open(dir), cloned: false };
+    if (await this.files.exists(path.join(hostDir, '.git'))) {
+      // One client for the check and the repository: each builds the ssh command and an env copy.
+      const git = await this.client(hostDir);
+      if (await isRepositoryRoot(git, hostDir))
+        return { repo: this.repositoryAt(taskDir, hostDir, git), cloned: false };
+    }
     if (!remote)
       throw new ConfigError(`${taskDir} is not a git clone and no remote is configured to clone it from`);
     const entries = await this.files.list(taskDir);
@@ -89,18 +140,6 @@ export class GitService {
     return { repo: await this.open(dir), cloned: true };
   }
 
-  private async isRepositoryRoot(hostDir: string): Promise<boolean> {
-    if (!(await this.files.exists(path.join(hostDir, '.git')))) return false;
-    const git = await this.client(hostDir);
-    try {
-      const top = (await git.raw(['rev-parse', '--show-toplevel'])).trim();
-      const { realpath } = await import('node:fs/promises');
-      return top === (await realpath(hostDir));
-    } catch (error) {
-      throw new GitCommandError(`${hostDir} has a .git but git does not accept it: ${messageOf(error)}`);
-    }
-  }
-
   private async client(baseDir: string) {
     const { simpleGit } = await import('simple-git');
     const ssh = (await sshArgv(this.settings, this.files)).map(shellQuote).join(' ');
@@ -121,5 +160,15 @@ export class GitService {
       unsafe: { allowUnsafeSshCommand: true },
       allowEnvironment: ['GIT_SSH_COMMAND', 'GIT_TERMINAL_PROMPT'],
     }).env(env);
+  }
+}
+
+/** Whether `hostDir` is the top of its working tree (not a directory inside another clone). */
+async function isRepositoryRoot(git: SimpleGit, hostDir: string): Promise<boolean> {
+  try {
+    const top = (await git.raw(['rev-parse', '--show-toplevel'])).trim();
+    return top === (await fsp.realpath(hostDir));
+  } catch (error) {
+    throw new GitCommandError(`${hostDir} has a .git but git does not accept it: ${messageOf(error)}`);
   }
 }

@@ -3,6 +3,7 @@ import path from 'node:path';
 import {
   type Clock,
   type FileStore,
+  type GitService,
   PartialFailureError,
   type ServiceManager,
   UsageError,
@@ -14,7 +15,6 @@ import {
   PeerFileRefusal,
   validatePeerFile,
 } from './peer-file-validator.js';
-import type { PeersRepository } from './peers-repository.js';
 import { VerifyStateStore } from './verify-state-store.js';
 
 export interface RefusedPeerFile {
@@ -44,7 +44,7 @@ const WRITE_BATCH = 64;
 /** `fastd sync-keys`: key repository → peers directory (validated), SIGHUP on change, verify state. */
 export class KeySyncService {
   constructor(
-    private readonly repository: PeersRepository,
+    private readonly git: GitService,
     private readonly files: FileStore,
     private readonly services: ServiceManager,
     private readonly clock: Clock,
@@ -93,7 +93,9 @@ export class KeySyncService {
     instance: FastdInstance,
   ): Promise<{ result: InstanceKeySync; keys: string[] }> {
     const result = emptySync(instance.name);
-    const clone = await this.repository.update(instance.peersRepo!);
+    // The key repository is a mirror (as sync_meshkeys_gw.sh: clone, else fetch, reset hard, clean).
+    const { remote, local, branch } = instance.peersRepo!;
+    const clone = (await this.git.update(remote, local, { branch, mirror: true })).repo.dir;
     const wanted = this.readValidPeers(clone, result.refused);
     const keys = [...new Set([...wanted.values()].map((peer) => peer.key))].sort();
     result.keys = keys.length;

@@ -42,9 +42,8 @@ export class KeyDeployer {
   async run(cfg: DeploySettings, group: string, prune: boolean): Promise<DeployResult> {
     if (!cfg.repository) throw new ConfigError('not configured', { keyPath: 'git.deployKeys.repository' });
     const { remote, dir, branch } = cfg.repository;
-    const { repo, cloned } = await this.git.ensureClone(remote, dir, { branch });
-    if (!repo) throw new ConfigError(`dry-run: ${dir} is not cloned yet, so its keys cannot be read`);
-    if (!cloned && remote) await repo.pull();
+    // Not a mirror: snapshot may share this clone and commit to it.
+    await this.git.update(remote, dir, { branch });
     const keyFile = path.posix.join(this.git.taskPath(dir), cfg.file);
     const text = await this.files.readTextIfExists(keyFile);
     if (text === undefined) throw new ConfigError('key file not found', { file: keyFile });

@@ -1,6 +1,5 @@
 import { formatTable, GitService, TaskCommand, type TaskContext } from '@ffphoton/core';
 import { type KeySyncResult, KeySyncService } from '../../services/key-sync-service.js';
-import { PeersRepository } from '../../services/peers-repository.js';
 import { fastdSettings } from '../../settings.js';
 
 export default class FastdSyncKeys extends TaskCommand<typeof FastdSyncKeys, KeySyncResult> {
@@ -12,12 +11,9 @@ export default class FastdSyncKeys extends TaskCommand<typeof FastdSyncKeys, Key
 
   protected async execute(ctx: TaskContext): Promise<KeySyncResult> {
     const cfg = ctx.settings.get(fastdSettings);
-    return new KeySyncService(
-      new PeersRepository(ctx.container.resolve(GitService), ctx.shell, ctx.logger),
-      ctx.files,
-      ctx.services,
-      ctx.clock,
-    ).sync(cfg);
+    return new KeySyncService(ctx.container.resolve(GitService), ctx.files, ctx.services, ctx.clock).sync(
+      cfg,
+    );
   }
 
   protected summarize(r: KeySyncResult): string {
