@@ -8,7 +8,16 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import os from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { compareWithFloor, fmt, markdownTable, median, photonBin, repoRoot, runOnce } from './lib.mjs';
+import {
+  compareWithFloor,
+  floorTable,
+  fmt,
+  markdownTable,
+  median,
+  photonBin,
+  repoRoot,
+  runOnce,
+} from './lib.mjs';
 
 const NODES = Number(process.env.BENCH_NODES ?? 10_000);
 const root = mkdtempSync(path.join(os.tmpdir(), 'bench-alfred-'));
@@ -221,12 +230,7 @@ try {
     { runs: Number(process.env.BENCH_RUNS ?? 11) },
   );
   console.log('### alfred announce cold start (issue 5; target ≤ 2.5× `node -e 0`)\n');
-  console.log(
-    markdownTable(
-      ['command', 'median wall (ms)', '× node -e 0', 'peak RSS (MiB)'],
-      rows.map((r) => [r.name, fmt(r.wallMs), fmt(r.ratio, 2), fmt(r.rssMiB)]),
-    ),
-  );
+  console.log(floorTable(rows));
 
   const steps = [
     ['`alfred read 158` (alfred-json output)', photon(['read', '158'], 'etc/photon-map.yaml')],

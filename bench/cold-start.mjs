@@ -4,7 +4,7 @@
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { compareWithFloor, fmt, markdownTable, photonBin, repoRoot } from './lib.mjs';
+import { compareWithFloor, floorTable, photonBin, repoRoot } from './lib.mjs';
 
 const root = mkdtempSync(path.join(os.tmpdir(), 'photon-bench-'));
 const config = path.join(repoRoot, 'examples/community');
@@ -28,9 +28,4 @@ const rows = compareWithFloor(
   { runs: Number(process.env.BENCH_RUNS ?? 11) },
 );
 console.log('### Cold start (issue 2; target ≤ 2.0× `node -e 0`, ≤ 64 MiB)\n');
-console.log(
-  markdownTable(
-    ['command', 'median wall (ms)', '× node -e 0', 'peak RSS (MiB)'],
-    rows.map((r) => [r.name, fmt(r.wallMs), fmt(r.ratio, 2), fmt(r.rssMiB)]),
-  ),
-);
+console.log(floorTable(rows));

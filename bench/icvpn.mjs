@@ -8,7 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { compareWithFloor, fmt, markdownTable, median, photonBin, repoRoot } from './lib.mjs';
+import { compareWithFloor, floorTable, fmt, markdownTable, median, photonBin, repoRoot } from './lib.mjs';
 
 const dist = path.join(repoRoot, 'packages/plugin-icvpn/dist');
 const runs = Number(process.env.BENCH_RUNS ?? 7);
@@ -159,12 +159,7 @@ try {
     { runs, warmup: 1 },
   );
   console.log(`### photon icvpn update --dry-run, whole CLI (median of ${runs} runs)\n`);
-  console.log(
-    markdownTable(
-      ['case', 'wall ms', '× node -e 0', 'peak RSS MiB'],
-      cli.map((r) => [r.name, fmt(r.wallMs, 0), fmt(r.ratio, 2), fmt(r.rssMiB, 0)]),
-    ),
-  );
+  console.log(floorTable(cli, { digits: 0 }));
 
   const rows = [
     ['170, validators on', services(dirs.v170, true)],

@@ -4,11 +4,11 @@
 // reference, `node -e 0` in the same run. Prints Markdown tables.
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
+import { fmt, markdownTable, median, repoRoot } from './lib.mjs';
 
-const repo = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const { FleetScheduler, movedSlots } = await import(
-  pathToFileURL(path.join(repo, 'packages/cli/dist/services/schedule/fleet-scheduler.js')).href
+  pathToFileURL(path.join(repoRoot, 'packages/cli/dist/services/schedule/fleet-scheduler.js')).href
 );
 
 const job = (over) => ({ hosts: 'gw', command: ['photon', over.name], spread: 'none', ...over });
@@ -34,16 +34,20 @@ function timeIt(fn, runs) {
     samples.push(Number(process.hrtime.bigint() - start) / 1e6);
   }
   samples.sort((a, b) => a - b);
-  return { median: samples[Math.floor(runs / 2)], p95: samples[Math.floor(runs * 0.95)] };
+  return { median: median(samples), p95: samples[Math.floor(runs * 0.95)] };
 }
 
 const nodeStart = timeIt(() => spawnSync(process.execPath, ['-e', '0']), 10);
 const compute = timeIt(() => new FleetScheduler(fleet(gateways(30))).schedule(), 200);
 console.log('## Schedule computation (30 gateways, 8 jobs, 240 slots)\n');
-console.log('| what | median ms | p95 ms |\n|---|---:|---:|');
-console.log(`| FleetScheduler.schedule() | ${compute.median.toFixed(2)} | ${compute.p95.toFixed(2)} |`);
 console.log(
-  `| reference: node -e 0 (process start) | ${nodeStart.median.toFixed(1)} | ${nodeStart.p95.toFixed(1)} |`,
+  markdownTable(
+    ['what', 'median ms', 'p95 ms'],
+    [
+      ['FleetScheduler.schedule()', fmt(compute.median, 2), fmt(compute.p95, 2)],
+      ['reference: node -e 0 (process start)', fmt(nodeStart.median), fmt(nodeStart.p95)],
+    ],
+  ),
 );
 
 let addMoved = 0;
@@ -69,20 +73,19 @@ for (let n = 1; n < 30; n += 1) {
   removeCompared += removed.compared;
   worstRemove = Math.max(worstRemove, removed.moved);
 }
-console.log('\n## Stability over fleets of 1 to 30 gateways (existing slots that change)\n');
-console.log(
-  '| change | slots moved (sum over 29 steps) | slots compared | moved % | worst single step |\n|---|---:|---:|---:|---:|',
-);
-console.log(
-  `| add one gateway | ${addMoved} | ${addCompared} | ${((100 * addMoved) / addCompared).toFixed(1)} | ${worstAdd} |`,
-);
-console.log(
-  `| remove one gateway | ${removeMoved} | ${removeCompared} | ${((100 * removeMoved) / removeCompared).toFixed(1)} | ${worstRemove} |`,
-);
 const at30 = movedSlots(
   new FleetScheduler(fleet(gateways(29))).schedule(),
   new FleetScheduler(fleet(gateways(30))).schedule(),
 );
+const percent = (moved, compared) => fmt((100 * moved) / compared);
+console.log('\n## Stability over fleets of 1 to 30 gateways (existing slots that change)\n');
 console.log(
-  `| 29 → 30 gateways | ${at30.moved} | ${at30.compared} | ${((100 * at30.moved) / at30.compared).toFixed(1)} | |`,
+  markdownTable(
+    ['change', 'slots moved (sum over 29 steps)', 'slots compared', 'moved %', 'worst single step'],
+    [
+      ['add one gateway', addMoved, addCompared, percent(addMoved, addCompared), worstAdd],
+      ['remove one gateway', removeMoved, removeCompared, percent(removeMoved, removeCompared), worstRemove],
+      ['29 → 30 gateways', at30.moved, at30.compared, percent(at30.moved, at30.compared), ''],
+    ],
+  ),
 );

@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import YAML from 'yaml';
 import { createVnstatDb } from '../packages/plugin-web/test-data/vnstat-db.mjs';
-import { compareWithFloor, fmt, markdownTable, photonBin, runOnce } from './lib.mjs';
+import { compareWithFloor, floorTable, markdownTable, photonBin, runOnce } from './lib.mjs';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'bench-web-'));
 const root = path.join(dir, 'root');
@@ -68,17 +68,7 @@ try {
     { runs: Number(process.env.BENCH_RUNS ?? 7) },
   );
   console.log('### photon web build: 6 interfaces, a year of vnstat data\n');
-  console.log(
-    markdownTable(
-      ['command', 'wall (median)', '× floor', 'peak RSS'],
-      rows.map((r) => [
-        r.name,
-        `${fmt(r.wallMs)} ms`,
-        `${r.ratio.toFixed(1)}×`,
-        `${r.rssMiB.toFixed(1)} MiB`,
-      ]),
-    ),
-  );
+  console.log(floorTable(rows));
   console.log('\n### Page sizes\n');
   const vnstatBytes = runOnce(vnstat).stdout.length;
   console.log(
