@@ -12,6 +12,22 @@ const work = mkdtempSync(path.join(os.tmpdir(), 'photon-schedule-e2e-'));
 const photon = (args: string[], env: Record<string, string> = {}) =>
   photonSync(args, { env: { PHOTON_DATA_DIR: path.join(work, 'data'), ...env } });
 
+/** `schedule systemd` for one host of the example fleet, into /etc/systemd/system. */
+const systemd = (host: string, ...extra: string[]) =>
+  photon([
+    'schedule',
+    'systemd',
+    '--config',
+    fleetFile,
+    '--host',
+    host,
+    '--out',
+    '/etc/systemd/system',
+    ...extra,
+  ]);
+
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
 const json = (r: { stdout: string }) => JSON.parse(r.stdout);
 const expand = (field: string) =>
   (field === '*' ? '0-6' : field).split(',').flatMap((part) => {
@@ -118,35 +134,10 @@ describe('photon schedule on the example fleet', () => {
 
   it('writes systemd units through --root and honours --dry-run', () => {
     const root = mkdtempSync(path.join(work, 'root-'));
-    const dry = photon([
-      'schedule',
-      'systemd',
-      '--config',
-      fleetFile,
-      '--host',
-      'Aubergine',
-      '--out',
-      '/etc/systemd/system',
-      '--root',
-      root,
-      '--dry-run',
-      '--json',
-    ]);
+    const dry = systemd('Aubergine', '--root', root, '--dry-run', '--json');
     expect(dry.code, dry.stderr).toBe(0);
     expect(readdirSync(root)).toEqual([]);
-    const r = photon([
-      'schedule',
-      'systemd',
-      '--config',
-      fleetFile,
-      '--host',
-      'Aubergine',
-      '--out',
-      '/etc/systemd/system',
-      '--root',
-      root,
-      '--json',
-    ]);
+    const r = systemd('Aubergine', '--root', root, '--json');
     expect(r.code, r.stderr).toBe(0);
     const dir = path.join(root, 'etc/systemd/system');
     expect(readdirSync(dir)).toContain('photon-openwrt-mirror.timer');
@@ -163,39 +154,48 @@ describe('photon schedule on the example fleet', () => {
 describe('photon schedule crontab --install on the real crontab', () => {
   const user = `phs${randomBytes(3).toString('hex')}`;
   const userEntry = "17 4 * * * /usr/local/bin/backup --quiet # the admin's own job";
-  const crontab = (...args: string[]) => spawnSync('crontab', ['-u', user, ...args], { encoding: 'utf8' });
+  /** The real `crontab -u user`; `input` is the new crontab when `args` is `-`. */
+  const crontab = (args: string[], input?: string) =>
+    spawnSync('crontab', ['-u', user, ...args], { input, encoding: 'utf8' });
+  const current = () => crontab(['-l']).stdout;
+  /** `schedule crontab --install` of one host's share into the test user's crontab. */
+  const install = (
+    host: string,
+    extra: string[] = [],
+    options: { user?: string; env?: Record<string, string> } = {},
+  ) =>
+    photon(
+      [
+        'schedule',
+        'crontab',
+        '--config',
+        fleetFile,
+        '--host',
+        host,
+        '--install',
+        '--user',
+        options.user ?? user,
+        ...extra,
+      ],
+      options.env,
+    );
 
   beforeAll(() => {
     execFileSync('useradd', ['--no-create-home', user]);
-    const seeded = spawnSync('crontab', ['-u', user, '-'], {
-      input: `MAILTO=admin@example.org\n${userEntry}\n`,
-      encoding: 'utf8',
-    });
+    const seeded = crontab(['-'], `MAILTO=admin@example.org\n${userEntry}\n`);
     expect(seeded.status, seeded.stderr).toBe(0);
   });
 
   afterAll(() => {
-    spawnSync('crontab', ['-u', user, '-r']);
+    crontab(['-r']);
     spawnSync('userdel', [user]);
-    rmSync(work, { recursive: true, force: true });
   });
 
   it('installs between markers, keeps the user entry, and is idempotent', () => {
-    const first = photon([
-      'schedule',
-      'crontab',
-      '--config',
-      fleetFile,
-      '--host',
-      'Kaschu',
-      '--install',
-      '--user',
-      user,
-      '--json',
-    ]);
+    const first = install('Kaschu', ['--json']);
     expect(first.code, first.stderr).toBe(0);
     expect(json(first).result).toMatchObject({ host: 'Kaschu', installed: true, changed: true });
-    const installed = crontab('-l').stdout;
+    const installed = current();
     expect(installed.startsWith(`MAILTO=admin@example.org\n${userEntry}\n# BEGIN photon schedule`)).toBe(
       true,
     );
@@ -205,39 +205,15 @@ describe('photon schedule crontab --install on the real crontab', () => {
     expect(installed).toContain('photon exec --name firmware-rsync --timeout 3600');
     expect(installed.trimEnd().endsWith('# END photon schedule')).toBe(true);
 
-    const again = photon([
-      'schedule',
-      'crontab',
-      '--config',
-      fleetFile,
-      '--host',
-      'Kaschu',
-      '--install',
-      '--user',
-      user,
-      '--json',
-    ]);
+    const again = install('Kaschu', ['--json']);
     expect(json(again).result.changed).toBe(false);
-    expect(crontab('-l').stdout).toBe(installed);
+    expect(current()).toBe(installed);
 
     // Another host's share replaces the block, nothing else; entries added after it stay too.
-    spawnSync('crontab', ['-u', user, '-'], {
-      input: `${installed}@reboot /usr/bin/true\n`,
-      encoding: 'utf8',
-    });
-    const other = photon([
-      'schedule',
-      'crontab',
-      '--config',
-      fleetFile,
-      '--host',
-      'Aubergine',
-      '--install',
-      '--user',
-      user,
-    ]);
+    crontab(['-'], `${installed}@reboot /usr/bin/true\n`);
+    const other = install('Aubergine');
     expect(other.code, other.stderr).toBe(0);
-    const replaced = crontab('-l').stdout;
+    const replaced = current();
     expect(replaced).toContain(userEntry);
     expect(replaced).toContain('@reboot /usr/bin/true');
     expect(replaced).toContain('openwrt-mirror');
@@ -246,43 +222,21 @@ describe('photon schedule crontab --install on the real crontab', () => {
   });
 
   it('changes nothing with --dry-run', () => {
-    const before = crontab('-l').stdout;
-    const r = photon([
-      'schedule',
-      'crontab',
-      '--config',
-      fleetFile,
-      '--host',
-      'Spinat',
-      '--install',
-      '--user',
-      user,
-      '--dry-run',
-      '--json',
-    ]);
+    const before = current();
+    const r = install('Spinat', ['--dry-run', '--json']);
     expect(r.code, r.stderr).toBe(0);
     expect(json(r).result.changed).toBe(true);
-    expect(crontab('-l').stdout).toBe(before);
+    expect(current()).toBe(before);
   });
 
   it('exits 69 when the crontab cannot be read', () => {
-    const r = photon([
-      'schedule',
-      'crontab',
-      '--config',
-      fleetFile,
-      '--host',
-      'Kaschu',
-      '--install',
-      '--user',
-      `${user}-missing`,
-    ]);
+    const r = install('Kaschu', [], { user: `${user}-missing` });
     expect(r.code).toBe(69);
     expect(r.stderr).toMatch(/cannot read the crontab/);
   });
 
   it('changes nothing when the crontab cannot be written', () => {
-    const before = crontab('-l').stdout;
+    const before = current();
     // A crontab that reads with the real binary and refuses every write.
     const readOnly = path.join(work, 'crontab-read-only');
     writeFileSync(
@@ -290,14 +244,9 @@ describe('photon schedule crontab --install on the real crontab', () => {
       '#!/bin/sh\nfor a; do [ "$a" = "-" ] && { echo "crontab: write refused" >&2; exit 1; }; done\nexec crontab "$@"\n',
     );
     chmodSync(readOnly, 0o755);
-    const r = photon(
-      ['schedule', 'crontab', '--config', fleetFile, '--host', 'Linse', '--install', '--user', user],
-      {
-        PHOTON_FLEET__CRONTAB: `[${readOnly}]`,
-      },
-    );
+    const r = install('Linse', [], { env: { PHOTON_FLEET__CRONTAB: `[${readOnly}]` } });
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/write refused/);
-    expect(crontab('-l').stdout).toBe(before);
+    expect(current()).toBe(before);
   });
 });

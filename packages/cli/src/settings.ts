@@ -68,7 +68,7 @@ export const selfupgradeSettings = defineSettings(
     tag: z.string().min(1).default('latest'),
     /** Updates the community plugins installed with `photon plugins install` (default: this photon's `plugins update`). */
     pluginsUpdate: argvTemplate.optional(),
-    /** git working trees to pull (`git pull --ff-only --tags`), e.g. a clone of your community's scripts. */
+    /** git working trees to pull (fetch with tags, fast-forward only, with the `git` settings), e.g. a clone of your community's scripts. */
     repositories: z.array(z.string().min(1)).default([]),
   }),
 );

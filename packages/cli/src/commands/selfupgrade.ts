@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { TaskCommand, type TaskContext } from '@ffphoton/core';
+import { GitService, TaskCommand, type TaskContext } from '@ffphoton/core';
 import {
   processEnvironment,
   type SelfUpgradeResult,
@@ -10,10 +10,10 @@ import { selfupgradeSettings } from '../settings.js';
 export default class SelfUpgrade extends TaskCommand<typeof SelfUpgrade, SelfUpgradeResult> {
   static override summary = 'Update photon and its plugins from npm and pull the configured repositories.';
   static override description =
-    'Pulls selfupgrade.repositories (git pull --ff-only --tags), then runs `npm install -g @ffphoton/cli@latest` and `photon plugins update`. ' +
+    'Pulls selfupgrade.repositories (fetch with tags, fast-forward only, using the git settings), then runs `npm install -g @ffphoton/cli@latest` and `photon plugins update`. ' +
     'Without a terminal (cron) it refuses unless selfupgrade.allowUnattended is true (exit 2). ' +
     'When this user may not write the npm prefix it changes nothing there and prints the exact command to run (exit 5). ' +
-    'Exit 1 when a pull or the install fails.';
+    'Exit 4 when a repository has diverged from its upstream or local changes block the fast-forward, 69 when a remote cannot be reached, refuses access or times out, 1 when another git command or the install fails.';
   static override examples = [
     '<%= config.bin %> selfupgrade --dry-run',
     'sudo <%= config.bin %> selfupgrade',
@@ -28,10 +28,13 @@ export default class SelfUpgrade extends TaskCommand<typeof SelfUpgrade, SelfUpg
       'plugins',
       'update',
     ];
-    return new SelfUpgrader(ctx.shell, ctx.files, ctx.logger, processEnvironment).run(
-      settings,
-      pluginsUpdate,
-    );
+    return new SelfUpgrader(
+      ctx.shell,
+      ctx.container.resolve(GitService),
+      ctx.files,
+      ctx.logger,
+      processEnvironment,
+    ).run(settings, pluginsUpdate);
   }
 
   protected summarize(r: SelfUpgradeResult): string {

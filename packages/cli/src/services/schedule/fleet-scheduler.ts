@@ -233,7 +233,7 @@ export function findCollisions(jobs: PlannedJob[], slots: Slot[]): Collision[] {
           kind: 'minute',
           jobs: [a.job, b.job],
           hosts: [a.host, b.host],
-          detail: `${a.job}@${a.host} (${a.cron || formatCron(a.times)}) and ${b.job}@${b.host} (${b.cron || formatCron(b.times)}) start in the same minute`,
+          detail: `${a.job}@${a.host} (${a.cron}) and ${b.job}@${b.host} (${b.cron}) start in the same minute`,
         });
       }
     }

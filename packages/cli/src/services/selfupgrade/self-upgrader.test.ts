@@ -1,8 +1,18 @@
-import { execFileSync } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { FileStore, PartialFailureError, RootSandbox, Shell, silentLogger, UsageError } from '@ffphoton/core';
+import {
+  ExitCode,
+  FileStore,
+  GitConflictError,
+  GitService,
+  gitSettings,
+  PartialFailureError,
+  RootSandbox,
+  Shell,
+  silentLogger,
+  UsageError,
+} from '@ffphoton/core';
+import { git, tempDir } from '@ffphoton/core/testing';
 import { describe, expect, it } from 'vitest';
 import { selfupgradeSettings } from '../../settings.js';
 import { SelfUpgrader, type UpgradeEnvironment } from './self-upgrader.js';
@@ -10,7 +20,7 @@ import { SelfUpgrader, type UpgradeEnvironment } from './self-upgrader.js';
 const logger = silentLogger;
 
 function setup(dryRun = false) {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'photon-selfupgrade-'));
+  const dir = tempDir('selfupgrade');
   const calls = path.join(dir, 'calls.log');
   const prefix = path.join(dir, 'prefix');
   mkdirSync(path.join(prefix, 'lib', 'node_modules'), { recursive: true });
@@ -20,6 +30,8 @@ function setup(dryRun = false) {
   chmodSync(fake, 0o755);
   const shell = new Shell({ dryRun, defaultTimeoutMs: 30_000 });
   const files = new FileStore(new RootSandbox(), { dryRun });
+  // Default git settings, as the command gets them from the run's container.
+  const gitService = new GitService(gitSettings.schema.parse({}), files, 'gw01');
   const settings = (over: Record<string, unknown> = {}) =>
     selfupgradeSettings.schema.parse({ npm: [fake], allowUnattended: true, ...over });
   const recorded = () => {
@@ -29,7 +41,20 @@ function setup(dryRun = false) {
       return [];
     }
   };
-  return { dir, fake, prefix, shell, files, settings, recorded };
+  const upgrader = (environment: UpgradeEnvironment) =>
+    new SelfUpgrader(shell, gitService, files, logger, environment);
+  return { dir, fake, prefix, settings, recorded, upgrader };
+}
+
+/** A repository `origin` with one commit and its clone `clone`, both under `dir`. */
+function originAndClone(dir: string) {
+  const origin = path.join(dir, 'origin');
+  mkdirSync(origin);
+  git(origin, 'init', '-q', '-b', 'main');
+  git(origin, 'commit', '-q', '--allow-empty', '-m', 'one');
+  const clone = path.join(dir, 'clone');
+  git(dir, 'clone', '-q', origin, clone);
+  return { origin, clone };
 }
 
 const env = (over: Partial<UpgradeEnvironment> = {}): UpgradeEnvironment => ({
@@ -41,68 +66,49 @@ const env = (over: Partial<UpgradeEnvironment> = {}): UpgradeEnvironment => ({
 
 describe('SelfUpgrader', () => {
   it('refuses to run without a terminal unless allowUnattended', async () => {
-    const { shell, files, settings, recorded, fake } = setup();
-    const upgrader = new SelfUpgrader(shell, files, logger, env());
+    const { settings, recorded, fake, upgrader } = setup();
     await expect(
-      upgrader.run(settings({ allowUnattended: false }), [fake, 'plugins', 'update']),
+      upgrader(env()).run(settings({ allowUnattended: false }), [fake, 'plugins', 'update']),
     ).rejects.toThrow(UsageError);
     expect(recorded()).toEqual([]);
-    await new SelfUpgrader(shell, files, logger, env({ interactive: true })).run(
-      settings({ allowUnattended: false }),
-      [fake, 'plugins', 'update'],
-    );
+    await upgrader(env({ interactive: true })).run(settings({ allowUnattended: false }), [
+      fake,
+      'plugins',
+      'update',
+    ]);
     expect(recorded()).toContain('install -g @ffphoton/cli@latest');
   });
 
   it('pulls the configured git working trees and skips other directories', async () => {
-    const { dir, shell, files, settings, fake } = setup();
-    const git = (cwd: string, ...args: string[]) =>
-      execFileSync('git', ['-C', cwd, ...args], { encoding: 'utf8' });
-    const origin = path.join(dir, 'origin');
-    mkdirSync(origin);
-    git(origin, 'init', '-q', '-b', 'main');
-    git(
-      origin,
-      '-c',
-      'user.name=t',
-      '-c',
-      'user.email=t@example.org',
-      'commit',
-      '-q',
-      '--allow-empty',
-      '-m',
-      'one',
-    );
-    const clone = path.join(dir, 'clone');
-    execFileSync('git', ['clone', '-q', origin, clone]);
-    git(
-      origin,
-      '-c',
-      'user.name=t',
-      '-c',
-      'user.email=t@example.org',
-      'commit',
-      '-q',
-      '--allow-empty',
-      '-m',
-      'two',
-    );
+    const { dir, settings, fake, upgrader } = setup();
+    const { origin, clone } = originAndClone(dir);
+    git(origin, 'commit', '-q', '--allow-empty', '-m', 'two');
     git(origin, 'tag', 'v2');
-    const result = await new SelfUpgrader(shell, files, logger, env()).run(
-      settings({ repositories: [clone, dir] }),
-      [fake, 'plugins'],
-    );
+    const result = await upgrader(env()).run(settings({ repositories: [clone, dir] }), [fake, 'plugins']);
     expect(result.repositories).toEqual([
       expect.objectContaining({ path: clone, status: 'pulled' }),
       { path: dir, status: 'skipped', detail: 'not a git working tree' },
     ]);
+    expect(result.repositories[0].detail).toMatch(/^[0-9a-f]{40}→[0-9a-f]{40}$/);
     expect(git(clone, 'log', '-1', '--format=%s').trim()).toBe('two');
     expect(git(clone, 'tag').trim()).toBe('v2');
   });
 
+  it('stops with a conflict (exit 4) before installing when a clone has diverged', async () => {
+    const { dir, settings, recorded, fake, upgrader } = setup();
+    const { origin, clone } = originAndClone(dir);
+    git(origin, 'commit', '-q', '--allow-empty', '-m', 'upstream');
+    git(clone, 'commit', '-q', '--allow-empty', '-m', 'local');
+    const attempt = upgrader(env()).run(settings({ repositories: [clone] }), [fake, 'plugins']);
+    await expect(attempt).rejects.toThrow(GitConflictError);
+    await expect(attempt).rejects.toMatchObject({ exitCode: ExitCode.Conflict });
+    expect(git(clone, 'log', '-1', '--format=%s').trim()).toBe('local');
+    expect(recorded()).toEqual([]);
+  });
+
   it('installs the packages with the configured tag, then updates the plugins', async () => {
-    const { shell, files, settings, recorded, fake, prefix } = setup();
-    const result = await new SelfUpgrader(shell, files, logger, env()).run(
+    const { settings, recorded, fake, prefix, upgrader } = setup();
+    const result = await upgrader(env()).run(
       settings({ tag: 'next', packages: ['@ffphoton/cli', 'photon-plugin-watchdog'] }),
       [fake, 'plugins', 'update'],
     );
@@ -115,11 +121,12 @@ describe('SelfUpgrader', () => {
   });
 
   it('prints the exact sudo command and installs nothing when the prefix is not writable', async () => {
-    const { shell, files, settings, recorded, fake } = setup();
-    const attempt = new SelfUpgrader(shell, files, logger, env({ writable: async () => false })).run(
-      settings(),
-      [fake, 'plugins', 'update'],
-    );
+    const { settings, recorded, fake, upgrader } = setup();
+    const attempt = upgrader(env({ writable: async () => false })).run(settings(), [
+      fake,
+      'plugins',
+      'update',
+    ]);
     await expect(attempt).rejects.toThrow(PartialFailureError);
     await expect(attempt).rejects.toThrow(
       `run: sudo ${fake} install -g @ffphoton/cli@latest && ${fake} plugins update`,
@@ -128,13 +135,15 @@ describe('SelfUpgrader', () => {
   });
 
   it('changes nothing in --dry-run', async () => {
-    const { shell, files, settings, recorded, fake } = setup(true);
-    const result = await new SelfUpgrader(shell, files, logger, env({ isRoot: true })).run(settings(), [
+    const { dir, settings, recorded, fake, upgrader } = setup(true);
+    const { clone } = originAndClone(dir);
+    const result = await upgrader(env({ isRoot: true })).run(settings({ repositories: [clone] }), [
       fake,
       'plugins',
       'update',
     ]);
     expect(result.dryRun).toBe(true);
+    expect(result.repositories).toEqual([{ path: clone, status: 'pulled', detail: 'dry-run' }]);
     expect(recorded()).toEqual(['prefix -g']);
   });
 });

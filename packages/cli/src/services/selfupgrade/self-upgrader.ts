@@ -1,6 +1,14 @@
 import { constants, promises as fsp } from 'node:fs';
 import path from 'node:path';
-import { type FileStore, type Logger, PartialFailureError, type Shell, UsageError } from '@ffphoton/core';
+import {
+  type FileStore,
+  type GitService,
+  type Logger,
+  PartialFailureError,
+  type Shell,
+  shellQuote,
+  UsageError,
+} from '@ffphoton/core';
 import type { SelfupgradeSettings } from '../../settings.js';
 
 export interface RepositoryUpdate {
@@ -37,8 +45,7 @@ export const processEnvironment: UpgradeEnvironment = {
     ),
 };
 
-const quote = (argv: string[]) =>
-  argv.map((a) => (/^[A-Za-z0-9_@%+=:,./-]+$/.test(a) ? a : `'${a.replaceAll("'", `'\\''`)}'`)).join(' ');
+const quote = (argv: string[]) => argv.map(shellQuote).join(' ');
 
 /**
  * Successor of photon-dangerous-selfupgrade.py: pull the configured repositories, then
@@ -49,6 +56,7 @@ const quote = (argv: string[]) =>
 export class SelfUpgrader {
   constructor(
     private readonly shell: Shell,
+    private readonly git: GitService,
     private readonly files: FileStore,
     private readonly logger: Logger,
     private readonly environment: UpgradeEnvironment,
@@ -92,19 +100,24 @@ export class SelfUpgrader {
     return result;
   }
 
+  /**
+   * Through GitService, so an unattended pull uses the git settings (ssh key, known_hosts,
+   * BatchMode, network timeout), never prompts, and is journaled; it fetches tags too.
+   */
   private async pull(repo: string): Promise<RepositoryUpdate> {
-    if (!(await this.files.exists(path.join(repo, '.git')))) {
+    if (!(await this.files.exists(path.join(this.git.taskPath(repo), '.git')))) {
       this.logger.warn({ repo }, `skipping ${repo}: not a git working tree`);
       return { path: repo, status: 'skipped', detail: 'not a git working tree' };
     }
-    const result = await this.shell.run(
-      ['git', '-C', this.files.resolve(repo), 'pull', '--ff-only', '--tags'],
-      { mutates: true },
-    );
+    const result = await (await this.git.open(repo)).pull();
     return {
       path: repo,
       status: 'pulled',
-      detail: result.skipped ? 'dry-run' : (result.stdout.trim().split('\n').at(-1) ?? ''),
+      detail: result.skipped
+        ? 'dry-run'
+        : result.moved
+          ? `${result.before ?? 'empty'}→${result.after}`
+          : 'up to date',
     };
   }
 }
