@@ -6,7 +6,7 @@ import {
   type GitService,
   type GitSettings,
   type Logger,
-  parseYaml,
+  parseYamlFile,
   type Shell,
 } from '@ffphoton/core';
 import { DenyList } from './deny-list.js';
@@ -112,12 +112,7 @@ export class ConfigSnapshot {
     const file = path.posix.join(repoDir, queueFile);
     const text = await this.files.readTextIfExists(file);
     if (text === undefined) throw new ConfigError('queue file not found', { file });
-    let data: unknown;
-    try {
-      data = parseYaml(text);
-    } catch (error) {
-      throw new ConfigError((error as Error).message.split('\n')[0], { file });
-    }
+    const data = parseYamlFile(text, file);
     const locations = (data as { locations?: unknown } | null)?.locations;
     if (!Array.isArray(locations) || !locations.every((l) => typeof l === 'string')) {
       throw new ConfigError('expected a list of paths', { file, keyPath: 'locations' });

@@ -1,4 +1,4 @@
-import { ConfigError, parseYamlDocument } from '@ffphoton/core';
+import { ConfigError, parseYamlFile } from '@ffphoton/core';
 import type { NamedKey } from './authorized-keys.js';
 import { parsePublicKey } from './ssh-public-key.js';
 
@@ -8,17 +8,7 @@ import { parsePublicKey } from './ssh-public-key.js';
  * must be a valid public key, else nothing is deployed.
  */
 export function readKeyGroup(text: string, file: string, group: string): NamedKey[] {
-  const doc = parseYamlDocument(text, { merge: true });
-  const problem = doc.errors[0];
-  if (problem) {
-    const pos = problem.linePos?.[0];
-    throw new ConfigError(problem.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, ''), {
-      file,
-      line: pos?.line,
-      column: pos?.col,
-    });
-  }
-  const data: unknown = doc.toJS({ maxAliasCount: 1000 });
+  const data = parseYamlFile(text, file, { merge: true });
   if (!data || typeof data !== 'object' || Array.isArray(data)) {
     throw new ConfigError('expected a mapping of groups', { file });
   }

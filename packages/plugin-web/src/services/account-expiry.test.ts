@@ -69,6 +69,6 @@ describe('accounts file and expiry buckets', () => {
     expect(() => parseAccountsFile('conf: {warndays: soon}', 'exitvpn.yaml')).toThrow(
       /exitvpn.yaml: conf.warndays/,
     );
-    expect(() => parseAccountsFile('a: [', 'exitvpn.yaml')).toThrow(/not valid YAML/);
+    expect(() => parseAccountsFile('a: [', 'exitvpn.yaml')).toThrow(/exitvpn\.yaml:1:\d+: invalid YAML/);
   });
 });

@@ -1,4 +1,4 @@
-import { byCodeUnit, ConfigError, type FileStore, parseYaml, z } from '@ffphoton/core';
+import { byCodeUnit, ConfigError, type FileStore, parseYamlFile, z } from '@ffphoton/core';
 
 /**
  * The accounts file, in the format nagg_exitvpn_accouts_all read from the configs repository:
@@ -68,12 +68,7 @@ export async function loadAccountsFile(files: FileStore, file: string): Promise<
 }
 
 export function parseAccountsFile(text: string, file: string): AccountsFile {
-  let data: unknown;
-  try {
-    data = parseYaml(text, { maxAliasCount: 1000 }) ?? {};
-  } catch (error) {
-    throw new ConfigError(`not valid YAML: ${(error as Error).message}`, { file });
-  }
+  const data = parseYamlFile(text, file) ?? {};
   const parsed = accountsFileSchema.safeParse(data);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
