@@ -2,7 +2,9 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Config, stringifyYaml, type TaskOutput } from '../index.js';
+// The package itself, not '../index.js': a published plugin's commands load the bundle
+// (dist/bundle), and these helpers must drive the same copy of oclif, not the unbundled dist.
+import { Config, stringifyYaml, type TaskOutput } from '@ffphoton/core';
 
 /**
  * Test helpers for plugin authors: `@ffphoton/core/testing`. Not part of the runtime bundle.
