@@ -13,6 +13,7 @@ import {
   FileStore,
   GitService,
   gitSettings,
+  photonSettings,
   RootSandbox,
   ServiceManager,
   Shell,
@@ -32,12 +33,11 @@ const cliEnv = { ...process.env, NODE_ENV: 'production', ...cliData };
 function runtime() {
   const shell = new Shell({ dryRun: false, defaultTimeoutMs: 120_000 });
   const files = new FileStore(new RootSandbox(), { dryRun: false });
-  const services = new ServiceManager(shell, {
-    reload: ['true'],
-    restart: ['true'],
-    signal: ['true'],
-    sudo: false,
-  });
+  const noop = ['true'];
+  const services = new ServiceManager(
+    shell,
+    photonSettings.schema.parse({ services: { reload: noop, restart: noop, signal: noop } }).services,
+  );
   return { shell, files, services };
 }
 

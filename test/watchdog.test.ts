@@ -29,6 +29,7 @@ writeFileSync(
   `photon:
   services:
     restart: [sh, -c, 'touch ${marker}', '{unit}']
+    isActive: ['true']
 watchdog:
   services:
     - { name: bind, check: [sh, -c, '[ -e ${marker} ] || rndc -s 127.0.0.1 -p 1 status'], unit: bind9 }
@@ -40,7 +41,6 @@ watchdog:
     meshInterfaces: [mzBAT, wiBAT]
     gwServer: [echo, server, '{meshif}']
     gwOff: [echo, 'off', '{meshif}']
-    dhcp: { isActive: ['true'] }
 `,
 );
 

@@ -45,15 +45,8 @@ export const watchdogSettings = defineSettings(
         bandwidth: z.string().min(1).default('96MBit/96MBit'),
         gwServer: argvTemplate.default(['batctl', 'meshif', '{meshif}', 'gw_mode', 'server', '{bandwidth}']),
         gwOff: argvTemplate.default(['batctl', 'meshif', '{meshif}', 'gw_mode', 'off']),
-        dhcp: z
-          .strictObject({
-            unit: z.string().min(1).default('isc-dhcp-server'),
-            /** Exits 0 while the DHCP server runs. */
-            isActive: argvTemplate.default(['systemctl', 'is-active', '--quiet', '{unit}']),
-            start: argvTemplate.default(['systemctl', 'start', '{unit}']),
-            stop: argvTemplate.default(['systemctl', 'stop', '{unit}']),
-          })
-          .prefault({}),
+        /** The DHCP server started and stopped with the exit VPN (through photon.services). */
+        dhcp: z.strictObject({ unit: z.string().min(1).default('isc-dhcp-server') }).prefault({}),
       })
       .prefault({}),
   }),

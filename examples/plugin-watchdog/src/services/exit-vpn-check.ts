@@ -1,4 +1,4 @@
-import { fillArgvTemplate, type Logger, type Shell } from '@ffphoton/core';
+import { fillArgvTemplate, type Logger, type ServiceManager, type Shell } from '@ffphoton/core';
 import type { WatchdogSettings } from '../settings.js';
 
 export interface ExitVpnResult {
@@ -23,6 +23,7 @@ type ExitVpnSettings = WatchdogSettings['exitvpn'];
 export class ExitVpnCheck {
   constructor(
     private readonly shell: Shell,
+    private readonly services: ServiceManager,
     private readonly logger: Logger,
   ) {}
 
@@ -65,11 +66,10 @@ export class ExitVpnCheck {
     };
   }
 
+  /** Through photon's services (photon.services: start, stop, isActive), journaled like a restart. */
   private async ensureDhcp(dhcp: ExitVpnSettings['dhcp'], wanted: boolean): Promise<ExitVpnResult['dhcp']> {
-    const fill = (template: string[]) => fillArgvTemplate(template, { unit: dhcp.unit });
-    const active = !(await this.shell.run(fill(dhcp.isActive), { allowFailure: true })).failed;
-    if (active === wanted) return 'unchanged';
-    await this.shell.run(fill(wanted ? dhcp.start : dhcp.stop), { mutates: true });
+    if ((await this.services.isActive(dhcp.unit)) === wanted) return 'unchanged';
+    await (wanted ? this.services.start(dhcp.unit) : this.services.stop(dhcp.unit));
     return wanted ? 'started' : 'stopped';
   }
 }

@@ -1,13 +1,15 @@
 import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { CommandFailedError, ServiceManager, Shell, silentLogger } from '@ffphoton/core';
+import { CommandFailedError, photonSettings, ServiceManager, Shell, silentLogger } from '@ffphoton/core';
 import { describe, expect, it } from 'vitest';
 import { watchdogSettings } from '../settings.js';
 import { ExitVpnCheck } from './exit-vpn-check.js';
 import { ServiceWatchdog } from './service-watchdog.js';
 
 const logger = silentLogger;
+/** The service templates of photon's settings, these replaced. */
+const templates = (services: Record<string, string[]>) => photonSettings.schema.parse({ services }).services;
 
 /** A stand-in for batctl and systemctl that records its argv; `is-active` answers from a state file. */
 function recorder() {
@@ -40,13 +42,19 @@ const exitvpn = (bin: string, targets: string[]) =>
       meshInterfaces: ['mzBAT', 'wiBAT'],
       gwServer: [bin, 'batctl', 'meshif', '{meshif}', 'gw_mode', 'server', '{bandwidth}'],
       gwOff: [bin, 'batctl', 'meshif', '{meshif}', 'gw_mode', 'off'],
-      dhcp: {
-        isActive: [bin, 'is-active', '{unit}'],
-        start: [bin, 'start', '{unit}'],
-        stop: [bin, 'stop', '{unit}'],
-      },
     },
   }).exitvpn;
+
+/** photon.services answering for the DHCP server through the recording stand-in. */
+const dhcpServices = (shell: Shell, bin: string) =>
+  new ServiceManager(
+    shell,
+    templates({
+      isActive: [bin, 'is-active', '{unit}'],
+      start: [bin, 'start', '{unit}'],
+      stop: [bin, 'stop', '{unit}'],
+    }),
+  );
 
 describe('ExitVpnCheck (real ping on loopback)', () => {
   const shell = new Shell({ dryRun: false, defaultTimeoutMs: 30_000 });
@@ -54,7 +62,7 @@ describe('ExitVpnCheck (real ping on loopback)', () => {
   it('announces the gateway and starts DHCP when enough targets answer', async () => {
     const { bin, calls } = recorder();
     // 2 of 3 answer (192.0.2.1 is TEST-NET, unreachable through lo): 0.67 > 0.6.
-    const result = await new ExitVpnCheck(shell, logger).run(
+    const result = await new ExitVpnCheck(shell, dhcpServices(shell, bin), logger).run(
       exitvpn(bin, ['127.0.0.1', '127.0.0.2', '192.0.2.1']),
     );
     expect(result).toMatchObject({
@@ -75,7 +83,7 @@ describe('ExitVpnCheck (real ping on loopback)', () => {
   it('withdraws the gateway and stops DHCP at or below the threshold', async () => {
     const { bin, calls, activate } = recorder();
     activate();
-    const result = await new ExitVpnCheck(shell, logger).run(
+    const result = await new ExitVpnCheck(shell, dhcpServices(shell, bin), logger).run(
       exitvpn(bin, ['127.0.0.1', '192.0.2.1', '192.0.2.2']),
     );
     expect(result).toMatchObject({ up: 1, connected: false, gatewayMode: 'off', dhcp: 'stopped' });
@@ -90,7 +98,9 @@ describe('ExitVpnCheck (real ping on loopback)', () => {
   it('leaves a running DHCP server alone while connected', async () => {
     const { bin, calls, activate } = recorder();
     activate();
-    const result = await new ExitVpnCheck(shell, logger).run(exitvpn(bin, ['127.0.0.1']));
+    const result = await new ExitVpnCheck(shell, dhcpServices(shell, bin), logger).run(
+      exitvpn(bin, ['127.0.0.1']),
+    );
     expect(result.dhcp).toBe('unchanged');
     expect(calls().at(-1)).toBe('is-active isc-dhcp-server');
   });
@@ -98,7 +108,9 @@ describe('ExitVpnCheck (real ping on loopback)', () => {
   it('changes nothing in dry-run', async () => {
     const { bin, calls } = recorder();
     const dry = new Shell({ dryRun: true, defaultTimeoutMs: 30_000 });
-    const result = await new ExitVpnCheck(dry, logger).run(exitvpn(bin, ['127.0.0.1']));
+    const result = await new ExitVpnCheck(dry, dhcpServices(dry, bin), logger).run(
+      exitvpn(bin, ['127.0.0.1']),
+    );
     expect(result.connected).toBe(true);
     expect(calls()).toEqual(['is-active isc-dhcp-server']);
   });
@@ -113,12 +125,10 @@ describe('ServiceWatchdog', () => {
     const marker = path.join(os.tmpdir(), `photon-watchdog-bind-${process.pid}`);
     const check = ['sh', '-c', `[ -e ${marker} ] || rndc -s 127.0.0.1 -p 1 status`];
     const restart = [bin, 'restart', '{unit}'];
-    const restarting = new ServiceManager(shell, {
-      reload: restart,
-      restart: ['sh', '-c', `touch ${marker}; ${bin} restart "$0"`, '{unit}'],
-      signal: restart,
-      sudo: false,
-    });
+    const restarting = new ServiceManager(
+      shell,
+      templates({ reload: restart, restart: ['sh', '-c', `touch ${marker}; ${bin} restart "$0"`, '{unit}'] }),
+    );
     const states = await new ServiceWatchdog(shell, restarting, logger).check([
       { name: 'bind', check, unit: 'bind9' },
       { name: 'always-up', check: ['true'], unit: 'up' },
@@ -132,12 +142,7 @@ describe('ServiceWatchdog', () => {
 
   it('fails when the restart does not bring the service back', async () => {
     const { bin } = recorder();
-    const services = new ServiceManager(shell, {
-      reload: [bin],
-      restart: [bin, 'restart', '{unit}'],
-      signal: [bin],
-      sudo: false,
-    });
+    const services = new ServiceManager(shell, templates({ restart: [bin, 'restart', '{unit}'] }));
     await expect(
       new ServiceWatchdog(shell, services, logger).check([
         { name: 'bind', check: ['rndc', '-s', '127.0.0.1', '-p', '1', 'status'], unit: 'bind9' },

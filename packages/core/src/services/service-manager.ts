@@ -7,6 +7,10 @@ export interface ServiceTemplates {
   reload: string[];
   restart: string[];
   signal: string[];
+  start: string[];
+  stop: string[];
+  /** Exits 0 while the unit runs. */
+  isActive: string[];
   sudo: boolean;
 }
 
@@ -18,8 +22,8 @@ export function fillArgvTemplate(template: readonly string[], values: Record<str
 }
 
 /**
- * Reload, restart and signal services through configurable argv templates
- * (systemd by default, replaced in tests and on non-systemd hosts).
+ * Reload, restart, signal, start and stop services through configurable argv templates
+ * (systemd by default, replaced in tests and on non-systemd hosts); every action is journaled.
  */
 export class ServiceManager {
   constructor(
@@ -39,6 +43,20 @@ export class ServiceManager {
 
   signal(unit: string, signal: string, template?: readonly string[]): Promise<CommandResult> {
     return this.act(`signal ${signal}`, unit, template ?? this.templates.signal, { signal });
+  }
+
+  start(unit: string): Promise<CommandResult> {
+    return this.act('start', unit, this.templates.start, {});
+  }
+
+  stop(unit: string): Promise<CommandResult> {
+    return this.act('stop', unit, this.templates.stop, {});
+  }
+
+  /** Whether the unit runs; a question, so it also runs in dry-run and changes nothing. */
+  async isActive(unit: string): Promise<boolean> {
+    const argv = fillArgvTemplate(this.templates.isActive, { unit });
+    return !(await this.shell.run(argv, { allowFailure: true })).failed;
   }
 
   private async act(

@@ -20,12 +20,16 @@ export const photonSettings = defineSettings(
     journal: z.strictObject({ keep: z.number().int().min(1).default(50) }).prefault({}),
     /** Default timeout of an external command. */
     commandTimeoutSeconds: z.number().positive().default(120),
-    /** How services are reloaded, restarted and signalled (systemd by default). */
+    /** How services are reloaded, restarted, signalled, started, stopped and asked (systemd by default). */
     services: z
       .strictObject({
         reload: argvTemplate.default(['systemctl', 'reload', '{unit}']),
         restart: argvTemplate.default(['systemctl', 'restart', '{unit}']),
         signal: argvTemplate.default(['systemctl', 'kill', '--signal={signal}', '{unit}']),
+        start: argvTemplate.default(['systemctl', 'start', '{unit}']),
+        stop: argvTemplate.default(['systemctl', 'stop', '{unit}']),
+        /** Exits 0 while the unit runs. */
+        isActive: argvTemplate.default(['systemctl', 'is-active', '--quiet', '{unit}']),
         sudo: z.boolean().default(false),
       })
       .prefault({}),

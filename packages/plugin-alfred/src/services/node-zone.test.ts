@@ -4,6 +4,7 @@ import path from 'node:path';
 import {
   CommandFailedError,
   FileStore,
+  photonSettings,
   RootSandbox,
   ServiceManager,
   Shell,
@@ -119,7 +120,7 @@ describe('node zone', () => {
     const updater = new NodeZoneUpdater(
       shell,
       files,
-      new ServiceManager(shell, { reload: ['true'], restart: ['true'], signal: ['true'], sudo: false }),
+      new ServiceManager(shell, photonSettings.schema.parse({ services: { reload: ['true'] } }).services),
       {
         now: () => new Date('2026-11-27T10:00:00Z'),
       },

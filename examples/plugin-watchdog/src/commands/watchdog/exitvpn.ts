@@ -13,7 +13,7 @@ export default class WatchdogExitVpn extends TaskCommand<typeof WatchdogExitVpn,
     const settings = ctx.settings.get(watchdogSettings).exitvpn;
     if (settings.targets.length === 0)
       throw new ConfigError('no ping targets configured', { keyPath: 'watchdog.exitvpn.targets' });
-    return new ExitVpnCheck(ctx.shell, ctx.logger).run(settings);
+    return new ExitVpnCheck(ctx.shell, ctx.services, ctx.logger).run(settings);
   }
 
   protected summarize(r: ExitVpnResult): string {
