@@ -4,7 +4,9 @@ import {
   type AccountBuckets,
   type AccountEntry,
   bucketAccounts,
+  daysText,
   loadAccountsFile,
+  needsAttention,
   weekdayOf,
 } from './account-expiry.js';
 
@@ -25,17 +27,15 @@ export interface DigestMailer {
 }
 
 const line = (e: AccountEntry) => {
-  const when = e.daysLeft < 0 ? `${-e.daysLeft} day(s) overdue` : `${e.daysLeft} day(s) left`;
   const gateways = e.gateways.length ? e.gateways.join(', ') : 'no gateway';
-  return `  - ${e.account}: ${e.provider} / ${e.login}, until ${e.until} (${when}); used by ${gateways}`;
+  return `  - ${e.account}: ${e.provider} / ${e.login}, until ${e.until} (${daysText(e)}); used by ${gateways}`;
 };
 
 /** Composes the plain-text digest: what needs action first, then everything that is fine. */
 export function digestText(buckets: AccountBuckets, host: string, footer?: string): string {
   const block = (title: string, lines: string[]) => (lines.length ? [`${title}:`, ...lines, ''] : []);
-  const attention = buckets.overdue.length + buckets.warning.length + buckets.invalid.length;
   return [
-    attention > 0
+    needsAttention(buckets)
       ? `Accounts need attention (${host}).`
       : `Weekly account digest (${host}): nothing expires soon.`,
     '',
@@ -60,21 +60,17 @@ export class AccountDigest {
     private readonly mailer: DigestMailer,
   ) {}
 
-  async evaluate(file: string, now: Date): Promise<{ buckets: AccountBuckets; digestDay: boolean }> {
-    const parsed = await loadAccountsFile(this.files, file);
-    return { buckets: bucketAccounts(parsed, now), digestDay: weekdayOf(now) === parsed.digestWeekday };
-  }
-
   async run(cfg: WebSettings['accounts'] & { file: string }, host: string, now: Date, force: boolean) {
-    const { buckets, digestDay } = await this.evaluate(cfg.file, now);
-    const attention = buckets.overdue.length + buckets.warning.length + buckets.invalid.length > 0;
-    const reason: DigestReason = digestDay
-      ? 'digest-day'
-      : attention
-        ? 'attention'
-        : force
-          ? 'forced'
-          : 'none';
+    const parsed = await loadAccountsFile(this.files, cfg.file);
+    const buckets = bucketAccounts(parsed, now);
+    const reason: DigestReason =
+      weekdayOf(now) === parsed.digestWeekday
+        ? 'digest-day'
+        : needsAttention(buckets)
+          ? 'attention'
+          : force
+            ? 'forced'
+            : 'none';
     const result: DigestResult = { file: cfg.file, at: now.toISOString(), buckets, reason };
     if (reason === 'none') return result;
     const counts = `${buckets.overdue.length} overdue, ${buckets.warning.length} warning, ${buckets.invalid.length} invalid`;

@@ -129,6 +129,14 @@ export function parseDate(text: string, format: string): Date | undefined {
     : undefined;
 }
 
+/** How far an account is from its end, as the digest and the status page word it. */
+export const daysText = (e: AccountEntry) =>
+  e.daysLeft < 0 ? `${-e.daysLeft} day(s) overdue` : `${e.daysLeft} day(s) left`;
+
+/** Whether anything is overdue, about to expire or unreadable: the digest is then sent on any day. */
+export const needsAttention = (b: AccountBuckets) =>
+  b.overdue.length + b.warning.length + b.invalid.length > 0;
+
 /** Monday = 0, as Python's weekday() that the original digest day used. */
 export const weekdayOf = (date: Date) => (date.getDay() + 6) % 7;
 

@@ -1,5 +1,5 @@
 import type { FileStore, ValidStatusSection } from '@ffphoton/core';
-import { bucketAccounts, loadAccountsFile } from './account-expiry.js';
+import { bucketAccounts, daysText, loadAccountsFile } from './account-expiry.js';
 
 /** The accounts file as a health section of the status page (the digest's buckets, no mail). */
 export async function accountsSection(
@@ -10,7 +10,6 @@ export async function accountsSection(
   const base = { plugin: '@ffphoton/plugin-web', id: 'accounts', title: 'Accounts' };
   try {
     const b = bucketAccounts(await loadAccountsFile(files, file), now);
-    const days = (n: number) => (n < 0 ? `${-n} day(s) overdue` : `${n} day(s) left`);
     return {
       ...base,
       state: b.overdue.length || b.invalid.length ? 'failed' : b.warning.length ? 'warning' : 'ok',
@@ -18,18 +17,18 @@ export async function accountsSection(
       rows: [
         ...b.overdue.map((e) => ({
           label: e.account,
-          value: `until ${e.until}, ${days(e.daysLeft)}`,
+          value: `until ${e.until}, ${daysText(e)}`,
           state: 'failed' as const,
         })),
         ...b.invalid.map((i) => ({ label: i.entry, value: i.reason, state: 'failed' as const })),
         ...b.warning.map((e) => ({
           label: e.account,
-          value: `until ${e.until}, ${days(e.daysLeft)}`,
+          value: `until ${e.until}, ${daysText(e)}`,
           state: 'warning' as const,
         })),
         ...b.good.map((e) => ({
           label: e.account,
-          value: `until ${e.until}, ${days(e.daysLeft)}`,
+          value: `until ${e.until}, ${daysText(e)}`,
           state: 'ok' as const,
         })),
       ],

@@ -9,6 +9,7 @@ import {
   UsageError,
 } from '@ffphoton/core';
 import { AccountDigest, type DigestResult } from '../../services/account-digest.js';
+import { parseDate } from '../../services/account-expiry.js';
 import { webSettings } from '../../settings.js';
 
 export default class WebAccounts extends TaskCommand<typeof WebAccounts, DigestResult> {
@@ -61,9 +62,9 @@ export default class WebAccounts extends TaskCommand<typeof WebAccounts, DigestR
 }
 
 function parseAt(value: string): Date {
-  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
-  const date = match ? new Date(Number(match[1]), Number(match[2]) - 1, Number(match[3]), 12) : undefined;
-  if (!date || date.getMonth() !== Number(match?.[2]) - 1)
-    throw new UsageError(`--at ${value}: expected YYYY-MM-DD`);
+  const date = parseDate(value, '%Y-%m-%d');
+  if (!date) throw new UsageError(`--at ${value}: expected YYYY-MM-DD`);
+  // Noon (as the README documents): mid-day, away from the midnight at which accounts end.
+  date.setHours(12);
   return date;
 }
