@@ -30,36 +30,62 @@ export const fastdInstanceSchema = z.strictObject({
 export const fastdSettings = defineSettings(
   'fastd',
   'fastd instances, the distributed peer limit, key sync and the on-verify state',
-  z.strictObject({
-    instances: z.array(fastdInstanceSchema).default([]),
-    limit: z
-      .strictObject({
-        /** Short host names of every gateway of the fleet, this one included. */
-        gateways: z.array(z.string().min(1)).default([]),
-        /** URL of a gateway's published status; `{gateway}` is replaced by its short host name. */
-        statusUrl: z
-          .string()
-          .refine((url) => url.includes('{gateway}'), 'must contain {gateway}')
-          .default('http://{gateway}/fastd_status.json'),
-        /** Where this gateway publishes its own status for the others (served by the web server). */
-        localStatusFile: z.string().min(1).default('/var/www/html/fastd_status.json'),
-        additional: z.number().int().min(0).default(8),
-        maxDataAgeSeconds: z.number().positive().default(900),
-        restartAfterUptimeSeconds: z.number().positive().default(43_200),
-        fetchTimeoutMs: z.number().int().positive().default(10_000),
-      })
-      .prefault({}),
-    /** Overrides photon.services.restart for fastd (argv template, `{unit}` is replaced). */
-    restartCommand: argvTemplate.optional(),
-    /** Overrides photon.services.signal for fastd (argv template, `{unit}` and `{signal}` are replaced). */
-    signalCommand: argvTemplate.optional(),
-    /** The small precomputed file `fastd verify` reads on every handshake. */
-    verifyStateFile: z.string().min(1).default('/var/lib/photon/fastd-verify.json'),
-  }),
+  z
+    .strictObject({
+      instances: z.array(fastdInstanceSchema).default([]),
+      limit: z
+        .strictObject({
+          /** Short host names of every gateway of the fleet, this one included. */
+          gateways: z.array(z.string().min(1)).default([]),
+          /** URL of a gateway's published status; `{gateway}` is replaced by its short host name. */
+          statusUrl: z
+            .string()
+            .refine((url) => url.includes('{gateway}'), 'must contain {gateway}')
+            .default('http://{gateway}/fastd_status.json'),
+          /** Where this gateway publishes its own status for the others (served by the web server). */
+          localStatusFile: z.string().min(1).default('/var/www/html/fastd_status.json'),
+          additional: z.number().int().min(0).default(8),
+          maxDataAgeSeconds: z.number().positive().default(900),
+          restartAfterUptimeSeconds: z.number().positive().default(43_200),
+          fetchTimeoutMs: z.number().int().positive().default(10_000),
+        })
+        .prefault({}),
+      /** Overrides photon.services.restart for fastd (argv template, `{unit}` is replaced). */
+      restartCommand: argvTemplate.optional(),
+      /** Overrides photon.services.signal for fastd (argv template, `{unit}` and `{signal}` are replaced). */
+      signalCommand: argvTemplate.optional(),
+      /** The small precomputed file `fastd verify` reads on every handshake. */
+      verifyStateFile: z.string().min(1).default('/var/lib/photon/fastd-verify.json'),
+    })
+    .superRefine(refuseConflictingClones),
 );
 
 export type FastdSettings = z.output<typeof fastdSettings.schema>;
 export type FastdInstance = z.output<typeof fastdInstanceSchema>;
+
+/** sync-keys updates a shared clone once for all its instances: it can mirror only one repository. */
+function refuseConflictingClones(cfg: { instances: FastdInstance[] }, ctx: z.RefinementCtx): void {
+  const first = new Map<string, number>();
+  cfg.instances.forEach((instance, i) => {
+    if (!instance.peersRepo) return;
+    const { local, remote, branch } = instance.peersRepo;
+    const j = first.get(local);
+    if (j === undefined) {
+      first.set(local, i);
+      return;
+    }
+    const other = cfg.instances[j];
+    if (other.peersRepo!.remote === remote && other.peersRepo!.branch === branch) return;
+    ctx.addIssue({
+      code: 'custom',
+      path: ['instances', i, 'peersRepo', 'local'],
+      message:
+        `instances ${other.name} (fastd.instances[${j}].peersRepo.local) and ${instance.name} ` +
+        `(fastd.instances[${i}].peersRepo.local) share the clone ${local} but name different ` +
+        'remotes or branches; give them the same remote and branch, or different local directories',
+    });
+  });
+}
 
 /** The unit that restarts or signals an instance. */
 export function unitOf(instance: FastdInstance): string {

@@ -54,16 +54,23 @@ export class KeySyncService {
     const instances = cfg.instances.filter((instance) => instance.peersRepo);
     if (instances.length === 0)
       throw new UsageError('no fastd instance has a peersRepo (settings fastd.instances[].peersRepo)');
-    const results: InstanceKeySync[] = [];
-    const keysOf = new Map<string, string[]>();
+    // One update and one read per clone (instances may share one, settings refuse it with different
+    // remotes), and the clones concurrently: N unreachable repositories cost one network timeout.
+    const groups = new Map<string, FastdInstance[]>();
     for (const instance of instances) {
-      const outcome = await this.syncOne(cfg, instance).catch((error: unknown) => ({
-        result: { ...emptySync(instance.name), error: (error as Error).message },
-        keys: undefined,
-      }));
-      results.push(outcome.result);
-      if (outcome.keys) keysOf.set(instance.name, outcome.keys);
+      const local = instance.peersRepo!.local;
+      groups.set(local, [...(groups.get(local) ?? []), instance]);
     }
+    const outcomes = new Map<FastdInstance, SyncOutcome>();
+    await Promise.all(
+      [...groups.values()].map(async (group) => {
+        for (const [i, outcome] of (await this.syncClone(cfg, group)).entries())
+          outcomes.set(group[i], outcome);
+      }),
+    );
+    const results = instances.map((instance) => outcomes.get(instance)!.result);
+    const keysOf = new Map<string, string[]>();
+    for (const [instance, outcome] of outcomes) if (outcome.keys) keysOf.set(instance.name, outcome.keys);
     await new VerifyStateStore(this.files, cfg.verifyStateFile, () => this.clock.now()).update(
       instances.filter((instance) => keysOf.has(instance.name)),
       (entry, instance) => {
@@ -88,26 +95,49 @@ export class KeySyncService {
     return result;
   }
 
-  private async syncOne(
-    cfg: FastdSettings,
-    instance: FastdInstance,
-  ): Promise<{ result: InstanceKeySync; keys: string[] }> {
-    const result = emptySync(instance.name);
-    // The key repository is a mirror (as sync_meshkeys_gw.sh: clone, else fetch, reset hard, clean).
-    const { remote, local, branch } = instance.peersRepo!;
-    const clone = (await this.git.update(remote, local, { branch, mirror: true })).repo.dir;
-    const wanted = this.readValidPeers(clone, result.refused);
+  /**
+   * Updates and reads one key repository, then mirrors it for each instance of `group` (outcomes
+   * in its order). A repository failure is every instance's failure, a mirror failure one's own.
+   */
+  private async syncClone(cfg: FastdSettings, group: FastdInstance[]): Promise<SyncOutcome[]> {
+    const { remote, local, branch } = group[0].peersRepo!;
+    const refused: RefusedPeerFile[] = [];
+    let wanted: Map<string, WantedPeer>;
+    try {
+      // The key repository is a mirror (as sync_meshkeys_gw.sh: clone, else fetch, reset hard, clean).
+      const clone = (await this.git.update(remote, local, { branch, mirror: true })).repo.dir;
+      wanted = this.readValidPeers(clone, refused);
+    } catch (error) {
+      return group.map((instance) => failedSync(instance, error));
+    }
     const keys = [...new Set([...wanted.values()].map((peer) => peer.key))].sort();
-    result.keys = keys.length;
-    if (instance.peersDir) {
-      await this.mirror(instance.peersDir, wanted, new Set(result.refused.map((r) => r.file)), result);
-      if (result.added.length + result.updated.length + result.removed.length > 0) {
-        // SIGHUP makes fastd re-read its peer directories (and only those).
-        await this.services.signal(unitOf(instance), 'HUP', cfg.signalCommand);
-        result.signalled = true;
+    const outcomes: SyncOutcome[] = [];
+    for (const instance of group) {
+      const result = { ...emptySync(instance.name), keys: keys.length, refused: [...refused] };
+      try {
+        await this.syncInstance(cfg, instance, wanted, result);
+        outcomes.push({ result, keys });
+      } catch (error) {
+        outcomes.push(failedSync(instance, error));
       }
     }
-    return { result, keys };
+    return outcomes;
+  }
+
+  /** Mirrors the valid peers into the instance's peers directory; SIGHUP when it changed. */
+  private async syncInstance(
+    cfg: FastdSettings,
+    instance: FastdInstance,
+    wanted: Map<string, WantedPeer>,
+    result: InstanceKeySync,
+  ): Promise<void> {
+    if (!instance.peersDir) return;
+    await this.mirror(instance.peersDir, wanted, new Set(result.refused.map((r) => r.file)), result);
+    if (result.added.length + result.updated.length + result.removed.length > 0) {
+      // SIGHUP makes fastd re-read its peer directories (and only those).
+      await this.services.signal(unitOf(instance), 'HUP', cfg.signalCommand);
+      result.signalled = true;
+    }
   }
 
   /**
@@ -188,6 +218,12 @@ interface WantedPeer {
   bytes: Buffer;
 }
 
+/** `keys` only when the instance synced: a failed one keeps its previous verify state. */
+interface SyncOutcome {
+  result: InstanceKeySync;
+  keys: string[] | undefined;
+}
+
 function listNames(hostDir: string): string[] {
   try {
     return readdirSync(hostDir);
@@ -209,4 +245,8 @@ function sameBytes(file: string, bytes: Buffer): boolean {
 
 function emptySync(instance: string): InstanceKeySync {
   return { instance, keys: 0, added: [], updated: [], removed: [], refused: [], signalled: false };
+}
+
+function failedSync(instance: FastdInstance, error: unknown): SyncOutcome {
+  return { result: { ...emptySync(instance.name), error: (error as Error).message }, keys: undefined };
 }

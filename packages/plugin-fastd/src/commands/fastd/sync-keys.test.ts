@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { Journal } from '@ffphoton/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { KeySyncResult } from '../../services/key-sync-service.js';
 import { connectedPeers, type FastdNode, FastdTestbed, waitFor } from '../../test-helpers/fastd-testbed.js';
@@ -133,6 +134,113 @@ describe('photon fastd sync-keys (real git, real fastd)', () => {
     expect(rewritten.output.result!.instances[0]).toMatchObject({ added: ['c9'], removed: ['c1'] });
     expect(readdirSync(peersDir()).sort()).toEqual(['c2', 'c9']);
     expect(readdirSync(clone).sort()).toEqual(['.git', 'README.md', 'c2', 'c9']);
+  }, 60_000);
+});
+
+describe('photon fastd sync-keys with key repositories shared by instances (real git, real fastd)', () => {
+  const bed = new FastdTestbed();
+  let repo: KeyRepo;
+  let gw1: FastdNode;
+  let gw2: FastdNode;
+  let c1: FastdNode;
+  let c2: FastdNode;
+  let settings: string;
+  const peersDir = (name: string) => path.join(bed.dir, `${name}-peers`);
+  const state = () => path.join(bed.dir, 'verify.json');
+  const downRemote = () => path.join(bed.dir, 'nosuch.git');
+  /** The git commands of the last run (from its journal) that name `verb` and, for a clone, `remote`. */
+  const gitRuns = async (verb: string, remote?: string) => {
+    const [last] = await new Journal(path.join(bed.dir, 'data', 'runs'), 10).history(undefined, 1);
+    return last.commands.filter(
+      (command) => command.argv[1] === verb && (!remote || command.argv.includes(remote)),
+    ).length;
+  };
+
+  beforeAll(async () => {
+    repo = new KeyRepo(bed.dir);
+    const gateway = (name: string) => {
+      mkdirSync(peersDir(name));
+      return bed.create(name, [`include peers from "${peersDir(name)}";`, 'peer limit 10;']);
+    };
+    gw1 = await gateway('gw1');
+    gw2 = await gateway('gw2');
+    c1 = await bed.createClient('c1', gw1);
+    c2 = await bed.createClient('c2', gw1);
+    repo.commit({ c1: keyFile(c1), evil: `key "${c2.keys.public}";\non up "touch ${bed.dir}/pwned";\n` });
+    const shared = { remote: repo.origin, local: path.join(bed.dir, 'clone') };
+    const down = { remote: downRemote(), local: path.join(bed.dir, 'clone-down') };
+    // Never started: their repository cannot be cloned, so nothing is mirrored nor signalled.
+    const stopped = (name: string) => ({
+      name,
+      interface: `${name}VPN`,
+      configFile: path.join(bed.dir, `${name}.conf`),
+      statusSocket: path.join(bed.dir, `${name}.sock`),
+      peersDir: peersDir(name),
+      peersRepo: down,
+    });
+    settings = bed.settings(gw1, {
+      signalCommand: bed.signalCommand,
+      verifyStateFile: state(),
+      instances: [
+        bed.instance(gw1, { unit: 'gw1', peersDir: peersDir('gw1'), peersRepo: shared }),
+        stopped('down1'),
+        bed.instance(gw2, { unit: 'gw2', peersDir: peersDir('gw2'), peersRepo: shared }),
+        stopped('down2'),
+      ],
+    });
+    await bed.start(gw1);
+    await bed.start(gw2);
+  });
+  afterAll(() => bed.cleanup());
+
+  it('clones a shared repository once and mirrors it into every instance; a dead one fails each of its instances', async () => {
+    const run = await runCommand<KeySyncResult>(FastdSyncKeys, ['--config', settings, '--json']);
+    expect(run.exitCode).toBe(5);
+    expect(await gitRuns('clone', repo.origin)).toBe(1);
+    expect(await gitRuns('clone', downRemote())).toBe(1);
+    const instances = run.output.result!.instances;
+    expect(instances.map((r) => r.instance)).toEqual(['gw1', 'down1', 'gw2', 'down2']);
+    for (const name of ['gw1', 'gw2']) {
+      expect(instances.find((r) => r.instance === name)).toMatchObject({
+        keys: 1,
+        added: ['c1'],
+        removed: [],
+        refused: [{ file: 'evil', reason: expect.stringMatching(/forbidden statement "on up/) }],
+        signalled: true,
+      });
+      expect(readdirSync(peersDir(name))).toEqual(['c1']);
+    }
+    for (const name of ['down1', 'down2']) {
+      expect(instances.find((r) => r.instance === name)).toMatchObject({
+        keys: 0,
+        added: [],
+        signalled: false,
+        error: expect.stringContaining(downRemote()),
+      });
+      expect(existsSync(peersDir(name))).toBe(false);
+    }
+    expect(run.output.error?.problems).toEqual([
+      expect.stringMatching(/^gw1: evil: forbidden statement "on up/),
+      expect.stringMatching(/^down1: /),
+      expect.stringMatching(/^gw2: evil: forbidden statement "on up/),
+      expect.stringMatching(/^down2: /),
+    ]);
+    expect(bed.log('signals').sort()).toEqual(['gw1 HUP', 'gw2 HUP']);
+    const verify = readVerifyState(state())?.instances;
+    expect(verify?.gw1.keys).toEqual([c1.keys.public]);
+    expect(verify?.gw2.keys).toEqual([c1.keys.public]);
+    expect(verify?.down1).toBeUndefined();
+  }, 60_000);
+
+  it('fetches a shared repository once per run', async () => {
+    repo.commit({ evil: null, c2: keyFile(c2) });
+    const run = await runCommand<KeySyncResult>(FastdSyncKeys, ['--config', settings, '--json']);
+    expect(await gitRuns('fetch')).toBe(1);
+    expect(run.output.result!.instances.filter((r) => r.instance.startsWith('gw'))).toEqual([
+      expect.objectContaining({ instance: 'gw1', keys: 2, added: ['c2'], refused: [], signalled: true }),
+      expect.objectContaining({ instance: 'gw2', keys: 2, added: ['c2'], refused: [], signalled: true }),
+    ]);
+    expect(readdirSync(peersDir('gw2')).sort()).toEqual(['c1', 'c2']);
   }, 60_000);
 });
 
