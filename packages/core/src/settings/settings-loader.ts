@@ -6,6 +6,7 @@ import { ConfigError } from '../errors/errors.js';
 import type { RootSandbox } from '../fs/root-sandbox.js';
 import type { SettingsNamespace, SettingsOf } from './namespace.js';
 import { photonTags, TagError } from './photon-tags.js';
+import { throwOnSyntaxError } from './yaml-file.js';
 
 export type SettingsLayerKind = 'system' | 'user' | 'config' | 'env';
 
@@ -169,15 +170,7 @@ export function parseSettingsText(
     prettyErrors: false,
     uniqueKeys: true,
   });
-  const problem = doc.errors[0];
-  if (problem) {
-    const pos = lines.linePos(problem.pos[0]);
-    throw new ConfigError(`invalid YAML: ${problem.message.split('\n')[0]}`, {
-      file,
-      line: pos.line,
-      column: pos.col,
-    });
-  }
+  throwOnSyntaxError(doc, lines, file);
   let data: unknown;
   try {
     data = doc.toJS({ maxAliasCount: 1000 });

@@ -1,4 +1,4 @@
-import { LineCounter, parseDocument } from 'yaml';
+import { type Document, LineCounter, parseDocument } from 'yaml';
 import { ConfigError, messageOf } from '../errors/errors.js';
 
 /**
@@ -9,18 +9,22 @@ import { ConfigError, messageOf } from '../errors/errors.js';
 export function parseYamlFile(text: string, file: string, options: { merge?: boolean } = {}): unknown {
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, merge: options.merge });
-  const problem = doc.errors[0];
-  if (problem) {
-    const pos = lines.linePos(problem.pos[0]);
-    throw new ConfigError(`invalid YAML: ${problem.message.split('\n')[0]}`, {
-      file,
-      line: pos.line,
-      column: pos.col,
-    });
-  }
+  throwOnSyntaxError(doc, lines, file);
   try {
     return doc.toJS({ maxAliasCount: 1000 });
   } catch (error) {
     throw new ConfigError(`cannot load: ${messageOf(error)}`, { file });
   }
+}
+
+/** The first syntax error of a document parsed with a LineCounter, as a ConfigError at its position. */
+export function throwOnSyntaxError(doc: Document, lines: LineCounter, file: string): void {
+  const problem = doc.errors[0];
+  if (!problem) return;
+  const pos = lines.linePos(problem.pos[0]);
+  throw new ConfigError(`invalid YAML: ${problem.message.split('\n')[0]}`, {
+    file,
+    line: pos.line,
+    column: pos.col,
+  });
 }
