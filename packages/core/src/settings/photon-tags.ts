@@ -10,34 +10,50 @@ export interface TagContext {
 
 type Joiner = (items: unknown[], node: YAML.YAMLSeq) => string;
 
+/** What `!str_join` and `!loc_join` make of their (already resolved) items; both YAML readers use these. */
+export function tagJoiners(ctx: TagContext) {
+  return {
+    str: (items: unknown[]): string =>
+      items
+        .map((item) =>
+          item === 'hostname' ? ctx.hostname : item === 'timestamp' ? ctx.timestamp : pyStr(item),
+        )
+        .join(''),
+    loc: (items: unknown[]): string => {
+      const parts = items.map((item) => {
+        if (typeof item !== 'string') throw new Error(`!loc_join takes strings, got ${JSON.stringify(item)}`);
+        return Object.hasOwn(ctx.locations, item)
+          ? ctx.locations[item as keyof TagContext['locations']]
+          : item;
+      });
+      // os.path.join semantics: an absolute component discards everything before it.
+      let joined = '';
+      for (const part of parts) {
+        if (part.startsWith('/')) joined = part;
+        else if (joined === '' || joined.endsWith('/')) joined += part;
+        else joined += `/${part}`;
+      }
+      return joined;
+    },
+  };
+}
+
 /**
  * Photon's `!str_join` and `!loc_join` tags. Both take a sequence and resolve to one string
  * at load time; aliases to tagged nodes yield the resolved string, and tags nest.
  */
 export function photonTags(ctx: TagContext): YAML.Tags {
-  const strJoin: Joiner = (items) =>
-    items
-      .map((item) =>
-        item === 'hostname' ? ctx.hostname : item === 'timestamp' ? ctx.timestamp : pyStr(item),
-      )
-      .join('');
-  const locJoin: Joiner = (items, node) => {
-    const parts = items.map((item) => {
-      if (typeof item !== 'string') {
-        throw new TagError(`!loc_join takes strings, got ${JSON.stringify(item)}`, node);
+  const join = tagJoiners(ctx);
+  const withNode =
+    (joiner: (items: unknown[]) => string): Joiner =>
+    (items, node) => {
+      try {
+        return joiner(items);
+      } catch (error) {
+        throw new TagError((error as Error).message, node);
       }
-      return Object.hasOwn(ctx.locations, item) ? ctx.locations[item as keyof TagContext['locations']] : item;
-    });
-    // os.path.join semantics: an absolute component discards everything before it.
-    let joined = '';
-    for (const part of parts) {
-      if (part.startsWith('/')) joined = part;
-      else if (joined === '' || joined.endsWith('/')) joined += part;
-      else joined += `/${part}`;
-    }
-    return joined;
-  };
-  return [joinTag('!str_join', strJoin), joinTag('!loc_join', locJoin)];
+    };
+  return [joinTag('!str_join', withNode(join.str)), joinTag('!loc_join', withNode(join.loc))];
 }
 
 /** A tag failure, carrying the node so the loader can name file and line. */

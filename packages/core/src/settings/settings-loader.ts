@@ -4,8 +4,9 @@ import path from 'node:path';
 import YAML, { LineCounter } from 'yaml';
 import { ConfigError } from '../errors/errors.js';
 import type { RootSandbox } from '../fs/root-sandbox.js';
+import { loadSettingsYamlFast } from './fast-yaml.js';
 import type { SettingsNamespace, SettingsOf } from './namespace.js';
-import { photonTags, TagError } from './photon-tags.js';
+import { photonTags, type TagContext, TagError } from './photon-tags.js';
 import { throwOnSyntaxError } from './yaml-file.js';
 
 export type SettingsLayerKind = 'system' | 'user' | 'config' | 'env';
@@ -16,8 +17,13 @@ export interface SettingsLayer {
   /** The path as given (system and user paths as the task sees them inside `--root`). */
   file: string;
   data: Record<string, unknown>;
-  doc?: YAML.Document;
-  lines?: LineCounter;
+  /** The file's YAML document with node positions, for error messages (parsed on first use). */
+  positions?: () => YamlPositions | undefined;
+}
+
+export interface YamlPositions {
+  doc: YAML.Document;
+  lines: LineCounter;
 }
 
 export interface SettingsLoadOptions {
@@ -157,29 +163,35 @@ export function parseSettingsText(
   options: Pick<SettingsLoadOptions, 'env' | 'hostname' | 'timestamp'>,
   callDir: string,
 ): SettingsLayer {
-  const lines = new LineCounter();
-  const tags = photonTags({
+  const tagContext: TagContext = {
     hostname: options.hostname,
     timestamp: options.timestamp,
     locations: photonLocations(options.env, callDir),
-  });
-  const doc = YAML.parseDocument(text, {
-    lineCounter: lines,
-    customTags: tags,
-    merge: true,
-    prettyErrors: false,
-    uniqueKeys: true,
-  });
-  throwOnSyntaxError(doc, lines, file);
+  };
+  const fast = loadSettingsYamlFast(text, tagContext);
   let data: unknown;
-  try {
-    data = doc.toJS({ maxAliasCount: 1000 });
-  } catch (error) {
-    if (error instanceof TagError && error.node.range) {
-      const pos = lines.linePos(error.node.range[0]);
-      throw new ConfigError(error.message, { file, line: pos.line, column: pos.col });
+  let positions: () => YamlPositions | undefined;
+  if (fast !== undefined) {
+    data = fast;
+    let parsed: YamlPositions | undefined;
+    positions = () => {
+      parsed ??= parseWithPositions(text, tagContext);
+      // A document only js-yaml accepts has no positions to offer.
+      return parsed.doc.errors.length === 0 ? parsed : undefined;
+    };
+  } else {
+    const parsed = parseWithPositions(text, tagContext);
+    throwOnSyntaxError(parsed.doc, parsed.lines, file);
+    try {
+      data = parsed.doc.toJS({ maxAliasCount: 1000 });
+    } catch (error) {
+      if (error instanceof TagError && error.node.range) {
+        const pos = parsed.lines.linePos(error.node.range[0]);
+        throw new ConfigError(error.message, { file, line: pos.line, column: pos.col });
+      }
+      throw new ConfigError(`cannot load: ${(error as Error).message}`, { file });
     }
-    throw new ConfigError(`cannot load: ${(error as Error).message}`, { file });
+    positions = () => parsed;
   }
   if (data === null || data === undefined) data = {};
   if (typeof data !== 'object' || Array.isArray(data)) {
@@ -189,7 +201,20 @@ export function parseSettingsText(
       column: 1,
     });
   }
-  return { kind, file, data: data as Record<string, unknown>, doc, lines };
+  return { kind, file, data: data as Record<string, unknown>, positions };
+}
+
+/** The `yaml` package's parse: slower than the quick read, but it knows where every node is. */
+function parseWithPositions(text: string, tagContext: TagContext): YamlPositions {
+  const lines = new LineCounter();
+  const doc = YAML.parseDocument(text, {
+    lineCounter: lines,
+    customTags: photonTags(tagContext),
+    merge: true,
+    prettyErrors: false,
+    uniqueKeys: true,
+  });
+  return { doc, lines };
 }
 
 /**
@@ -295,34 +320,36 @@ function originOf(layers: SettingsLayer[], keyPath: string[]) {
 }
 
 function locate(layer: SettingsLayer, keyPath: (string | number)[]) {
-  if (!layer.doc || !layer.lines) return { file: layer.file };
-  const node = layer.doc.getIn(
+  const parsed = layer.positions?.();
+  if (!parsed) return { file: layer.file };
+  const node = parsed.doc.getIn(
     keyPath.map((p) => (/^\d+$/.test(String(p)) ? Number(p) : p)),
     true,
   ) as YAML.Node | undefined;
   if (!node?.range) {
     // A missing key: point at its parent mapping if that exists in this file.
     if (keyPath.length > 1) {
-      const parent = layer.doc.getIn(keyPath.slice(0, -1), true) as YAML.Node | undefined;
+      const parent = parsed.doc.getIn(keyPath.slice(0, -1), true) as YAML.Node | undefined;
       if (parent?.range && hasPath(layer.data, keyPath.slice(0, -1).map(String))) {
-        const pos = layer.lines.linePos(parent.range[0]);
+        const pos = parsed.lines.linePos(parent.range[0]);
         return { file: layer.file, line: pos.line, column: pos.col };
       }
     }
     return { file: layer.file };
   }
-  const pos = layer.lines.linePos(node.range[0]);
+  const pos = parsed.lines.linePos(node.range[0]);
   return { file: layer.file, line: pos.line, column: pos.col };
 }
 
 /** Position of a top-level key itself (not its value). */
 function locateKey(layer: SettingsLayer, key: string) {
-  const contents = layer.doc?.contents;
-  if (!layer.lines || !YAML.isMap(contents)) return { file: layer.file };
+  const parsed = layer.positions?.();
+  const contents = parsed?.doc.contents;
+  if (!parsed || !YAML.isMap(contents)) return { file: layer.file };
   const pair = contents.items.find((item) => YAML.isScalar(item.key) && item.key.value === key);
   const range = (pair?.key as YAML.Node | undefined)?.range;
   if (!range) return { file: layer.file };
-  const pos = layer.lines.linePos(range[0]);
+  const pos = parsed.lines.linePos(range[0]);
   return { file: layer.file, line: pos.line, column: pos.col };
 }
 

@@ -1,0 +1,158 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import YAML from 'yaml';
+import { hasMultiLineQuote, loadSettingsYamlFast } from './fast-yaml.js';
+import { photonTags, type TagContext } from './photon-tags.js';
+
+const ctx: TagContext = {
+  hostname: 'kaschu',
+  timestamp: '2026.11.27-05.00.00',
+  locations: { home_dir: '/root', conf_dir: '/root/.config/photon', data_dir: '/d', call_dir: '/etc/photon' },
+};
+
+/** What the `yaml` package (the reader that knows positions) makes of the text; undefined on an error. */
+function slowRead(text: string): unknown {
+  const doc = YAML.parseDocument(text, { customTags: photonTags(ctx), merge: true, uniqueKeys: true });
+  if (doc.errors.length > 0) return undefined;
+  return doc.toJS({ maxAliasCount: 1000 });
+}
+
+/** The quick read must give exactly what the slow one gives, whenever it answers at all. */
+function expectSameRead(text: string) {
+  const fast = loadSettingsYamlFast(text, ctx);
+  expect(fast, text).not.toBeUndefined();
+  expect(fast, text).toStrictEqual(slowRead(text));
+}
+
+describe('the quick settings read (js-yaml) against the yaml package', () => {
+  it('reads the example community configuration identically', () => {
+    const dir = path.resolve(import.meta.dirname, '../../../../examples/community');
+    const files = readdirSync(dir).filter((f) => f.endsWith('.yaml'));
+    expect(files.length).toBeGreaterThan(5);
+    for (const file of files) expectSameRead(readFileSync(path.join(dir, file), 'utf8'));
+  });
+
+  it('resolves scalars by the YAML 1.2 core schema of the yaml package, not js-yaml’s own', () => {
+    const scalars = [
+      '0b101',
+      '1_000',
+      '+12',
+      '-7',
+      '012',
+      '0o17',
+      '0x1F',
+      '0X1F',
+      '.5',
+      '5.',
+      '1.0e+3',
+      '1e3',
+      '.5e3',
+      '.inf',
+      '-.Inf',
+      '+.INF',
+      '.nan',
+      '.NaN',
+      '~',
+      'null',
+      'Null',
+      'NULL',
+      'nULL',
+      'true',
+      'True',
+      'TRUE',
+      'tRUE',
+      'yes',
+      'no',
+      'on',
+      'off',
+      'y',
+      '2001-12-14',
+      '2001-12-14t21:59:43.10-05:00',
+      '12:30:00',
+      '1:20',
+      '0.1.2',
+      '"true"',
+      "'12'",
+      '',
+      '[1, 2]',
+      '{a: 1}',
+      '"\\x41"',
+    ];
+    expectSameRead(scalars.map((s, i) => `k${i}: ${s}`).join('\n'));
+  });
+
+  it('handles anchors, merge keys, Photon tags, nesting and aliases to tagged nodes the same way', () => {
+    expectSameRead(
+      [
+        'x-base: &base {a: 1, b: [1, 2], c: {d: e}}',
+        'x-more: &more {f: g}',
+        'one: {<<: *base, a: 2}',
+        'two:',
+        '  <<: [*base, *more]',
+        '  b: []',
+        "name: &n !str_join ['gw-', hostname, '-', 3, '-', true, '-', null, '-', 1.5]",
+        'copy: *n',
+        "loc: !loc_join [data_dir, !str_join [hostname, '.d'], '/abs', call_dir, x]",
+        "list: [*n, !loc_join [home_dir], 'hostname']",
+        'block: |',
+        '  line one',
+        '    indented',
+        'folded: >-',
+        '  a',
+        '  b',
+        'plain: a',
+        '  continued',
+        'quoted: "tab\\there \\u00e9"',
+        "single: 'it''s'",
+        'empty:',
+        'seq:',
+        '- a',
+        '- {b: c}',
+        '- - nested',
+      ].join('\n'),
+    );
+  });
+
+  it('answers for explicit core tags only as the yaml package does', () => {
+    for (const text of ['a: !!str 12', 'a: !!int "7"', 'a: !!float 1', 'a: !!null ""', 'a: !!bool "true"']) {
+      const fast = loadSettingsYamlFast(text, ctx);
+      if (fast !== undefined) expect(fast, text).toStrictEqual(slowRead(text));
+    }
+  });
+
+  it('sends a quoted scalar that spans lines to the strict reader', () => {
+    expect(hasMultiLineQuote("a: 'x\n  y'")).toBe(true);
+    expect(hasMultiLineQuote('a: "x\\"\nb: "y\nz"')).toBe(true);
+    expect(hasMultiLineQuote("a: 'it''s'\nb: \"q\\\"\" # don't\nc: it's\n")).toBe(false);
+    expect(hasMultiLineQuote("a: |\n  don't\n  \"\nb: 'ok'\n")).toBe(false);
+    expect(hasMultiLineQuote("a: x > y\nb: 'y\n  z'")).toBe(true);
+  });
+
+  it('leaves everything unusual to the yaml package', () => {
+    for (const text of [
+      'a: 1\na: 2', // duplicate key
+      'a: !unknown x', // a tag neither reader knows
+      'a: !str_join x', // a Photon tag on a scalar
+      'a: !loc_join [1, 2]', // a non-string location
+      'a: [1, 2', // syntax error
+      'a: 1\n---\nb: 2', // two documents
+      `x: &a [1]\ny: [${Array.from({ length: 101 }, () => '*a').join(', ')}]`, // many aliases
+    ]) {
+      expect(loadSettingsYamlFast(text, ctx), text).toBeUndefined();
+    }
+  });
+
+  it('agrees on random plain scalars and strings', () => {
+    const alphabet = fc.constantFrom(...'0123456789.+-_eEoxXabfInN~: #\'"tTrRuUlL'.split(''));
+    fc.assert(
+      fc.property(fc.string({ unit: alphabet, maxLength: 8 }), (value) => {
+        const text = `key: ${value}\nlist: [${value}]\n`;
+        const fast = loadSettingsYamlFast(text, ctx);
+        if (fast !== undefined) expect(fast, text).toStrictEqual(slowRead(text));
+      }),
+      { numRuns: 20_000 },
+    );
+  });
+});
