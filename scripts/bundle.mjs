@@ -6,6 +6,7 @@
 // @ffphoton/core, so only this copy of oclif loads.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -45,7 +46,11 @@ const zodEnglishOnly = {
   },
 };
 
-/** Start-up work oclif does that photon never needs, patched out of the bundled copy. */
+/**
+ * Start-up work oclif does that photon never needs, patched out of the bundled copy. `lazy` turns
+ * `require("id")` into a proxy that loads the module on first use: code every run would evaluate
+ * for output it rarely makes (globbing commands without a manifest, error formatting).
+ */
 const OCLIF_PATCHES = [
   {
     // Every plugin's commands are sorted with localeCompare; the first localeCompare of a process
@@ -54,6 +59,8 @@ const OCLIF_PATCHES = [
     from: '.sort((a, b) => a.id.localeCompare(b.id))',
     to: '.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))',
   },
+  // tinyglobby (with fdir and picomatch, ~3 ms) only finds commands when a plugin has no manifest.
+  { file: 'config/plugin.js', lazy: 'tinyglobby' },
   {
     // Config.load asks wsl-utils whether this is WSL, which evaluates it, powershell-utils and
     // child_process. Only a kernel that names Microsoft can be WSL (what is-wsl checks first).
@@ -61,22 +68,82 @@ const OCLIF_PATCHES = [
     from: "return (await import('wsl-utils')).isWsl ? 'wsl' : (0, node_os_1.platform)();",
     to: "if ((0, node_os_1.platform)() !== 'linux' || !/microsoft/i.test((0, node_os_1.release)() + require('node:fs').readFileSync('/proc/version', { encoding: 'utf8', flag: 'r' }))) return (0, node_os_1.platform)();\n    return (await import('wsl-utils')).isWsl ? 'wsl' : (0, node_os_1.platform)();",
   },
+  {
+    // Plugin names without a wildcard need no glob engine (minimatch compiles every pattern).
+    file: 'config/plugin-loader.js',
+    from: '(0, minimatch_1.minimatch)(p, w)',
+    to: '(/[*?[\\]{}!]/.test(w) ? (0, minimatch_1.minimatch)(p, w) : p === w)',
+  },
+  { file: 'config/plugin-loader.js', lazy: 'minimatch' },
+  {
+    // The terminal widths are read at load, which sets up process.stdout and process.stderr
+    // (~3 ms each) in runs that print nothing; read them when output is wrapped.
+    file: 'screen.js',
+    from: 'exports.stdtermwidth = columns || termwidth(process.stdout);\nexports.errtermwidth = columns || termwidth(process.stderr);',
+    to: "Object.defineProperty(exports, 'stdtermwidth', { enumerable: true, get: () => columns || termwidth(process.stdout) });\nObject.defineProperty(exports, 'errtermwidth', { enumerable: true, get: () => columns || termwidth(process.stderr) });",
+  },
+  { file: 'errors/errors/cli.js', lazy: 'wrap-ansi' },
+  { file: 'errors/errors/cli.js', lazy: 'clean-stack' },
+  { file: 'errors/errors/cli.js', lazy: 'indent-string' },
+  { file: 'errors/errors/pretty-print.js', lazy: 'wrap-ansi' },
+  // supports-color loads node:tty (and with it net and stream) to ask about colours nobody prints.
+  { file: 'ux/supports-color.js', lazy: 'supports-color' },
 ];
 const oclifStartupPatches = {
   name: 'oclif-start-up-patches',
   setup(b) {
-    for (const patch of OCLIF_PATCHES) {
-      const name = expectRewrite(`oclif: ${patch.file}`);
-      const file = new RegExp(
-        `@oclif[\\\\/]core[\\\\/]lib[\\\\/]${patch.file.replace(/[/.]/g, (c) => `\\${c}`)}$`,
+    const byFile = new Map();
+    for (const patch of OCLIF_PATCHES) byFile.set(patch.file, [...(byFile.get(patch.file) ?? []), patch]);
+    for (const [file, patches] of byFile) {
+      const named = patches.map((patch) => ({
+        ...patch,
+        name: expectRewrite(`oclif: ${file} ${patch.lazy ? `lazy ${patch.lazy}` : 'patch'}`),
+      }));
+      const filter = new RegExp(
+        `@oclif[\\\\/]core[\\\\/]lib[\\\\/]${file.replace(/[/.]/g, (c) => `\\${c}`)}$`,
       );
-      b.onLoad({ filter: file }, (args) => {
-        const source = readFileSync(args.path, 'utf8');
-        if (!source.includes(patch.from)) throw new Error(`oclif patch for ${patch.file} no longer applies`);
-        applied.add(name);
-        return { contents: source.replace(patch.from, patch.to), loader: 'js' };
+      b.onLoad({ filter }, (args) => {
+        let source = readFileSync(args.path, 'utf8');
+        for (const patch of named) {
+          if (patch.lazy) Object.assign(patch, lazyRequire(source, patch.lazy));
+          if (!source.includes(patch.from)) throw new Error(`oclif patch "${patch.name}" no longer applies`);
+          source = source.replace(patch.from, patch.to);
+          applied.add(patch.name);
+        }
+        return { contents: source, loader: 'js' };
       });
     }
+  },
+};
+
+/** The require of `id` as tsc writes it (with or without __importDefault, which reads the module), and its lazy form. */
+function lazyRequire(source, id) {
+  const call = `require("${id}")`;
+  const from = source.includes(`__importDefault(${call})`) ? `__importDefault(${call})` : call;
+  return { from, to: `__photonLazy(() => ${from})` };
+}
+
+/**
+ * The `debug` package (oclif's and simple-git's diagnostics) sets up process.stderr and reads the
+ * terminal's colour support at load (~4 ms). Unless DEBUG is set, a no-op with the same API stands in.
+ */
+const debugOnlyWhenAsked = {
+  name: 'debug-only-when-asked',
+  setup(b) {
+    const name = expectRewrite('debug: no-op unless DEBUG is set');
+    b.onResolve({ filter: /^debug$/ }, (args) => {
+      if (args.namespace === 'photon-debug') return undefined;
+      applied.add(name);
+      return { path: createRequire(args.importer).resolve('debug'), namespace: 'photon-debug' };
+    });
+    b.onLoad({ filter: /.*/, namespace: 'photon-debug' }, (args) => ({
+      contents: `if (process.env.DEBUG) { module.exports = require(${JSON.stringify(args.path)}); } else {
+  const make = (namespace) => Object.assign(() => {}, { namespace, enabled: false, useColors: false, color: 0, diff: 0, log() {}, destroy: () => false, extend: (sub, delimiter = ':') => make(namespace + delimiter + sub) });
+  module.exports = Object.assign(make, { default: make, formatters: {}, names: [], skips: [], inspectOpts: {}, enable() {}, disable: () => '', enabled: () => false, humanize: String, coerce: (v) => v, selectColor: () => 0 });
+}`,
+      resolveDir: path.dirname(args.path),
+      loader: 'js',
+    }));
   },
 };
 
@@ -107,7 +174,8 @@ const LAZY_BUILTINS = ['assert', 'node:child_process', 'node:perf_hooks', 'node:
 const lazyBuiltinRequire = new RegExp(`(?<!__toESM\\()require\\("(${LAZY_BUILTINS.join('|')})"\\)`, 'g');
 // assert is itself a function (sonic-boom calls it), so its proxy wraps one.
 const lazyBuiltinHelper =
-  'function __photonLazyBuiltin(id){let m;const l=()=>m??=require(id);return new Proxy(/assert$/.test(id)?()=>{}:{},{apply:(_,t,a)=>l()(...a),get:(_,k)=>l()[k],has:(_,k)=>k in l(),ownKeys:()=>Reflect.ownKeys(l()),getOwnPropertyDescriptor:(_,k)=>{const d=Reflect.getOwnPropertyDescriptor(l(),k);return d&&{...d,configurable:true}}})}';
+  'function __photonLazy(load,callable){let m;const l=()=>m??=load();return new Proxy(callable?()=>{}:{},{apply:(_,t,a)=>l()(...a),get:(_,k)=>l()[k],has:(_,k)=>k in l(),ownKeys:()=>Reflect.ownKeys(l()),getOwnPropertyDescriptor:(_,k)=>{const d=Reflect.getOwnPropertyDescriptor(l(),k);return d&&{...d,configurable:true}}})}' +
+  'function __photonLazyBuiltin(id){return __photonLazy(()=>require(id),/assert$/.test(id))}';
 
 rmSync(outDir, { recursive: true, force: true });
 await build({
@@ -121,7 +189,7 @@ await build({
   // nodemailer only by runs that send mail. Bundled modules imported lazily (simple-git,
   // pino) cost only bytes until used: the code cache compiles nothing they do not run.
   external: ['typescript', 'nodemailer'],
-  plugins: [zodEnglishOnly, oclifStartupPatches, noPinoTransports],
+  plugins: [zodEnglishOnly, oclifStartupPatches, debugOnlyWhenAsked, noPinoTransports],
   legalComments: 'linked',
   // Short and ASCII-only: V8 keeps the source in memory as one-byte string for lazy compilation
   // (a single non-ASCII comment would double it). Identifiers stay, so stack traces keep names.
@@ -192,7 +260,6 @@ if (cachedData === undefined || script.cachedDataRejected || process.env.PHOTON_
 );
 
 // The ESM face of the bundle: named exports, so `import { TaskCommand } from '@ffphoton/core'` works.
-const { createRequire } = await import('node:module');
 const names = Object.keys(createRequire(import.meta.url)(path.join(outDir, 'loader.cjs'))).filter(
   (n) => n !== 'default',
 );
@@ -209,10 +276,11 @@ renameSync(outDir, finalDir);
 rmSync(`${finalDir}.old`, { recursive: true, force: true });
 
 // Warm the cache with representative runs; each run adds what it compiled to the cache it loaded:
-// start-up and settings (config show), then a task that runs a program (logger, lock, shell, journal).
+// start-up and settings (config show on the example: every namespace, Photon's tags, anchors),
+// then a task that runs a program (logger, lock, shell, journal).
 const sandbox = mkdtempSync(path.join(os.tmpdir(), 'photon-bundle-'));
 for (const args of [
-  ['config', 'show'],
+  ['config', 'show', '--config', path.join(repo, 'examples/community')],
   ['exec', '--name', 'warm-up', '--', 'true'],
 ]) {
   const run = spawnSync(

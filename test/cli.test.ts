@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { logMessages, photon, sandbox } from './helpers/photon.js';
@@ -23,6 +23,17 @@ describe('photon CLI', () => {
     // plugin-plugins shows scoped first-party plugins by their friendly name.
     for (const plugin of ['git', 'icvpn', 'fastd', 'alfred', 'web'])
       expect(stdout).toMatch(new RegExp(`^${plugin} \\d+\\.\\d+\\.\\d+ \\(core\\)$`, 'm'));
+    // oclif.plugins names each one (no glob: matching costs start-up), and so do the dependencies.
+    const packages = path.resolve(import.meta.dirname, '../packages');
+    const cli = JSON.parse(readFileSync(path.join(packages, 'cli/package.json'), 'utf8'));
+    const firstParty = readdirSync(packages)
+      .filter((dir) => dir.startsWith('plugin-'))
+      .map((dir) => JSON.parse(readFileSync(path.join(packages, dir, 'package.json'), 'utf8')).name);
+    expect(firstParty).toHaveLength(5);
+    for (const name of firstParty) {
+      expect(cli.oclif.plugins).toContain(name);
+      expect(Object.keys(cli.dependencies)).toContain(name);
+    }
   });
 
   it('prints its version', async () => {
