@@ -1,12 +1,14 @@
 #!/usr/bin/env node
 // The photon binary. oclif (bundled inside @ffphoton/core) loads the bundled plugins
 // (@ffphoton/plugin-*) and the community plugins installed with `photon plugins install`.
-import { readFileSync } from 'node:fs';
 
 const args = process.argv.slice(2);
 if (args.length === 1 && (args[0] === '--version' || args[0] === '-v')) {
   // Monitoring and scripts ask this often; it needs no plugin, so no oclif start-up either.
   // Same text as oclif's `config.userAgent`.
+  // Not `import … from 'node:fs'`: its ESM face reads every export of fs, which loads the
+  // stream machinery (~3 ms) into every run.
+  const { readFileSync } = process.getBuiltinModule('node:fs');
   const { name, version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
   process.stdout.write(`${name}/${version} ${process.platform}-${process.arch} node-${process.version}\n`);
 } else {

@@ -3,7 +3,7 @@ import path from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import YAML from 'yaml';
-import { hasMultiLineQuote, loadSettingsYamlFast } from './fast-yaml.js';
+import { loadSettingsYamlFast, spansLines } from './fast-yaml.js';
 import { photonTags, type TagContext } from './photon-tags.js';
 
 const ctx: TagContext = {
@@ -122,12 +122,16 @@ describe('the quick settings read (js-yaml) against the yaml package', () => {
     }
   });
 
-  it('sends a quoted scalar that spans lines to the strict reader', () => {
-    expect(hasMultiLineQuote("a: 'x\n  y'")).toBe(true);
-    expect(hasMultiLineQuote('a: "x\\"\nb: "y\nz"')).toBe(true);
-    expect(hasMultiLineQuote("a: 'it''s'\nb: \"q\\\"\" # don't\nc: it's\n")).toBe(false);
-    expect(hasMultiLineQuote("a: |\n  don't\n  \"\nb: 'ok'\n")).toBe(false);
-    expect(hasMultiLineQuote("a: x > y\nb: 'y\n  z'")).toBe(true);
+  it('sends a quoted scalar or flow collection that spans lines to the strict reader', () => {
+    expect(spansLines("a: 'x\n  y'")).toBe(true);
+    expect(spansLines('a: "x\\"\nb: "y\nz"')).toBe(true);
+    expect(spansLines("a: 'it''s'\nb: \"q\\\"\" # don't\nc: it's\n")).toBe(false);
+    expect(spansLines("a: |\n  don't\n  \"\nb: 'ok'\n")).toBe(false);
+    expect(spansLines("a: x > y\nb: 'y\n  z'")).toBe(true);
+    expect(spansLines('a: [1,\n2]')).toBe(true);
+    expect(spansLines('a: [1,\n  2]')).toBe(false);
+    expect(spansLines('a:\n  b:\n    [\n      1,\n    ]\n')).toBe(false);
+    expect(spansLines('a: {b: [1]} # [\nc: x[1]')).toBe(false);
   });
 
   it('leaves everything unusual to the yaml package', () => {
@@ -142,6 +146,38 @@ describe('the quick settings read (js-yaml) against the yaml package', () => {
     ]) {
       expect(loadSettingsYamlFast(text, ctx), text).toBeUndefined();
     }
+  });
+
+  it('never accepts a multi-line document the yaml package rejects, and reads it the same', () => {
+    const line = fc.constantFrom(
+      "a: 'x",
+      "  y'",
+      '  z"',
+      'b: |',
+      "  t 'q",
+      '    u',
+      'c: "m',
+      '  n"',
+      "# c'",
+      "d: x # y'",
+      "- 'z'",
+      'e: >-',
+      '   f',
+      "g: [1, 'h',",
+      '  2]',
+      'h: "a\\"',
+      "i: it's",
+      ' j: 1',
+      "k: 'l''m'",
+    );
+    fc.assert(
+      fc.property(fc.array(line, { maxLength: 7 }), (lines) => {
+        const text = lines.join('\n');
+        const fast = loadSettingsYamlFast(text, ctx);
+        if (fast !== undefined) expect(fast, text).toStrictEqual(slowRead(text));
+      }),
+      { numRuns: 20_000 },
+    );
   });
 
   it('agrees on random plain scalars and strings', () => {

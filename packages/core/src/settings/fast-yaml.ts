@@ -12,7 +12,7 @@ import { type TagContext, tagJoiners } from './photon-tags.js';
 export function loadSettingsYamlFast(text: string, ctx: TagContext): unknown {
   // `yaml` caps alias expansion (billion laughs); js-yaml shares objects, but walking the shared
   // tree (merging, validation) would still explode. Few aliases: fast path; many: `yaml`'s cap.
-  if (countAliasMarks(text) > MAX_FAST_ALIASES || hasMultiLineQuote(text)) return undefined;
+  if (countAliasMarks(text) > MAX_FAST_ALIASES || spansLines(text)) return undefined;
   try {
     return jsYaml.load(text, { schema: schemaFor(ctx) });
   } catch {
@@ -29,68 +29,68 @@ function countAliasMarks(text: string): number {
 }
 
 /**
- * Whether a quoted scalar may span lines. js-yaml accepts continuation lines that `yaml` rejects
- * for their indentation — a forgotten closing quote could swallow the following keys — so such
- * files take the strict path. Conservative: a quote this scan cannot rule out also counts.
+ * Whether the text has a quoted scalar that spans lines, or a flow collection (`[…]`, `{…}`)
+ * continued on a line not indented deeper than the block line that owns it. js-yaml accepts such
+ * continuation lines where `yaml` rejects them — a forgotten closing quote could swallow the
+ * following keys — so these files take the strict path. Conservative: whatever this scan cannot
+ * rule out counts.
  */
-export function hasMultiLineQuote(text: string): boolean {
-  let quote = '';
+export function spansLines(text: string): boolean {
   let blockIndent = -1; // inside a block scalar (| or >): lines indented deeper are its text
-  let lineStart = true;
-  let indent = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (c === '\n') {
-      if (quote !== '') return true;
-      lineStart = true;
-      indent = 0;
-      continue;
+  let depth = 0; // flow brackets left open by earlier lines
+  let ownerIndent = -1; // indentation of the block line that owns the open flow collection
+  let lastIndent = 0; // indentation of the previous line with content
+  for (let start = 0; start < text.length; ) {
+    let end = text.indexOf('\n', start);
+    if (end < 0) end = text.length;
+    const line = text.slice(start, end);
+    start = end + 1;
+    const indent = line.search(/[^ ]/);
+    if (indent < 0) continue;
+    if (blockIndent >= 0) {
+      if (indent > blockIndent) continue;
+      blockIndent = -1;
     }
-    if (lineStart) {
-      if (c === ' ') {
-        indent += 1;
-        continue;
-      }
-      lineStart = false;
-      if (blockIndent >= 0) {
-        if (indent > blockIndent) {
-          i = skipLine(text, i);
-          continue;
-        }
-        blockIndent = -1;
-      }
+    if (depth > 0 && indent <= ownerIndent) return true;
+    const isComment = line[indent] === '#';
+    // Most lines hold no quote, bracket or block indicator; only those are scanned by character.
+    if (depth > 0 || /['"|>[{]/.test(line)) {
+      const scan = scanLine(line, indent, depth);
+      if (scan.openQuote || scan.depth < 0) return true;
+      if (depth === 0 && scan.depth > 0)
+        ownerIndent = line[indent] === '[' || line[indent] === '{' ? lastIndent : indent;
+      depth = scan.depth;
+      if (scan.blockScalar) blockIndent = indent;
     }
+    if (!isComment) lastIndent = indent;
+  }
+  return depth > 0;
+}
+
+/** One line's effect: brackets still open after it, an unclosed quote, a block scalar header. */
+function scanLine(line: string, from: number, depth: number) {
+  let quote = '';
+  for (let i = from; i < line.length; i++) {
+    const c = line[i];
     if (quote !== '') {
       if (quote === '"' && c === '\\') i += 1;
       else if (c === quote) quote = '';
       continue;
     }
-    const before = text[i - 1];
-    const atTokenStart = i === 0 || before === ' ' || before === '\t' || '[{,\n'.includes(before);
-    if (c === '#' && (i === 0 || before === ' ' || before === '\t' || before === '\n')) {
-      i = skipLine(text, i);
-    } else if ((c === '"' || c === "'") && atTokenStart) {
-      quote = c;
-    } else if ((c === '|' || c === '>') && atTokenStart && BLOCK_HEADER.test(restOfLine(text, i))) {
-      blockIndent = indent;
-      i = skipLine(text, i);
-    }
+    const before = i === 0 ? ' ' : line[i - 1];
+    const atTokenStart =
+      before === ' ' || before === '\t' || before === '[' || before === '{' || before === ',';
+    if (c === '#' && (before === ' ' || before === '\t')) break;
+    if ((c === '"' || c === "'") && atTokenStart) quote = c;
+    else if (c === '[' || c === '{') depth += 1;
+    else if (c === ']' || c === '}') depth -= 1;
+    else if (depth === 0 && (c === '|' || c === '>') && atTokenStart && BLOCK_HEADER.test(line.slice(i)))
+      return { depth, openQuote: false, blockScalar: true };
   }
-  return quote !== '';
+  return { depth, openQuote: quote !== '', blockScalar: false };
 }
 
 const BLOCK_HEADER = /^[|>][-+0-9]*[ \t]*(?:#.*)?$/;
-
-function restOfLine(text: string, from: number): string {
-  const end = text.indexOf('\n', from);
-  return text.slice(from, end < 0 ? text.length : end);
-}
-
-/** The index of the newline ending this line (or the text's end), so the loop sees that newline. */
-function skipLine(text: string, from: number): number {
-  const end = text.indexOf('\n', from);
-  return (end < 0 ? text.length : end) - 1;
-}
 
 const { Type } = jsYaml;
 const nullType = new Type('tag:yaml.org,2002:null', {
