@@ -48,6 +48,7 @@ export * from './services/service-manager.js';
 export * from './settings/core-settings.js';
 export * from './settings/namespace.js';
 export * from './settings/settings-loader.js';
+export { formatSettingsYaml } from './settings/settings-yaml.js';
 export * from './settings/yaml-file.js';
 export { z } from './settings/zod.js';
 export * from './shell/shell.js';

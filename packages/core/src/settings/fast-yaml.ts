@@ -1,11 +1,12 @@
 import jsYaml from 'js-yaml';
 import { type TagContext, tagJoiners } from './photon-tags.js';
+import { CORE_SCALARS } from './yaml-core-schema.js';
 
 /**
  * The quick read of a settings file. Every run parses its settings files, and the `yaml`
  * package (which keeps the node positions that error messages name) takes ~30 ms for the example's
  * 14 kB on cold code; js-yaml takes ~6 ms. The result must equal what the `yaml` path yields, so
- * the scalar types below copy the `yaml` package's YAML 1.2 core schema expressions (js-yaml's own
+ * the scalar types below use the `yaml` package's YAML 1.2 core schema expressions (js-yaml's own
  * differ: `0b1`, `1_000`, `.5e3`…), and anything unusual — a syntax error, an unknown tag, many
  * aliases — returns undefined, and the caller takes the `yaml` path with its exact messages.
  */
@@ -95,18 +96,19 @@ const BLOCK_HEADER = /^[|>][-+0-9]*[ \t]*(?:#.*)?$/;
 const { Type } = jsYaml;
 const nullType = new Type('tag:yaml.org,2002:null', {
   kind: 'scalar',
-  resolve: (data: string | null) => data === null || /^(?:~|[Nn]ull|NULL)?$/.test(data),
+  resolve: (data: string | null) => data === null || CORE_SCALARS.null.test(data),
   construct: () => null,
 });
 const boolType = new Type('tag:yaml.org,2002:bool', {
   kind: 'scalar',
-  resolve: (data: string | null) => data !== null && /^(?:[Tt]rue|TRUE|[Ff]alse|FALSE)$/.test(data),
+  resolve: (data: string | null) => data !== null && CORE_SCALARS.bool.test(data),
   construct: (data: string) => data[0] === 't' || data[0] === 'T',
 });
 const intType = new Type('tag:yaml.org,2002:int', {
   kind: 'scalar',
   resolve: (data: string | null) =>
-    data !== null && (/^[-+]?[0-9]+$/.test(data) || /^0o[0-7]+$/.test(data) || /^0x[0-9a-fA-F]+$/.test(data)),
+    data !== null &&
+    (CORE_SCALARS.int.test(data) || CORE_SCALARS.intOctal.test(data) || CORE_SCALARS.intHex.test(data)),
   construct: (data: string) =>
     data.startsWith('0o')
       ? Number.parseInt(data.slice(2), 8)
@@ -118,9 +120,9 @@ const floatType = new Type('tag:yaml.org,2002:float', {
   kind: 'scalar',
   resolve: (data: string | null) =>
     data !== null &&
-    (/^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/.test(data) ||
-      /^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)[eE][-+]?[0-9]+$/.test(data) ||
-      /^[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)$/.test(data)),
+    (CORE_SCALARS.floatSpecial.test(data) ||
+      CORE_SCALARS.floatExponent.test(data) ||
+      CORE_SCALARS.float.test(data)),
   construct: (data: string) => {
     if (data.slice(-3).toLowerCase() === 'nan') return Number.NaN;
     if (data.slice(-3).toLowerCase() === 'inf') return data[0] === '-' ? -Infinity : Infinity;

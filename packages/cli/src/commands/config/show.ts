@@ -1,4 +1,11 @@
-import { Args, Flags, loadAllNamespaces, stringifyYaml, TaskCommand, type TaskContext } from '@ffphoton/core';
+import {
+  Args,
+  Flags,
+  formatSettingsYaml,
+  loadAllNamespaces,
+  TaskCommand,
+  type TaskContext,
+} from '@ffphoton/core';
 import { ConfigReport, type ConfigReportResult } from '../../services/config-report.js';
 
 export default class ConfigShow extends TaskCommand<typeof ConfigShow, ConfigReportResult> {
@@ -29,6 +36,6 @@ export default class ConfigShow extends TaskCommand<typeof ConfigShow, ConfigRep
 
   protected override render(result: ConfigReportResult): string[] {
     if (this.flags.format === 'json') return [JSON.stringify(result.value, null, 2)];
-    return [stringifyYaml(result.value, { indent: 2 }).trimEnd()];
+    return [formatSettingsYaml(result.value).trimEnd()];
   }
 }
