@@ -242,6 +242,9 @@ try {
 } catch {}
 // core.cjs is ASCII (checked at build time): latin1 gives V8 a one-byte string without UTF-8 decoding.
 const script = new vm.Script(fs.readFileSync(file, 'latin1'), { filename: file, cachedData });
+// The compiled script no longer needs the cache bytes (~1 MB); let them go before the run grows.
+const hadCache = cachedData !== undefined;
+cachedData = undefined;
 const bundle = new Module(file, module);
 bundle.filename = file;
 bundle.paths = Module._nodeModulePaths(__dirname);
@@ -249,7 +252,7 @@ bundle.paths = Module._nodeModulePaths(__dirname);
 const photonImport = (specifier) => import(specifier);
 script.runInThisContext().call(bundle.exports, bundle.exports, Module.createRequire(file), bundle, file, __dirname, photonImport);
 module.exports = bundle.exports;
-if (cachedData === undefined || script.cachedDataRejected || process.env.PHOTON_REBUILD_CODE_CACHE) {
+if (!hadCache || script.cachedDataRejected || process.env.PHOTON_REBUILD_CODE_CACHE) {
   process.once('exit', () => {
     try {
       fs.writeFileSync(cacheFile, script.createCachedData());
