@@ -1,4 +1,6 @@
 const MAX_LABEL = 63;
+/** Lower-case letters and digits, single hyphens only between them: what toDnsLabel returns unchanged. */
+const LDH_LABEL = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 
 /**
  * A host name as one DNS label (RFC 1035 LDH): accents folded (`Jürgen` → `jurgen`), lower
@@ -6,6 +8,8 @@ const MAX_LABEL = 63;
  * Empty when nothing usable is left.
  */
 export function toDnsLabel(hostname: string): string {
+  // Most host names (and every node_id) already are such a label: no normalizing, no regexes.
+  if (hostname.length <= MAX_LABEL && LDH_LABEL.test(hostname)) return hostname;
   return hostname
     .normalize('NFKD')
     .replace(/\p{M}+/gu, '')
@@ -39,11 +43,12 @@ export function assignLabels(requests: LabelRequest[], reserved: Iterable<string
   const sorted = [...requests].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   return sorted.map((request) => {
     const base = toDnsLabel(request.hostname);
-    const suffix = toDnsLabel(request.id) || 'node';
-    let label = base || `node-${suffix}`.slice(0, MAX_LABEL);
+    // Only a node without a usable name or with a duplicate needs its id as a label.
+    const suffix = () => toDnsLabel(request.id) || 'node';
+    let label = base || `node-${suffix()}`.slice(0, MAX_LABEL);
     let note = base === '' ? 'no usable characters' : base !== request.hostname ? 'made DNS-safe' : undefined;
     for (let n = 1; taken.has(label); n += 1) {
-      const tail = n === 1 ? `-${suffix}` : `-${suffix}-${n}`;
+      const tail = n === 1 ? `-${suffix()}` : `-${suffix()}-${n}`;
       label = `${(base || 'node').slice(0, MAX_LABEL - tail.length).replace(/-+$/, '')}${tail}`;
       note = 'duplicate host name';
     }

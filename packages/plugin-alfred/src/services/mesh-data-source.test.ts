@@ -2,7 +2,7 @@ import { ConfigError, UnavailableError } from '@ffphoton/core';
 import { describe, expect, it } from 'vitest';
 import { alfredSettings, type MeshSettings } from '../settings.js';
 import type { AlfredClient } from './alfred-client.js';
-import { MeshDataSource, selectMeshes } from './mesh-data-source.js';
+import { MeshDataSource, mergeMeshReads, selectMeshes, unionOfMeshes } from './mesh-data-source.js';
 
 const meshes: MeshSettings[] = alfredSettings.schema.parse({
   meshes: [
@@ -12,9 +12,10 @@ const meshes: MeshSettings[] = alfredSettings.schema.parse({
 }).meshes;
 
 /** A stand-in for the alfred client: output per socket, or "not running". */
-function client(outputs: Record<string, string | undefined>): AlfredClient {
+function client(outputs: Record<string, string | undefined>, calls: string[] = []): AlfredClient {
   return {
     read: async (socket: string) => {
+      calls.push(socket);
       const out = outputs[socket];
       if (out === undefined) throw new UnavailableError(`alfred socket ${socket} does not exist`);
       return out;
@@ -36,6 +37,26 @@ describe('reading several meshes', () => {
     await expect(new MeshDataSource(client({})).read(meshes, 158)).rejects.toThrow(
       'mesh mz: alfred socket /run/mz.sock does not exist; mesh wi: alfred socket /run/wi.sock does not exist',
     );
+  });
+
+  it('reads each mesh once and merges any selection of those reads, each with its own unreachable rule', async () => {
+    const calls: string[] = [];
+    const source = new MeshDataSource(
+      client(
+        { '/run/mz.sock': '{ "02:00:00:00:00:01", "{\\"a\\": 1}" },\n', '/run/wi.sock': undefined },
+        calls,
+      ),
+    );
+    const [mz, wi] = meshes;
+    const union = unionOfMeshes([mz], [wi, mz]);
+    expect(union.map((m) => m.name)).toEqual(['mz', 'wi']);
+    const reads = await source.readEach(union, 158);
+    expect(calls).toEqual(['/run/mz.sock', '/run/wi.sock']);
+    expect(mergeMeshReads([mz], reads)).toEqual({ nodes: { '02:00:00:00:00:01': { a: 1 } }, problems: [] });
+    expect(mergeMeshReads([wi, mz], reads).problems).toEqual([
+      { message: 'mesh wi: alfred socket /run/wi.sock does not exist' },
+    ]);
+    expect(() => mergeMeshReads([wi], reads)).toThrow(UnavailableError);
   });
 
   it('selects meshes by name and refuses unknown names', () => {

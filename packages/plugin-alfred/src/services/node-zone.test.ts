@@ -59,6 +59,16 @@ describe('DNS labels', () => {
     expect(toDnsLabel('🦜')).toBe('');
   });
 
+  it('keeps a name that already is a label, and only such a name', () => {
+    for (const name of ['ffmz-node-1', 'a', '02cafe000001', 'x'.repeat(63)])
+      expect(toDnsLabel(name)).toBe(name);
+    expect(toDnsLabel('a--b')).toBe('a-b');
+    expect(toDnsLabel('-a')).toBe('a');
+    expect(toDnsLabel('a-')).toBe('a');
+    expect(toDnsLabel('x'.repeat(64))).toBe('x'.repeat(63));
+    expect(toDnsLabel('Node')).toBe('node');
+  });
+
   it('makes duplicates unique in node_id order, stable across runs', () => {
     const labels = assignLabels([
       { key: 'b', hostname: 'twin', id: '02' },

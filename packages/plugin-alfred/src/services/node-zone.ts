@@ -54,7 +54,9 @@ export function zoneEntries(
   const problems = nodeinfo.problems.map((p) => p.message);
   const skipped: string[] = [];
   const candidates: { mac: string; id: string; hostname: string; addresses: string[] }[] = [];
-  for (const [mac, info] of Object.entries(nodeinfo.nodes)) {
+  // for…in, not Object.entries: no [key, value] array per node (10,000 nodes in a cold process).
+  for (const mac in nodeinfo.nodes) {
+    const info = nodeinfo.nodes[mac];
     const hostname = info.hostname;
     if (typeof hostname !== 'string' || hostname.trim() === '') {
       problems.push(`${mac}: nodeinfo has no hostname`);
@@ -76,7 +78,11 @@ export function zoneEntries(
       mac,
       id,
       hostname,
-      addresses: [...new Set(addresses.map((a) => a.toLowerCase()))].sort(),
+      // Nearly every node has one address in the prefixes: nothing to deduplicate or sort.
+      addresses:
+        addresses.length === 1
+          ? [addresses[0].toLowerCase()]
+          : [...new Set(addresses.map((a) => a.toLowerCase()))].sort(),
     });
   }
   const labels = assignLabels(candidates.map((c) => ({ key: c.mac, hostname: c.hostname, id: c.id })));

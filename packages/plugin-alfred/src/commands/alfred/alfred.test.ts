@@ -1,7 +1,8 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { SyncResult } from '../../services/alfred-sync.js';
 import type { AnnounceResult } from '../../services/announcer.js';
 import type { ZoneResult } from '../../services/node-zone.js';
 import type { NodesResult } from '../../services/nodes-export.js';
@@ -11,6 +12,7 @@ import { runCommand, writeSettings } from '../../test-helpers/run-command.js';
 import AlfredAnnounce from './announce.js';
 import AlfredNodes from './nodes.js';
 import AlfredRead, { type ReadResult } from './read.js';
+import AlfredSync from './sync.js';
 import AlfredZone from './zone.js';
 
 describe('photon alfred with real alfred daemons in two network namespaces', () => {
@@ -23,7 +25,18 @@ describe('photon alfred with real alfred daemons in two network namespaces', () 
   let missing: string;
   let dryZone: string;
   let dryNodes: string;
+  let syncMap: string;
+  let syncDry: string;
+  let syncRejected: string;
+  let nodesOnly: string;
   const zoneFile = '/etc/bind/db.nodes.ffmz.org';
+  /** Every alfred client call of the sync settings, one `-u SOCK -r TYPE` line each. */
+  let alfredCalls: string;
+  const calls = () => {
+    const lines = readFileSync(alfredCalls, 'utf8').trim().split('\n');
+    writeFileSync(alfredCalls, '');
+    return lines.map((line) => line.replace(/^-u \S+ /, '')).sort();
+  };
 
   beforeAll(async () => {
     await bed.start();
@@ -65,6 +78,46 @@ describe('photon alfred with real alfred daemons in two network namespaces', () 
           reloadCommand: ['true', 'reload', '{zone}'],
         },
         nodes: { nodesFile: '/srv/map/nodes.json', nodelistFile: '/srv/map/nodelist.json' },
+      },
+    });
+    alfredCalls = bed.host('/alfred-calls.log');
+    writeFileSync(alfredCalls, '');
+    const syncZone = {
+      name: 'nodes.ffmz.org',
+      file: '/etc/bind/db.sync',
+      prefixes: ['fd37:b4dc:4b1e::/64'],
+      nameservers: ['ns1.example.org.'],
+      reloadCommand: ['true', 'reload', '{zone}'],
+    };
+    const syncNodes = { nodesFile: '/srv/sync/nodes.json', nodelistFile: '/srv/sync/nodelist.json' };
+    syncMap = writeSettings(bed.root, {
+      photon: { ...data('s'), services: { reload: ['true', '{unit}'] } },
+      alfred: {
+        // The plain alfred client, logging each call: sync must read each type once.
+        command: ['sh', '-c', `echo "$*" >> ${alfredCalls}; exec alfred "$@"`, 'alfred'],
+        meshes: [{ name: 'mz', socket: bed.a.socket }],
+        zone: syncZone,
+        nodes: syncNodes,
+      },
+    });
+    syncDry = writeSettings(bed.root, {
+      alfred: {
+        zone: { file: '/etc/bind/db.sync-dry' },
+        nodes: { nodesFile: '/srv/sync-dry/nodes.json', nodelistFile: '/srv/sync-dry/nodelist.json' },
+      },
+    });
+    // An in-zone name server without an address: named-checkzone refuses the zone.
+    syncRejected = writeSettings(bed.root, {
+      alfred: {
+        zone: { name: 'bad.ffmz.org', file: '/etc/bind/db.bad', nameservers: ['ns'] },
+        nodes: { nodesFile: '/srv/sync-bad/nodes.json', nodelistFile: '/srv/sync-bad/nodelist.json' },
+      },
+    });
+    nodesOnly = writeSettings(bed.root, {
+      photon: data('n'),
+      alfred: {
+        meshes: [{ name: 'mz', socket: bed.a.socket }],
+        nodes: { nodesFile: '/srv/only/nodes.json', nodelistFile: '/srv/only/nodelist.json' },
       },
     });
     dryNodes = writeSettings(bed.root, {
@@ -196,6 +249,88 @@ describe('photon alfred with real alfred daemons in two network namespaces', () 
     expect(list.nodes.map((n: { name: string }) => n.name).sort()).toEqual(['Bahnhof Süd.Mainz', 'gw-b']);
   });
 
+  it('sync reads nodeinfo and statistics once and writes the zone and nodes.json; the corrupt record is exit 5', async () => {
+    const run = await runJson<SyncResult>(AlfredSync, syncMap);
+    expect(run.exitCode).toBe(5);
+    expect(calls()).toEqual(['-r 158', '-r 159']);
+    const { zone, nodes } = run.output.result!;
+    expect(zone).toMatchObject({ zone: 'nodes.ffmz.org', changed: true, reloaded: true, problems: [] });
+    expect(zone!.entries.map((e) => [e.label, e.addresses])).toEqual([
+      ['bahnhof-sud-mainz', ['fd37:b4dc:4b1e::a']],
+      ['gw-b', ['fd37:b4dc:4b1e::b']],
+    ]);
+    expect(nodes).toMatchObject({ total: 2, online: 2, dropped: [], nodesFile: '/srv/sync/nodes.json' });
+    expect(run.output.error).toMatchObject({
+      code: 'PARTIAL',
+      problems: [expect.stringMatching(/^nodes: mesh mz: 02:ca:fe:00:00:0a: gzip data is corrupt/)],
+    });
+    expect(run.output.summary).toMatch(/refused/);
+    const installed = bed.host('/etc/bind/db.sync');
+    expect(execFileSync('named-checkzone', ['nodes.ffmz.org', installed], { encoding: 'utf8' })).toMatch(
+      /OK/,
+    );
+    expect(readFileSync(installed, 'utf8')).toContain('gw-b IN AAAA fd37:b4dc:4b1e::b');
+    const written = JSON.parse(readFileSync(bed.host('/srv/sync/nodes.json'), 'utf8'));
+    expect(written.nodes.map((n: { nodeinfo: { hostname: string } }) => n.nodeinfo.hostname).sort()).toEqual([
+      'Bahnhof Süd.Mainz',
+      'gw-b',
+    ]);
+    expect(existsSync(bed.host('/srv/sync/nodelist.json'))).toBe(true);
+    // The status page's files, as the separate commands leave them.
+    const status = (kind: string) =>
+      JSON.parse(readFileSync(bed.host(`/var/lib/photon-s/alfred/last-${kind}.json`), 'utf8'));
+    expect(status('zone')).toMatchObject({
+      zone: 'nodes.ffmz.org',
+      serial: zone!.serial,
+      names: 2,
+      problems: 0,
+    });
+    expect(status('nodes')).toMatchObject({ total: 2, online: 2, problems: 1 });
+    // A second run: the zone is unchanged, the summary of a clean run covers both outputs.
+    const again = await runJson<SyncResult>(AlfredSync, syncMap);
+    expect(again.output.result!.zone).toMatchObject({ changed: false, serial: zone!.serial });
+    expect(calls()).toEqual(['-r 158', '-r 159']);
+  });
+
+  it('sync without alfred.zone writes only the node lists', async () => {
+    const run = await runJson<SyncResult>(AlfredSync, nodesOnly);
+    expect(run.exitCode).toBe(5);
+    expect(run.output.result!.zone).toBeUndefined();
+    expect(run.output.result!.nodes).toMatchObject({ total: 2, nodesFile: '/srv/only/nodes.json' });
+    expect(run.output.error!.problems).toEqual([
+      expect.stringMatching(/^nodes: mesh mz: 02:ca:fe:00:00:0a: gzip data is corrupt/),
+    ]);
+    expect(existsSync(bed.host('/srv/only/nodes.json'))).toBe(true);
+    expect(existsSync(bed.host('/var/lib/photon-n/alfred/last-nodes.json'))).toBe(true);
+    expect(existsSync(bed.host('/var/lib/photon-n/alfred/last-zone.json'))).toBe(false);
+  });
+
+  it('sync still writes the node lists when named-checkzone rejects the zone, then exits 3', async () => {
+    const run = await runJson<SyncResult>(AlfredSync, syncMap, '--config', syncRejected);
+    expect(run.exitCode).toBe(3);
+    expect(run.output.error).toMatchObject({ code: 'REJECTED', message: expect.stringContaining('db.bad') });
+    expect(existsSync(bed.host('/etc/bind/db.bad'))).toBe(false);
+    const nodes = JSON.parse(readFileSync(bed.host('/srv/sync-bad/nodes.json'), 'utf8'));
+    expect(nodes.nodes).toHaveLength(2);
+    expect(calls()).toEqual(['-r 158', '-r 159']);
+  });
+
+  it('sync --dry-run validates and reports both outputs but writes nothing', async () => {
+    const run = await runJson<SyncResult>(AlfredSync, syncMap, '--dry-run', '--config', syncDry);
+    expect(run.exitCode).toBe(5);
+    expect(run.output.result!.zone).toMatchObject({ changed: true, reloaded: false });
+    expect(run.output.result!.nodes.total).toBe(2);
+    expect(run.output.changes.files.map((f) => f.path).sort()).toEqual([
+      '/etc/bind/db.sync-dry',
+      '/srv/sync-dry/nodelist.json',
+      '/srv/sync-dry/nodes.json',
+      '/var/lib/photon-s/alfred/nodes-state.json',
+    ]);
+    for (const file of ['/etc/bind/db.sync-dry', '/srv/sync-dry/nodes.json', '/srv/sync-dry/nodelist.json'])
+      expect(existsSync(bed.host(file))).toBe(false);
+    calls();
+  });
+
   it('--dry-run validates and reports but neither pushes, writes nor reloads', async () => {
     const announce = await runJson<AnnounceResult>(AlfredAnnounce, gateway, '--dry-run');
     expect(announce.exitCode).toBe(0);
@@ -224,5 +359,17 @@ describe('photon alfred with real alfred daemons in two network namespaces', () 
       expect(run.output.error?.message).toContain('alfred socket /run/not-there.sock does not exist');
     }
     expect(existsSync(bed.host('/x'))).toBe(false);
+  });
+
+  it('sync exits 69 with one clear message when the alfred socket is missing, and writes nothing', async () => {
+    const run = await runJson<SyncResult>(AlfredSync, missing);
+    expect(run.exitCode).toBe(69);
+    expect(run.output.error?.code).toBe('UNAVAILABLE');
+    expect(run.output.error?.message).toBe(
+      'mesh mz: alfred socket /run/not-there.sock does not exist (is alfred running?)',
+    );
+    expect(run.output.changes.files).toEqual([]);
+    expect(existsSync(bed.host('/x'))).toBe(false);
+    expect(existsSync(bed.host('/var/www/html/data/nodes.json'))).toBe(false);
   });
 });

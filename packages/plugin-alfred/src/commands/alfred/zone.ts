@@ -1,9 +1,6 @@
-import { ConfigError, PartialFailureError, TaskCommand, type TaskContext } from '@ffphoton/core';
-import { AlfredType } from '../../services/alfred-client.js';
-import { alfredClientFor } from '../../services/client-factory.js';
-import { MeshDataSource, selectMeshes } from '../../services/mesh-data-source.js';
-import { NodeZoneUpdater, type ZoneResult } from '../../services/node-zone.js';
-import { RunStatusStore } from '../../services/run-status.js';
+import { TaskCommand, type TaskContext } from '@ffphoton/core';
+import { AlfredPublisher, zoneSummary } from '../../services/alfred-sync.js';
+import type { ZoneResult } from '../../services/node-zone.js';
 import { alfredSettings } from '../../settings.js';
 
 export default class AlfredZone extends TaskCommand<typeof AlfredZone, ZoneResult> {
@@ -14,31 +11,10 @@ export default class AlfredZone extends TaskCommand<typeof AlfredZone, ZoneResul
   static override settings = [alfredSettings];
 
   protected async execute(ctx: TaskContext): Promise<ZoneResult> {
-    const cfg = ctx.settings.get(alfredSettings);
-    if (!cfg.zone) throw new ConfigError('not configured', { keyPath: 'alfred.zone' });
-    const meshes = selectMeshes(cfg.meshes, cfg.zone.meshes, 'alfred.zone.meshes');
-    const nodeinfo = await new MeshDataSource(alfredClientFor(ctx, cfg)).read(meshes, AlfredType.nodeinfo);
-    const updater = new NodeZoneUpdater(ctx.shell, ctx.files, ctx.services, ctx.clock, ctx.logger);
-    const result = await updater.update(cfg.zone, nodeinfo);
-    await new RunStatusStore(ctx.files, ctx.dataDir).write('zone', {
-      time: ctx.clock.now().toISOString(),
-      zone: result.zone,
-      serial: result.serial,
-      names: result.entries.length,
-      problems: result.problems.length,
-    });
-    if (result.problems.length > 0) {
-      throw new PartialFailureError(
-        `alfred zone ${result.zone}: ${result.entries.length} node(s) published, ${result.problems.length} refused`,
-        result.problems,
-        result,
-      );
-    }
-    return result;
+    return new AlfredPublisher(ctx, ctx.settings.get(alfredSettings)).zone();
   }
 
   protected summarize(r: ZoneResult): string {
-    const state = r.changed ? `updated to serial ${r.serial}` : `unchanged (serial ${r.serial})`;
-    return `alfred zone ${r.zone}: ${r.entries.length} node(s), ${state}`;
+    return `alfred ${zoneSummary(r)}`;
   }
 }

@@ -1,0 +1,19 @@
+import { TaskCommand, type TaskContext } from '@ffphoton/core';
+import { AlfredPublisher, nodesSummary, type SyncResult, zoneSummary } from '../../services/alfred-sync.js';
+import { alfredSettings } from '../../settings.js';
+
+export default class AlfredSync extends TaskCommand<typeof AlfredSync, SyncResult> {
+  static override summary =
+    'zone + nodes in one run: read nodeinfo and statistics once, write the zone and nodes.json';
+  static override description =
+    "The map server cron job: each mesh's nodeinfo (158) and statistics (159) are read and decoded once, then the zone (only when alfred.zone is configured; as `alfred zone`) and nodes.json/nodelist.json (as `alfred nodes`) are written from them, each from its own meshes (alfred.zone.meshes, alfred.nodes.meshes). Both outputs are finished before any error is reported. Exit codes: 0 done; 5 done, but some records or nodes were refused (problems of both, prefixed zone: or nodes:); 3 named-checkzone rejected the zone (the old one stays; the node lists were still written); 69 no alfred socket of an output's meshes answered (an output whose meshes answered was still written); 2 bad settings.";
+  static override settings = [alfredSettings];
+
+  protected async execute(ctx: TaskContext): Promise<SyncResult> {
+    return new AlfredPublisher(ctx, ctx.settings.get(alfredSettings)).sync();
+  }
+
+  protected summarize(r: SyncResult): string {
+    return `alfred sync: ${[...(r.zone ? [zoneSummary(r.zone)] : []), nodesSummary(r.nodes)].join('; ')}`;
+  }
+}
