@@ -82,6 +82,15 @@ const OCLIF_PATCHES = [
     from: 'exports.stdtermwidth = columns || termwidth(process.stdout);\nexports.errtermwidth = columns || termwidth(process.stderr);',
     to: "Object.defineProperty(exports, 'stdtermwidth', { enumerable: true, get: () => columns || termwidth(process.stdout) });\nObject.defineProperty(exports, 'errtermwidth', { enumerable: true, get: () => columns || termwidth(process.stderr) });",
   },
+  {
+    // An omitted positional argument is read from stdin unless the argument sets ignoreStdin:
+    // under cron that meant setting up process.stdin and a readline interface (up to 10 ms) in
+    // `config show` or `history`, and `echo x | photon config show` took x as the key. photon's
+    // arguments come from the command line only; a plugin can opt in with `ignoreStdin: false`.
+    file: 'parser/parse.js',
+    from: 'if (arg.ignoreStdin || stdinRead)',
+    to: 'if (arg.ignoreStdin !== false || stdinRead)',
+  },
   { file: 'errors/errors/cli.js', lazy: 'wrap-ansi' },
   { file: 'errors/errors/cli.js', lazy: 'clean-stack' },
   { file: 'errors/errors/cli.js', lazy: 'indent-string' },

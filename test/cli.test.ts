@@ -55,6 +55,13 @@ describe('photon CLI', () => {
     );
     expect(code).toBe(0);
     expect(JSON.parse(stdout)).toEqual({ keep: 7 });
+    // An omitted argument is not taken from stdin (oclif's default): the whole tree is shown.
+    const piped = await photon(['config', 'show', '--root', root, '--format', 'json'], {
+      env,
+      input: 'photon.journal\n',
+    });
+    expect(piped.code).toBe(0);
+    expect(JSON.parse(piped.stdout).photon.journal).toEqual({ keep: 7 });
   });
 
   it('config show never prints a secret', async () => {

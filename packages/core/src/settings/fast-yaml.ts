@@ -8,7 +8,8 @@ import { CORE_SCALARS } from './yaml-core-schema.js';
  * 14 kB on cold code; js-yaml takes ~6 ms. The result must equal what the `yaml` path yields, so
  * the scalar types below use the `yaml` package's YAML 1.2 core schema expressions (js-yaml's own
  * differ: `0b1`, `1_000`, `.5e3`…), and anything unusual — a syntax error, an unknown tag, many
- * aliases — returns undefined, and the caller takes the `yaml` path with its exact messages.
+ * aliases, a continuation line the two readers judge differently (`spansLines`) — returns
+ * undefined, and the caller takes the `yaml` path with its exact messages.
  */
 export function loadSettingsYamlFast(text: string, ctx: TagContext): unknown {
   // `yaml` caps alias expansion (billion laughs); js-yaml shares objects, but walking the shared
