@@ -122,6 +122,8 @@ describe('photon CLI', () => {
     let run = await photon(['config', 'validate', '--root', root, '--config', '/nonexistent.yaml'], { env });
     expect(run.code).toBe(2);
     expect(run.stderr).toContain('/nonexistent.yaml: file not found');
+    // The JSON log names the error's class as written, not as the bundle renamed it.
+    expect(run.stderr).toContain('"type":"ConfigError"');
     run = await photon(['config', 'validate', '--root', '/nonexistent/root'], { env });
     expect(run.code).toBe(2);
     expect(run.stderr).toContain('--root /nonexistent/root: directory does not exist');

@@ -29,7 +29,8 @@ export class PhotonError extends Error {
   readonly code: string = 'FAILED';
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
-    this.name = new.target.name;
+    // The class's own name; in the bundle esbuild names the classes `_ConfigError` etc.
+    this.name = new.target.name.replace(/^_+/, '');
   }
 }
 
