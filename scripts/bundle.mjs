@@ -81,8 +81,8 @@ const OCLIF_PATCHES = [
     // resolution finds first is the nearest node_modules/<name> with a package.json, and the root
     // is that directory's real path; require.resolve stays the fallback (and PnP's own lookup).
     file: 'util/find-root.js',
-    from: '        debug(name)(`Finding root using ${root}`);\n        let pkgPath;',
-    to: "        debug(name)(`Finding root using ${root}`);\n        if (!process.versions.pnp) {\n            const fs = require('node:fs');\n            for (const next of up(root)) {\n                const dir = (0, node_path_1.join)(next, 'node_modules', name);\n                if (fs.existsSync((0, node_path_1.join)(dir, 'package.json')))\n                    return fs.realpathSync(dir);\n            }\n        }\n        let pkgPath;",
+    from: '        let pkgPath;\n        try {\n            pkgPath = require.resolve(name, { paths: [root] });',
+    to: "        if (!process.versions.pnp) {\n            const fs = require('node:fs');\n            for (const next of up(root)) {\n                const dir = (0, node_path_1.join)(next, 'node_modules', name);\n                if (fs.existsSync((0, node_path_1.join)(dir, 'package.json')))\n                    return fs.realpathSync(dir);\n            }\n        }\n        let pkgPath;\n        try {\n            pkgPath = require.resolve(name, { paths: [root] });",
   },
   {
     // The terminal widths are read at load, which sets up process.stdout and process.stderr
