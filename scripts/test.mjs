@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// `npm test`: installs what is missing, builds, lints, runs every vitest project and
-// prints one closing line "N passed, N failed" (extra arguments go to vitest).
+// `npm test`: installs what is missing, builds, lints, type-checks the tests, runs every vitest
+// project and prints one closing line "N passed, N failed" (extra arguments go to vitest).
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -13,6 +13,9 @@ const step = (cmd, argv) => spawnSync(cmd, argv, { cwd: repo, stdio: 'inherit' }
 let status = step(process.execPath, ['scripts/ensure.mjs', '--deps', '--system-packages', '--build']);
 if (status !== 0) process.exit(status);
 status = step(process.execPath, ['node_modules/@biomejs/biome/bin/biome', 'lint', '.']);
+if (status !== 0) process.exit(status);
+// The builds leave the tests out; vitest strips their types without checking them.
+status = step(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.tests.json']);
 if (status !== 0) process.exit(status);
 
 const out = mkdtempSync(path.join(os.tmpdir(), 'photon-vitest-'));

@@ -1,3 +1,5 @@
+/// <reference lib="dom" />
+// (The page callbacks below run in the browser.)
 import { mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';

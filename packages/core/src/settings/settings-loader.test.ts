@@ -121,7 +121,6 @@ describe('loadSettings', () => {
     const { sandbox } = sandboxWith({});
     const settings = await loadSettings({
       sandbox,
-      env,
       ...base,
       configFiles: [],
       namespaces: [fastd],
@@ -137,7 +136,6 @@ describe('loadSettings', () => {
     });
     const error = await loadSettings({
       sandbox,
-      env,
       ...base,
       configFiles: [path.join(root, 'c.yaml')],
       namespaces: [fastd],
@@ -159,7 +157,6 @@ describe('loadSettings', () => {
     await expect(
       loadSettings({
         sandbox,
-        env,
         ...base,
         configFiles: [path.join(root, 'c.yaml')],
         namespaces: [fastd],
@@ -173,7 +170,6 @@ describe('loadSettings', () => {
     await expect(
       loadSettings({
         sandbox,
-        env,
         ...base,
         configFiles: [path.join(root, 'c.yaml')],
         namespaces: [],
@@ -187,7 +183,6 @@ describe('loadSettings', () => {
     await expect(
       loadSettings({
         sandbox,
-        env,
         ...base,
         configFiles: ['/nonexistent/photon.yaml'],
         namespaces: [],
@@ -204,7 +199,6 @@ describe('loadSettings', () => {
     });
     const settings = await loadSettings({
       sandbox,
-      env,
       ...base,
       configFiles: [path.join(root, 'conf')],
       namespaces: [fastd],

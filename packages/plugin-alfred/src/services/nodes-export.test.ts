@@ -137,6 +137,7 @@ describe('nodes.json export', () => {
         nodesFile: '/www/nodes.json',
         nodelistFile: '/www/nodelist.json',
         maxAgeSeconds: 7 * 86_400,
+        stateFile: '/state.json',
       };
       const stats = records({ '02:00:00:00:00:01': { node_id: '020000000001', clients: { total: 3 } } });
       await exporter.export(
