@@ -4,7 +4,7 @@ import path from 'node:path';
 import { FileStore, RootSandbox, Settings, statusSectionSchema, type TaskContext } from '@ffphoton/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { RunStatusStore } from '../services/run-status.js';
-import status from './status.js';
+import status, { alfredSection } from './status.js';
 
 const now = new Date('2026-11-27T12:00:00Z');
 const minutesAgo = (m: number) => new Date(now.getTime() - m * 60_000).toISOString();
@@ -88,6 +88,32 @@ describe('photon:status hook', () => {
         label: 'zone nodes.ffmz.org',
         value: '9800 name(s), serial 2026112701, 40 min ago',
         state: 'warning',
+      },
+    ]);
+  });
+
+  it('shows a failed zone or nodes run as failed, with its error, until a run succeeds', () => {
+    const section = alfredSection(
+      ['mz'],
+      true,
+      {
+        zone: { time: minutesAgo(2), zone: 'nodes.ffmz.org', error: 'named-checkzone rejected db.x' },
+        nodes: { time: minutesAgo(2), error: 'alfred socket /run/mz.sock does not exist' },
+      },
+      now,
+    );
+    expect(section.state).toBe('failed');
+    expect(section.summary).toBe('1 mesh(es) configured, 0 announced');
+    expect(section.rows?.slice(1)).toEqual([
+      {
+        label: 'nodes.json',
+        value: 'failed 2 min ago: alfred socket /run/mz.sock does not exist',
+        state: 'failed',
+      },
+      {
+        label: 'zone nodes.ffmz.org',
+        value: 'failed 2 min ago: named-checkzone rejected db.x',
+        state: 'failed',
       },
     ]);
   });

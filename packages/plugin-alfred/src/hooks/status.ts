@@ -59,27 +59,42 @@ export function alfredSection(
       state: fresh(last.announce.time, mesh.problems ? 'warning' : 'ok'),
     };
   });
+  // A run that failed left its error: the row says so until the next run succeeds.
+  const failed = (time: string, error: string): Pick<Row, 'value' | 'state'> => ({
+    value: `failed ${ago(time)}: ${error}`,
+    state: 'failed',
+  });
+  const counted = (
+    time: string,
+    text: string,
+    problems: number,
+    what: string,
+  ): Pick<Row, 'value' | 'state'> => ({
+    value: `${text}, ${ago(time)}${problems ? `, ${problems} ${what}` : ''}`,
+    state: fresh(time, problems ? 'warning' : 'ok'),
+  });
   if (last.nodes) {
     const n = last.nodes;
-    const refused = n.problems ? `, ${n.problems} record(s) refused` : '';
     rows.push({
       label: 'nodes.json',
-      value: `${n.total} node(s), ${n.online} online, ${ago(n.time)}${refused}`,
-      state: fresh(n.time, n.problems ? 'warning' : 'ok'),
+      ...('error' in n
+        ? failed(n.time, n.error)
+        : counted(n.time, `${n.total} node(s), ${n.online} online`, n.problems, 'record(s) refused')),
     });
   }
   if (zoneConfigured && last.zone) {
     const z = last.zone;
-    const refused = z.problems ? `, ${z.problems} refused` : '';
     rows.push({
       label: `zone ${z.zone}`,
-      value: `${z.names} name(s), serial ${z.serial}, ${ago(z.time)}${refused}`,
-      state: fresh(z.time, z.problems ? 'warning' : 'ok'),
+      ...('error' in z
+        ? failed(z.time, z.error)
+        : counted(z.time, `${z.names} name(s), serial ${z.serial}`, z.problems, 'refused')),
     });
   }
   const announced = last.announce?.meshes.filter((m) => m.pushed).length ?? 0;
   const parts = [`${meshes.length} mesh(es) configured, ${announced} announced`];
-  if (last.nodes) parts.push(`${last.nodes.total} node(s), ${last.nodes.online} online`);
+  if (last.nodes && !('error' in last.nodes))
+    parts.push(`${last.nodes.total} node(s), ${last.nodes.online} online`);
   const times = [last.announce?.time, last.nodes?.time, last.zone?.time].filter((t): t is string => !!t);
   const newest = times.sort().at(-1);
   return {

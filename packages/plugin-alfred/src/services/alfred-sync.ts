@@ -13,7 +13,7 @@ import { alfredClientFor } from './client-factory.js';
 import { MeshDataSource, mergeMeshReads, selectMeshes, unionOfMeshes } from './mesh-data-source.js';
 import { NodeZoneUpdater, type ZoneResult } from './node-zone.js';
 import { NodesExporter, type NodesResult } from './nodes-export.js';
-import { RunStatusStore } from './run-status.js';
+import { type AlfredRunStatus, RunStatusStore } from './run-status.js';
 
 /** `photon alfred sync --json` result: both outputs of one alfred read. */
 export interface SyncResult {
@@ -83,8 +83,8 @@ export class AlfredPublisher {
   async zone(): Promise<ZoneResult> {
     const zone = this.cfg.zone;
     if (!zone) throw new ConfigError('not configured', { keyPath: 'alfred.zone' });
-    const nodeinfo = await this.source.read(this.zoneMeshes(zone), AlfredType.nodeinfo);
-    const result = await this.publishZone(zone, nodeinfo);
+    const meshes = this.zoneMeshes(zone);
+    const result = await this.publishZone(zone, async () => this.source.read(meshes, AlfredType.nodeinfo));
     throwIfRefused('alfred', [zonePart(result)], result);
     return result;
   }
@@ -92,11 +92,12 @@ export class AlfredPublisher {
   /** nodeinfo and statistics (159) of alfred.nodes.meshes → nodes.json and nodelist.json. */
   async nodes(): Promise<NodesResult> {
     const meshes = this.nodesMeshes();
-    const [nodeinfo, statistics] = await Promise.all([
-      this.source.read(meshes, AlfredType.nodeinfo),
-      this.source.read(meshes, AlfredType.statistics),
-    ]);
-    const result = await this.publishNodes(nodeinfo, statistics);
+    const result = await this.publishNodes(async () =>
+      Promise.all([
+        this.source.read(meshes, AlfredType.nodeinfo),
+        this.source.read(meshes, AlfredType.statistics),
+      ]),
+    );
     throwIfRefused('alfred', [nodesPart(result)], result);
     return result;
   }
@@ -117,11 +118,12 @@ export class AlfredPublisher {
     // The zone starts as soon as nodeinfo is decoded, the node lists once statistics is too;
     // the zone's named-checkzone (a child process) overlaps the node lists' CPU work here.
     const zoneRun = zone
-      ? nodeinfo.then((reads) => this.publishZone(zone, mergeMeshReads(zoneMeshes, reads)))
+      ? this.publishZone(zone, async () => mergeMeshReads(zoneMeshes, await nodeinfo))
       : Promise.resolve(undefined);
-    const nodesRun = Promise.all([nodeinfo, statistics]).then(([info, stats]) =>
-      this.publishNodes(mergeMeshReads(nodesMeshes, info), mergeMeshReads(nodesMeshes, stats)),
-    );
+    const nodesRun = this.publishNodes(async () => {
+      const [info, stats] = await Promise.all([nodeinfo, statistics]);
+      return [mergeMeshReads(nodesMeshes, info), mergeMeshReads(nodesMeshes, stats)];
+    });
     const [zoneDone, nodesDone] = await Promise.allSettled([zoneRun, nodesRun]);
     const failed = [zoneDone, nodesDone].flatMap((d) => (d.status === 'rejected' ? [d.reason] : []));
     if (failed.length === 2 && failed.every((e) => e instanceof UnavailableError)) {
@@ -155,33 +157,63 @@ export class AlfredPublisher {
     return selectMeshes(this.cfg.meshes, this.cfg.nodes.meshes, 'alfred.nodes.meshes');
   }
 
-  private async publishZone(zone: ZoneSettings, nodeinfo: DecodedRecords): Promise<ZoneResult> {
+  /**
+   * Reads (`read`), builds and installs the zone, then leaves its status for the status page: the
+   * result, or the error of a run that failed anywhere on the way (shown as failed there).
+   */
+  private async publishZone(zone: ZoneSettings, read: () => Promise<DecodedRecords>): Promise<ZoneResult> {
     const { ctx } = this;
-    const updater = new NodeZoneUpdater(ctx.shell, ctx.files, ctx.services, ctx.clock, ctx.logger);
-    const result = await updater.update(zone, nodeinfo);
-    await this.status.write('zone', {
-      time: ctx.clock.now().toISOString(),
-      zone: result.zone,
-      serial: result.serial,
-      names: result.entries.length,
-      problems: result.problems.length,
-    });
-    return result;
+    try {
+      const updater = new NodeZoneUpdater(ctx.shell, ctx.files, ctx.services, ctx.clock, ctx.logger);
+      const result = await updater.update(zone, await read());
+      await this.status.write('zone', {
+        time: ctx.clock.now().toISOString(),
+        zone: result.zone,
+        serial: result.serial,
+        names: result.entries.length,
+        problems: result.problems.length,
+      });
+      return result;
+    } catch (error) {
+      await this.recordFailure('zone', {
+        time: ctx.clock.now().toISOString(),
+        zone: zone.name,
+        error: messageOf(error),
+      });
+      throw error;
+    }
   }
 
-  private async publishNodes(nodeinfo: DecodedRecords, statistics: DecodedRecords): Promise<NodesResult> {
+  /** nodeinfo and statistics (`read`) → the node lists, then their status (as publishZone). */
+  private async publishNodes(read: () => Promise<[DecodedRecords, DecodedRecords]>): Promise<NodesResult> {
     const { ctx, cfg } = this;
-    const stateFile = path.isAbsolute(cfg.nodes.stateFile)
-      ? cfg.nodes.stateFile
-      : path.join(ctx.dataDir, cfg.nodes.stateFile);
-    const exporter = new NodesExporter(ctx.files, ctx.clock, ctx.logger);
-    const result = await exporter.export(cfg.nodes, stateFile, nodeinfo, statistics);
-    await this.status.write('nodes', {
-      time: ctx.clock.now().toISOString(),
-      total: result.total,
-      online: result.online,
-      problems: result.problems.length,
-    });
-    return result;
+    try {
+      const [nodeinfo, statistics] = await read();
+      const stateFile = path.isAbsolute(cfg.nodes.stateFile)
+        ? cfg.nodes.stateFile
+        : path.join(ctx.dataDir, cfg.nodes.stateFile);
+      const exporter = new NodesExporter(ctx.files, ctx.clock, ctx.logger);
+      const result = await exporter.export(cfg.nodes, stateFile, nodeinfo, statistics);
+      await this.status.write('nodes', {
+        time: ctx.clock.now().toISOString(),
+        total: result.total,
+        online: result.online,
+        problems: result.problems.length,
+      });
+      return result;
+    } catch (error) {
+      await this.recordFailure('nodes', { time: ctx.clock.now().toISOString(), error: messageOf(error) });
+      throw error;
+    }
+  }
+
+  /** The failure's status; a status that cannot be written must not hide the failure itself. */
+  private async recordFailure<K extends 'zone' | 'nodes'>(
+    kind: K,
+    status: NonNullable<AlfredRunStatus[K]>,
+  ): Promise<void> {
+    await this.status
+      .write(kind, status)
+      .catch((error: unknown) => this.ctx.logger.warn(`alfred ${kind} status: ${messageOf(error)}`));
   }
 }

@@ -7,20 +7,15 @@ export interface AnnounceStatus {
   meshes: { mesh: string; nodeId?: string; pushed: boolean; problems: number; error?: string }[];
 }
 
-export interface ZoneStatus {
-  time: string;
-  zone: string;
-  serial: number;
-  names: number;
-  problems: number;
-}
+/** The zone of the last run: what it installed, or why it failed. */
+export type ZoneStatus =
+  | { time: string; zone: string; serial: number; names: number; problems: number }
+  | { time: string; zone: string; error: string };
 
-export interface NodesStatus {
-  time: string;
-  total: number;
-  online: number;
-  problems: number;
-}
+/** The node lists of the last run: what they hold, or why the run failed. */
+export type NodesStatus =
+  | { time: string; total: number; online: number; problems: number }
+  | { time: string; error: string };
 
 /** What the last runs of announce, zone and nodes on this host left for the status page. */
 export interface AlfredRunStatus {

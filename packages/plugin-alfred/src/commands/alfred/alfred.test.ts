@@ -313,6 +313,12 @@ describe('photon alfred with real alfred daemons in two network namespaces', () 
     const nodes = JSON.parse(readFileSync(bed.host('/srv/sync-bad/nodes.json'), 'utf8'));
     expect(nodes.nodes).toHaveLength(2);
     expect(calls()).toEqual(['-r 158', '-r 159']);
+    // The status page learns of the failure at once, not when the last good status goes stale.
+    const status = (kind: string) =>
+      JSON.parse(readFileSync(bed.host(`/var/lib/photon-s/alfred/last-${kind}.json`), 'utf8'));
+    expect(status('zone')).toMatchObject({ error: expect.stringContaining('db.bad') });
+    expect(status('zone').serial).toBeUndefined();
+    expect(status('nodes')).toMatchObject({ total: 2, online: 2 });
   });
 
   it('sync --dry-run validates and reports both outputs but writes nothing', async () => {
@@ -361,14 +367,18 @@ describe('photon alfred with real alfred daemons in two network namespaces', () 
     expect(existsSync(bed.host('/x'))).toBe(false);
   });
 
-  it('sync exits 69 with one clear message when the alfred socket is missing, and writes nothing', async () => {
+  it('sync exits 69 with one clear message when the alfred socket is missing, and writes only its status', async () => {
     const run = await runJson<SyncResult>(AlfredSync, missing);
     expect(run.exitCode).toBe(69);
     expect(run.output.error?.code).toBe('UNAVAILABLE');
     expect(run.output.error?.message).toBe(
       'mesh mz: alfred socket /run/not-there.sock does not exist (is alfred running?)',
     );
-    expect(run.output.changes.files).toEqual([]);
+    // Only the status files that tell the status page both outputs failed.
+    expect(run.output.changes.files.map((f) => f.path).sort()).toEqual([
+      '/var/lib/photon-c/alfred/last-nodes.json',
+      '/var/lib/photon-c/alfred/last-zone.json',
+    ]);
     expect(existsSync(bed.host('/x'))).toBe(false);
     expect(existsSync(bed.host('/var/www/html/data/nodes.json'))).toBe(false);
   });
