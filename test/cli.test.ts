@@ -152,4 +152,33 @@ describe('photon CLI', () => {
     const legacy = doc.result.checks.find((c: { check: string }) => c.check === 'legacy Python Photon file');
     expect(legacy.detail).toContain('/root/.config/photon/config.yaml');
   });
+
+  it('doctor checks the programs the settings configure, for configured namespaces only', async () => {
+    const { root, env } = sandbox();
+    const config = writeConfig(
+      root,
+      'doctor.yaml',
+      [
+        'alfred:',
+        '  meshes: [{ name: mz }]',
+        '  command: [sudo, -n, /opt/nowhere/alfred]',
+        'mail: { transport: smtp }',
+        '',
+      ].join('\n'),
+    );
+    const run = await photon(['doctor', '--root', root, '--config', config, '--json'], { env });
+    const checks: { check: string; status: string; neededBy: string }[] = JSON.parse(run.stdout).result
+      .checks;
+    const binary = (name: string) => checks.find((c) => c.check === `binary ${name}`);
+    // The configured client, not the default `alfred`, and the sudo in front of it.
+    expect(binary('/opt/nowhere/alfred')).toMatchObject({ status: 'missing', neededBy: 'alfred' });
+    expect(binary('sudo')?.neededBy).toBe('alfred');
+    expect(binary('alfred')).toBeUndefined();
+    expect(binary('batctl')?.neededBy).toBe('alfred');
+    // photon's own service actions always; namespaces that are not configured not at all.
+    expect(binary('systemctl')?.neededBy).toBe('photon');
+    for (const absent of ['bird', 'tincd', 'vnstat', 'git', '/usr/sbin/sendmail'])
+      expect(binary(absent)).toBeUndefined();
+    expect(run.code).toBe(5);
+  });
 });

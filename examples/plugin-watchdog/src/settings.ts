@@ -1,4 +1,4 @@
-import { argvTemplate, defineSettings, z } from '@ffphoton/core';
+import { argvPrograms, argvTemplate, defineSettings, z } from '@ffphoton/core';
 
 const watchedService = z.strictObject({
   /** Name in messages and mails. */
@@ -50,6 +50,11 @@ export const watchdogSettings = defineSettings(
       })
       .prefault({}),
   }),
+  // What `photon doctor` checks on a host that configures the watchdog.
+  {
+    programs: (w) =>
+      argvPrograms(...w.services.map((s) => s.check), w.exitvpn.ping, w.exitvpn.gwServer, w.exitvpn.gwOff),
+  },
 );
 
 export type WatchdogSettings = z.output<typeof watchdogSettings.schema>;

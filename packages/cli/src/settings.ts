@@ -1,4 +1,4 @@
-import { argvTemplate, defineSettings, z } from '@ffphoton/core';
+import { argvPrograms, argvTemplate, defineSettings, z } from '@ffphoton/core';
 
 const name = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, 'expected letters, digits, "_", "." or "-"');
 
@@ -50,6 +50,8 @@ export const fleetSettings = defineSettings(
     /** `User=` of the generated systemd services (none: the unit manager's user). */
     systemdUser: name.optional(),
   }),
+  // A job's own command runs only on its hosts (`photon schedule show` says which); not checked here.
+  { programs: (fleet) => argvPrograms(fleet.photon, fleet.crontab) },
 );
 
 export type FleetSettings = z.output<typeof fleetSettings.schema>;
@@ -71,6 +73,7 @@ export const selfupgradeSettings = defineSettings(
     /** git working trees to pull (fetch with tags, fast-forward only, with the `git` settings), e.g. a clone of your community's scripts. */
     repositories: z.array(z.string().min(1)).default([]),
   }),
+  { programs: (upgrade) => argvPrograms(upgrade.npm, upgrade.pluginsUpdate) },
 );
 
 export type SelfupgradeSettings = z.output<typeof selfupgradeSettings.schema>;

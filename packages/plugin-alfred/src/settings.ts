@@ -1,4 +1,4 @@
-import { argvTemplate, defineSettings, isPrefix, z } from '@ffphoton/core';
+import { argvPrograms, argvTemplate, defineSettings, isPrefix, z } from '@ffphoton/core';
 
 const ifname = z.string().min(1).max(15);
 
@@ -94,6 +94,16 @@ export const alfredSettings = defineSettings(
       })
       .prefault({}),
   }),
+  {
+    programs: (alfred) =>
+      argvPrograms(
+        alfred.command,
+        alfred.announce.batctl,
+        alfred.announce.fastdVersion,
+        alfred.zone?.checkCommand,
+        alfred.zone?.reloadCommand,
+      ),
+  },
 );
 
 export type AlfredSettings = z.output<typeof alfredSettings.schema>;

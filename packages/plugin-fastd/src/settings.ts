@@ -1,4 +1,4 @@
-import { argvTemplate, defineSettings, z } from '@ffphoton/core';
+import { argvPrograms, argvTemplate, defineSettings, z } from '@ffphoton/core';
 
 const instanceName = z
   .string()
@@ -58,6 +58,8 @@ export const fastdSettings = defineSettings(
       verifyStateFile: z.string().min(1).default('/var/lib/photon/fastd-verify.json'),
     })
     .superRefine(refuseConflictingClones),
+  // The daemon itself, and what restarts or signals it when the services defaults are overridden.
+  { programs: (fastd) => ['fastd', ...argvPrograms(fastd.restartCommand, fastd.signalCommand)] },
 );
 
 export type FastdSettings = z.output<typeof fastdSettings.schema>;

@@ -1,4 +1,5 @@
-import { argvTemplate, defineSettings, repositorySchema, z } from '@ffphoton/core';
+import { argvPrograms, argvTemplate, defineSettings, repositorySchema, z } from '@ffphoton/core';
+import { outputCommands } from './services/output-commands.js';
 
 /** mkdns's output formats. Defined here, not in the generator: every photon run loads settings modules. */
 export const DNS_FORMATS = ['dnsmasq', 'bind', 'bind-forward', 'unbound', 'pdns'] as const;
@@ -104,6 +105,17 @@ export const icvpnSettings = defineSettings(
     maxFileBytes: z.number().int().positive().default(DEFAULT_MAX_FILE_BYTES),
     outputs: z.array(outputSchema).default([]),
   }),
+  {
+    programs: (icvpn) => [
+      'git',
+      ...argvPrograms(
+        ...icvpn.outputs.flatMap((output) => {
+          const { validate, reload } = outputCommands(output);
+          return [validate, reload];
+        }),
+      ),
+    ],
+  },
 );
 
 export type IcvpnSettings = z.output<typeof icvpnSettings.schema>;

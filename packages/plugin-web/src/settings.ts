@@ -1,4 +1,4 @@
-import { argvTemplate, defineSettings, z } from '@ffphoton/core';
+import { argvPrograms, argvTemplate, defineSettings, z } from '@ffphoton/core';
 
 const absolutePath = z.string().startsWith('/', 'expected an absolute path');
 
@@ -69,6 +69,7 @@ export const webSettings = defineSettings(
       })
       .prefault({}),
   }),
+  { programs: (web) => argvPrograms(web.traffic.vnstat, ...web.system.commands.map((c) => c.argv)) },
 );
 
 export type WebSettings = z.output<typeof webSettings.schema>;

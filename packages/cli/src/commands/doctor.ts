@@ -1,6 +1,7 @@
 import path from 'node:path';
 import {
   formatTable,
+  loadAllNamespaces,
   PartialFailureError,
   photonSettings,
   TaskCommand,
@@ -10,14 +11,23 @@ import { Doctor, type DoctorResult } from '../services/doctor.js';
 
 export default class DoctorCommand extends TaskCommand<typeof DoctorCommand, DoctorResult> {
   static override summary =
-    'Check the binaries and permissions the configured tasks need (exit 5 when something is missing).';
+    'Check the programs and permissions the configured tasks need (exit 5 when something is missing).';
+  static override description =
+    'The programs come from the resolved settings of each configured namespace (a plugin declares them with its settings): the defaults, or the argv templates configured instead, including what sudo or env start.';
   static override readOnly = true;
 
   protected async execute(ctx: TaskContext): Promise<DoctorResult> {
     const photon = ctx.settings.get(photonSettings);
-    const configured = ['photon', ...Object.keys(ctx.settings.raw)];
+    // photon's own services always; every other namespace when it is configured here.
+    const configured = (await loadAllNamespaces(this.config)).filter(
+      (ns) => ns.name === 'photon' || ctx.settings.raw[ns.name] !== undefined,
+    );
+    const needed = configured.map((ns) => ({
+      namespace: ns.name,
+      programs: ns.programs?.(ctx.settings.get(ns)) ?? [],
+    }));
     const dirs = [ctx.dataDir, photon.lockDir ?? path.join(ctx.dataDir, 'locks')];
-    const result = await new Doctor(ctx.files, process.env).run(configured, dirs);
+    const result = await new Doctor(ctx.files, process.env).run(needed, dirs);
     if (result.problems > 0) {
       throw new PartialFailureError(
         `${result.problems} problem(s): ${result.checks

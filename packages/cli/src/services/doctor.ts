@@ -17,16 +17,11 @@ export interface DoctorResult {
   problems: number;
 }
 
-/** Binaries each namespace's tasks run; only configured namespaces are checked. */
-export const REQUIRED_BINARIES: Record<string, string[]> = {
-  photon: [],
-  git: ['git', 'ssh', 'ssh-keygen'],
-  mail: ['sendmail'],
-  fastd: ['fastd'],
-  alfred: ['alfred', 'batctl', 'named-checkzone', 'rndc'],
-  icvpn: ['git', 'bird', 'birdc', 'bird6', 'birdc6', 'named-checkconf', 'rndc', 'tincd'],
-  web: ['vnstat'],
-};
+/** The programs a configured namespace's tasks start, from its resolved settings (SettingsNamespace.programs). */
+export interface NamespacePrograms {
+  namespace: string;
+  programs: string[];
+}
 
 /** Files Python Photon left in the same XDG folders: photon never reads or overwrites them. */
 const LEGACY_FILES = ['~/.config/photon/config.yaml', '~/.local/share/photon/meta.json'];
@@ -37,17 +32,18 @@ export class Doctor {
     private readonly env: NodeJS.ProcessEnv,
   ) {}
 
-  async run(configured: string[], writableDirs: string[]): Promise<DoctorResult> {
+  async run(needed: NamespacePrograms[], writableDirs: string[]): Promise<DoctorResult> {
     const checks: DoctorCheck[] = [];
     const wanted = new Map<string, string>();
-    for (const ns of configured)
-      for (const bin of REQUIRED_BINARIES[ns] ?? []) if (!wanted.has(bin)) wanted.set(bin, ns);
+    for (const { namespace, programs } of needed)
+      for (const bin of programs) if (!wanted.has(bin)) wanted.set(bin, namespace);
     for (const [bin, ns] of [...wanted].sort()) {
       const found = await findProgram(bin, this.env);
       checks.push({
         check: `binary ${bin}`,
         status: found ? 'ok' : 'missing',
-        detail: found ?? 'not found in PATH, /usr/sbin or /sbin',
+        detail:
+          found ?? (bin.includes('/') ? 'not an executable file' : 'not found in PATH, /usr/sbin or /sbin'),
         neededBy: ns,
       });
     }

@@ -1,4 +1,4 @@
-import { argvTemplate } from '../settings/core-settings.js';
+import { argvPrograms, argvTemplate } from '../settings/core-settings.js';
 import { defineSettings } from '../settings/namespace.js';
 import { z } from '../settings/zod.js';
 
@@ -122,5 +122,16 @@ export const gitSettings = defineSettings(
       })
       .prefault({}),
   }),
+  {
+    programs: (git) => [
+      'git',
+      ...argvPrograms(
+        git.ssh.command,
+        git.deployKeys.validate,
+        ...Object.values(git.snapshot.commands),
+        ...git.repositories.map((r) => r.onChange),
+      ),
+    ],
+  },
 );
 export type GitSettings = z.output<typeof gitSettings.schema>;

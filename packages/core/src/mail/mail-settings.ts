@@ -43,5 +43,6 @@ export const mailSettings = defineSettings(
     /** Directory the `file` transport writes `.eml` files into. */
     outbox: z.string().min(1).default('/var/spool/photon/outbox'),
   }),
+  { programs: (mail) => (mail.transport === 'sendmail' ? [mail.sendmail.path] : []) },
 );
 export type MailSettings = z.output<typeof mailSettings.schema>;

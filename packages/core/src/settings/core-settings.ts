@@ -4,6 +4,28 @@ import { z } from './zod.js';
 /** An argv template: `{unit}`, `{signal}` … are replaced per element, never through a shell. */
 export const argvTemplate = z.array(z.string().min(1)).min(1);
 
+/**
+ * The programs argv templates start: each template's first word and, behind `sudo` or `env`,
+ * the program those start. Words with a `{placeholder}` are left out (known only at run time).
+ */
+export function argvPrograms(...argvs: (readonly string[] | false | undefined)[]): string[] {
+  const programs = new Set<string>();
+  for (const argv of argvs) {
+    if (!argv) continue;
+    for (let i = 0; i < argv.length && !argv[i].includes('{'); ) {
+      programs.add(argv[i]);
+      const wrapper = argv[i].split('/').pop();
+      if (wrapper !== 'sudo' && wrapper !== 'env') break;
+      i += 1;
+      // Options (sudo's -u/-g take a value) and env's NAME=value come before the program.
+      while (i < argv.length && (argv[i].startsWith('-') || (wrapper === 'env' && argv[i].includes('=')))) {
+        i += wrapper === 'sudo' && /^-[ugCDhpRrTU]$/.test(argv[i]) ? 2 : 1;
+      }
+    }
+  }
+  return [...programs];
+}
+
 export const photonSettings = defineSettings(
   'photon',
   'Runtime: host name, data and lock directories, journal, timeouts, service actions',
@@ -34,4 +56,10 @@ export const photonSettings = defineSettings(
       })
       .prefault({}),
   }),
+  {
+    programs: ({ services: s }) => [
+      ...(s.sudo ? ['sudo'] : []),
+      ...argvPrograms(s.reload, s.restart, s.signal, s.start, s.stop, s.isActive),
+    ],
+  },
 );

@@ -8,6 +8,11 @@ export interface SettingsNamespace<S extends z.ZodType = z.ZodType> {
   readonly name: string;
   readonly description: string;
   readonly schema: S;
+  /**
+   * The programs this namespace's tasks start, read from its validated value (configured argv
+   * templates included): what `photon doctor` checks.
+   */
+  readonly programs?: (value: z.output<S>) => string[];
 }
 
 export type SettingsOf<N> = N extends SettingsNamespace<infer S> ? z.output<S> : never;
@@ -16,8 +21,9 @@ export function defineSettings<S extends z.ZodType>(
   name: string,
   description: string,
   schema: S,
+  options: { programs?: (value: z.output<S>) => string[] } = {},
 ): SettingsNamespace<S> {
-  const ns = { name, description, schema };
+  const ns = { name, description, schema, ...(options.programs && { programs: options.programs }) };
   // Commands list their namespaces in a static property, which oclif copies into the command
   // manifest: without this the whole zod schema was serialized there (1.6 MB for plugin-icvpn),
   // and every photon run parsed it at start-up. In a manifest the name says all there is.

@@ -1,6 +1,7 @@
 import type { FileStore } from '@ffphoton/core';
 import type { BgpOutput, DnsOutput, OutputSpec, RoaOutput, TincOutput } from '../settings.js';
 import type { Community, Problem } from './community.js';
+import { outputCommands } from './output-commands.js';
 
 /** A rendered output with its default validation and reload commands filled in. */
 export interface BuiltOutput {
@@ -16,8 +17,6 @@ export interface BuiltOutput {
 }
 
 const ROUTER_ID = 'router id 192.0.2.1;\nprotocol device {}\n';
-const BIRD_VALIDATE = { ipv4: ['bird', '-p', '-c', '{config}'], ipv6: ['bird6', '-p', '-c', '{config}'] };
-const BIRD_RELOAD = { ipv4: ['birdc', 'configure'], ipv6: ['birdc6', 'configure'] };
 
 export interface BuildContext {
   files: FileStore;
@@ -32,13 +31,12 @@ export async function buildOutput(spec: OutputSpec, ctx: BuildContext): Promise<
   return {
     ...built,
     spec,
-    validate: spec.validate === false ? undefined : (spec.validate ?? built.validate),
+    ...outputCommands(spec),
     validateIsDefault: spec.validate === undefined,
-    reload: spec.reload === false ? undefined : (spec.reload ?? built.reload),
   };
 }
 
-type Rendered = Omit<BuiltOutput, 'spec' | 'validateIsDefault'>;
+type Rendered = Omit<BuiltOutput, 'spec' | 'validateIsDefault' | 'validate' | 'reload'>;
 
 /** Each kind imports its generator when rendered: a run of one kind should not load the others. */
 function render(spec: OutputSpec, ctx: BuildContext): Promise<Rendered> {
@@ -71,12 +69,9 @@ async function renderBgpOutput(spec: BgpOutput, communities: readonly Community[
   // The minimal config bird parses: a router id and every template the peers refer to.
   const templates = [...new Set([spec.defaultTemplate, ...peers.map((p) => p.template)])];
   const wrapper = `${ROUTER_ID}${templates.map((t) => `template bgp ${t} { local as 64512; }\n`).join('')}include "{file}";\n`;
-  const bird2 = spec.format === 'bird2';
   return {
     content,
     wrapper,
-    validate: bird2 ? BIRD_VALIDATE.ipv4 : BIRD_VALIDATE[spec.family],
-    reload: bird2 ? BIRD_RELOAD.ipv4 : BIRD_RELOAD[spec.family],
     entries: peers.length,
     problems: [],
   };
@@ -97,26 +92,16 @@ async function renderRoaOutput(spec: RoaOutput, communities: readonly Community[
   return {
     content,
     wrapper,
-    validate: bird2 ? BIRD_VALIDATE.ipv4 : BIRD_VALIDATE[spec.family],
-    reload: bird2 ? BIRD_RELOAD.ipv4 : BIRD_RELOAD[spec.family],
     entries: content.split('\n').filter((l) => /^\t?(roa|route) /.test(l)).length,
     problems: [],
   };
 }
 
-const DNS_DEFAULTS: Record<DnsOutput['format'], { validate?: string[]; reload?: string[] }> = {
-  bind: { validate: ['named-checkconf', '{file}'], reload: ['rndc', 'reload'] },
-  'bind-forward': { validate: ['named-checkconf', '{file}'], reload: ['rndc', 'reload'] },
-  unbound: { validate: ['unbound-checkconf', '{file}'], reload: ['unbound-control', 'reload'] },
-  dnsmasq: { validate: ['dnsmasq', '--test', '--conf-file={file}'] },
-  pdns: {},
-};
-
 async function renderDnsOutput(spec: DnsOutput, communities: readonly Community[]): Promise<Rendered> {
   const { renderDns } = await import('./dns-generator.js');
   const content = renderDns(communities, spec);
   const zones = communities.reduce((n, c) => n + (c.nameservers?.length ? (c.domains?.length ?? 0) : 0), 0);
-  return { content, ...DNS_DEFAULTS[spec.format], entries: zones, problems: [] };
+  return { content, entries: zones, problems: [] };
 }
 
 async function renderTincOutput(spec: TincOutput, ctx: BuildContext): Promise<Rendered> {
@@ -126,5 +111,5 @@ async function renderTincOutput(spec: TincOutput, ctx: BuildContext): Promise<Re
     spec.mode === 'file'
       ? renderConnects(nodes)
       : replaceConnectsBlock((await ctx.files.readTextIfExists(spec.target)) ?? '', nodes);
-  return { content, reload: ['tincd', '-n', '{network}', '-kHUP'], entries: nodes.length, problems };
+  return { content, entries: nodes.length, problems };
 }
