@@ -228,7 +228,7 @@ try {
         expectStatus: 0,
       },
     ],
-    { runs: Number(process.env.BENCH_RUNS ?? 11) },
+    { runs: Number(process.env.BENCH_RUNS ?? 21) },
   );
   console.log('### alfred announce cold start (issue 5; target ≤ 2.5× `node -e 0`)\n');
   console.log(floorTable(rows));

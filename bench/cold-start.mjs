@@ -25,7 +25,7 @@ const rows = compareWithFloor(
       expectStatus: 0,
     },
   ],
-  { runs: Number(process.env.BENCH_RUNS ?? 11) },
+  { runs: Number(process.env.BENCH_RUNS ?? 21) },
 );
 console.log('### Cold start (issue 2; target ≤ 2.0× `node -e 0`, ≤ 64 MiB)\n');
 console.log(floorTable(rows));

@@ -32,9 +32,19 @@ export const median = (values) => {
   return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 };
 
+/** The value at fraction `q` (0–1) of the sorted values, interpolated. */
+export const quantile = (values, q) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const at = (sorted.length - 1) * q;
+  const low = Math.floor(at);
+  return sorted[low] + (sorted[Math.ceil(at)] - sorted[low]) * (at - low);
+};
+
 /**
  * Runs each case `runs` times, interleaved with the floor so load changes hit both alike.
- * Returns rows {name, wallMs, ratio, rssMiB} with medians; the floor is the first row.
+ * Returns rows {name, wallMs, ratio, ratioRange, rssMiB}: medians, and the middle half
+ * (25th–75th percentile) of each round's own ratio to that round's floor, which shows how far
+ * the machine's noise moves the ratio. The floor is the first row.
  */
 export function compareWithFloor(cases, { runs = 11, warmup = 2, floor = ['node', '-e', '0'] } = {}) {
   const all = [{ name: '`node -e 0` (floor)', argv: floor }, ...cases];
@@ -48,12 +58,16 @@ export function compareWithFloor(cases, { runs = 11, warmup = 2, floor = ['node'
     });
   }
   const floorWall = median(samples[0].wall);
-  return all.map((c, index) => ({
-    name: c.name,
-    wallMs: median(samples[index].wall),
-    ratio: median(samples[index].wall) / floorWall,
-    rssMiB: Math.max(...samples[index].rss),
-  }));
+  return all.map((c, index) => {
+    const perRound = samples[index].wall.map((wall, round) => wall / samples[0].wall[round]);
+    return {
+      name: c.name,
+      wallMs: median(samples[index].wall),
+      ratio: median(samples[index].wall) / floorWall,
+      ratioRange: [quantile(perRound, 0.25), quantile(perRound, 0.75)],
+      rssMiB: Math.max(...samples[index].rss),
+    };
+  });
 }
 
 export function markdownTable(header, rows) {
@@ -72,7 +86,13 @@ export const fmt = (n, digits = 1) => n.toFixed(digits);
  */
 export function floorTable(rows, { digits = 1 } = {}) {
   return markdownTable(
-    ['command', 'median wall (ms)', '× node -e 0', 'peak RSS (MiB)'],
-    rows.map((r) => [r.name, fmt(r.wallMs, digits), fmt(r.ratio, 2), fmt(r.rssMiB, digits)]),
+    ['command', 'median wall (ms)', '× node -e 0', 'per-round × (25th–75th pct.)', 'peak RSS (MiB)'],
+    rows.map((r) => [
+      r.name,
+      fmt(r.wallMs, digits),
+      fmt(r.ratio, 2),
+      `${fmt(r.ratioRange[0], 2)}–${fmt(r.ratioRange[1], 2)}`,
+      fmt(r.rssMiB, digits),
+    ]),
   );
 }
