@@ -202,7 +202,7 @@ const noPinoTransports = {
 const LAZY_BUILTINS = ['assert', 'node:child_process', 'node:perf_hooks', 'node:readline'];
 const lazyBuiltinRequire = new RegExp(`(?<!__toESM\\()require\\("(${LAZY_BUILTINS.join('|')})"\\)`, 'g');
 // assert is itself a function (sonic-boom calls it), so its proxy wraps one.
-const lazyBuiltinHelper =
+const lazyLoadHelpers =
   'function __photonLazy(load,callable){let m;const l=()=>m??=load();return new Proxy(callable?()=>{}:{},{apply:(_,t,a)=>l()(...a),get:(_,k)=>l()[k],has:(_,k)=>k in l(),ownKeys:()=>Reflect.ownKeys(l()),getOwnPropertyDescriptor:(_,k)=>{const d=Reflect.getOwnPropertyDescriptor(l(),k);return d&&{...d,configurable:true}}})}' +
   'function __photonLazyBuiltin(id){return __photonLazy(()=>require(id),/assert$/.test(id))}';
 
@@ -250,7 +250,7 @@ const stale = [
 if (stale.length > 0) throw new Error(`bundle rewrites that no longer apply: ${stale.join(', ')}`);
 writeFileSync(
   bundleFile,
-  `(function (exports, require, module, __filename, __dirname, __photonImport) {${lazyBuiltinHelper}${bundled}\n})`,
+  `(function (exports, require, module, __filename, __dirname, __photonImport) {${lazyLoadHelpers}${bundled}\n})`,
 );
 writeFileSync(
   path.join(outDir, 'loader.cjs'),

@@ -1,6 +1,6 @@
 export * from './services/alfred-client.js';
+export * from './services/alfred-publisher.js';
 export * from './services/alfred-records.js';
-export * from './services/alfred-sync.js';
 export * from './services/announcer.js';
 export * from './services/batctl-output.js';
 export * from './services/dns-labels.js';

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { SyncResult } from '../../services/alfred-sync.js';
+import type { SyncResult } from '../../services/alfred-publisher.js';
 import type { AnnounceResult } from '../../services/announcer.js';
 import type { ZoneResult } from '../../services/node-zone.js';
 import type { NodesResult } from '../../services/nodes-export.js';

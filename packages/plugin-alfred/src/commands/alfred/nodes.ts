@@ -1,5 +1,5 @@
 import { TaskCommand, type TaskContext } from '@ffphoton/core';
-import { AlfredPublisher, nodesSummary } from '../../services/alfred-sync.js';
+import { AlfredPublisher, nodesSummary } from '../../services/alfred-publisher.js';
 import type { NodesResult } from '../../services/nodes-export.js';
 import { alfredSettings } from '../../settings.js';
 

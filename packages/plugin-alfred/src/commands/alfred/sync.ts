@@ -1,5 +1,10 @@
 import { TaskCommand, type TaskContext } from '@ffphoton/core';
-import { AlfredPublisher, nodesSummary, type SyncResult, zoneSummary } from '../../services/alfred-sync.js';
+import {
+  AlfredPublisher,
+  nodesSummary,
+  type SyncResult,
+  zoneSummary,
+} from '../../services/alfred-publisher.js';
 import { alfredSettings } from '../../settings.js';
 
 export default class AlfredSync extends TaskCommand<typeof AlfredSync, SyncResult> {

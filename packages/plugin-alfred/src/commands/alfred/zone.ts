@@ -1,5 +1,5 @@
 import { TaskCommand, type TaskContext } from '@ffphoton/core';
-import { AlfredPublisher, zoneSummary } from '../../services/alfred-sync.js';
+import { AlfredPublisher, zoneSummary } from '../../services/alfred-publisher.js';
 import type { ZoneResult } from '../../services/node-zone.js';
 import { alfredSettings } from '../../settings.js';
 
