@@ -140,6 +140,11 @@ describe('the quick settings read (js-yaml) against the yaml package', () => {
     expect(spansLines('a: {b: [1]} # [\nc: x[1]')).toBe(false);
   });
 
+  it('keeps cron lines full of stars on the quick path', () => {
+    const text = Array.from({ length: 60 }, (_, i) => `job${i}: '*/5 * * * *'`).join('\n');
+    expect(loadSettingsYamlFast(text, ctx)).toEqual(slowRead(text));
+  });
+
   it('leaves everything unusual to the yaml package', () => {
     for (const text of [
       'a: 1\na: 2', // duplicate key
@@ -149,6 +154,7 @@ describe('the quick settings read (js-yaml) against the yaml package', () => {
       'a: [1, 2', // syntax error
       'a: 1\n---\nb: 2', // two documents
       `x: &a [1]\ny: [${Array.from({ length: 101 }, () => '*a').join(', ')}]`, // many aliases
+      `x: &a [1]\ny:\n${Array.from({ length: 101 }, () => '  - *a').join('\n')}`, // many aliases, block style
     ]) {
       expect(loadSettingsYamlFast(text, ctx), text).toBeUndefined();
     }

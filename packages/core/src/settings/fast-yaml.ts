@@ -24,10 +24,12 @@ export function loadSettingsYamlFast(text: string, ctx: TagContext): unknown {
 
 const MAX_FAST_ALIASES = 100;
 
+// `*name` where a node may start; cron's stars (`* * *`, or a star-slash step mid-scalar) are
+// not aliases. May over-count, which only costs the quick path.
+const ALIAS = /(?:^|[\s[{,])\*[^\s,\]}]/g;
+
 function countAliasMarks(text: string): number {
-  let count = 0;
-  for (let at = text.indexOf('*'); at >= 0; at = text.indexOf('*', at + 1)) count += 1;
-  return count;
+  return text.match(ALIAS)?.length ?? 0;
 }
 
 /**
