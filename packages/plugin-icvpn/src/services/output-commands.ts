@@ -21,7 +21,7 @@ const DNS_COMMANDS: Record<Extract<OutputSpec, { kind: 'dns' }>['format'], Outpu
  * The kind's own commands (used where `validate`/`reload` are not configured): bird 1 has a
  * daemon per family, bird 2 one for both; quagga and pdns have no checker photon runs.
  */
-export function defaultOutputCommands(spec: OutputSpec): OutputCommands {
+function defaultOutputCommands(spec: OutputSpec): OutputCommands {
   switch (spec.kind) {
     case 'bgp':
     case 'roa': {
