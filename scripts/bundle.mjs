@@ -85,6 +85,14 @@ const OCLIF_PATCHES = [
     to: "        if (!process.versions.pnp) {\n            const fs = require('node:fs');\n            for (const next of up(root)) {\n                const dir = (0, node_path_1.join)(next, 'node_modules', name);\n                if (fs.existsSync((0, node_path_1.join)(dir, 'package.json')))\n                    return fs.realpathSync(dir);\n            }\n        }\n        let pkgPath;\n        try {\n            pkgPath = require.resolve(name, { paths: [root] });",
   },
   {
+    // Config.load reads every plugin's package.json and manifest (14 files) in chains of awaited
+    // reads; each asynchronous read waits a round trip through libuv's thread pool, so the chains
+    // cost more in waiting than in reading. Small local files are read synchronously.
+    file: 'util/fs.js',
+    from: "const contents = await (0, promises_1.readFile)(path, 'utf8');",
+    to: "const contents = (0, node_fs_1.readFileSync)(path, 'utf8');",
+  },
+  {
     // The terminal widths are read at load, which sets up process.stdout and process.stderr
     // (~3 ms each) in runs that print nothing; read them when output is wrapped.
     file: 'screen.js',
@@ -110,6 +118,15 @@ const OCLIF_PATCHES = [
   { file: 'help/root.js', lazy: ['ansis'] },
   { file: 'ux/theme.js', lazy: ['ansis'] },
   { file: 'ux/action/spinner.js', lazy: ['ansis', 'cli-spinners'] },
+  {
+    // The spinner-or-simple action was made at load: it asked process.stderr whether it is a
+    // terminal and kept process.stdout's and process.stderr's write functions, which set up both
+    // streams (under cron a pipe: net and stream, ~4 ms). Made when a command first uses it;
+    // isatty(2) answers the same question without a stream.
+    file: 'ux/index.js',
+    from: "const ACTION_TYPE = (Boolean(process.stderr.isTTY) &&\n    !process.env.CI &&\n    !['dumb', 'emacs-color'].includes(process.env.TERM) &&\n    'spinner') ||\n    'simple';\nexports.action = ACTION_TYPE === 'spinner' ? new spinner_1.default() : new simple_1.default();\nexports.ux = {\n    action: exports.action,",
+    to: "let action;\nconst makeAction = () => (action ??= require('node:tty').isatty(2) &&\n    !process.env.CI &&\n    !['dumb', 'emacs-color'].includes(process.env.TERM)\n    ? new spinner_1.default()\n    : new simple_1.default());\nObject.defineProperty(exports, 'action', { enumerable: true, get: makeAction });\nexports.ux = {\n    get action() {\n        return makeAction();\n    },",
+  },
   // supports-color loads node:tty (and with it net and stream) to ask about colours nobody prints.
   { file: 'ux/supports-color.js', lazy: ['supports-color'] },
   // ejs renders templated help texts only.

@@ -1,4 +1,4 @@
-import { promises as fsp } from 'node:fs';
+import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import YAML, { LineCounter } from 'yaml';
@@ -87,11 +87,11 @@ export function defaultSettingsFiles(env: NodeJS.ProcessEnv): { kind: SettingsLa
 export async function loadSettings(options: SettingsLoadOptions): Promise<Settings> {
   const layers: SettingsLayer[] = [];
   for (const { kind, file } of defaultSettingsFiles(options.env)) {
-    const layer = await readLayer(kind, file, options.sandbox.resolve(file), options, false);
+    const layer = readLayer(kind, file, options.sandbox.resolve(file), options, false);
     if (layer) layers.push(layer);
   }
-  for (const file of await expandConfigArguments(options.configFiles)) {
-    const layer = await readLayer('config', file, path.resolve(file), options, true);
+  for (const file of expandConfigArguments(options.configFiles)) {
+    const layer = readLayer('config', file, path.resolve(file), options, true);
     if (layer) layers.push(layer);
   }
   const envLayer = environmentLayer(options.env, options.knownNamespaces);
@@ -114,13 +114,22 @@ export async function loadSettings(options: SettingsLoadOptions): Promise<Settin
   return settings;
 }
 
-/** A `--config` argument may name a directory: its `*.yaml` files are read in name order. */
-async function expandConfigArguments(args: string[]): Promise<string[]> {
+/**
+ * A `--config` argument may name a directory: its `*.yaml` files are read in name order.
+ * Settings files are small and local, and read synchronously: each awaited read would wait a
+ * round trip through libuv's thread pool, and a run reads up to a dozen of them before it starts.
+ */
+function expandConfigArguments(args: string[]): string[] {
   const files: string[] = [];
   for (const arg of args) {
-    const stat = await fsp.stat(arg).catch(() => undefined);
-    if (stat?.isDirectory()) {
-      const names = (await fsp.readdir(arg))
+    // Anything that cannot be stat'ed is read as a file, so reading it reports why.
+    let isDirectory = false;
+    try {
+      isDirectory = fs.statSync(arg).isDirectory();
+    } catch {}
+    if (isDirectory) {
+      const names = fs
+        .readdirSync(arg)
         .filter((name) => /\.ya?ml$/.test(name) && !name.startsWith('.'))
         .sort();
       files.push(...names.map((name) => path.join(arg, name)));
@@ -131,16 +140,16 @@ async function expandConfigArguments(args: string[]): Promise<string[]> {
   return files;
 }
 
-async function readLayer(
+function readLayer(
   kind: SettingsLayerKind,
   file: string,
   hostPath: string,
   options: SettingsLoadOptions,
   required: boolean,
-): Promise<SettingsLayer | undefined> {
+): SettingsLayer | undefined {
   let text: string;
   try {
-    text = await fsp.readFile(hostPath, 'utf8');
+    text = fs.readFileSync(hostPath, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' && !required) return undefined;
