@@ -1,7 +1,7 @@
 // `npm run bench`: runs every bench/*.mjs (or those named on the command line) with the
 // oclif manifests generated as in a packed install, and writes docs/performance.md.
 import { spawnSync } from 'node:child_process';
-import { readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { repoRoot } from './lib.mjs';
@@ -22,11 +22,14 @@ const scripts = readdirSync(path.join(repoRoot, 'bench'))
   .filter((f) => only.length === 0 || only.some((o) => f.startsWith(o)))
   .sort((a, b) => (a === 'cold-start.mjs' ? -1 : b === 'cold-start.mjs' ? 1 : a.localeCompare(b)));
 const sections = [];
+// The benches' sandboxes and repositories go into one directory, removed at the end.
+const scratch = mkdtempSync(path.join(os.tmpdir(), 'pb-'));
 try {
   for (const script of scripts) {
     console.error(`bench: ${script}`);
     const result = spawnSync('node', [path.join('bench', script)], {
       cwd: repoRoot,
+      env: { ...process.env, TMPDIR: scratch },
       encoding: 'utf8',
       maxBuffer: 64 * 1024 * 1024,
     });
@@ -40,6 +43,7 @@ try {
     console.log(body);
   }
 } finally {
+  rmSync(scratch, { recursive: true, force: true });
   for (const pkg of packagesWithCommands)
     rmSync(path.join(repoRoot, pkg, 'oclif.manifest.json'), { force: true });
 }

@@ -119,6 +119,21 @@ const OCLIF_PATCHES = [
   { file: 'ux/theme.js', lazy: ['ansis'] },
   { file: 'ux/action/spinner.js', lazy: ['ansis', 'cli-spinners'] },
   {
+    // oclif's EPIPE handler was attached to process.stdout at load, which set up the stdout
+    // stream (~4 ms with the stream machinery) in every run; photon's commands write to the
+    // descriptor (core's host/stdio.ts). The handler is attached when stdout is first used.
+    file: 'command.js',
+    from: "process.stdout.on('error', (err) => {\n    if (err && err.code === 'EPIPE')\n        return;\n    throw err;\n});",
+    to: "{\n    const swallowEpipe = (err) => {\n        if (err && err.code === 'EPIPE')\n            return;\n        throw err;\n    };\n    const own = Object.getOwnPropertyDescriptor(process, 'stdout');\n    if (own && own.get && own.configurable) {\n        const get = function () {\n            const stdout = own.get.call(process);\n            Object.defineProperty(process, 'stdout', own);\n            stdout.on('error', swallowEpipe);\n            return stdout;\n        };\n        get[Symbol.for('photon.stdout-unused')] = true;\n        Object.defineProperty(process, 'stdout', { ...own, get });\n    }\n    else\n        process.stdout.on('error', swallowEpipe);\n}",
+  },
+  {
+    // After a command oclif waited for stdout to drain, setting the stream up to ask; a stdout
+    // nobody used (see the command.js patch above) has nothing to drain.
+    file: 'flush.js',
+    from: 'async function _flush() {',
+    to: "async function _flush() {\n    if (Object.getOwnPropertyDescriptor(process, 'stdout')?.get?.[Symbol.for('photon.stdout-unused')])\n        return;",
+  },
+  {
     // The spinner-or-simple action was made at load: it asked process.stderr whether it is a
     // terminal and kept process.stdout's and process.stderr's write functions, which set up both
     // streams (under cron a pipe: net and stream, ~4 ms). Made when a command first uses it;
@@ -132,35 +147,52 @@ const OCLIF_PATCHES = [
   // ejs renders templated help texts only.
   { file: 'config/config.js', lazy: ['ejs'] },
 ];
-const oclifStartupPatches = {
-  name: 'oclif-start-up-patches',
-  setup(b) {
-    const byFile = new Map();
-    for (const patch of OCLIF_PATCHES) byFile.set(patch.file, [...(byFile.get(patch.file) ?? []), patch]);
-    for (const [file, patches] of byFile) {
-      // A `lazy` entry is one patch per module it names.
-      const named = patches
-        .flatMap((patch) => (patch.lazy ? patch.lazy.map((id) => ({ file, lazy: id })) : [patch]))
-        .map((patch) => ({
-          ...patch,
-          name: expectRewrite(`oclif: ${file} ${patch.lazy ? `lazy ${patch.lazy}` : 'patch'}`),
-        }));
-      const filter = new RegExp(
-        `@oclif[\\\\/]core[\\\\/]lib[\\\\/]${file.replace(/[/.]/g, (c) => `\\${c}`)}$`,
-      );
-      b.onLoad({ filter }, (args) => {
-        let source = readFileSync(args.path, 'utf8');
-        for (const patch of named) {
-          if (patch.lazy) Object.assign(patch, lazyRequire(source, patch.lazy));
-          if (!source.includes(patch.from)) throw new Error(`oclif patch "${patch.name}" no longer applies`);
-          source = source.replace(patch.from, patch.to);
-          applied.add(patch.name);
-        }
-        return { contents: source, loader: 'js' };
-      });
-    }
+/**
+ * pino (loaded by every task run for its logger) asked worker_threads whether it runs on the main
+ * thread at load; loading worker_threads loads the stream machinery (~3 ms). Only an asynchronous
+ * destination needs the answer, and photon's are synchronous.
+ */
+const PINO_PATCHES = [
+  {
+    file: 'lib/tools.js',
+    from: "const { isMainThread } = require('worker_threads')",
+    to: "const isMainThread = () => require('worker_threads').isMainThread",
   },
-};
+  { file: 'lib/tools.js', from: 'if (!opts.sync && isMainThread) {', to: 'if (!opts.sync && isMainThread()) {' },
+];
+
+/** An esbuild plugin applying `patches` (`file` relative to the package directory `pkg`). */
+function startUpPatches(pkg, patches) {
+  return {
+    name: `${pkg}-start-up-patches`,
+    setup(b) {
+      const byFile = new Map();
+      for (const patch of patches) byFile.set(patch.file, [...(byFile.get(patch.file) ?? []), patch]);
+      for (const [file, filePatches] of byFile) {
+        // A `lazy` entry is one patch per module it names.
+        const named = filePatches
+          .flatMap((patch) => (patch.lazy ? patch.lazy.map((id) => ({ file, lazy: id })) : [patch]))
+          .map((patch, index) => ({
+            ...patch,
+            name: expectRewrite(`${pkg}: ${file} ${patch.lazy ? `lazy ${patch.lazy}` : `patch ${index + 1}`}`),
+          }));
+        const filter = new RegExp(
+          `node_modules[\\\\/]${`${pkg}/${file}`.replace(/[/.]/g, (c) => (c === '/' ? '[\\\\/]' : '\\.'))}$`,
+        );
+        b.onLoad({ filter }, (args) => {
+          let source = readFileSync(args.path, 'utf8');
+          for (const patch of named) {
+            if (patch.lazy) Object.assign(patch, lazyRequire(source, patch.lazy));
+            if (!source.includes(patch.from)) throw new Error(`patch "${patch.name}" no longer applies`);
+            source = source.replace(patch.from, patch.to);
+            applied.add(patch.name);
+          }
+          return { contents: source, loader: 'js' };
+        });
+      }
+    },
+  };
+}
 
 /** The require of `id` as tsc writes it (with or without __importDefault, which reads the module), and its lazy form. */
 function lazyRequire(source, id) {
@@ -235,7 +267,13 @@ await build({
   // nodemailer only by runs that send mail. Bundled modules imported lazily (simple-git,
   // pino) cost only bytes until used: the code cache compiles nothing they do not run.
   external: ['typescript', 'nodemailer'],
-  plugins: [zodEnglishOnly, oclifStartupPatches, debugOnlyWhenAsked, noPinoTransports],
+  plugins: [
+    zodEnglishOnly,
+    startUpPatches('@oclif/core/lib', OCLIF_PATCHES),
+    startUpPatches('pino', PINO_PATCHES),
+    debugOnlyWhenAsked,
+    noPinoTransports,
+  ],
   legalComments: 'linked',
   // Short and ASCII-only: V8 keeps the source in memory as one-byte string for lazy compilation
   // (a single non-ASCII comment would double it). Identifiers stay, so stack traces keep names.

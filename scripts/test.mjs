@@ -8,7 +8,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const repo = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
-const step = (cmd, argv) => spawnSync(cmd, argv, { cwd: repo, stdio: 'inherit' }).status ?? 1;
+const step = (cmd, argv, env = process.env) =>
+  spawnSync(cmd, argv, { cwd: repo, stdio: 'inherit', env }).status ?? 1;
 
 let status = step(process.execPath, ['scripts/ensure.mjs', '--deps', '--system-packages', '--build']);
 if (status !== 0) process.exit(status);
@@ -18,16 +19,23 @@ if (status !== 0) process.exit(status);
 status = step(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.tests.json']);
 if (status !== 0) process.exit(status);
 
-const out = mkdtempSync(path.join(os.tmpdir(), 'photon-vitest-'));
+// The tests make temporary directories freely (sandboxes, bare repositories, sockets); all of
+// them land in this one, removed at the end, so a run leaves nothing behind in /tmp. The name is
+// short: unix socket paths inside it must stay under 108 bytes.
+const out = mkdtempSync(path.join(os.tmpdir(), 'pt-'));
 const report = path.join(out, 'report.json');
-status = step(process.execPath, [
-  'node_modules/vitest/vitest.mjs',
-  'run',
-  '--reporter=default',
-  '--reporter=json',
-  `--outputFile.json=${report}`,
-  ...process.argv.slice(2),
-]);
+status = step(
+  process.execPath,
+  [
+    'node_modules/vitest/vitest.mjs',
+    'run',
+    '--reporter=default',
+    '--reporter=json',
+    `--outputFile.json=${report}`,
+    ...process.argv.slice(2),
+  ],
+  { ...process.env, TMPDIR: out },
+);
 try {
   const { numPassedTests, numFailedTests, numPendingTests, numTotalTests } = JSON.parse(
     readFileSync(report, 'utf8'),

@@ -1,7 +1,8 @@
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { logMessages, photon, sandbox } from './helpers/photon.js';
+import { exampleConfig, logMessages, photon, photonBin, sandbox } from './helpers/photon.js';
 
 function writeConfig(root: string, name: string, text: string): string {
   const file = path.join(root, name);
@@ -62,6 +63,47 @@ describe('photon CLI', () => {
     });
     expect(piped.code).toBe(0);
     expect(JSON.parse(piped.stdout).photon.journal).toEqual({ keep: 7 });
+  });
+
+  it('output to a reader that went away ends quietly, and printing sets up no stdio stream', async () => {
+    const { root, env } = sandbox();
+    // `photon config show | head -c0`: the reader is gone before the first write (EPIPE).
+    const child = spawn(
+      process.execPath,
+      [photonBin, 'config', 'show', '--root', root, '--config', exampleConfig],
+      {
+        env: { ...process.env, NODE_ENV: 'production', ...env },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    child.stdout.destroy();
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString();
+    });
+    const code = await new Promise((resolve) => child.on('close', resolve));
+    expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
+
+    // Node's stdio streams load the stream machinery (and net, for a pipe) on first use: ~4 ms
+    // of every run. Commands print through the descriptor instead (core's host/stdio.ts).
+    const loaded = spawnSync(
+      process.execPath,
+      [
+        '--require',
+        path.join(import.meta.dirname, 'helpers/print-loaded-modules.cjs'),
+        photonBin,
+        'config',
+        'validate',
+        '--root',
+        root,
+        '--config',
+        exampleConfig,
+      ],
+      { env: { ...process.env, NODE_ENV: 'production', ...env }, encoding: 'utf8' },
+    );
+    expect(loaded.status).toBe(0);
+    expect(loaded.stdout).toContain('settings valid');
+    expect(loaded.stderr.trim().split('\n').at(-1)).toBe('modules: fs, path, util');
   });
 
   it('config show never prints a secret', async () => {

@@ -35,6 +35,7 @@ export * from './git/ssh-command.js';
 export * from './host/clock.js';
 export * from './host/find-program.js';
 export * from './host/hostname.js';
+export * from './host/stdio.js';
 export * from './journal/change-recorder.js';
 export * from './journal/journal.js';
 export * from './lock/task-lock.js';

@@ -1,4 +1,3 @@
-import { Writable } from 'node:stream';
 import type { DestinationStream, Logger as PinoLogger } from 'pino';
 import { redactSecrets } from './redact.js';
 
@@ -14,7 +13,12 @@ export interface LoggerOptions {
   /** Bindings on every line (task name, run id). */
   bindings?: Record<string, unknown>;
   /** Where console lines go; stderr by default so `--json` on stdout stays pure. */
-  stream?: NodeJS.WritableStream;
+  stream?: LineSink;
+}
+
+/** Anything with `write(text)`: a Node stream, or one of the plain sinks below. */
+export interface LineSink {
+  write(text: string): unknown;
 }
 
 export interface TaskLogger {
@@ -55,18 +59,15 @@ export function formatPrettyLine(line: string): string {
  * them and rendered only when a report asks: most runs never fail. `limit` is `mail.logLines`
  * once settings are loaded.
  */
-export class RecentLines extends Writable {
+export class RecentLines implements LineSink {
   private readonly lines: string[] = [];
-  constructor(public limit = 40) {
-    super();
-  }
-  override _write(chunk: Buffer, _enc: BufferEncoding, done: () => void): void {
-    for (const line of chunk.toString().split('\n')) {
+  constructor(public limit = 40) {}
+  write(text: string): void {
+    for (const line of text.split('\n')) {
       if (!line) continue;
       this.lines.push(line);
       if (this.lines.length > this.limit) this.lines.shift();
     }
-    done();
   }
   get(): string[] {
     const kept = this.limit === 0 ? [] : this.lines.slice(-this.limit);
@@ -74,20 +75,23 @@ export class RecentLines extends Writable {
   }
 }
 
-class PrettyStream extends Writable {
-  constructor(private readonly out: NodeJS.WritableStream) {
-    super();
-  }
-  override _write(chunk: Buffer, _enc: BufferEncoding, done: () => void): void {
-    for (const line of chunk.toString().split('\n')) if (line) this.out.write(formatPrettyLine(line));
-    done();
+class PrettyStream implements LineSink {
+  constructor(private readonly out: LineSink) {}
+  write(text: string): void {
+    for (const line of text.split('\n')) if (line) this.out.write(formatPrettyLine(line));
   }
 }
+
+/**
+ * process.stderr, set up by the first line that reaches the console: the sinks are plain
+ * objects, so a run that logs nothing there never loads the stream machinery (~4 ms).
+ */
+const stderrSink: LineSink = { write: (text) => process.stderr.write(text) };
 
 /** Builds the run's pino logger: console (pretty or JSON) + optional file + recent-lines buffer. */
 export async function createTaskLogger(options: LoggerOptions): Promise<TaskLogger> {
   const { default: pino } = await import('pino');
-  const console = options.stream ?? process.stderr;
+  const console = options.stream ?? stderrSink;
   const recent = new RecentLines();
   const streams: { level: LogLevel; stream: DestinationStream }[] = [];
   if (options.level !== 'silent') {

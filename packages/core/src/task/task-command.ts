@@ -1,6 +1,8 @@
+import { format } from 'node:util';
 import type { Interfaces } from '@oclif/core';
 import { Command } from '@oclif/core/command';
 import * as Flags from '@oclif/core/flags';
+import { writeStdout } from '../host/stdio.js';
 import type { LogFormat, LogLevel } from '../log/logger.js';
 import type { SettingsNamespace } from '../settings/namespace.js';
 import { discoverNamespaces } from './plugin-namespaces.js';
@@ -153,7 +155,12 @@ export abstract class TaskCommand<T extends typeof Command, R> extends Command {
 
   /** Plain JSON: oclif's colorizing costs seconds and memory on large results, and pipes don't want it. */
   public override logJson(json: unknown): void {
-    process.stdout.write(`${JSON.stringify(json, null, 2)}\n`);
+    writeStdout(`${JSON.stringify(json, null, 2)}\n`);
+  }
+
+  /** As oclif's (nothing with --json), written straight to stdout: see host/stdio.ts. */
+  public override log(message = '', ...args: unknown[]): void {
+    if (!this.jsonEnabled()) writeStdout(`${format(message, ...args)}\n`);
   }
 
   protected override toErrorJson(error: unknown): unknown {

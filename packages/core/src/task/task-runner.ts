@@ -13,10 +13,17 @@ import { FileStore } from '../fs/file-store.js';
 import { RootSandbox } from '../fs/root-sandbox.js';
 import { type Clock, formatTimestamp, systemClock } from '../host/clock.js';
 import { shortHostname } from '../host/hostname.js';
+import { isTerminal } from '../host/stdio.js';
 import { type FileChange, RunChanges } from '../journal/change-recorder.js';
 import { Journal, type RunOutcome, type RunRecord, safeTaskName } from '../journal/journal.js';
 import { TaskLock } from '../lock/task-lock.js';
-import { createTaskLogger, type LogFormat, type LogLevel, type TaskLogger } from '../log/logger.js';
+import {
+  createTaskLogger,
+  type LineSink,
+  type LogFormat,
+  type LogLevel,
+  type TaskLogger,
+} from '../log/logger.js';
 import { redactText } from '../log/redact.js';
 import { mailSettings } from '../mail/mail-settings.js';
 import { ServiceManager } from '../services/service-manager.js';
@@ -51,7 +58,7 @@ export interface TaskRunOptions {
   clock?: Clock;
   hostname?: string;
   /** Where console logs go (stderr by default). */
-  logStream?: NodeJS.WritableStream;
+  logStream?: LineSink;
   /** Write a journal record and mail on failure (false for read-only inspection commands). */
   journal: boolean;
 }
@@ -99,7 +106,7 @@ export class TaskRunner {
     let result: R | undefined;
     let error: unknown;
     try {
-      const interactive = options.logStream === undefined && Boolean(process.stderr.isTTY);
+      const interactive = options.logStream === undefined && isTerminal(2);
       log = await createTaskLogger({
         level: options.logLevel ?? (interactive ? 'info' : 'warn'),
         format: options.logFormat ?? (interactive ? 'pretty' : 'json'),

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 // The package itself, not '../index.js': a published plugin's commands load the bundle
 // (dist/bundle), and these helpers must drive the same copy of oclif, not the unbundled dist.
-import { Config, stringifyYaml, type TaskOutput } from '@ffphoton/core';
+import { Config, captureStdout, stringifyYaml, type TaskOutput } from '@ffphoton/core';
 
 /**
  * Test helpers for plugin authors: `@ffphoton/core/testing`. Not part of the runtime bundle.
@@ -72,18 +72,16 @@ export function commandRunner(root: string) {
     config ??= Config.load(root);
     const loaded = await config;
     const lines: string[] = [];
-    // oclif prints tables through console.log (which vitest intercepts), TaskCommand writes JSON
-    // straight to process.stdout, and oclif sets process.exitCode on errors: all restored below.
+    // TaskCommand prints through writeStdout, oclif's own output goes through console.log (which
+    // vitest intercepts), and oclif sets process.exitCode on errors: all restored below.
     const log = console.log;
-    const write = process.stdout.write;
     const exitCode = process.exitCode;
     console.log = (...args: unknown[]) => {
       lines.push(args.map(String).join(' '));
     };
-    process.stdout.write = ((chunk: string | Uint8Array) => {
-      lines.push(Buffer.from(chunk).toString('utf8').replace(/\n$/, ''));
-      return true;
-    }) as typeof process.stdout.write;
+    captureStdout((text) => {
+      lines.push(text.replace(/\n$/, ''));
+    });
     try {
       // With --json a failed run is printed, not thrown.
       const output =
@@ -95,7 +93,7 @@ export function commandRunner(root: string) {
       return { output, exitCode: output.exitCode, stdout: lines.join('\n') };
     } finally {
       console.log = log;
-      process.stdout.write = write;
+      captureStdout(undefined);
       process.exitCode = exitCode;
     }
   };
