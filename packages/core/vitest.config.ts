@@ -1,3 +1,4 @@
 import { photonProject } from '../../vitest.shared.js';
 
-export default photonProject('core');
+// loader/ holds the bundle's CommonJS entry and its helpers (plain JavaScript, copied into dist/bundle).
+export default photonProject('core', { include: ['src/**/*.test.ts', 'loader/**/*.test.ts'] });
