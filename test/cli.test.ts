@@ -86,11 +86,11 @@ describe('photon CLI', () => {
 
     // Node's stdio streams load the stream machinery (and net, for a pipe) on first use: ~4 ms
     // of every run. Commands print through the descriptor instead (core's host/stdio.ts).
-    const loaded = spawnSync(
+    const traced = spawnSync(
       process.execPath,
       [
         '--require',
-        path.join(import.meta.dirname, 'helpers/print-loaded-modules.cjs'),
+        path.join(import.meta.dirname, 'helpers/print-stdio-use.cjs'),
         photonBin,
         'config',
         'validate',
@@ -101,9 +101,9 @@ describe('photon CLI', () => {
       ],
       { env: { ...process.env, NODE_ENV: 'production', ...env }, encoding: 'utf8' },
     );
-    expect(loaded.status).toBe(0);
-    expect(loaded.stdout).toContain('settings valid');
-    expect(loaded.stderr.trim().split('\n').at(-1)).toBe('modules: fs, path, util');
+    expect(traced.status).toBe(0);
+    expect(traced.stdout).toContain('settings valid');
+    expect(traced.stderr.trim().split('\n').at(-1)).toBe('stdio streams: none');
   });
 
   it('config show never prints a secret', async () => {

@@ -3,6 +3,7 @@ import path from 'node:path';
 import {
   type FileStore,
   type GitService,
+  isTerminal,
   type Logger,
   PartialFailureError,
   type Shell,
@@ -36,7 +37,10 @@ export interface UpgradeEnvironment {
 }
 
 export const processEnvironment: UpgradeEnvironment = {
-  interactive: Boolean(process.stdin.isTTY),
+  // Asked when an upgrade runs: reading process.stdin would set up the stream in every run.
+  get interactive() {
+    return isTerminal(0);
+  },
   isRoot: process.getuid?.() === 0,
   writable: async (dir) =>
     fsp.access(dir, constants.W_OK).then(
