@@ -1,9 +1,11 @@
 #!/usr/bin/env node
 // Bundles @ffphoton/core (with @oclif/core, zod, yaml, tsyringe, pino, simple-git … inlined) into one
-// CommonJS file, loaded through a V8 code cache (`dist/bundle/loader.cjs`). Compiling and loading
-// hundreds of small modules is most of a CLI's cold start; one file with cached bytecode is not
-// (figures in docs/performance.md). Plugins import oclif's API (Command, Flags, Args) from
-// @ffphoton/core, so only this copy of oclif loads.
+// CommonJS file, loaded through a V8 code cache (packages/core/loader/loader.cjs), and precompiles
+// each first-party package's commands, hooks and settings modules the same way
+// (`<package>/dist/bundle/modules.cjs`). Compiling and loading hundreds of small modules is most
+// of a CLI's cold start; one file with cached bytecode is not (figures in docs/performance.md).
+// Plugins import oclif's API (Command, Flags, Args) from @ffphoton/core, so only this copy of
+// oclif loads.
 import { spawnSync } from 'node:child_process';
 import {
   copyFileSync,
