@@ -55,11 +55,13 @@ function loadRegistry(root, core) {
     return null;
   }
   if (manifest?.format !== FORMAT || typeof manifest.inputs !== 'object') return null;
-  // npm gives every file of a package the same mtime, so "not newer than the bundle" holds after
-  // an install; a dist file that tsc rewrote since the bundle was made is newer.
+  // A checkout is rebuilt by tsc: a dist file newer than the bundle means the bundle is stale.
+  // An installed package (under node_modules) is what npm unpacked, each file stamped with the
+  // time it was written in whatever order, and nobody rebuilds it there: its sizes must match.
+  const installed = root.split(path.sep).includes('node_modules');
   for (const [input, size] of Object.entries(manifest.inputs)) {
     const stat = fs.statSync(path.join(root, input), { throwIfNoEntry: false });
-    if (!stat || stat.size !== size || stat.mtimeMs > built) return null;
+    if (!stat || stat.size !== size || (!installed && stat.mtimeMs > built)) return null;
   }
   const requireFromBundle = Module.createRequire(file);
   const bundle = { exports: {} };

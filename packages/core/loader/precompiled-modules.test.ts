@@ -17,9 +17,13 @@ afterEach(() => {
 });
 
 /** A package whose dist/settings.js is precompiled (as scripts/bundle.mjs writes it). */
-function precompiledPackage(): { root: string; settings: string } {
-  const root = mkdtempSync(path.join(os.tmpdir(), 'photon-precompiled-'));
-  roots.push(root);
+function precompiledPackage(where: 'checkout' | 'installed' = 'checkout'): {
+  root: string;
+  settings: string;
+} {
+  const tmp = mkdtempSync(path.join(os.tmpdir(), 'photon-precompiled-'));
+  roots.push(tmp);
+  const root = where === 'installed' ? path.join(tmp, 'node_modules/@ffphoton/plugin-x') : tmp;
   const settings = path.join(root, 'dist/settings.js');
   mkdirSync(path.join(root, 'dist/bundle'), { recursive: true });
   writeFileSync(settings, "export const answer = 'from the ES module';\n");
@@ -52,6 +56,17 @@ describe('precompiled modules of a first-party package', () => {
     // tsc rewrote the module after the bundle was made: the dist file is what must run.
     const later = new Date(Date.now() + 60_000);
     utimesSync(settings, later, later);
+    expect(createPrecompiledImporter({})(pathToFileURL(settings).href)).toBeUndefined();
+  });
+
+  it('in an installed package, trust files npm wrote after the bundle but not another size', async () => {
+    const { settings } = precompiledPackage('installed');
+    const later = new Date(Date.now() + 60_000);
+    utimesSync(settings, later, later);
+    expect(await createPrecompiledImporter({})(pathToFileURL(settings).href)).toMatchObject({
+      answer: 'precompiled',
+    });
+    writeFileSync(settings, "export const answer = 'patched by hand';\n");
     expect(createPrecompiledImporter({})(pathToFileURL(settings).href)).toBeUndefined();
   });
 
