@@ -1,3 +1,5 @@
+import { type FastdToken, scanFastdSyntax } from './fastd-syntax.js';
+
 /** A peer file that passed validation. */
 export interface ValidPeerFile {
   key: string;
@@ -12,43 +14,25 @@ const PORT = /^\d{1,5}$/;
 
 type Token = { kind: 'word' | 'string' | 'semicolon' | 'brace'; text: string };
 
-/** fastd's lexer in brief: `#` and `//` line comments, `/* *\/` block comments, "strings". */
+/**
+ * The peer file's tokens without comments, strings unescaped. What fastd's lexer (or a strict reading
+ * of it) rejects is refused before any statement is looked at, the first problem in the text first.
+ */
 function tokenize(text: string): Token[] {
   const tokens: Token[] = [];
-  let i = 0;
-  while (i < text.length) {
-    const c = text[i];
-    if (/\s/.test(c)) {
-      i += 1;
-    } else if (c === '#' || (c === '/' && text[i + 1] === '/')) {
-      const end = text.indexOf('\n', i);
-      i = end === -1 ? text.length : end;
-    } else if (c === '/' && text[i + 1] === '*') {
-      const end = text.indexOf('*/', i + 2);
-      if (end === -1) throw new PeerFileRefusal('unterminated /* comment');
-      i = end + 2;
-    } else if (c === '"') {
-      let j = i + 1;
-      let value = '';
-      while (j < text.length && text[j] !== '"' && text[j] !== '\n') {
-        if (text[j] === '\\') j += 1;
-        value += text[j] ?? '';
-        j += 1;
-      }
-      if (text[j] !== '"') throw new PeerFileRefusal('unterminated string');
-      tokens.push({ kind: 'string', text: value });
-      i = j + 1;
-    } else if (c === ';') {
-      tokens.push({ kind: 'semicolon', text: c });
-      i += 1;
-    } else if (c === '{' || c === '}') {
-      tokens.push({ kind: 'brace', text: c });
-      i += 1;
-    } else {
-      const match = /^[^\s;"#{}]+/.exec(text.slice(i))!;
-      tokens.push({ kind: 'word', text: match[0] });
-      i += match[0].length;
-    }
+  let previous: FastdToken | undefined;
+  for (const token of scanFastdSyntax(text)) {
+    // fastd ends a word where `//` or `/*` begins; this validator used to read them as part of the word and
+    // so refused every such file. Keep refusing it rather than start accepting what was refused.
+    if (token.kind === 'comment' && previous?.kind === 'word' && previous.end === token.start)
+      throw new PeerFileRefusal(`comment directly after "${previous.text.slice(0, 60)}"`);
+    if (token.problem === 'unterminated-comment') throw new PeerFileRefusal('unterminated /* comment');
+    if (token.problem) throw new PeerFileRefusal('unterminated string');
+    previous = token;
+    if (token.kind === 'word') tokens.push({ kind: 'word', text: token.text });
+    else if (token.kind === 'string') tokens.push({ kind: 'string', text: token.value ?? '' });
+    else if (token.kind === 'punctuation')
+      tokens.push({ kind: token.text === ';' ? 'semicolon' : 'brace', text: token.text });
   }
   return tokens;
 }

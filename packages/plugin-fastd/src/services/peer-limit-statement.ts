@@ -1,3 +1,5 @@
+import { scanFastdSyntax } from './fastd-syntax.js';
+
 /** Where the active `peer limit N;` statement of a fastd config is. */
 export interface PeerLimitStatement {
   value: number;
@@ -11,30 +13,14 @@ export interface PeerLimitStatement {
  */
 export function maskCommentsAndStrings(text: string): string {
   const out = text.split('');
-  let i = 0;
   const blank = (from: number, to: number) => {
     for (let j = from; j < to; j++) if (out[j] !== '\n') out[j] = ' ';
   };
-  while (i < text.length) {
-    const c = text[i];
-    if (c === '#' || (c === '/' && text[i + 1] === '/')) {
-      const end = text.indexOf('\n', i);
-      const stop = end === -1 ? text.length : end;
-      blank(i, stop);
-      i = stop;
-    } else if (c === '/' && text[i + 1] === '*') {
-      const end = text.indexOf('*/', i + 2);
-      const stop = end === -1 ? text.length : end + 2;
-      blank(i, stop);
-      i = stop;
-    } else if (c === '"') {
-      let j = i + 1;
-      while (j < text.length && text[j] !== '"') j += text[j] === '\\' ? 2 : 1;
-      blank(i + 1, Math.min(j, text.length));
-      i = j + 1;
-    } else {
-      i += 1;
-    }
+  for (const token of scanFastdSyntax(text)) {
+    if (token.kind === 'comment') blank(token.start, token.end);
+    // The quotes stay, so a masked string still separates what is around it.
+    else if (token.kind === 'string')
+      blank(token.start + 1, token.problem === 'unterminated-string' ? token.end : token.end - 1);
   }
   return out.join('');
 }
