@@ -4,6 +4,7 @@ import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { CommandFailedError, ConfigError, ExitCode, PartialFailureError } from '../errors/errors.js';
+import { GitService } from '../git/git-service.js';
 import { TaskLock } from '../lock/task-lock.js';
 import { defineSettings } from '../settings/namespace.js';
 import { z } from '../settings/zod.js';
@@ -151,6 +152,26 @@ describe('TaskRunner', () => {
     expect(output.summary).toMatch(/bad\.yaml:2:13: demo\.greeting/);
   });
 
+  it('a mistake in git settings fails the tasks that use git, not the others', async () => {
+    const { root, opts } = options();
+    const config = path.join(root, 'git.yaml');
+    writeFileSync(config, 'git:\n  networkTimeoutSeconds: soon\n');
+    const other = await new TaskRunner().run(
+      { ...opts, configFiles: [config] },
+      async () => 'ran',
+      (r) => r,
+    );
+    expect(other.output).toMatchObject({ exitCode: 0, summary: 'ran' });
+
+    const git = await new TaskRunner().run(
+      { ...opts, configFiles: [config] },
+      async (ctx) => ctx.container.resolve(GitService).identity,
+      () => 'unreachable',
+    );
+    expect(git.error).toBeInstanceOf(ConfigError);
+    expect(git.output.exitCode).toBe(2);
+    expect(git.output.summary).toMatch(/git\.yaml:2:26: git\.networkTimeoutSeconds/);
+  });
   it('exits 75 when another run holds the lock and leaves the journal alone', async () => {
     const { root, opts, logs } = options();
     const holder = new TaskLock(path.join(root, 'var/lib/photon/locks/demo-task.lock'), 'demo-task');

@@ -121,7 +121,10 @@ export class TaskRunner {
         hostname: host,
         timestamp: formatTimestamp(started),
         configFiles: options.configFiles,
-        namespaces: [...coreNamespaces, ...options.namespaces],
+        // What the runner reads itself, and what the task declares. Git settings are validated by
+        // the tasks that declare them (and by GitService on first use): a mistake there fails the
+        // git jobs, not fastd's or alfred's. `photon config validate` checks every namespace.
+        namespaces: [photonSettings, mailSettings, ...options.namespaces],
         knownNamespaces: [...new Set([...coreNamespaces.map((ns) => ns.name), ...options.knownNamespaces])],
       });
       const photon = settings.get(photonSettings);
