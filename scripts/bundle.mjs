@@ -364,7 +364,11 @@ async function precompilePackage(root) {
     readdirSync(dir, { recursive: true })
       .filter((f) => f.endsWith('.js') && !f.endsWith('.test.js'))
       .map((f) => path.join(dir, f));
-  const commands = pjson.oclif?.commands ? listJs(path.join(root, pjson.oclif.commands)) : [];
+  // First-party packages name a commands directory (oclif also knows patterns and explicit maps).
+  const commandsDir = pjson.oclif?.commands;
+  if (commandsDir !== undefined && typeof commandsDir !== 'string')
+    throw new Error(`cannot precompile ${path.basename(root)}: oclif.commands is not a directory`);
+  const commands = commandsDir ? listJs(path.join(root, commandsDir)) : [];
   const hooks = Object.values(pjson.oclif?.hooks ?? {})
     .flat()
     .map((f) => path.join(root, f));
