@@ -350,6 +350,11 @@ try {
 renameSync(outDir, finalDir);
 rmSync(`${finalDir}.old`, { recursive: true, force: true });
 
+// The manifest format the loader accepts, from the loader itself.
+const { FORMAT: PRECOMPILED_FORMAT } = createRequire(import.meta.url)(
+  path.join(core, 'loader/precompiled-modules.cjs'),
+);
+
 /**
  * Precompiles a first-party package: its commands, hooks and settings modules (everything oclif
  * or core import()s from it) and what they import, in one CommonJS file, dist/bundle/modules.cjs,
@@ -413,7 +418,7 @@ async function precompilePackage(root) {
   mkdirSync(outDir, { recursive: true });
   writeFileSync(
     path.join(outDir, 'modules.json'),
-    `${JSON.stringify({ format: 'photon-precompiled-modules/1', inputs }, null, 2)}\n`,
+    `${JSON.stringify({ format: PRECOMPILED_FORMAT, inputs }, null, 2)}\n`,
   );
   // Written last: the loader trusts it only while no input is newer.
   writeFileSync(
