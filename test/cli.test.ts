@@ -1,8 +1,8 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { exampleConfig, logMessages, photon, photonBin, sandbox } from './helpers/photon.js';
+import { exampleConfig, logMessages, photon, photonBin, photonSync, sandbox } from './helpers/photon.js';
 
 function writeConfig(root: string, name: string, text: string): string {
   const file = path.join(root, name);
@@ -86,22 +86,11 @@ describe('photon CLI', () => {
 
     // Node's stdio streams load the stream machinery (and net, for a pipe) on first use: ~4 ms
     // of every run. Commands print through the descriptor instead (core's host/stdio.ts).
-    const traced = spawnSync(
-      process.execPath,
-      [
-        '--require',
-        path.join(import.meta.dirname, 'helpers/print-stdio-use.cjs'),
-        photonBin,
-        'config',
-        'validate',
-        '--root',
-        root,
-        '--config',
-        exampleConfig,
-      ],
-      { env: { ...process.env, NODE_ENV: 'production', ...env }, encoding: 'utf8' },
-    );
-    expect(traced.status).toBe(0);
+    const traced = photonSync(['config', 'validate', '--root', root, '--config', exampleConfig], {
+      env,
+      nodeArgs: ['--require', path.join(import.meta.dirname, 'helpers/print-stdio-use.cjs')],
+    });
+    expect(traced.code).toBe(0);
     expect(traced.stdout).toContain('settings valid');
     expect(traced.stderr.trim().split('\n').at(-1)).toBe('stdio streams: none');
   });

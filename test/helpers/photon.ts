@@ -46,9 +46,9 @@ export function photon(
 /** The same, synchronously: for tests that run photon many times in sequence. */
 export function photonSync(
   args: string[],
-  options: { env?: Record<string, string>; cwd?: string; timeoutMs?: number } = {},
+  options: { env?: Record<string, string>; cwd?: string; timeoutMs?: number; nodeArgs?: string[] } = {},
 ): PhotonRun {
-  const r = spawnSync(process.execPath, [photonBin, ...args], {
+  const r = spawnSync(process.execPath, [...(options.nodeArgs ?? []), photonBin, ...args], {
     cwd: options.cwd ?? repoRoot,
     encoding: 'utf8',
     env: { ...process.env, NODE_ENV: 'production', ...options.env },
