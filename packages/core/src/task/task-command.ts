@@ -2,9 +2,11 @@ import { format } from 'node:util';
 import type { Interfaces } from '@oclif/core';
 import { Command } from '@oclif/core/command';
 import * as Flags from '@oclif/core/flags';
+import { ExitCode } from '../errors/errors.js';
 import { writeStdout } from '../host/stdio.js';
 import type { LogFormat, LogLevel } from '../log/logger.js';
 import type { SettingsNamespace } from '../settings/namespace.js';
+import { closestWord } from '../text/closest-word.js';
 import { discoverNamespaces } from './plugin-namespaces.js';
 import type { TaskContext } from './task-context.js';
 import { type TaskOutput, TaskRunner } from './task-runner.js';
@@ -161,6 +163,31 @@ export abstract class TaskCommand<T extends typeof Command, R> extends Command {
   /** As oclif's (nothing with --json), written straight to stdout: see host/stdio.ts. */
   public override log(message = '', ...args: unknown[]): void {
     if (!this.jsonEnabled()) writeStdout(`${format(message, ...args)}\n`);
+  }
+
+  /**
+   * oclif's parse errors (unknown flag, bad option value, missing argument) are usage errors:
+   * exit 2 like photon's own, and an unknown flag gets the nearest real one as a hint.
+   */
+  public override async catch(
+    error: Error & { parse?: unknown; flags?: string[]; oclif?: { exit?: number } },
+  ) {
+    if (error.parse !== undefined) {
+      error.oclif = { ...error.oclif, exit: ExitCode.Config };
+      const hint = Array.isArray(error.flags) ? this.flagHint(error.flags) : undefined;
+      if (hint) error.message = error.message.replace(/\n|$/, `. Did you mean ${hint}?\n`).trimEnd();
+    }
+    return super.catch(error);
+  }
+
+  private flagHint(typed: string[]): string | undefined {
+    const ctor = this.constructor as typeof TaskCommand;
+    const known = Object.entries({ ...ctor.baseFlags, ...ctor.flags }).flatMap(([name, flag]) => [
+      `--${name}`,
+      ...((flag as { allowNo?: boolean }).allowNo ? [`--no-${name}`] : []),
+    ]);
+    const hints = typed.flatMap((flag) => closestWord(flag.split('=')[0], known) ?? []);
+    return hints.length > 0 ? hints.join(', ') : undefined;
   }
 
   protected override toErrorJson(error: unknown): unknown {
