@@ -24,7 +24,7 @@ describe('photon usage errors', () => {
   });
 
   it('an unknown flag names the nearest real flag and exits 2', async () => {
-    const r = await photon(['config', 'validate', '--dry-rn']);
+    const r = await photon(['fastd', 'limit', '--dry-rn']);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('Nonexistent flag: --dry-rn. Did you mean --dry-run?');
   });

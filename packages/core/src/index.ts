@@ -61,6 +61,7 @@ export * from './task/task-command.js';
 export * from './task/task-context.js';
 export * from './task/task-runner.js';
 export * from './task/tokens.js';
+export * from './text/change-claim.js';
 export * from './text/closest-word.js';
 export * from './text/compare.js';
 export * from './text/table.js';

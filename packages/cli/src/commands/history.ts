@@ -1,8 +1,14 @@
-import { Args, Flags, formatTable, type RunRecord, TaskCommand, type TaskContext } from '@ffphoton/core';
+import {
+  Args,
+  Flags,
+  formatTable,
+  ReadOnlyTaskCommand,
+  type RunRecord,
+  type TaskContext,
+} from '@ffphoton/core';
 
-export default class History extends TaskCommand<typeof History, RunRecord[]> {
+export default class History extends ReadOnlyTaskCommand<typeof History, RunRecord[]> {
   static override summary = 'Show the journal of past runs (newest first).';
-  static override readOnly = true;
   static override args = {
     task: Args.string({ description: 'Only this task, e.g. fastd-limit', required: false }),
   };
