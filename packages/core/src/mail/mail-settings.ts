@@ -43,6 +43,9 @@ export const mailSettings = defineSettings(
     /** Directory the `file` transport writes `.eml` files into. */
     outbox: z.string().min(1).default('/var/spool/photon/outbox'),
   }),
-  { programs: (mail) => (mail.transport === 'sendmail' ? [mail.sendmail.path] : []) },
+  {
+    programs: (mail) => (mail.transport === 'sendmail' ? [mail.sendmail.path] : []),
+    example: { to: ['admins@example.org'] },
+  },
 );
 export type MailSettings = z.output<typeof mailSettings.schema>;
