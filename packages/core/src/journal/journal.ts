@@ -1,9 +1,11 @@
 import { promises as fsp } from 'node:fs';
 import path from 'node:path';
+import { runTemps, STALE_TEMP_MS, sweepStaleTemps, tempName } from '../fs/run-temps.js';
 import { byCodeUnit } from '../text/compare.js';
+import { randomHex } from '../text/random-hex.js';
 import type { RunChanges } from './change-recorder.js';
 
-export type RunOutcome = 'ok' | 'failed' | 'locked' | 'partial';
+export type RunOutcome = 'ok' | 'failed' | 'locked' | 'partial' | 'interrupted';
 
 /** One run of one task, as stored under `<dataDir>/runs/<task>/`. */
 export interface RunRecord {
@@ -41,15 +43,29 @@ export class Journal {
     await fsp.mkdir(taskDir, { recursive: true });
     const name = `${record.start.replace(/[:.]/g, '-')}-${record.runId}.json`;
     const file = path.join(taskDir, name);
-    const temp = `${file}.tmp`;
-    await fsp.writeFile(temp, `${JSON.stringify(record, null, 2)}\n`);
-    await fsp.rename(temp, file);
+    await sweepStaleTemps(taskDir, STALE_TEMP_MS);
+    const temp = tempName(file, randomHex(4));
+    runTemps.add(temp);
+    try {
+      await fsp.writeFile(temp, `${JSON.stringify(record, null, 2)}\n`);
+      await fsp.rename(temp, file);
+    } catch (error) {
+      // A full disk must not leave a half-written temp behind.
+      await fsp.rm(temp, { force: true });
+      throw error;
+    } finally {
+      runTemps.delete(temp);
+    }
     await this.prune(taskDir);
     return file;
   }
 
   private async prune(taskDir: string): Promise<void> {
-    const files = (await fsp.readdir(taskDir)).filter((f) => f.endsWith('.json')).sort();
+    const names = await fsp.readdir(taskDir);
+    // Temps of the previous implementation (`<record>.json.tmp`, left after ENOSPC).
+    for (const legacy of names.filter((f) => f.endsWith('.json.tmp')))
+      await fsp.rm(path.join(taskDir, legacy), { force: true });
+    const files = names.filter((f) => f.endsWith('.json')).sort();
     for (const old of files.slice(0, Math.max(0, files.length - this.keep))) {
       await fsp.rm(path.join(taskDir, old), { force: true });
     }
