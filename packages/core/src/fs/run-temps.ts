@@ -1,5 +1,6 @@
 import { promises as fsp, rmSync } from 'node:fs';
 import path from 'node:path';
+import { randomHex } from '../text/random-hex.js';
 
 /**
  * Every temp file and directory the current run has created and not yet renamed or removed.
@@ -44,6 +45,24 @@ export function tempName(target: string, hex: string): string {
  * no run writes one file for an hour.
  */
 export const STALE_TEMP_MS = 60 * 60 * 1000;
+
+/**
+ * Writes `text` to `file` through a registered temp beside it and a rename: readers see the old
+ * or the new file, never a half-written one, and a failed write (a full disk) leaves no temp.
+ */
+export async function writeTextAtomic(file: string, text: string): Promise<void> {
+  const temp = tempName(file, randomHex(4));
+  runTemps.add(temp);
+  try {
+    await fsp.writeFile(temp, text);
+    await fsp.rename(temp, file);
+  } catch (error) {
+    await fsp.rm(temp, { force: true });
+    throw error;
+  } finally {
+    runTemps.delete(temp);
+  }
+}
 
 /** Ours with the writer's pid; the previous implementation's (`.<name>.<12 hex>.tmp`, no pid). */
 const OWN_TEMP = /^\..+\.p(\d+)\.[0-9a-f]+\.tmp$/;

@@ -1,9 +1,9 @@
 import { promises as fsp } from 'node:fs';
 import path from 'node:path';
-import { runTemps, STALE_TEMP_MS, sweepStaleTemps, tempName } from '../fs/run-temps.js';
+import { STALE_TEMP_MS, sweepStaleTemps, writeTextAtomic } from '../fs/run-temps.js';
 import { byCodeUnit } from '../text/compare.js';
-import { randomHex } from '../text/random-hex.js';
 import type { RunChanges } from './change-recorder.js';
+import type { IncidentNote } from './incidents.js';
 
 export type RunOutcome = 'ok' | 'failed' | 'locked' | 'partial' | 'interrupted';
 
@@ -25,6 +25,8 @@ export interface RunRecord {
   files: RunChanges['files'];
   services: RunChanges['services'];
   mails: RunChanges['mails'];
+  /** The run's place in its task's incident and what that meant for the failure mail. */
+  incident?: IncidentNote;
 }
 
 /**
@@ -44,18 +46,7 @@ export class Journal {
     const name = `${record.start.replace(/[:.]/g, '-')}-${record.runId}.json`;
     const file = path.join(taskDir, name);
     await sweepStaleTemps(taskDir, STALE_TEMP_MS);
-    const temp = tempName(file, randomHex(4));
-    runTemps.add(temp);
-    try {
-      await fsp.writeFile(temp, `${JSON.stringify(record, null, 2)}\n`);
-      await fsp.rename(temp, file);
-    } catch (error) {
-      // A full disk must not leave a half-written temp behind.
-      await fsp.rm(temp, { force: true });
-      throw error;
-    } finally {
-      runTemps.delete(temp);
-    }
+    await writeTextAtomic(file, `${JSON.stringify(record, null, 2)}\n`);
     await this.prune(taskDir);
     return file;
   }

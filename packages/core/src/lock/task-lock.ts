@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { promises as fsp } from 'node:fs';
-import path from 'node:path';
 import type { Server } from 'node:net';
+import path from 'node:path';
 import { LockedError } from '../errors/errors.js';
 
 export interface LockOptions {
@@ -35,7 +35,9 @@ export class TaskLock {
 
   /** The abstract socket name (without the leading NUL). */
   get name(): string {
-    const dir = createHash('sha256').update(path.resolve(path.dirname(this.file))).digest('hex');
+    const dir = createHash('sha256')
+      .update(path.resolve(path.dirname(this.file)))
+      .digest('hex');
     const name = `photon-lock/${dir}/${this.task}`;
     if (name.length <= MAX_NAME) return name;
     return `photon-lock/${dir}/#${createHash('sha256').update(this.task).digest('hex').slice(0, 32)}`;

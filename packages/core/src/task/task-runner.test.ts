@@ -3,7 +3,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { CommandFailedError, ConfigError, ExitCode, PartialFailureError } from '../errors/errors.js';
+import {
+  CommandFailedError,
+  ConfigError,
+  ExitCode,
+  FailedAfterChangesError,
+  PartialFailureError,
+} from '../errors/errors.js';
 import { GitService } from '../git/git-service.js';
 import { TaskLock } from '../lock/task-lock.js';
 import { defineSettings } from '../settings/namespace.js';
@@ -150,6 +156,38 @@ describe('TaskRunner', () => {
     expect(error).toBeInstanceOf(ConfigError);
     expect(output.exitCode).toBe(2);
     expect(output.summary).toMatch(/bad\.yaml:2:13: demo\.greeting/);
+  });
+
+  it('a sandbox error after outputs were installed is exit 1 naming the changes, not exit 2 "nothing changed"', async () => {
+    const { root, opts } = options();
+    const { output, error } = await new TaskRunner().run(
+      opts,
+      async (ctx: TaskContext) => {
+        await ctx.files.writeIfChanged('/etc/bird/one.conf', 'a');
+        await ctx.files.writeIfChanged('/etc/bird/two.conf', 'b');
+        ctx.files.resolve('/etc/../../outside.conf');
+      },
+      () => '',
+    );
+    expect(error).toBeInstanceOf(FailedAfterChangesError);
+    expect(output.exitCode).toBe(ExitCode.Failed);
+    expect(output.error?.code).toBe('FAILED_AFTER_CHANGES');
+    expect(output.summary).toMatch(
+      /found after changing 2 things: create \/etc\/bird\/one\.conf, create \/etc\/bird\/two\.conf/,
+    );
+    const record = JSON.parse(
+      readFileSync(path.join(root, 'var/lib/photon/runs/demo-task', runs(root)[0]), 'utf8'),
+    );
+    expect(record).toMatchObject({ outcome: 'failed', exitCode: 1 });
+    // Before any change the same error stays exit 2.
+    const early = await new TaskRunner().run(
+      options().opts,
+      async (ctx: TaskContext) => {
+        ctx.files.resolve('/etc/../../outside.conf');
+      },
+      () => '',
+    );
+    expect(early.output.exitCode).toBe(ExitCode.Config);
   });
 
   it('a mistake in git settings fails the tasks that use git, not the others', async () => {
