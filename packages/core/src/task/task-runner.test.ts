@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -8,8 +8,10 @@ import {
   ConfigError,
   ExitCode,
   FailedAfterChangesError,
+  InterruptedError,
   PartialFailureError,
 } from '../errors/errors.js';
+import { withScratchDir } from '../fs/scratch-dir.js';
 import { GitService } from '../git/git-service.js';
 import { TaskLock } from '../lock/task-lock.js';
 import { defineSettings } from '../settings/namespace.js';
@@ -188,6 +190,48 @@ describe('TaskRunner', () => {
       () => '',
     );
     expect(early.output.exitCode).toBe(ExitCode.Config);
+  });
+
+  it('a signal ends the run: program ended, temps removed, no file replaced, lock released, journaled, 128+n', async () => {
+    const { root, opts } = options();
+    let scratch = '';
+    let wroteAfterSignal: unknown;
+    const started = Date.now();
+    setTimeout(() => process.emit('SIGTERM'), 300);
+    const { output, error } = await new TaskRunner().run(
+      opts,
+      async (ctx: TaskContext) => {
+        await ctx.files.writeIfChanged('/etc/before.conf', 'a');
+        await withScratchDir('demo', async (dir) => {
+          scratch = dir;
+          writeFileSync(path.join(dir, 'candidate.conf'), 'x');
+          await ctx.shell.run(['sleep', '30'], { allowFailure: true });
+        });
+        wroteAfterSignal = await ctx.files.writeIfChanged('/etc/after.conf', 'b').catch((e: unknown) => e);
+      },
+      () => '',
+    );
+    expect(Date.now() - started).toBeLessThan(2_000);
+    expect(error).toBeInstanceOf(InterruptedError);
+    expect(output.exitCode).toBe(143);
+    expect(existsSync(scratch)).toBe(false);
+    expect(process.listenerCount('SIGTERM')).toBe(0);
+    const record = JSON.parse(
+      readFileSync(path.join(root, 'var/lib/photon/runs/demo-task', runs(root)[0]), 'utf8'),
+    );
+    expect(record).toMatchObject({
+      outcome: 'interrupted',
+      exitCode: 143,
+      summary: 'demo-task: interrupted by SIGTERM',
+    });
+    expect(record.commands[0]).toMatchObject({ argv: ['sleep', '30'] });
+    const lock = new TaskLock(path.join(root, 'var/lib/photon/locks/demo-task.lock'), 'demo-task');
+    await lock.acquire();
+    await lock.release();
+    // The body goes on after the signal, but replaces no file.
+    await new Promise((r) => setTimeout(r, 100));
+    expect(wroteAfterSignal).toBeInstanceOf(InterruptedError);
+    expect(existsSync(path.join(root, 'etc/after.conf'))).toBe(false);
   });
 
   it('a mistake in git settings fails the tasks that use git, not the others', async () => {
