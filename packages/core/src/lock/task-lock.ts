@@ -7,9 +7,15 @@ import { LockedError } from '../errors/errors.js';
 export interface LockOptions {
   /** Seconds to wait for the holder to finish; 0 = fail at once. */
   waitSeconds?: number;
-  /** First pause between attempts while waiting; it doubles up to 1 s. */
+  /** First pause between attempts while waiting; it doubles up to 200 ms. */
   pollMs?: number;
 }
+
+/**
+ * Longest pause between attempts of a waiting run: a bind attempt is one cheap system call, and
+ * a longer pause leaves the lock idle after its holder ends while 40 runs wait.
+ */
+const MAX_PAUSE_MS = 200;
 
 /** Longest abstract socket name Linux accepts (sun_path is 108 bytes, the leading NUL included). */
 const MAX_NAME = 107;
@@ -57,7 +63,7 @@ export class TaskLock {
       // Jitter spreads many waiters over the moment the holder ends.
       const sleep = Math.min(pause * (0.5 + Math.random()), deadline - Date.now());
       await new Promise((resolve) => setTimeout(resolve, Math.max(1, sleep)));
-      pause = Math.min(pause * 2, 1000);
+      pause = Math.min(pause * 2, MAX_PAUSE_MS);
     }
   }
 
