@@ -68,7 +68,8 @@ export async function writeTextAtomic(file: string, text: string): Promise<void>
 const OWN_TEMP = /^\..+\.p(\d+)\.[0-9a-f]+\.tmp$/;
 const LEGACY_TEMP = /^\..+\.[0-9a-f]{12}\.tmp$/;
 
-function isAlive(pid: number): boolean {
+/** Whether a process with this pid exists (EPERM: it does, as another user's). */
+export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
