@@ -127,7 +127,17 @@ export class TaskRunner {
     runTemps.removeAll();
     await state.lock?.release().catch(() => undefined);
     try {
-      return await this.finish(options, { error, result, summarize, changes, state, clock, started, runId });
+      return await this.finish(options, {
+        error,
+        result,
+        summarize,
+        changes,
+        state,
+        clock,
+        started,
+        runId,
+        interrupted: interruption.interrupted,
+      });
     } finally {
       interruption.dispose();
     }
@@ -259,6 +269,8 @@ export class TaskRunner {
       clock: Clock;
       started: Date;
       runId: string;
+      /** Rejects when a signal arrives (see Interruption). */
+      interrupted: Promise<never>;
     },
   ): Promise<TaskRunResult<R>> {
     const { changes, state, clock, started, runId, result } = run;
@@ -313,11 +325,13 @@ export class TaskRunner {
       };
       if (options.journal && !options.dryRun && !(error instanceof InterruptedError)) {
         // The notifier's mail is recorded into changes.mails, the array the record holds.
-        await this.notify(ctx, state, error, record, options.attended ?? isAttended()).catch(
+        const notified = this.notify(ctx, state, error, record, options.attended ?? isAttended()).catch(
           (notifyError: unknown) => {
             logger?.warn({ error: serializeError(notifyError) }, 'could not keep the incident state');
           },
         );
+        // A signal while the mail is on its way (an SMTP server taking its time) does not wait for it.
+        await Promise.race([notified, run.interrupted.catch(() => undefined)]);
       }
       if (options.journal && !options.dryRun) {
         await ctx.journal.write(record).catch((journalError: unknown) => {
