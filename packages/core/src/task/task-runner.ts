@@ -364,7 +364,7 @@ export class TaskRunner {
         exitCode: record.exitCode,
         fingerprint: errorFingerprint(record.exitCode, record.error?.code ?? '', record.error?.message ?? ''),
         summary: record.summary,
-        at: ctx.clock.now(),
+        at: new Date(record.start),
       },
       mail.reminderHours * 3_600_000,
     );
