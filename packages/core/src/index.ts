@@ -37,6 +37,7 @@ export * from './host/find-program.js';
 export * from './host/hostname.js';
 export * from './host/stdio.js';
 export * from './journal/change-recorder.js';
+export * from './journal/incidents.js';
 export * from './journal/journal.js';
 export * from './lock/task-lock.js';
 export * from './log/logger.js';
