@@ -134,6 +134,18 @@ export class GitRepository {
     return { before, after, moved: before !== after, skipped: false };
   }
 
+  /** The names of every blob in the object database: everything the repository ever held (until gc). */
+  async blobNames(): Promise<Set<string>> {
+    const listing = await this.raw([
+      'cat-file',
+      '--batch-all-objects',
+      '--batch-check=%(objecttype) %(objectname)',
+    ]);
+    const names = new Set<string>();
+    for (const line of listing.split('\n')) if (line.startsWith('blob ')) names.add(line.slice(5));
+    return names;
+  }
+
   /** Makes the working tree exactly `target` (reset --hard, clean): a mirror's recovery. Skipped in dry-run. */
   async resetTo(target: string): Promise<void> {
     if (this.options.dryRun) {

@@ -46,7 +46,12 @@ describe('VerifyStateStore on a real file, over several commands and cycles', ()
       entry.limit = 10;
       entry.connected = 4;
     });
-    expect(read(dir).instances.mz).toEqual({ interface: 'mzVPN', keys: [key(1), key(2)], limit: 10, connected: 4 });
+    expect(read(dir).instances.mz).toEqual({
+      interface: 'mzVPN',
+      keys: [key(1), key(2)],
+      limit: 10,
+      connected: 4,
+    });
     clock.t += 60_000;
     await s.update([mz], (entry) => {
       entry.limit = 12;
