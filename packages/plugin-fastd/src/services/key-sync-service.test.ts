@@ -12,7 +12,7 @@ import {
   RootSandbox,
   type ServiceManager,
 } from '@ffphoton/core';
-import { git, tempDir } from '@ffphoton/core/testing';
+import { tempDir } from '@ffphoton/core/testing';
 import { describe, expect, it } from 'vitest';
 import { fastdSettings } from '../settings.js';
 import { KeyRepo } from '../test-helpers/key-repo.js';
