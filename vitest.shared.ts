@@ -1,7 +1,10 @@
 import { defineProject } from 'vitest/config';
 
 /** Shared vitest project settings: tests import workspace packages from source. */
-export function photonProject(name: string, overrides: { testTimeout?: number; include?: string[] } = {}) {
+export function photonProject(
+  name: string,
+  overrides: { testTimeout?: number; include?: string[]; globalSetup?: string[] } = {},
+) {
   return defineProject({
     resolve: { conditions: ['photon-source'] },
     ssr: { resolve: { conditions: ['photon-source'], externalConditions: ['photon-source'] } },
@@ -11,6 +14,7 @@ export function photonProject(name: string, overrides: { testTimeout?: number; i
       testTimeout: overrides.testTimeout ?? 30_000,
       hookTimeout: 60_000,
       setupFiles: [new URL('./vitest.setup.ts', import.meta.url).pathname],
+      globalSetup: overrides.globalSetup,
       clearMocks: true,
       restoreMocks: true,
     },

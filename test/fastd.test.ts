@@ -81,7 +81,7 @@ describe('photon fastd (built binary, real fastd)', () => {
   });
   afterAll(async () => {
     await servers?.close();
-    bed.cleanup();
+    await bed.cleanup();
   });
 
   it('status --json reads the live socket under --root', async () => {

@@ -12,6 +12,11 @@ export const fastdInstanceSchema = z.strictObject({
   interface: z.string().min(1).max(15),
   /** The file holding the active `peer limit N;` statement (fastd.conf or an included peer_limit.conf). */
   configFile: z.string().min(1),
+  /**
+   * The configuration fastd starts with, checked by `fastd --verify-config` before `limit` restarts it.
+   * Default: fastd.conf beside configFile when it exists, else configFile.
+   */
+  fastdConfig: z.string().min(1).optional(),
   statusSocket: z.string().min(1),
   /** The `include peers from` directory that sync-keys fills; absent when keys are only checked by `on verify`. */
   peersDir: z.string().min(1).optional(),
@@ -36,7 +41,7 @@ export const fastdSettings = defineSettings(
       limit: z
         .strictObject({
           /** Short host names of every gateway of the fleet, this one included. */
-          gateways: z.array(z.string().min(1)).default([]),
+          gateways: z.array(z.string().min(1)).max(1000).default([]),
           /** URL of a gateway's published status; `{gateway}` is replaced by its short host name. */
           statusUrl: z
             .string()
@@ -44,7 +49,9 @@ export const fastdSettings = defineSettings(
             .default('http://{gateway}/fastd_status.json'),
           /** Where this gateway publishes its own status for the others (served by the web server). */
           localStatusFile: z.string().min(1).default('/var/www/html/fastd_status.json'),
-          additional: z.number().int().min(0).default(8),
+          additional: z.number().int().min(0).max(10_000).default(8),
+          /** The most peers one gateway can have: a remote count above it is refused as bad data. */
+          maxPeers: z.number().int().min(1).max(1_000_000).default(65_535),
           maxDataAgeSeconds: z.number().positive().default(900),
           restartAfterUptimeSeconds: z.number().positive().default(43_200),
           fetchTimeoutMs: z.number().int().positive().default(10_000),

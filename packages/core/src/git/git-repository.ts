@@ -1,9 +1,20 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { SimpleGit } from 'simple-git';
-import { lastLines, messageOf } from '../errors/errors.js';
+import { messageOf, PhotonError } from '../errors/errors.js';
 import type { ChangeRecorder } from '../journal/change-recorder.js';
 import type { Logger } from '../log/logger.js';
-import { GitCommandError, GitConflictError, GitRemoteError, remoteError } from './git-errors.js';
+import {
+  GitCommandError,
+  GitConflictError,
+  GitLocalChangesError,
+  GitLockedError,
+  GitRemoteError,
+  gitMessage,
+  remoteError,
+} from './git-errors.js';
+import { clearStaleGitLock, lockFileOf } from './git-lock.js';
 import { type GitStatus, parsePorcelainV2 } from './git-status.js';
 
 export interface GitRepositoryOptions {
@@ -20,6 +31,8 @@ export interface GitRepositoryOptions {
   recorder?: ChangeRecorder;
   /** simple-git instance bound to `dir`, with GIT_SSH_COMMAND and the network timeout. */
   git: SimpleGit;
+  /** A git lock file older than this, with no git process in the repository, was left by a killed git. */
+  staleLockMs: number;
 }
 
 export interface PullResult {
@@ -27,6 +40,13 @@ export interface PullResult {
   after?: string;
   moved: boolean;
   skipped: boolean;
+}
+
+export interface MirrorResult {
+  before?: string;
+  after?: string;
+  /** `pulled`: the remote moved forward; `reset`: rewound or rewritten, or a broken tree repaired. */
+  action: 'pulled' | 'reset' | 'unchanged';
 }
 
 export interface PublishResult {
@@ -68,8 +88,8 @@ export class GitRepository {
     }
   }
 
-  async status(): Promise<GitStatus> {
-    return parsePorcelainV2(await this.raw(['status', '--porcelain=v2', '--branch', '-z']));
+  async status(extra: string[] = []): Promise<GitStatus> {
+    return parsePorcelainV2(await this.raw(['status', '--porcelain=v2', '--branch', '-z', ...extra]));
   }
 
   /** Pull from the upstream: fast-forward only, or rebase local commits (aborted on conflict). */
@@ -93,10 +113,11 @@ export class GitRepository {
       try {
         await this.raw(['merge', '--ff-only', '--quiet', `origin/${branch}`]);
       } catch (error) {
+        if (error instanceof PhotonError) throw error;
         const text = messageOf(error);
         if (LOCAL_CHANGES.test(text)) {
           throw new GitConflictError(
-            `${this.options.displayDir}: local changes conflict with the pulled ones; nothing was changed (${lastLines(text)})`,
+            `${this.options.displayDir}: local changes conflict with the pulled ones; nothing was changed (${gitMessage(text)})`,
             this.options.displayDir,
           );
         }
@@ -106,11 +127,23 @@ export class GitRepository {
             this.options.displayDir,
           );
         }
-        throw new GitCommandError(`git merge in ${this.options.displayDir} failed: ${lastLines(text)}`);
+        throw new GitCommandError(`git merge in ${this.options.displayDir} failed: ${gitMessage(text)}`);
       }
     }
     const after = await this.head();
     return { before, after, moved: before !== after, skipped: false };
+  }
+
+  /** The names of every blob in the object database: everything the repository ever held (until gc). */
+  async blobNames(): Promise<Set<string>> {
+    const listing = await this.raw([
+      'cat-file',
+      '--batch-all-objects',
+      '--batch-check=%(objecttype) %(objectname)',
+    ]);
+    const names = new Set<string>();
+    for (const line of listing.split('\n')) if (line.startsWith('blob ')) names.add(line.slice(5));
+    return names;
   }
 
   /** Makes the working tree exactly `target` (reset --hard, clean): a mirror's recovery. Skipped in dry-run. */
@@ -123,7 +156,47 @@ export class GitRepository {
       return;
     }
     await this.raw(['reset', '--quiet', '--hard', target]);
-    await this.raw(['clean', '-q', '-f', '-f', '-d', '-x']);
+    // Not -x: ignored files are not the remote's to remove.
+    await this.raw(['clean', '-q', '-f', '-f', '-d']);
+  }
+
+  /**
+   * Makes a read-only clone exactly the remote's branch: fetch, then reset whenever HEAD or the tree
+   * differs (a fast-forward, a rewound or rewritten remote, a checkout a killed git left half done).
+   * A file whose content is neither the remote's nor HEAD's is someone's edit: it is refused by name
+   * (GitLocalChangesError) and nothing is touched. Dry-run fetches nothing and reports unchanged.
+   */
+  async mirror(): Promise<MirrorResult> {
+    const before = await this.head();
+    if (this.options.dryRun) {
+      this.options.logger?.info(
+        { dir: this.options.displayDir },
+        `dry-run: would update the mirror ${this.options.displayDir}`,
+      );
+      return { before, after: before, action: 'unchanged' };
+    }
+    const branch = await this.branch();
+    await this.fetch();
+    const ref = branch ? `refs/remotes/origin/${branch}` : 'refs/remotes/origin/HEAD';
+    const target = await this.revParse(ref);
+    // An empty remote (nothing pushed yet): nothing to mirror.
+    if (!target) return { before, after: before, action: 'unchanged' };
+    const status = await this.status(['--untracked-files=all']);
+    if (!status.clean) {
+      const edits = await this.localEdits(status, [before, target]);
+      if (edits.length > 0) {
+        throw new GitLocalChangesError(
+          `${this.options.displayDir}: ${edits.length} file(s) not from the remote: ${edits.slice(0, 5).join(', ')}${edits.length > 5 ? ', …' : ''}; they are kept and nothing was synced (move them away, or commit them to the remote)`,
+          this.options.displayDir,
+          edits,
+        );
+      }
+    }
+    if (before === target && status.clean) return { before, after: before, action: 'unchanged' };
+    await this.resetTo(target);
+    const forward =
+      before !== target && before !== undefined && status.clean && (await this.isAncestor(before, target));
+    return { before, after: target, action: forward ? 'pulled' : 'reset' };
   }
 
   /** Stages everything and commits it when something changed; returns the new HEAD or undefined. */
@@ -185,11 +258,12 @@ export class GitRepository {
         ]);
         return { pushed: true, attempts: attempt, rebased, skipped: false, head: await this.head() };
       } catch (error) {
+        if (error instanceof PhotonError) throw error;
         const text = messageOf(error);
         if (!NON_FAST_FORWARD.test(text)) throw this.networkError('push', error);
         if (attempt > this.options.retries) {
           throw new GitCommandError(
-            `${this.options.displayDir}: push still rejected after ${attempt} attempts (${lastLines(text)})`,
+            `${this.options.displayDir}: push still rejected after ${attempt} attempts (${gitMessage(text)})`,
           );
         }
         this.options.logger?.debug({ attempt }, 'push rejected, rebasing onto the remote');
@@ -209,6 +283,7 @@ export class GitRepository {
     try {
       await this.raw(['fetch', '--quiet', '--prune', '--tags', 'origin']);
     } catch (error) {
+      if (error instanceof PhotonError) throw error;
       throw this.networkError('fetch', error);
     }
   }
@@ -217,6 +292,7 @@ export class GitRepository {
     try {
       await this.raw(['rebase', '--quiet', upstream]);
     } catch (error) {
+      if (error instanceof PhotonError) throw error;
       const text = messageOf(error);
       const status = await this.status().catch(() => undefined);
       await this.raw(['rebase', '--abort']).catch(() => undefined);
@@ -227,12 +303,83 @@ export class GitRepository {
           status?.conflicted ?? [],
         );
       }
-      throw new GitCommandError(`git rebase in ${this.options.displayDir} failed: ${lastLines(text)}`);
+      throw new GitCommandError(`git rebase in ${this.options.displayDir} failed: ${gitMessage(text)}`);
     }
   }
 
-  private raw(args: string[]): Promise<string> {
-    return runGit(this.git, args, this.options.dir, this.options.recorder);
+  /**
+   * One git command. A lock a killed git left behind is removed (and logged) and the command run
+   * again; a lock that may be live is GitLockedError naming it.
+   */
+  private async raw(args: string[]): Promise<string> {
+    const removed = new Set<string>();
+    for (;;) {
+      try {
+        return await runGit(this.git, args, this.options.dir, this.options.recorder);
+      } catch (error) {
+        const lock = lockFileOf(messageOf(error));
+        if (!lock || removed.has(lock)) throw error;
+        const verdict = clearStaleGitLock(lock, this.options.dir, this.options.staleLockMs);
+        if (verdict.state === 'held') {
+          const why =
+            verdict.pids.length > 0
+              ? `git process ${verdict.pids.join(', ')} is working in the repository`
+              : `it is ${verdict.ageSeconds} s old; it is removed once it is ${Math.round(this.options.staleLockMs / 1000)} s old and no git process works in the repository`;
+          throw new GitLockedError(
+            `${this.options.displayDir}: git is locked by ${lock} (${why}); nothing was changed, try again later`,
+            lock,
+          );
+        }
+        if (verdict.state === 'removed') {
+          this.options.logger?.warn(
+            { dir: this.options.displayDir, lock, ageSeconds: verdict.ageSeconds },
+            `removed ${lock}, left by a killed git ${verdict.ageSeconds} s ago`,
+          );
+        }
+        removed.add(lock);
+      }
+    }
+  }
+
+  private async revParse(ref: string): Promise<string | undefined> {
+    try {
+      return (await this.raw(['rev-parse', '--verify', '--quiet', `${ref}^{commit}`])).trim() || undefined;
+    } catch (error) {
+      if (error instanceof PhotonError) throw error;
+      return undefined;
+    }
+  }
+
+  private async isAncestor(ancestor: string, commit: string): Promise<boolean> {
+    // Not `--is-ancestor`: simple-git reports a silent non-zero exit as success.
+    try {
+      return (await this.raw(['merge-base', ancestor, commit])).trim() === ancestor;
+    } catch (error) {
+      if (error instanceof PhotonError) throw error;
+      return false;
+    }
+  }
+
+  /**
+   * The changed paths whose working-tree content is in none of `commits`: an admin's files. Content
+   * equal to one of them is what a killed checkout or reset left half done; a deleted file is restorable.
+   */
+  private async localEdits(status: GitStatus, commits: (string | undefined)[]): Promise<string[]> {
+    const paths = [
+      ...new Set([...status.untracked, ...status.modified, ...status.staged, ...status.conflicted]),
+    ].filter((p) => existsSync(path.join(this.options.dir, p)));
+    if (paths.length === 0) return [];
+    const hashes = (await this.raw(['hash-object', '--no-filters', '--', ...paths])).trim().split('\n');
+    const known = new Set<string>();
+    for (const commit of commits) {
+      if (!commit) continue;
+      const listing = await this.raw(['ls-tree', '-r', '-z', commit, '--', ...paths]);
+      for (const line of listing.split('\0')) {
+        const [meta, file] = line.split('\t');
+        if (file) known.add(`${file}\0${meta.split(' ')[2]}`);
+      }
+    }
+    return paths.filter((p, i) => !known.has(`${p}\0${hashes[i]}`)).sort();
   }
 
   private async hasRef(ref: string): Promise<boolean> {

@@ -5,7 +5,7 @@ import { ConfigError, messageOf, UnavailableError } from '../errors/errors.js';
 import type { FileStore } from '../fs/file-store.js';
 import type { ChangeRecorder } from '../journal/change-recorder.js';
 import type { Logger } from '../log/logger.js';
-import { GitCommandError, GitConflictError, GitRemoteError, remoteError } from './git-errors.js';
+import { GitCommandError, GitRemoteError, remoteError } from './git-errors.js';
 import { GitRepository, type PullResult, runGit } from './git-repository.js';
 import type { GitSettings } from './git-settings.js';
 import { expandHome } from './home-path.js';
@@ -66,14 +66,17 @@ export class GitService {
       logger: this.logger,
       recorder: this.recorder,
       git,
+      // No git command of ours runs silent longer than the network timeout (it is killed then).
+      staleLockMs: this.settings.networkTimeoutSeconds * 1000,
     });
   }
 
   /**
    * Clones `remote` into `dir`, or brings the clone up to date (fast-forward only) — the clone a
-   * task reads from. With `mirror` the clone is a read-only copy of the remote (icvpn-meta, key
-   * repositories): one that cannot fast-forward (a force-pushed remote) or has local edits is
-   * reset to the remote. In dry-run a missing clone is UnavailableError: there is nothing to read.
+   * task reads from. With `mirror` the clone is a read-only copy of the remote (key repositories):
+   * it follows the remote exactly, also when it was rewound or rewritten, and refuses files that are
+   * not the remote's by name instead of deleting them (GitRepository.mirror). In dry-run a missing clone is
+   * UnavailableError: there is nothing to read.
    */
   async update(
     remote: string | undefined,
@@ -85,21 +88,16 @@ export class GitService {
     if (!repo) throw new UnavailableError(`${taskDir} is not cloned yet; run once without --dry-run`);
     if (cloned) return { repo, action: 'cloned', head: await repo.head() };
     if (!remote) return { repo, action: 'unchanged', head: await repo.head() };
-    let pulled: PullResult;
-    try {
-      pulled = await repo.pull();
-    } catch (error) {
-      if (!options.mirror || !(error instanceof GitConflictError)) throw error;
-      this.logger?.warn({ dir: taskDir }, `${error.message}; resetting the mirror to the remote`);
-      await repo.resetTo(`origin/${(await repo.branch()) ?? options.branch ?? 'HEAD'}`);
-      return { repo, action: 'reset', head: await repo.head() };
+    if (options.mirror) {
+      const mirrored = await repo.mirror();
+      if (mirrored.action === 'reset')
+        this.logger?.info(
+          { dir: taskDir, before: mirrored.before, after: mirrored.after },
+          `${taskDir} reset to the remote`,
+        );
+      return { repo, action: mirrored.action, head: mirrored.after };
     }
-    // Untracked or modified files would be read as data: a mirror holds the remote's tree only.
-    if (options.mirror && !(await repo.status()).clean) {
-      this.logger?.warn({ dir: taskDir }, `${taskDir} had local changes; discarding them`);
-      await repo.resetTo('HEAD');
-      return { repo, action: 'reset', head: pulled.after };
-    }
+    const pulled: PullResult = await repo.pull();
     return { repo, action: pulled.moved ? 'pulled' : 'unchanged', head: pulled.after };
   }
 

@@ -1,8 +1,11 @@
+import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import {
   type Clock,
+  exitCodeOf,
   type FileStore,
+  type GitRepository,
   type GitService,
   PartialFailureError,
   type ServiceManager,
@@ -29,6 +32,8 @@ export interface InstanceKeySync {
   updated: string[];
   removed: string[];
   refused: RefusedPeerFile[];
+  /** Files in the peers directory that did not come from the key repository: left as they are. */
+  kept: string[];
   signalled: boolean;
   error?: string;
 }
@@ -69,6 +74,10 @@ export class KeySyncService {
       }),
     );
     const results = instances.map((instance) => outcomes.get(instance)!.result);
+    // Nothing synced anywhere, for one reason (a held git lock, an unreachable remote): that
+    // reason's own exit code (69), not "partly done".
+    const errors = instances.map((instance) => outcomes.get(instance)!.error);
+    if (errors.every(Boolean) && new Set(errors.map(exitCodeOf)).size === 1) throw errors[0];
     const keysOf = new Map<string, string[]>();
     for (const [instance, outcome] of outcomes) if (outcome.keys) keysOf.set(instance.name, outcome.keys);
     await new VerifyStateStore(this.files, cfg.verifyStateFile, () => this.clock.now()).update(
@@ -84,6 +93,10 @@ export class KeySyncService {
     const problems = results.flatMap((r) => [
       ...(r.error ? [`${r.instance}: ${r.error}`] : []),
       ...r.refused.map((refused) => `${r.instance}: ${refused.file}: ${refused.reason}`),
+      ...r.kept.map(
+        (file) =>
+          `${r.instance}: ${file}: not from the key repository, kept (remove it, or add it to the repository)`,
+      ),
     ]);
     if (problems.length > 0) {
       throw new PartialFailureError(
@@ -103,19 +116,27 @@ export class KeySyncService {
     const { remote, local, branch } = group[0].peersRepo!;
     const refused: RefusedPeerFile[] = [];
     let wanted: Map<string, WantedPeer>;
+    let repo: GitRepository;
     try {
-      // The key repository is a mirror (as sync_meshkeys_gw.sh: clone, else fetch, reset hard, clean).
-      const clone = (await this.git.update(remote, local, { branch, mirror: true })).repo.dir;
-      wanted = this.readValidPeers(clone, refused);
+      // The key repository is a mirror: it follows the remote exactly and refuses files that are not the remote's.
+      repo = (await this.git.update(remote, local, { branch, mirror: true })).repo;
+      wanted = this.readValidPeers(repo.dir, refused);
     } catch (error) {
       return group.map((instance) => failedSync(instance, error));
     }
     const keys = [...new Set([...wanted.values()].map((peer) => peer.key))].sort();
     const outcomes: SyncOutcome[] = [];
+    // Read only when a file in a peers directory is to be replaced or removed.
+    let blobs: Promise<Set<string>> | undefined;
+    const fromRepository = async (bytes: Buffer) => {
+      blobs ??= repo.blobNames();
+      const known = await blobs;
+      return known.has(blobName(bytes, known));
+    };
     for (const instance of group) {
       const result = { ...emptySync(instance.name), keys: keys.length, refused: [...refused] };
       try {
-        await this.syncInstance(cfg, instance, wanted, result);
+        await this.syncInstance(cfg, instance, wanted, result, fromRepository);
         outcomes.push({ result, keys });
       } catch (error) {
         outcomes.push(failedSync(instance, error));
@@ -130,9 +151,16 @@ export class KeySyncService {
     instance: FastdInstance,
     wanted: Map<string, WantedPeer>,
     result: InstanceKeySync,
+    fromRepository: (bytes: Buffer) => Promise<boolean>,
   ): Promise<void> {
     if (!instance.peersDir) return;
-    await this.mirror(instance.peersDir, wanted, new Set(result.refused.map((r) => r.file)), result);
+    await this.mirror(
+      instance.peersDir,
+      wanted,
+      new Set(result.refused.map((r) => r.file)),
+      result,
+      fromRepository,
+    );
     if (result.added.length + result.updated.length + result.removed.length > 0) {
       // SIGHUP makes fastd re-read its peer directories (and only those).
       await this.services.signal(unitOf(instance), 'HUP', cfg.signalCommand);
@@ -174,20 +202,32 @@ export class KeySyncService {
 
   /**
    * Adds and updates the valid files, removes vanished ones; a refused file's old copy is left alone.
-   * One listing and a byte comparison per file: an unchanged run writes nothing.
+   * Only what the key repository once held is replaced or removed: a file an admin put there (its
+   * bytes were never in the repository) is kept and reported. One listing and a byte comparison per
+   * file: an unchanged run writes nothing.
    */
   private async mirror(
     dir: string,
     wanted: Map<string, WantedPeer>,
     refused: Set<string>,
     result: InstanceKeySync,
+    fromRepository: (bytes: Buffer) => Promise<boolean>,
   ): Promise<void> {
     await this.files.mkdir(dir);
     const hostDir = this.files.resolve(dir);
     const existing = new Set(listNames(hostDir).filter((name) => !isIgnoredPeerName(name)));
-    const changed = [...wanted].filter(
-      ([name, peer]) => !existing.has(name) || !sameBytes(path.join(hostDir, name), peer.bytes),
-    );
+    const ours = async (name: string) => {
+      const bytes = readIfFile(path.join(hostDir, name));
+      if (bytes === undefined || (await fromRepository(bytes))) return true;
+      result.kept.push(name);
+      return false;
+    };
+    const changed: [string, WantedPeer][] = [];
+    for (const [name, peer] of wanted) {
+      const bytes = existing.has(name) ? readIfFile(path.join(hostDir, name)) : undefined;
+      if (bytes?.equals(peer.bytes)) continue;
+      if (!existing.has(name) || (await ours(name))) changed.push([name, peer]);
+    }
     // Parallel writes overlap their fsyncs (the first run writes every file).
     for (let i = 0; i < changed.length; i += WRITE_BATCH) {
       await Promise.all(
@@ -203,13 +243,14 @@ export class KeySyncService {
         }),
       );
     }
-    for (const name of existing) {
-      if (wanted.has(name) || refused.has(name)) continue;
+    for (const name of [...existing].sort()) {
+      if (wanted.has(name) || refused.has(name) || !(await ours(name))) continue;
       await this.files.remove(path.posix.join(dir, name));
       result.removed.push(name);
     }
     result.added.sort();
     result.updated.sort();
+    result.kept.sort();
   }
 }
 
@@ -222,6 +263,7 @@ interface WantedPeer {
 interface SyncOutcome {
   result: InstanceKeySync;
   keys: string[] | undefined;
+  error?: unknown;
 }
 
 function listNames(hostDir: string): string[] {
@@ -234,19 +276,32 @@ function listNames(hostDir: string): string[] {
   }
 }
 
-function sameBytes(file: string, bytes: Buffer): boolean {
+/** The file's bytes; undefined when it is unreadable or not a file (a write then reports a real problem). */
+function readIfFile(file: string): Buffer | undefined {
   try {
-    return readFileSync(file).equals(bytes);
+    return readFileSync(file);
   } catch {
-    // Unreadable or not a file: rewrite it (the write reports a real problem).
-    return false;
+    return undefined;
   }
 }
 
+/** git's object name of a blob with these bytes (SHA-1, or SHA-256 in a repository that uses it). */
+function blobName(bytes: Buffer, known: Set<string>): string {
+  const sha256 = known.values().next().value?.length === 64;
+  return createHash(sha256 ? 'sha256' : 'sha1')
+    .update(`blob ${bytes.length}\0`)
+    .update(bytes)
+    .digest('hex');
+}
+
 function emptySync(instance: string): InstanceKeySync {
-  return { instance, keys: 0, added: [], updated: [], removed: [], refused: [], signalled: false };
+  return { instance, keys: 0, added: [], updated: [], removed: [], refused: [], kept: [], signalled: false };
 }
 
 function failedSync(instance: FastdInstance, error: unknown): SyncOutcome {
-  return { result: { ...emptySync(instance.name), error: (error as Error).message }, keys: undefined };
+  return {
+    result: { ...emptySync(instance.name), error: (error as Error).message },
+    keys: undefined,
+    error,
+  };
 }

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import {
   type Clock,
   ConfigError,
@@ -5,12 +6,13 @@ import {
   type Logger,
   PartialFailureError,
   type ServiceManager,
+  type Shell,
   UnavailableError,
 } from '@ffphoton/core';
 import { type FastdInstance, type FastdSettings, unitOf } from '../settings.js';
 import { summarizeStatus } from './fastd-status.js';
-import { type LimitComputation, PeerLimitCalculator } from './peer-limit-calculator.js';
-import { findPeerLimitStatements, replacePeerLimit } from './peer-limit-statement.js';
+import { type LimitComputation, PeerLimitCalculator, remotePeerCount } from './peer-limit-calculator.js';
+import { FASTD_MAX_PEER_LIMIT, findPeerLimitStatements, replacePeerLimit } from './peer-limit-statement.js';
 import { type RemoteGatewayStatus, RemoteStatusFetcher } from './remote-status-fetcher.js';
 import type { StatusSocketReader } from './status-socket-reader.js';
 import { VerifyStateStore } from './verify-state-store.js';
@@ -29,6 +31,8 @@ export interface LimitResult {
   host: string;
   instances: LimitRow[];
   gateways: Omit<RemoteGatewayStatus, 'data'>[];
+  /** Remote peer counts refused as bad data (the gateway counts as offline for that instance). */
+  refusedCounts: { gateway: string; instance: string; reason: string }[];
   published?: string;
   changed: number;
   restarted: string[];
@@ -46,6 +50,7 @@ export class PeerLimitService {
   constructor(
     private readonly reader: StatusSocketReader,
     private readonly files: FileStore,
+    private readonly shell: Shell,
     private readonly services: ServiceManager,
     private readonly clock: Clock,
     private readonly logger: Logger,
@@ -79,7 +84,20 @@ export class PeerLimitService {
         );
     }
 
-    const calculator = new PeerLimitCalculator(policy.gateways.length, policy.additional);
+    const refusedCounts: LimitResult['refusedCounts'] = [];
+    for (const remote of remotes) {
+      for (const { name: instance } of cfg.instances) {
+        const count = remotePeerCount(remote, instance, policy.maxPeers);
+        if (!count || !('refused' in count)) continue;
+        refusedCounts.push({ gateway: remote.gateway, instance, reason: count.refused });
+        this.logger.warn(
+          { gateway: remote.gateway, instance },
+          `gateway ${remote.gateway}: instance ${instance}: ${count.refused}; counted as offline`,
+        );
+      }
+    }
+
+    const calculator = new PeerLimitCalculator(policy.gateways.length, policy.additional, policy.maxPeers);
     const planned = locals.map((local) => ({
       local,
       computation: calculator.compute(local.instance.name, local.connected, remotes),
@@ -99,6 +117,7 @@ export class PeerLimitService {
       host,
       instances: rows,
       gateways: remotes.map(({ data: _data, ...rest }) => rest),
+      refusedCounts,
       changed: rows.filter((row) => row.outcome === 'changed').length,
       restarted: rows.filter((row) => row.restart).map((row) => row.instance),
     };
@@ -162,8 +181,13 @@ export class PeerLimitService {
     }
     const [statement] = statements;
     const limit = computation.limit;
+    // Settings bound every term; this keeps a bug from ever writing what fastd cannot read.
+    if (!Number.isSafeInteger(limit) || limit < 0 || limit > FASTD_MAX_PEER_LIMIT)
+      return { ...base, outcome: 'failed', reason: `computed limit ${limit} is outside fastd's range` };
     const written = await this.files.writeIfChanged(file, replacePeerLimit(text, statement, limit));
+    // A value fastd refuses (`peer limit 7.5e+299;`) is repaired, and fastd restarted to read it.
     const restart =
+      statement.value === undefined ||
       Math.abs(limit - statement.value) >= cfg.limit.additional ||
       (local.uptimeSeconds ?? 0) >= cfg.limit.restartAfterUptimeSeconds;
     // fastd reads `peer limit` only at start (SIGHUP re-reads peer dirs only), hence a restart.
@@ -173,6 +197,17 @@ export class PeerLimitService {
       restart,
       outcome: written.changed ? 'changed' : 'unchanged',
     };
+    if (!(written.changed || restart) || this.files.dryRun) return row;
+    const refusal = await this.verifyConfig(local.instance);
+    if (refusal !== undefined) {
+      if (written.changed) await this.files.writeIfChanged(file, text);
+      return {
+        ...row,
+        restart: false,
+        outcome: 'failed',
+        reason: `fastd --verify-config refused the configuration (${refusal}); ${written.changed ? `${file} was restored, ` : ''}fastd was not restarted`,
+      };
+    }
     if (!restart) return row;
     try {
       await this.services.restart(unitOf(local.instance), cfg.restartCommand);
@@ -181,6 +216,29 @@ export class PeerLimitService {
       return { ...row, outcome: 'failed', reason: `restart failed: ${(error as Error).message}` };
     }
     return row;
+  }
+
+  /** fastd's own verdict on the configuration it would start with; undefined when it accepts it. */
+  private async verifyConfig(instance: FastdInstance): Promise<string | undefined> {
+    const config = instance.fastdConfig ?? (await this.defaultFastdConfig(instance.configFile));
+    const result = await this.shell.runValidator([
+      'fastd',
+      '--verify-config',
+      '--config',
+      this.files.resolve(config),
+    ]);
+    if (!result.failed) return undefined;
+    const said = `${result.stderr}\n${result.stdout}`
+      .split('\n')
+      .map((line) => line.trim())
+      .filter(Boolean);
+    return said.find((line) => /error/i.test(line)) ?? said.at(-1) ?? `exit ${result.exitCode}`;
+  }
+
+  /** fastd.conf beside the file with the statement (it may be an included peer_limit.conf), else that file. */
+  private async defaultFastdConfig(configFile: string): Promise<string> {
+    const main = path.posix.join(path.posix.dirname(configFile), 'fastd.conf');
+    return (await this.files.exists(main)) ? main : configFile;
   }
 
   private async publish(file: string, rows: LimitRow[]): Promise<string | undefined> {

@@ -1,8 +1,12 @@
 import { scanFastdSyntax } from './fastd-syntax.js';
 
+/** fastd keeps the peer limit in a C int: larger values are a syntax error to it. */
+export const FASTD_MAX_PEER_LIMIT = 2_147_483_647;
+
 /** Where the active `peer limit N;` statement of a fastd config is. */
 export interface PeerLimitStatement {
-  value: number;
+  /** Undefined when fastd would refuse the value (`7.5e+299`, `-1`, beyond its range): it is to be repaired. */
+  value: number | undefined;
   start: number;
   end: number;
 }
@@ -25,14 +29,20 @@ export function maskCommentsAndStrings(text: string): string {
   return out.join('');
 }
 
-/** Every active (not commented-out) `peer limit N;` statement. */
+/** Every active (not commented-out) `peer limit …;` statement, also one whose value fastd refuses. */
 export function findPeerLimitStatements(text: string): PeerLimitStatement[] {
   const masked = maskCommentsAndStrings(text);
-  return [...masked.matchAll(/\bpeer\s+limit\s+(\d+)\s*;/g)].map((match) => ({
-    value: Number(match[1]),
+  return [...masked.matchAll(/\bpeer\s+limit\s+([^\s;"]*)\s*;/g)].map((match) => ({
+    value: parsePeerLimit(match[1]),
     start: match.index,
     end: match.index + match[0].length,
   }));
+}
+
+function parsePeerLimit(word: string): number | undefined {
+  if (!/^\d{1,10}$/.test(word)) return undefined;
+  const value = Number(word);
+  return value <= FASTD_MAX_PEER_LIMIT ? value : undefined;
 }
 
 /** The text with one statement's value replaced; everything else byte for byte unchanged. */

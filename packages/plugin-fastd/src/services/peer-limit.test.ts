@@ -14,7 +14,7 @@ const fresh = (gateway: string, data: Record<string, unknown>): RemoteGatewaySta
 
 describe('PeerLimitCalculator', () => {
   it('floors the average and adds (1 + offline) × additional', () => {
-    const calc = new PeerLimitCalculator(4, 8);
+    const calc = new PeerLimitCalculator(4, 8, 1000);
     const remotes = [fresh('b', { mz: { peers: 20 } }), fresh('c', { mz: { peers: 11 } })];
     // own 10 + 20 + 11 = 41 over 3 online → 13; one of 4 offline → (1 + 1) × 8 = 16
     expect(calc.compute('mz', 10, remotes)).toEqual({
@@ -29,7 +29,7 @@ describe('PeerLimitCalculator', () => {
   });
 
   it('counts a gateway without a valid count for the instance as offline; 0 peers is online', () => {
-    const calc = new PeerLimitCalculator(4, 8);
+    const calc = new PeerLimitCalculator(4, 8, 1000);
     const remotes: RemoteGatewayStatus[] = [
       fresh('b', { mz: { peers: 0 } }),
       fresh('c', { wi: { peers: 5 }, mz: { peers: -3 } }),
@@ -44,9 +44,23 @@ describe('PeerLimitCalculator', () => {
     });
   });
 
+  it('refuses remote counts beyond the ceiling or not integers (1e300 passes Number.isInteger)', () => {
+    const calc = new PeerLimitCalculator(7, 8, 1000);
+    const remotes = [3_000_000_000, 1e300, -1, 7.5, 1001, '5', 1000].map((peers, i) =>
+      fresh(`g${i}`, { mz: { peers } }),
+    );
+    // Only g6 (1000) counts: own 0 + 1000 over 2 online, 5 offline.
+    expect(calc.compute('mz', 0, remotes)).toMatchObject({
+      total: 1000,
+      online: 2,
+      offline: 5,
+      limit: 500 + 48,
+    });
+  });
+
   it('returns undefined when no gateway is online', () => {
     expect(
-      new PeerLimitCalculator(2, 8).compute('mz', undefined, [
+      new PeerLimitCalculator(2, 8, 1000).compute('mz', undefined, [
         { gateway: 'b', url: '', state: 'unreachable' },
       ]),
     ).toBe(undefined);
@@ -108,5 +122,15 @@ describe('peer limit statement', () => {
     ]);
     expect(findPeerLimitStatements('peer limit 3;').map((s) => s.value)).toEqual([3]);
     expect(findPeerLimitStatements('# peer limit 3;')).toEqual([]);
+  });
+
+  it('finds a statement fastd refuses (left by an old version) so it can be repaired', () => {
+    for (const value of ['7.5e+299', '-1', '2147483648', '99999999999', '1.5'])
+      expect(findPeerLimitStatements(`peer limit ${value};\n`)).toEqual([
+        { value: undefined, start: 0, end: 12 + value.length },
+      ]);
+    expect(findPeerLimitStatements('peer limit 2147483647;').map((s) => s.value)).toEqual([2147483647]);
+    const [bad] = findPeerLimitStatements('a;\npeer limit 7.5e+299;\nb;\n');
+    expect(replacePeerLimit('a;\npeer limit 7.5e+299;\nb;\n', bad, 40)).toBe('a;\npeer limit 40;\nb;\n');
   });
 });

@@ -10,30 +10,32 @@ export class VerifyStateStore {
     private readonly now: () => Date,
   ) {}
 
-  /** Applies `change` to each instance's entry (created empty when missing) and writes atomically if that changed it. */
+  /**
+   * Applies `change` to a fresh copy of each listed instance's entry (created empty when missing) and
+   * writes atomically when the result differs from the file. Instances not listed keep their entries:
+   * a failed instance keeps the keys and limits of its last good run.
+   */
   async update(
     instances: FastdInstance[],
     change: (entry: VerifyInstanceState, instance: FastdInstance) => void,
   ): Promise<void> {
     const current = readVerifyState(this.files.resolve(this.file));
-    const next: VerifyState = {
-      version: 1,
-      updated: this.now().toISOString(),
-      instances: { ...current?.instances },
-    };
+    const entries: Record<string, VerifyInstanceState> = { ...current?.instances };
     for (const instance of instances) {
-      const entry = next.instances[instance.name] ?? {
+      // A copy: comparing against `current` needs `current` untouched by `change`.
+      const previous = entries[instance.name];
+      const entry: VerifyInstanceState = {
         interface: instance.interface,
-        keys: [],
-        limit: null,
-        connected: null,
+        keys: [...(previous?.keys ?? [])],
+        limit: previous?.limit ?? null,
+        connected: previous?.connected ?? null,
       };
-      entry.interface = instance.interface;
       change(entry, instance);
-      next.instances[instance.name] = entry;
+      entries[instance.name] = entry;
     }
     // An unchanged state is not rewritten (an unchanged sync-keys run writes nothing); `updated` is the last change.
-    if (current && JSON.stringify(next.instances) === JSON.stringify(current.instances)) return;
+    if (current && JSON.stringify(entries) === JSON.stringify(current.instances)) return;
+    const next: VerifyState = { version: 1, updated: this.now().toISOString(), instances: entries };
     await this.files.writeAtomic(this.file, `${JSON.stringify(next)}\n`, { mode: 0o644 });
   }
 }

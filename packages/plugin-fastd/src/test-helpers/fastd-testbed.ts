@@ -6,6 +6,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { waitFor as waitUntil, writeSettings } from '@ffphoton/core/testing';
+import { BED_PREFIX, killProcessesIn, markOwner } from './fastd-reaper.js';
 
 export interface KeyPair {
   secret: string;
@@ -71,11 +72,13 @@ export async function connectedPeers(socket: string): Promise<string[]> {
  * the restart/signal scripts photon's settings point at: `{unit}` is the node's name.
  */
 export class FastdTestbed {
-  readonly dir = mkdtempSync(path.join(os.tmpdir(), 'photon-fastd-'));
+  readonly dir = mkdtempSync(path.join(os.tmpdir(), BED_PREFIX));
   private readonly tag = randomBytes(2).toString('hex');
   private readonly nodes = new Map<string, FastdNode>();
 
   constructor() {
+    // The global teardown kills this bed's daemons even when afterAll never runs.
+    markOwner(this.dir);
     writeFileSync(
       path.join(this.dir, 'restart.sh'),
       [
@@ -196,18 +199,9 @@ export class FastdTestbed {
     );
   }
 
-  stop(node: FastdNode): void {
-    const pidFile = path.join(node.dir, 'fastd.pid');
-    if (!existsSync(pidFile)) return;
-    try {
-      process.kill(Number(readFileSync(pidFile, 'utf8')), 'SIGTERM');
-    } catch {
-      // already gone
-    }
-  }
-
-  cleanup(): void {
-    for (const node of this.nodes.values()) this.stop(node);
+  /** Ends every process started from this bed (daemons, restart scripts), SIGKILL after a grace, and removes it. */
+  async cleanup(): Promise<void> {
+    await killProcessesIn(this.dir);
     rmSync(this.dir, { recursive: true, force: true });
   }
 }

@@ -36,4 +36,10 @@ export class KeyRepo {
     this.git('commit', '-q', ...(options.rewrite ? ['--amend'] : []), '-m', 'keys');
     this.git('push', '-q', ...(options.rewrite ? ['--force'] : []), 'origin', 'main');
   }
+
+  /** The remote loses its last commit: `git reset --hard HEAD~1 && git push -f`. */
+  rewind(): void {
+    this.git('reset', '-q', '--hard', 'HEAD~1');
+    this.git('push', '-q', '--force', 'origin', 'main');
+  }
 }

@@ -67,7 +67,7 @@ describe('photon fastd limit (real fastd gateway, loopback status servers)', () 
   });
   afterAll(async () => {
     await servers?.close();
-    bed.cleanup();
+    await bed.cleanup();
   });
 
   it('--dry-run prints the computation and changes nothing', async () => {

@@ -6,7 +6,7 @@ import { fastdSettings } from '../../settings.js';
 export default class FastdLimit extends TaskCommand<typeof FastdLimit, LimitResult> {
   static override summary = 'Compute and apply the fleet-wide fastd peer limit';
   static override description =
-    'Exit codes: 0 done; 5 some instances failed (status socket or config unreadable); 69 no gateway online, nothing changed; 2 this host is not in fastd.limit.gateways.';
+    'Exit codes: 0 done; 5 some instances failed (status socket or config unreadable, or fastd --verify-config refused the new configuration: the old one is kept, fastd not restarted); 69 no gateway online, nothing changed; 2 this host is not in fastd.limit.gateways.';
   static override settings = [fastdSettings];
 
   protected async execute(ctx: TaskContext): Promise<LimitResult> {
@@ -14,6 +14,7 @@ export default class FastdLimit extends TaskCommand<typeof FastdLimit, LimitResu
     return new PeerLimitService(
       new StatusSocketReader(ctx.files),
       ctx.files,
+      ctx.shell,
       ctx.services,
       ctx.clock,
       ctx.logger,

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Journal } from '@ffphoton/core';
@@ -117,15 +117,23 @@ describe('photon fastd sync-keys (real git, real fastd)', () => {
     expect(bed.log('signals')).toHaveLength(3);
   });
 
-  it('keeps the clone a mirror: local files are discarded, a force-pushed history is followed', async () => {
+  it('keeps the clone a mirror: local files are refused by name and kept, a force-pushed history is followed', async () => {
     const clone = path.join(bed.dir, 'clone');
     writeFileSync(path.join(clone, 'intruder'), `key "${'f'.repeat(64)}";\n`);
     writeFileSync(path.join(clone, 'c2'), keyFile(c1));
     const tampered = await runCommand<KeySyncResult>(FastdSyncKeys, ['--config', settings, '--json']);
-    expect(tampered.exitCode).toBe(0);
+    expect(tampered.exitCode).toBe(5);
+    expect(tampered.output.error?.message).toContain(
+      '2 file(s) not from the remote: c2, intruder; they are kept',
+    );
+    expect(readdirSync(peersDir()).sort()).toEqual(['c2']);
+    expect(existsSync(path.join(clone, 'intruder'))).toBe(true);
+    // Once the admin has taken them away, the mirror syncs again.
+    rmSync(path.join(clone, 'intruder'));
+    writeFileSync(path.join(clone, 'c2'), keyFile(c2));
+    const cleaned = await runCommand<KeySyncResult>(FastdSyncKeys, ['--config', settings, '--json']);
+    expect(cleaned.exitCode).toBe(0);
     expect(readdirSync(peersDir()).sort()).toEqual(['c1', 'c2']);
-    expect(readFileSync(path.join(peersDir(), 'c2'), 'utf8')).toBe(keyFile(c2));
-    expect(existsSync(path.join(clone, 'intruder'))).toBe(false);
 
     // The key repository's last commit is rewritten: a fast-forward is impossible, the mirror follows.
     repo.commit({ c1: null, c9: `key "${'e'.repeat(64)}";\n` }, { rewrite: true });
