@@ -115,6 +115,26 @@ export const alfredSettings = defineSettings(
         cacheSeconds: z.number().min(0).max(300).default(5),
       })
       .prefault({}),
+    map: z
+      .strictObject({
+        /** Where `photon map` gets the node data: respondd queries, or alfred (158/159/160). */
+        source: z.enum(['respondd', 'alfred']).default('respondd'),
+        /** respondd: addresses, groups or interfaces asked (an interface: its ff02::2:1001). */
+        targets: z.array(z.string().min(1)).min(1).default(['ff05::2:1001']),
+        /** respondd: seconds to collect answers. */
+        timeoutSeconds: z.number().int().min(1).max(60).default(5),
+        /** alfred: meshes whose alfred is read (default: all). */
+        meshes: z.array(z.string()).optional(),
+        meshviewerFile: z.string().min(1).default('/var/www/html/data/meshviewer.json'),
+        graphFile: z.string().min(1).default('/var/www/html/data/graph.json'),
+        /** nodes.json v2 for older maps (not written unless set: `alfred nodes` may own it). */
+        nodesFile: z.string().min(1).optional(),
+        /** Nodes not seen for this long are dropped (default 14 days). */
+        maxAgeSeconds: z.number().positive().default(1_209_600),
+        /** First/last seen of every node, relative to photon's data dir unless absolute. */
+        stateFile: z.string().min(1).default('map/nodes-state.json'),
+      })
+      .prefault({}),
   }),
   {
     programs: (alfred) =>
@@ -133,3 +153,4 @@ export type MeshSettings = z.output<typeof meshSchema>;
 export type ZoneSettings = NonNullable<AlfredSettings['zone']>;
 export type NodesSettings = AlfredSettings['nodes'];
 export type ResponddSettings = AlfredSettings['respondd'];
+export type MapSettings = AlfredSettings['map'];

@@ -30,8 +30,8 @@ export function batmanNeighbours(originators: string): Map<string, Record<string
     for (const [, mac, potentialTq] of rest.matchAll(potential))
       if (mac === originator && quality === undefined) quality = Number(potentialTq);
     if (quality === undefined || quality > 255) continue;
-    let neighbours = byIface.get(iface);
-    if (!neighbours) byIface.set(iface, (neighbours = {}));
+    const neighbours = byIface.get(iface) ?? {};
+    byIface.set(iface, neighbours);
     neighbours[originator] = { tq: quality, lastseen: Number(lastseen) };
   }
   return byIface;

@@ -172,11 +172,11 @@ export class ResponddResponder {
 
   private async answer(mesh: MeshSettings, request: ResponddRequest): Promise<Buffer> {
     const data = await this.source.get(mesh);
-    let answers = this.encoded.get(data);
-    if (!answers) this.encoded.set(data, (answers = new Map()));
+    const answers = this.encoded.get(data) ?? new Map<string, Buffer>();
+    this.encoded.set(data, answers);
     const key = `${request.kind} ${describe(request)}`;
-    let answer = answers.get(key);
-    if (!answer) answers.set(key, (answer = encodeResponddAnswer(request, data)));
+    const answer = answers.get(key) ?? encodeResponddAnswer(request, data);
+    answers.set(key, answer);
     return answer;
   }
 
