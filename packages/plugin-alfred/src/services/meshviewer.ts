@@ -70,35 +70,36 @@ const obj = (v: unknown): JsonObject =>
 const strings = (v: unknown): string[] =>
   Array.isArray(v) ? v.filter((s): s is string => typeof s === 'string') : [];
 
-/** Interface MACs of a node by link type, from `network.mesh.*.interfaces` (and legacy `mesh_interfaces`). */
-function interfaceTypes(nodeinfo: JsonObject, into: Map<string, MeshviewerLink['type']>): string[] {
-  const network = obj(nodeinfo.network);
-  const macs: string[] = [];
-  const add = (mac: string, type: MeshviewerLink['type']) => {
-    macs.push(mac);
-    if (!into.has(mac) || into.get(mac) === 'other') into.set(mac, type);
-  };
-  for (const bat of Object.values(obj(network.mesh))) {
-    const interfaces = obj(obj(bat).interfaces);
-    for (const [kind, list] of Object.entries(interfaces)) {
-      const type = kind === 'tunnel' ? 'vpn' : kind === 'wireless' ? 'wifi' : 'other';
-      for (const mac of strings(list)) add(mac, type);
-    }
-  }
-  for (const mac of strings(network.mesh_interfaces)) add(mac, 'other');
-  const own = str(network.mac);
-  if (own) add(own, 'other');
-  return macs;
+/** A mesh interface MAC: its node, link type and a number for link keys. */
+interface MeshInterface {
+  node: string;
+  type: MeshviewerLink['type'];
+  index: number;
 }
 
-/** The direct neighbours a neighbours record lists: [own interface MAC, neighbour MAC, tq 0–255]. */
-function* batadvNeighbours(neighbours: JsonObject | undefined): Generator<[string, string, number]> {
-  for (const [ifmac, entry] of Object.entries(obj(neighbours?.batadv))) {
-    for (const [mac, link] of Object.entries(obj(obj(entry).neighbours))) {
-      const tq = num(obj(link).tq);
-      if (tq !== undefined && tq >= 0 && tq <= 255) yield [ifmac, mac, tq];
+/** Adds a node's interface MACs by link type: `network.mesh.*.interfaces`, legacy `mesh_interfaces`, its MAC. */
+function addInterfaces(id: string, nodeinfo: JsonObject, into: Map<string, MeshInterface>): void {
+  const network = obj(nodeinfo.network);
+  const add = (mac: unknown, type: MeshviewerLink['type']) => {
+    if (typeof mac !== 'string') return;
+    const known = into.get(mac);
+    if (!known) into.set(mac, { node: id, type, index: into.size });
+    else {
+      known.node = id;
+      if (known.type === 'other') known.type = type;
+    }
+  };
+  const mesh = obj(network.mesh);
+  for (const bat in mesh) {
+    const interfaces = obj(obj(mesh[bat]).interfaces);
+    for (const kind in interfaces) {
+      const list = interfaces[kind];
+      const type = kind === 'tunnel' ? 'vpn' : kind === 'wireless' ? 'wifi' : 'other';
+      if (Array.isArray(list)) for (const mac of list) add(mac, type);
     }
   }
+  if (Array.isArray(network.mesh_interfaces)) for (const mac of network.mesh_interfaces) add(mac, 'other');
+  add(network.mac, 'other');
 }
 
 /**
@@ -114,11 +115,10 @@ export function buildMapData(
   now: Date,
 ): { meshviewer: Meshviewer; graph: Graph } {
   const ids = Object.keys(state.nodes).sort();
-  const nodeByMac = new Map<string, string>();
-  const types = new Map<string, MeshviewerLink['type']>();
-  for (const id of ids)
-    for (const mac of interfaceTypes(state.nodes[id].nodeinfo, types)) nodeByMac.set(mac, id);
-  const nodeOf = (mac: string | undefined) => (mac === undefined ? undefined : (nodeByMac.get(mac) ?? mac));
+  const interfaces = new Map<string, MeshInterface>();
+  for (const id of ids) addInterfaces(id, state.nodes[id].nodeinfo, interfaces);
+  const nodeOf = (mac: string | undefined) =>
+    mac === undefined ? undefined : (interfaces.get(mac)?.node ?? mac);
 
   const nodes = ids.map((id): MeshviewerNode => {
     const { firstseen, lastseen, nodeinfo, statistics } = state.nodes[id];
@@ -173,31 +173,44 @@ export function buildMapData(
     };
   });
 
-  // Links: one per unordered pair of interface MACs; the lower MAC is the source.
-  const links = new Map<string, MeshviewerLink>();
+  // Links: one per unordered pair of interface MACs, the lower MAC the source; keyed by the
+  // pair's interface numbers (a number key: 150,000 links are hashed without building strings).
+  const links = new Map<number, MeshviewerLink>();
   for (const id of ids) {
     if (!online.has(id)) continue;
-    for (const [ifmac, mac, tq] of batadvNeighbours(neighbours.get(id))) {
-      const other = nodeByMac.get(mac);
-      if (other === undefined || other === id || !online.has(other)) continue;
-      const forward = ifmac < mac;
-      const [sourceAddr, targetAddr] = forward ? [ifmac, mac] : [mac, ifmac];
-      const key = `${sourceAddr}-${targetAddr}`;
-      let link = links.get(key);
-      if (!link) {
-        link = {
-          type: types.get(sourceAddr) ?? types.get(targetAddr) ?? 'other',
-          source: forward ? id : other,
-          target: forward ? other : id,
-          source_tq: 0,
-          target_tq: 0,
-          source_addr: sourceAddr,
-          target_addr: targetAddr,
-        };
-        links.set(key, link);
+    const batadv = obj(neighbours.get(id)?.batadv);
+    for (const ifmac in batadv) {
+      const list = obj(obj(batadv[ifmac]).neighbours);
+      for (const mac in list) {
+        const tq = num(obj(list[mac]).tq);
+        const peer = interfaces.get(mac);
+        if (tq === undefined || tq < 0 || tq > 255 || !peer || peer.node === id || !online.has(peer.node))
+          continue;
+        // An interface of our own that nodeinfo did not list still links: it is added now.
+        let own = interfaces.get(ifmac);
+        if (!own) {
+          own = { node: id, type: 'other', index: interfaces.size };
+          interfaces.set(ifmac, own);
+        }
+        const forward = ifmac < mac;
+        const key = forward ? own.index * 2 ** 26 + peer.index : peer.index * 2 ** 26 + own.index;
+        let link = links.get(key);
+        if (!link) {
+          const [source, target] = forward ? [own, peer] : [peer, own];
+          link = {
+            type: source.type !== 'other' ? source.type : target.type,
+            source: source.node,
+            target: target.node,
+            source_tq: 0,
+            target_tq: 0,
+            source_addr: forward ? ifmac : mac,
+            target_addr: forward ? mac : ifmac,
+          };
+          links.set(key, link);
+        }
+        if (forward) link.source_tq = tq / 255;
+        else link.target_tq = tq / 255;
       }
-      if (forward) link.source_tq = tq / 255;
-      else link.target_tq = tq / 255;
     }
   }
   const linkList = [...links.values()];
