@@ -13,6 +13,7 @@ export interface MeshAnnouncement {
   pushed: boolean;
   nodeinfo: JsonObject;
   statistics: JsonObject;
+  neighbours: JsonObject;
   /** Items that could not be read (left out of the records). */
   problems: string[];
   error?: string;
@@ -23,7 +24,8 @@ export interface AnnounceResult {
 }
 
 /**
- * The successor of ffnord-alfred-announce: builds nodeinfo (158) and statistics (159) for
+ * The successor of ffnord-alfred-announce: builds nodeinfo (158), statistics (159) and
+ * neighbours (160, as gluon-alfred) for
  * every mesh (NodeDataCollector, shared with respondd), gzips them and hands them to alfred.
  */
 export class Announcer {
@@ -36,7 +38,13 @@ export class Announcer {
   ) {}
 
   async announce(meshes: MeshSettings[], hostname: string): Promise<AnnounceResult> {
-    const collected = await new NodeDataCollector(this.shell, this.files, this.cfg).collect(meshes, hostname);
+    const collected = await new NodeDataCollector(this.shell, this.files, this.cfg).collect(
+      meshes,
+      hostname,
+      {
+        neighbours: true,
+      },
+    );
     for (const problem of collected.sharedProblems) this.logger?.warn(problem);
     // The two pushes of every mesh run concurrently: this runs every minute.
     const results = await Promise.all(collected.meshes.map((data, i) => this.announceMesh(meshes[i], data)));
@@ -47,12 +55,14 @@ export class Announcer {
 
   private async announceMesh(mesh: MeshSettings, data: MeshNodeData): Promise<MeshAnnouncement> {
     const { nodeinfo, statistics } = data;
+    const neighbours = data.neighbours ?? {};
     const announcement: MeshAnnouncement = {
       mesh: mesh.name,
       nodeId: nodeinfo.node_id as string | undefined,
       pushed: false,
       nodeinfo,
       statistics,
+      neighbours,
       problems: data.problems,
     };
     for (const problem of data.problems)
@@ -62,6 +72,7 @@ export class Announcer {
       await Promise.all([
         this.client.push(mesh.socket, AlfredType.nodeinfo, gzip(nodeinfo)),
         this.client.push(mesh.socket, AlfredType.statistics, gzip(statistics)),
+        this.client.push(mesh.socket, AlfredType.neighbours, gzip(neighbours)),
       ]);
       announcement.pushed = !this.files.dryRun;
     } catch (error) {

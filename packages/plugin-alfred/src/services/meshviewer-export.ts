@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { type TaskContext, UnavailableError } from '@ffphoton/core';
 import type { AlfredSettings } from '../settings.js';
+import { AlfredType } from './alfred-client.js';
 import type { DecodedRecords, JsonObject, NodeRecords } from './alfred-records.js';
 import { alfredClientFor } from './client-factory.js';
 import { MeshDataSource, selectMeshes } from './mesh-data-source.js';
@@ -9,8 +10,6 @@ import { mergeNodes, type NodesState, renderNodesJson } from './nodes-export.js'
 import { queryRespondd } from './respondd-collector.js';
 import { safeJson } from './respondd-protocol.js';
 
-/** The alfred data type of neighbours records (gluon-alfred's). */
-const ALFRED_NEIGHBOURS = 160;
 const NODE_ID = /^[0-9a-f]{12}$/;
 
 export interface MapResult {
@@ -73,9 +72,9 @@ export class MapExporter {
       const meshes = selectMeshes(this.cfg.meshes, map.meshes, 'alfred.map.meshes');
       const source = new MeshDataSource(alfredClientFor(this.ctx, this.cfg));
       const [nodeinfo, statistics, neighbours] = await Promise.all([
-        source.read(meshes, 158),
-        source.read(meshes, 159),
-        source.read(meshes, ALFRED_NEIGHBOURS),
+        source.read(meshes, AlfredType.nodeinfo),
+        source.read(meshes, AlfredType.statistics),
+        source.read(meshes, AlfredType.neighbours),
       ]);
       return { nodeinfo, statistics, neighbours };
     }
