@@ -31,7 +31,10 @@ function fakeHost() {
   put('/sys/class/net/mzVPN/address', '02:ca:fe:00:01:0b\n');
   for (const c of ['rx_bytes', 'rx_packets', 'tx_bytes', 'tx_packets', 'tx_dropped'])
     put(`/sys/class/net/mzBAT/statistics/${c}`, '12345\n');
-  put('/bin/batctl', `#!/bin/sh\n[ "$3" = o ] && exec cat ${repoRoot}/packages/plugin-alfred/test-data/batctl/o-netlink-2023.txt\nexit 0\n`);
+  put(
+    '/bin/batctl',
+    `#!/bin/sh\n[ "$3" = o ] && exec cat ${repoRoot}/packages/plugin-alfred/test-data/batctl/o-netlink-2023.txt\nexit 0\n`,
+  );
 }
 
 /** CPU seconds (user + system) of a process so far. */
@@ -56,7 +59,21 @@ async function startResponder(name, respondd) {
   const port = 20_000 + Math.floor(Math.random() * 20_000);
   const child = spawn(
     process.execPath,
-    [photonBin, 'respondd', 'serve', '--address', '::', '--port', String(port), '--config', config, '--root', root, '--log-level', 'info'],
+    [
+      photonBin,
+      'respondd',
+      'serve',
+      '--address',
+      '::',
+      '--port',
+      String(port),
+      '--config',
+      config,
+      '--root',
+      root,
+      '--log-level',
+      'info',
+    ],
     { env: { ...process.env, NODE_ENV: 'production', HOME: root }, stdio: ['ignore', 'ignore', 'pipe'] },
   );
   let err = '';
@@ -68,10 +85,11 @@ async function startResponder(name, respondd) {
   return {
     port,
     pid: child.pid,
-    stop: () => new Promise((resolve) => {
-      child.once('close', resolve);
-      child.kill('SIGTERM');
-    }),
+    stop: () =>
+      new Promise((resolve) => {
+        child.once('close', resolve);
+        child.kill('SIGTERM');
+      }),
   };
 }
 
@@ -134,7 +152,11 @@ async function flood(responder, seconds = 5) {
 
 /** Gluon-like node data of `n` nodes: nodeinfo, statistics, three neighbours each. */
 function nodes(n) {
-  const mac = (i, k) => `02:${k}:${((i >> 16) & 255).toString(16).padStart(2, '0')}:${((i >> 8) & 255).toString(16).padStart(2, '0')}:${(i & 255).toString(16).padStart(2, '0')}:01`.replace(/^02:(\d)/, '02:a$1');
+  const mac = (i, k) =>
+    `02:${k}:${((i >> 16) & 255).toString(16).padStart(2, '0')}:${((i >> 8) & 255).toString(16).padStart(2, '0')}:${(i & 255).toString(16).padStart(2, '0')}:01`.replace(
+      /^02:(\d)/,
+      '02:a$1',
+    );
   const answers = [];
   for (let i = 0; i < n; i++) {
     const id = mac(i, 0).replaceAll(':', '');
@@ -148,14 +170,28 @@ function nodes(n) {
         nodeinfo: {
           node_id: id,
           hostname: `node-${i}`,
-          network: { mac: mac(i, 0), addresses: [`fd37:b4dc:4b1e::${i.toString(16)}`], mesh: { bat0: { interfaces: { wireless: [wifi], tunnel: [vpn] } } } },
+          network: {
+            mac: mac(i, 0),
+            addresses: [`fd37:b4dc:4b1e::${i.toString(16)}`],
+            mesh: { bat0: { interfaces: { wireless: [wifi], tunnel: [vpn] } } },
+          },
           system: { site_code: 'ffmz' },
           hardware: { model: 'TP-Link TL-WR841N/ND v9', nproc: 1 },
-          software: { firmware: { base: 'gluon-v2023.2', release: '1.4.2' }, autoupdater: { enabled: true, branch: 'stable' } },
+          software: {
+            firmware: { base: 'gluon-v2023.2', release: '1.4.2' },
+            autoupdater: { enabled: true, branch: 'stable' },
+          },
           location: { latitude: 50 + (i % 100) / 1000, longitude: 8 + (i % 77) / 1000 },
           owner: { contact: `owner${i}@example.org` },
         },
-        statistics: { node_id: id, uptime: 86400 + i, loadavg: 0.1, memory: { total: 28000, free: 9000, buffers: 1000, cached: 4000 }, clients: { total: i % 9, wifi24: i % 5, wifi5: 1 }, gateway: '02:ca:fe:00:ff:0b' },
+        statistics: {
+          node_id: id,
+          uptime: 86400 + i,
+          loadavg: 0.1,
+          memory: { total: 28000, free: 9000, buffers: 1000, cached: 4000 },
+          clients: { total: i % 9, wifi24: i % 5, wifi5: 1 },
+          gateway: '02:ca:fe:00:ff:0b',
+        },
         neighbours: { node_id: id, batadv: { [wifi]: { neighbours } } },
       },
     });
@@ -175,23 +211,46 @@ async function mapOutput() {
   for (const n of [10_000, 20_000, 50_000]) {
     const answers = nodes(n);
     const walls = [];
+    const cpus = [];
+    const withNodes = [];
     let sizes;
     let links;
     for (let run = 0; run < 5; run++) {
       const t0 = process.hrtime.bigint();
+      const c0 = process.cpuUsage();
       const records = recordsOfAnswers(answers);
       const now = new Date();
-      const merged = mergeNodes({ version: 1, nodes: {} }, records.nodeinfo, records.statistics, now, 1_209_600);
+      const merged = mergeNodes(
+        { version: 1, nodes: {} },
+        records.nodeinfo,
+        records.statistics,
+        now,
+        1_209_600,
+      );
       const neighbours = new Map(Object.entries(records.neighbours.nodes));
       const { meshviewer, graph } = buildMapData(merged.state, merged.online, neighbours, now);
-      const files = [safeJson(meshviewer), safeJson(graph), renderNodesJson(merged.state, merged.online, now)];
-      files.forEach((text, i) => writeFileSync(path.join(out, `${i}.json`), text));
+      const files = [safeJson(meshviewer), safeJson(graph)];
+      for (const [i, text] of files.entries()) writeFileSync(path.join(out, `${i}.json`), text);
+      const c1 = process.cpuUsage(c0);
       walls.push(Number(process.hrtime.bigint() - t0) / 1e6);
+      cpus.push((c1.user + c1.system) / 1000);
+      // nodes.json v2 (optional, for older maps) on top.
+      files.push(renderNodesJson(merged.state, merged.online, now));
+      writeFileSync(path.join(out, '2.json'), files[2]);
+      withNodes.push(Number(process.hrtime.bigint() - t0) / 1e6);
       sizes = files.map((f) => f.length / 2 ** 20);
       links = meshviewer.links.length;
     }
     const ms = median(walls);
-    rows.push([n.toLocaleString('en'), links.toLocaleString('en'), fmt(ms), fmt(ms / (n / 1000), 2), sizes.map((s) => fmt(s)).join(' / ')]);
+    rows.push([
+      n.toLocaleString('en'),
+      links.toLocaleString('en'),
+      fmt(ms),
+      fmt(median(cpus)),
+      fmt(median(cpus) / (n / 1000), 1),
+      fmt(median(withNodes)),
+      sizes.map((s) => fmt(s)).join(' / '),
+    ]);
   }
   return rows;
 }
@@ -212,7 +271,15 @@ try {
   console.log(
     markdownTable(
       ['request', 'answers', 'median (ms)', '90th pct. (ms)', '99th pct. (ms)'],
-      [['`GET nodeinfo statistics neighbours` (raw deflate), node data cached', lat.length, fmt(median(lat), 3), fmt(quantile(lat, 0.9), 3), fmt(quantile(lat, 0.99), 3)]],
+      [
+        [
+          '`GET nodeinfo statistics neighbours` (raw deflate), node data cached',
+          lat.length,
+          fmt(median(lat), 3),
+          fmt(quantile(lat, 0.9), 3),
+          fmt(quantile(lat, 0.99), 3),
+        ],
+      ],
     ),
   );
   console.log('\n### respondd serve: 100 concurrent clients (closed loops, 5 s, 127.0.0.1–100)\n');
@@ -220,13 +287,38 @@ try {
     markdownTable(
       ['rate limits', 'answers/s', 'unanswered requests/s', 'responder CPU (share of one core)'],
       [
-        [`lifted (${lifted.answersPerSecond} total, per source)`, fmt(unlimited.answersPerSecond, 0), fmt(unlimited.lostPerSecond, 0), fmt(unlimited.cpuShare, 2)],
-        [`defaults (${defaults.answersPerSecond}/s total, ${defaults.answersPerSecondPerSource}/s per source)`, fmt(limited.answersPerSecond, 0), fmt(limited.lostPerSecond, 0), fmt(limited.cpuShare, 2)],
+        [
+          `lifted (${lifted.answersPerSecond} total, per source)`,
+          fmt(unlimited.answersPerSecond, 0),
+          fmt(unlimited.lostPerSecond, 0),
+          fmt(unlimited.cpuShare, 2),
+        ],
+        [
+          `defaults (${defaults.answersPerSecond}/s total, ${defaults.answersPerSecondPerSource}/s per source)`,
+          fmt(limited.answersPerSecond, 0),
+          fmt(limited.lostPerSecond, 0),
+          fmt(limited.cpuShare, 2),
+        ],
       ],
     ),
   );
-  console.log('\n### photon map: meshviewer.json + graph.json + nodes.json, in process (median of 5; target 10,000 < 1 s, 50,000 < 2 s)\n');
-  console.log(markdownTable(['nodes', 'links', 'wall (ms)', 'ms per 1,000 nodes', 'MiB (meshviewer / graph / nodes)'], await mapOutput()));
+  console.log(
+    '\n### photon map: meshviewer.json + graph.json (+ nodes.json), in process: collect → merge → build → escape → write (median of 5; target 10,000 < 1 s, 50,000 < 2 s)\n',
+  );
+  console.log(
+    markdownTable(
+      [
+        'nodes',
+        'links',
+        'meshviewer.json + graph.json: wall (ms)',
+        'CPU (ms)',
+        'CPU ms per 1,000 nodes',
+        '+ nodes.json v2: wall (ms)',
+        'MiB (meshviewer / graph / nodes)',
+      ],
+      await mapOutput(),
+    ),
+  );
 } finally {
   rmSync(root, { recursive: true, force: true });
 }
