@@ -1,5 +1,7 @@
 import dgram from 'node:dgram';
+import { existsSync } from 'node:fs';
 import { isIP } from 'node:net';
+import { ConfigError } from '@ffphoton/core';
 import type { JsonObject } from './alfred-records.js';
 import { decodeResponddAnswer, responddRequestLine } from './respondd-protocol.js';
 
@@ -38,6 +40,10 @@ export async function queryRespondd(
   timeoutMs: number,
 ): Promise<QueryResult> {
   const address = queryAddress(target);
+  // An unknown `%iface` would silently become the default interface.
+  const scope = address.split('%')[1];
+  if (scope !== undefined && (scope.includes('/') || !existsSync(`/sys/class/net/${scope}`)))
+    throw new ConfigError(`respondd query: no interface ${scope} (target ${target})`);
   const multicast = isMulticast(address);
   const family = isIP(address.split('%')[0]) === 4 ? 'udp4' : 'udp6';
   const socket = dgram.createSocket(family);
@@ -47,10 +53,7 @@ export async function queryRespondd(
       socket.once('error', reject);
       socket.bind(0, () => resolve());
     });
-    if (multicast) {
-      const scope = address.split('%')[1];
-      if (scope) socket.setMulticastInterface(`::%${scope}`);
-    }
+    if (multicast && scope) socket.setMulticastInterface(`::%${scope}`);
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(resolve, timeoutMs);
       socket.on('message', (msg, rinfo) => {

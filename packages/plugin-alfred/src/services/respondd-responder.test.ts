@@ -108,6 +108,15 @@ describe('respondd responder on loopback (unicast)', () => {
     expect(responder!.counts.rateLimited).toBe(20 - answers);
   });
 
+  it('names the interface it cannot join the group on', async () => {
+    const missing = new ResponddResponder(
+      [mesh('mz', { responddInterfaces: ['nosuch0'] })],
+      cfg,
+      new NodeDataCache(async () => dataOf('x', '02cafe00ff0a'), 1),
+    );
+    await expect(missing.start({ port: 0 })).rejects.toThrow(/cannot join ff02::2:1001 on nosuch0/);
+  });
+
   it('refuses a port already taken with a clear error', async () => {
     const { port } = await start();
     const second = new ResponddResponder(

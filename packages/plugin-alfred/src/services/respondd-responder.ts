@@ -1,4 +1,5 @@
 import dgram from 'node:dgram';
+import { existsSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { type Logger, UnavailableError } from '@ffphoton/core';
 import type { MeshSettings, ResponddSettings } from '../settings.js';
@@ -118,6 +119,10 @@ export class ResponddResponder {
     });
     for (const { group, iface } of this.memberships(listen)) {
       try {
+        // An unknown `%iface` resolves to scope 0, which joins on the default interface
+        // without an error: check the (real, not sandboxed) interface first.
+        if (iface.includes('/') || !existsSync(`/sys/class/net/${iface}`))
+          throw new Error('no such interface');
         socket.addMembership(group, `::%${iface}`);
       } catch (error) {
         socket.close();

@@ -6,7 +6,7 @@ import { alfredSettings } from '../../settings.js';
 export default class ResponddQuery extends TaskCommand<typeof ResponddQuery, QueryResult> {
   static override summary = 'Ask respondd nodes for their data and print the decoded answers';
   static override description =
-    'What gluon-neighbour-info does: sends `GET nodeinfo statistics neighbours` (or --request) to TARGET — an address, a multicast group such as ff05::2:1001, or an interface name (its ff02::2:1001) — and prints every answer, decoded, by sender. Exit codes: 0 answers came; 69 no answer within --timeout; 2 bad flags.';
+    'What gluon-neighbour-info does: sends `GET nodeinfo statistics neighbours` (or --request) to TARGET — an address, a multicast group such as ff05::2:1001, or an interface name (its ff02::2:1001) — and prints every answer, decoded, by sender. Exit codes: 0 answers came; 69 no answer within --timeout; 2 bad flags or an interface that does not exist.';
   static override readOnly = true;
   static override settings = [alfredSettings];
   static override args = {
