@@ -1,5 +1,6 @@
 import type { TaskContext } from '@ffphoton/core';
 import { type AlfredSettings, type MeshSettings, meshSchema } from '../settings.js';
+import { selectMeshes } from './mesh-data-source.js';
 import { NodeDataCollector } from './node-data.js';
 import { NodeDataCache } from './respondd-cache.js';
 import { ResponddResponder, type ResponderCounts, type ResponderListen } from './respondd-responder.js';
@@ -14,12 +15,16 @@ export interface ServeResult {
 }
 
 /**
- * The meshes to answer for: the configured ones, or — on a host without any — the host
- * itself, named by its first interface with a MAC address (so `respondd serve` answers a
- * debugging query on any machine).
+ * The meshes to answer for: the configured ones (or those named), or — on a host without any —
+ * the host itself, named by its first interface with a MAC address (so `respondd serve`
+ * answers a debugging query on any machine).
  */
-export async function responddMeshes(ctx: TaskContext, cfg: AlfredSettings): Promise<MeshSettings[]> {
-  if (cfg.meshes.length > 0) return cfg.meshes;
+export async function responddMeshes(
+  ctx: TaskContext,
+  cfg: AlfredSettings,
+  names: readonly string[] | undefined,
+): Promise<MeshSettings[]> {
+  if (cfg.meshes.length > 0 || (names && names.length > 0)) return selectMeshes(cfg.meshes, names, '--mesh');
   const ifaces = (await ctx.files.list('/sys/class/net')).sort();
   let batman = 'bat0';
   for (const iface of ifaces) {

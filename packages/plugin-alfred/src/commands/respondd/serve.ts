@@ -1,5 +1,4 @@
 import { Flags, TaskCommand, type TaskContext } from '@ffphoton/core';
-import { selectMeshes } from '../../services/mesh-data-source.js';
 import { responddMeshes, type ServeResult, serveRespondd } from '../../services/respondd-server.js';
 import { alfredSettings } from '../../settings.js';
 
@@ -21,10 +20,7 @@ export default class ResponddServe extends TaskCommand<typeof ResponddServe, Ser
 
   protected async execute(ctx: TaskContext): Promise<ServeResult> {
     const cfg = ctx.settings.get(alfredSettings);
-    const meshes =
-      cfg.meshes.length > 0
-        ? selectMeshes(cfg.meshes, this.flags.mesh, '--mesh')
-        : await responddMeshes(ctx, cfg);
+    const meshes = await responddMeshes(ctx, cfg, this.flags.mesh);
     const stopped = new Promise<void>((resolve) => {
       process.once('SIGTERM', resolve);
       process.once('SIGINT', resolve);
