@@ -21,17 +21,24 @@ export default class ResponddServe extends TaskCommand<typeof ResponddServe, Ser
   protected async execute(ctx: TaskContext): Promise<ServeResult> {
     const cfg = ctx.settings.get(alfredSettings);
     const meshes = await responddMeshes(ctx, cfg, this.flags.mesh);
+    let stop = () => {};
     const stopped = new Promise<void>((resolve) => {
-      process.once('SIGTERM', resolve);
-      process.once('SIGINT', resolve);
+      stop = resolve;
     });
-    return serveRespondd(
-      ctx,
-      cfg,
-      meshes,
-      { address: this.flags.address, port: this.flags.port ?? cfg.respondd.port },
-      stopped,
-    );
+    process.once('SIGTERM', stop);
+    process.once('SIGINT', stop);
+    try {
+      return await serveRespondd(
+        ctx,
+        cfg,
+        meshes,
+        { address: this.flags.address, port: this.flags.port ?? cfg.respondd.port },
+        stopped,
+      );
+    } finally {
+      process.off('SIGTERM', stop);
+      process.off('SIGINT', stop);
+    }
   }
 
   protected summarize(r: ServeResult): string {
