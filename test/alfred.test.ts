@@ -119,13 +119,13 @@ describe('photon alfred (built binary, real alfred in two network namespaces)', 
     expect(section).toMatchObject({
       id: 'alfred',
       plugin: '@ffphoton/plugin-alfred',
-      // No batman-adv in the namespace: gateway and clients are unreadable, so a warning.
+      // No batman-adv in the namespace: gateway, clients and neighbours are unreadable, so a warning.
       state: 'warning',
       summary: '1 mesh(es) configured, 1 announced; 1 node(s), 1 online',
       rows: [
         {
           label: 'mesh wi',
-          value: expect.stringMatching(/^node 02cafe00ff1b announced \d+ s ago, 2 item\(s\) unreadable$/),
+          value: expect.stringMatching(/^node 02cafe00ff1b announced \d+ s ago, 3 item\(s\) unreadable$/),
           state: 'warning',
         },
         {

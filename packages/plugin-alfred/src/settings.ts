@@ -31,6 +31,8 @@ export const meshSchema = z.strictObject({
   contact: z.string().min(1).optional(),
   /** hardware.model (default: the CPU model from /proc/cpuinfo). */
   hardwareModel: z.string().min(1).optional(),
+  /** Interfaces on which `respondd serve` joins the multicast groups (default: bridge and batman). */
+  responddInterfaces: z.array(ifname).min(1).optional(),
 });
 
 export const alfredSettings = defineSettings(
@@ -93,6 +95,46 @@ export const alfredSettings = defineSettings(
         stateFile: z.string().min(1).default('alfred/nodes-state.json'),
       })
       .prefault({}),
+    respondd: z
+      .strictObject({
+        /** UDP port of requests and answers (Gluon, mesh-announce and yanic use 1001). */
+        port: z.number().int().min(1).max(65_535).default(1001),
+        /** Multicast groups joined on every mesh's interfaces. */
+        groups: z
+          .array(z.string().regex(/^ff[0-9a-f]{2}:[0-9a-f:]+$/i, 'expected an IPv6 multicast group'))
+          .default(['ff02::2:1001', 'ff05::2:1001']),
+        /** Requests longer than this are ignored (a real one is under 40 bytes). */
+        maxRequestBytes: z.number().int().min(16).max(1400).default(256),
+        /** Answers longer than this are not sent (one UDP datagram). */
+        maxAnswerBytes: z.number().int().min(512).max(65_507).default(65_000),
+        /** Answers per second to one source address (a burst of twice as many). */
+        answersPerSecondPerSource: z.number().positive().default(10),
+        /** Answers per second in all (bounds the CPU a request flood costs). */
+        answersPerSecond: z.number().positive().default(200),
+        /** How long collected node data is reused for answers (statistics change slowly). */
+        cacheSeconds: z.number().min(0).max(300).default(5),
+      })
+      .prefault({}),
+    map: z
+      .strictObject({
+        /** Where `photon map` gets the node data: respondd queries, or alfred (158/159/160). */
+        source: z.enum(['respondd', 'alfred']).default('respondd'),
+        /** respondd: addresses, groups or interfaces asked (an interface: its ff02::2:1001). */
+        targets: z.array(z.string().min(1)).min(1).default(['ff05::2:1001']),
+        /** respondd: seconds to collect answers. */
+        timeoutSeconds: z.number().int().min(1).max(60).default(5),
+        /** alfred: meshes whose alfred is read (default: all). */
+        meshes: z.array(z.string()).optional(),
+        meshviewerFile: z.string().min(1).default('/var/www/html/data/meshviewer.json'),
+        graphFile: z.string().min(1).default('/var/www/html/data/graph.json'),
+        /** nodes.json v2 for older maps (not written unless set: `alfred nodes` may own it). */
+        nodesFile: z.string().min(1).optional(),
+        /** Nodes not seen for this long are dropped (default 14 days). */
+        maxAgeSeconds: z.number().positive().default(1_209_600),
+        /** First/last seen of every node, relative to photon's data dir unless absolute. */
+        stateFile: z.string().min(1).default('map/nodes-state.json'),
+      })
+      .prefault({}),
   }),
   {
     example: {
@@ -122,3 +164,5 @@ export type AlfredSettings = z.output<typeof alfredSettings.schema>;
 export type MeshSettings = z.output<typeof meshSchema>;
 export type ZoneSettings = NonNullable<AlfredSettings['zone']>;
 export type NodesSettings = AlfredSettings['nodes'];
+export type ResponddSettings = AlfredSettings['respondd'];
+export type MapSettings = AlfredSettings['map'];

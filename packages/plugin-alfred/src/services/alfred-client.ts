@@ -1,8 +1,8 @@
 import type { FileStore, Shell } from '@ffphoton/core';
 import { CommandFailedError, UnavailableError } from '@ffphoton/core';
 
-/** The alfred data types ffnord-alfred-announce and Gluon use. */
-export const AlfredType = { nodeinfo: 158, statistics: 159 } as const;
+/** The alfred data types ffnord-alfred-announce and Gluon (gluon-alfred: neighbours) use. */
+export const AlfredType = { nodeinfo: 158, statistics: 159, neighbours: 160 } as const;
 
 /**
  * The alfred client (`alfred -u SOCK -r|-s TYPE`) for one daemon socket. The socket path goes

@@ -7,7 +7,8 @@ import { RunStatusStore } from '../../services/run-status.js';
 import { alfredSettings } from '../../settings.js';
 
 export default class AlfredAnnounce extends TaskCommand<typeof AlfredAnnounce, AnnounceResult> {
-  static override summary = 'Announce this gateway: nodeinfo (158) and statistics (159) to alfred, per mesh';
+  static override summary =
+    'Announce this gateway: nodeinfo (158), statistics (159) and neighbours (160) to alfred, per mesh';
   static override description =
     'Run every minute from cron. Items that cannot be read (a missing /sys counter, batctl without batman-adv) are left out and listed in problems. Exit codes: 0 announced on every mesh; 5 some meshes failed; 69 no alfred socket reachable; 2 bad settings.';
   static override settings = [alfredSettings];

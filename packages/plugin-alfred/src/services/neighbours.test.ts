@@ -1,0 +1,30 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { batmanNeighbours } from './neighbours.js';
+
+const dir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../test-data/batctl');
+const fixture = (name: string) => readFileSync(path.join(dir, name), 'utf8');
+
+describe('batman-adv neighbours from batctl o', () => {
+  // 0b is reached through itself; 0c's best route goes through 0b, its direct one (TQ 180) is
+  // a potential next hop (debugfs) or a second line (netlink); f2… and e8… are not neighbours.
+  it.each(['o-legacy-debugfs-2016.txt', 'o-netlink-2023.txt'])(
+    'reads the direct neighbours of %s',
+    (file) => {
+      expect(Object.fromEntries(batmanNeighbours(fixture(file)))).toEqual({
+        mzVPN: {
+          '02:ca:fe:00:00:0b': { tq: 255, lastseen: 0.31 },
+          '02:ca:fe:00:00:0c': { tq: 180, lastseen: 1.02 },
+        },
+      });
+    },
+  );
+
+  it('has none without originators, and ignores garbage lines', () => {
+    expect(batmanNeighbours('').size).toBe(0);
+    expect(batmanNeighbours('Error - mesh interface bat0 is not present\n').size).toBe(0);
+    expect(batmanNeighbours(' * 02:ca:fe:00:00:0b 0.310s (999) 02:ca:fe:00:00:0b [ mzVPN]\n').size).toBe(0);
+  });
+});

@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import { meshSchema } from '../settings.js';
+import { NodeDataCache } from './respondd-cache.js';
+import type { ResponddData } from './respondd-responder.js';
+
+const mz = meshSchema.parse({ name: 'mz' });
+const data = (n: number): ResponddData => ({
+  nodeinfo: { node_id: '02cafe00ff0a', n, network: { addresses: ['fd37::1'] } },
+  statistics: {},
+  neighbours: {},
+});
+
+describe('node data cache of the responder', () => {
+  it('collects once per ttl, shares one collection between concurrent requests', async () => {
+    let now = 1000;
+    let collections = 0;
+    const cache = new NodeDataCache(
+      async () => data(++collections),
+      5000,
+      () => now,
+    );
+    const [a, b] = await Promise.all([cache.get(mz), cache.get(mz)]);
+    expect(a).toBe(b);
+    expect(collections).toBe(1);
+    expect(cache.addresses('mz')).toEqual(['fd37::1']);
+    now += 4999;
+    expect((await cache.get(mz)).nodeinfo.n).toBe(1);
+    now += 1;
+    expect((await cache.get(mz)).nodeinfo.n).toBe(2);
+  });
+
+  it('does not keep a failed collection', async () => {
+    let fail = true;
+    const cache = new NodeDataCache(async () => {
+      if (fail) throw new Error('batctl hung');
+      return data(1);
+    }, 60_000);
+    await expect(cache.get(mz)).rejects.toThrow('batctl hung');
+    fail = false;
+    expect((await cache.get(mz)).nodeinfo.n).toBe(1);
+  });
+});
