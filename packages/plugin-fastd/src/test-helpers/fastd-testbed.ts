@@ -24,7 +24,11 @@ export interface FastdNode {
 }
 
 export function generateKey(): KeyPair {
-  const out = execFileSync('fastd', ['--generate-key'], { encoding: 'utf8' });
+  // fastd says "Reading 32 bytes from /dev/random" on stderr: noise in a test run.
+  const out = execFileSync('fastd', ['--generate-key'], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const secret = /Secret: ([0-9a-f]{64})/.exec(out)?.[1];
   const pub = /Public: ([0-9a-f]{64})/.exec(out)?.[1];
   if (!secret || !pub) throw new Error(`unexpected fastd --generate-key output: ${out}`);
