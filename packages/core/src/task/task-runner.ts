@@ -17,6 +17,7 @@ import { isTerminal } from '../host/stdio.js';
 import { type FileChange, RunChanges } from '../journal/change-recorder.js';
 import { Journal, type RunOutcome, type RunRecord, safeTaskName } from '../journal/journal.js';
 import { TaskLock } from '../lock/task-lock.js';
+import { writeTaskMetrics } from '../metrics/task-metrics.js';
 import {
   createTaskLogger,
   type LineSink,
@@ -241,6 +242,14 @@ export class TaskRunner {
       if (options.journal && !options.dryRun) {
         await ctx.journal.write(record).catch((journalError: unknown) => {
           logger?.warn({ error: serializeError(journalError) }, 'could not write the run journal');
+        });
+      }
+      // Prometheus (issue 17): the task's node_exporter textfile, when photon.metrics.textfileDir is set.
+      const textfileDir = ctx.settings.get(photonSettings).metrics.textfileDir;
+      if (textfileDir && options.journal && !options.dryRun) {
+        const run = { ...record, start: started, changes: changes.files.length + changes.services.length };
+        await writeTaskMetrics(ctx.sandbox.resolve(textfileDir), run).catch((metricsError: unknown) => {
+          logger?.warn({ error: serializeError(metricsError) }, 'could not write the Prometheus textfile');
         });
       }
     }
