@@ -218,12 +218,12 @@ export class FleetScheduler {
     const residues = Array.from({ length: g }, (_, r) => r);
     for (const key of preferenceOrder(['minute-order'], [...spread.keys()])) {
       const slot = spread.get(key) as Slot;
-      // The slot's own first minute: no other slot's choice moves it.
-      const [r] = preferenceOrder([slot.job, slot.host, 'minute'], residues);
-      if (taken[r].size === 60) {
+      // The slot's own first minute (no other slot's choice moves it), unless all its seconds are taken.
+      const r = preferenceOrder([slot.job, slot.host, 'minute'], residues).find((c) => taken[c].size < 60);
+      if (r === undefined) {
         const index = this.fleet.jobs.findIndex((j) => j.name === slot.job);
         throw new ConfigError(
-          `job "${slot.job}": no free second left for ${slot.host}: ${spread.size} minute-spread slots, 60 already start in its minute`,
+          `job "${slot.job}": no free second left for ${slot.host}: ${spread.size} minute-spread slots, more than 60 in each of the ${g} minutes the jobs' steps leave`,
           { keyPath: `fleet.jobs[${index}].spread` },
         );
       }
