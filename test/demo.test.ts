@@ -39,7 +39,14 @@ describe('npm run demo', () => {
     // The host's own data stays out of the snapshot: the demo removes the example's commands.
     const snapshot = spawnSync(
       'git',
-      ['-C', path.join(repoRoot, '.demo/remotes/gateway-configs.git'), 'ls-tree', '-r', '--name-only', 'HEAD'],
+      [
+        '-C',
+        path.join(repoRoot, '.demo/remotes/gateway-configs.git'),
+        'ls-tree',
+        '-r',
+        '--name-only',
+        'HEAD',
+      ],
       { encoding: 'utf8' },
     ).stdout.split('\n');
     expect(snapshot).toContain('kaschu/uname');

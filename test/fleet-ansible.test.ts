@@ -1,5 +1,14 @@
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -67,10 +76,9 @@ function hostVars(host: string, schedule: 'crontab' | 'systemd') {
     photon_systemd_enable: false,
     photon_schedule: schedule,
     photon_package_sources: Object.fromEntries(
-      ['cli', 'core', 'plugin-alfred', 'plugin-fastd', 'plugin-git', 'plugin-icvpn', 'plugin-web'].map((p) => [
-        `@ffphoton/${p}`,
-        tgz(`ffphoton-${p}`),
-      ]),
+      ['cli', 'core', 'plugin-alfred', 'plugin-fastd', 'plugin-git', 'plugin-icvpn', 'plugin-web'].map(
+        (p) => [`@ffphoton/${p}`, tgz(`ffphoton-${p}`)],
+      ),
     ),
     photon_plugins: host === 'gw1' ? { 'photon-plugin-watchdog': tgz('photon-plugin-watchdog') } : {},
     photon_settings: {
@@ -92,7 +100,12 @@ function hostVars(host: string, schedule: 'crontab' | 'systemd') {
             cadence: '23 5,23 * * *',
             spread: 'minute',
           },
-          { name: 'watchdog-services', hosts: 'watchdog', command: ['photon', 'watchdog', 'services'], cadence: 'every 5m' },
+          {
+            name: 'watchdog-services',
+            hosts: 'watchdog',
+            command: ['photon', 'watchdog', 'services'],
+            cadence: 'every 5m',
+          },
         ],
       },
     },
@@ -101,7 +114,15 @@ function hostVars(host: string, schedule: 'crontab' | 'systemd') {
 
 beforeAll(() => {
   mkdirSync(tarballs, { recursive: true });
-  const workspaces = ['core', 'cli', 'plugin-git', 'plugin-icvpn', 'plugin-fastd', 'plugin-alfred', 'plugin-web'];
+  const workspaces = [
+    'core',
+    'cli',
+    'plugin-git',
+    'plugin-icvpn',
+    'plugin-fastd',
+    'plugin-alfred',
+    'plugin-web',
+  ];
   const packed = run(
     'npm',
     [
@@ -125,7 +146,11 @@ beforeAll(() => {
     `#!/bin/sh\ncase "$1" in\n  -l) [ -f '${crontabFile}' ] && exec cat '${crontabFile}'; echo "no crontab for $(id -un)" >&2; exit 1 ;;\n  -) cat > '${crontabFile}' ;;\n  *) exit 2 ;;\nesac\n`,
   );
   chmodSync(fake, 0o755);
-  const inventory = { all: { children: { photon: { hosts: { gw1: hostVars('gw1', 'crontab'), gw2: hostVars('gw2', 'systemd') } } } } };
+  const inventory = {
+    all: {
+      children: { photon: { hosts: { gw1: hostVars('gw1', 'crontab'), gw2: hostVars('gw2', 'systemd') } } },
+    },
+  };
   writeFileSync(path.join(work, 'inventory.yml'), JSON.stringify(inventory, null, 2));
 }, 120_000);
 
@@ -154,7 +179,9 @@ describe('examples/ansible: the photon role with the real ansible-playbook', () 
     expect(photon('gw1', 'watchdog', 'services', '--help').code).toBe(0);
     // gw1: its own crontab lines between the markers; the watchdog job is gw1's only.
     const crontab = readFileSync(crontabFile, 'utf8');
-    expect(crontab).toMatch(/# BEGIN photon schedule[\s\S]*web build[\s\S]*watchdog services[\s\S]*# END photon schedule/);
+    expect(crontab).toMatch(
+      /# BEGIN photon schedule[\s\S]*web build[\s\S]*watchdog services[\s\S]*# END photon schedule/,
+    );
     // gw2: systemd units in its unit directory, no watchdog.
     const units = readdirSync(path.join(hostDir('gw2'), 'units')).sort();
     expect(units).toContain('photon-web-site.timer');

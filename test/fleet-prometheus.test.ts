@@ -104,12 +104,15 @@ describe('Prometheus: node_exporter textfiles of the task runs', () => {
     expect(readdirSync(textfiles)).not.toContain('photon_task_dry.prom');
   });
 
-  it('serves the plugins\' gauges from the status hook after web build', async () => {
+  it("serves the plugins' gauges from the status hook after web build", async () => {
     const config = path.join(work, 'alfred.yaml');
     writeFileSync(config, 'alfred:\n  meshes: [{ name: mz, socket: /run/alfred-mz.sock }]\n');
     const nodes = path.join(root, 'var/lib/photon/alfred/last-nodes.json');
     mkdirSync(path.dirname(nodes), { recursive: true });
-    writeFileSync(nodes, JSON.stringify({ time: new Date().toISOString(), total: 120, online: 97, problems: 0 }));
+    writeFileSync(
+      nodes,
+      JSON.stringify({ time: new Date().toISOString(), total: 120, online: 97, problems: 0 }),
+    );
     const r = photon(['web', 'build', '--config', config]);
     expect(r.code, r.stderr).toBe(0);
     const metrics = await scrape();
@@ -119,9 +122,15 @@ describe('Prometheus: node_exporter textfiles of the task runs', () => {
 
   it('ships alert rules that promtool accepts and whose unit tests pass', () => {
     const dir = path.join(repoRoot, 'examples/prometheus');
-    const check = spawnSync('promtool', ['check', 'rules', 'photon-rules.yml'], { cwd: dir, encoding: 'utf8' });
+    const check = spawnSync('promtool', ['check', 'rules', 'photon-rules.yml'], {
+      cwd: dir,
+      encoding: 'utf8',
+    });
     expect(check.status, check.stdout + check.stderr).toBe(0);
-    const test = spawnSync('promtool', ['test', 'rules', 'photon-rules.test.yml'], { cwd: dir, encoding: 'utf8' });
+    const test = spawnSync('promtool', ['test', 'rules', 'photon-rules.test.yml'], {
+      cwd: dir,
+      encoding: 'utf8',
+    });
     expect(test.status, test.stdout + test.stderr).toBe(0);
   });
 });

@@ -40,7 +40,11 @@ fastd:
     );
     const r = doctor('gw1', file);
     expect(r.code, r.out).toBe(5);
-    expect(r.missing.map((c) => c.check).sort()).toEqual(['job fastd-limit', 'job ghost-command', 'job ghost-program']);
+    expect(r.missing.map((c) => c.check).sort()).toEqual([
+      'job fastd-limit',
+      'job ghost-command',
+      'job ghost-program',
+    ]);
     const detail = (job: string) => r.jobs.find((c) => c.check === `job ${job}`)?.detail;
     expect(detail('ghost-command')).toMatch(/photon nosuch thing: no such photon command/);
     expect(detail('ghost-program')).toMatch(/\/usr\/bin\/no-such-program-here/);

@@ -36,7 +36,12 @@ export default class DoctorCommand extends TaskCommand<typeof DoctorCommand, Doc
         return [{ namespace: ns.name, programs: ns.programs?.(ctx.settings.get(ns)) ?? [] }];
       } catch (error) {
         if (!(error instanceof ConfigError)) throw error;
-        invalid.push({ check: `settings ${ns.name}`, status: 'missing', detail: error.message, neededBy: ns.name });
+        invalid.push({
+          check: `settings ${ns.name}`,
+          status: 'missing',
+          detail: error.message,
+          neededBy: ns.name,
+        });
         return [];
       }
     });
@@ -66,7 +71,9 @@ export default class DoctorCommand extends TaskCommand<typeof DoctorCommand, Doc
       host = resolveFleetHost(fleet, undefined, ctx.host);
     } catch (error) {
       if (!(error instanceof ConfigError)) throw error;
-      return [{ check: 'fleet', status: 'warning', detail: `no job checked: ${error.message}`, neededBy: 'fleet' }];
+      return [
+        { check: 'fleet', status: 'warning', detail: `no job checked: ${error.message}`, neededBy: 'fleet' },
+      ];
     }
     const jobs = schedule.jobs.filter((job) => job.hosts.includes(host));
     return jobChecks(jobs, {

@@ -29,7 +29,12 @@ export async function jobChecks(jobs: PlannedJob[], deps: JobCheckDeps): Promise
       const shown = `photon ${args.join(' ')}`;
       const found = await deps.findCommand(args);
       if (!found) {
-        checks.push({ check, status: 'missing', detail: `${shown}: no such photon command (is its plugin installed?)`, neededBy: 'fleet' });
+        checks.push({
+          check,
+          status: 'missing',
+          detail: `${shown}: no such photon command (is its plugin installed?)`,
+          neededBy: 'fleet',
+        });
         continue;
       }
       const invalid = found.namespaces.flatMap((ns) => {

@@ -33,7 +33,11 @@ export class Doctor {
   ) {}
 
   /** `more`: checks made elsewhere (this host's scheduled jobs), reported and counted with these. */
-  async run(needed: NamespacePrograms[], writableDirs: string[], more: DoctorCheck[] = []): Promise<DoctorResult> {
+  async run(
+    needed: NamespacePrograms[],
+    writableDirs: string[],
+    more: DoctorCheck[] = [],
+  ): Promise<DoctorResult> {
     const checks: DoctorCheck[] = [];
     const wanted = new Map<string, string>();
     for (const { namespace, programs } of needed)

@@ -37,12 +37,29 @@ export async function writeTaskMetrics(dir: string, run: TaskRunMetrics): Promis
     samples: [{ labels, value }],
   });
   const families: MetricFamily[] = [
-    gauge('photon_task_last_run_timestamp_seconds', 'When the last run of the task started (Unix time).', startSeconds),
-    gauge('photon_task_exit_code', 'Exit code of the last run (0 = success, see photon --help).', run.exitCode),
+    gauge(
+      'photon_task_last_run_timestamp_seconds',
+      'When the last run of the task started (Unix time).',
+      startSeconds,
+    ),
+    gauge(
+      'photon_task_exit_code',
+      'Exit code of the last run (0 = success, see photon --help).',
+      run.exitCode,
+    ),
     gauge('photon_task_duration_seconds', 'How long the last run took.', run.durationMs / 1000),
-    { name: CHANGES, help: 'Files and service actions changed by the task\'s runs.', type: 'counter', samples: [{ labels, value: changes }] },
+    {
+      name: CHANGES,
+      help: "Files and service actions changed by the task's runs.",
+      type: 'counter',
+      samples: [{ labels, value: changes }],
+    },
   ];
   if (lastSuccess !== undefined)
-    families.splice(1, 0, gauge(LAST_SUCCESS, 'When the last successful run started (Unix time).', lastSuccess));
+    families.splice(
+      1,
+      0,
+      gauge(LAST_SUCCESS, 'When the last successful run started (Unix time).', lastSuccess),
+    );
   return textfiles.write(name, families);
 }

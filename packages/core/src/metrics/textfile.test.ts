@@ -22,7 +22,9 @@ describe('node_exporter textfiles', () => {
     expect(text).toBe(
       '# HELP photon_x a\\\\b\\nc\n# TYPE photon_x gauge\nphoton_x{task="say \\"hi\\"\\\\\\n"} 1.5\n',
     );
-    expect(() => formatMetrics([{ name: 'bad-name', help: 'x', type: 'gauge', samples: [] }])).toThrow(/bad-name/);
+    expect(() => formatMetrics([{ name: 'bad-name', help: 'x', type: 'gauge', samples: [] }])).toThrow(
+      /bad-name/,
+    );
   });
 
   it('keeps the last success across a failed run, counts changes, and leaves no temp file', async () => {
@@ -32,7 +34,9 @@ describe('node_exporter textfiles', () => {
     await writeTaskMetrics(dir, { ...run, start: new Date(2_000_000), exitCode: 5, changes: 1 });
     const text = readFileSync(file, 'utf8');
     expect(text).toContain('photon_task_last_run_timestamp_seconds{task="fastd-limit",host="gw1"} 2000\n');
-    expect(text).toContain('photon_task_last_success_timestamp_seconds{task="fastd-limit",host="gw1"} 1000\n');
+    expect(text).toContain(
+      'photon_task_last_success_timestamp_seconds{task="fastd-limit",host="gw1"} 1000\n',
+    );
     expect(text).toContain('photon_task_exit_code{task="fastd-limit",host="gw1"} 5\n');
     expect(text).toContain('photon_task_duration_seconds{task="fastd-limit",host="gw1"} 1.5\n');
     expect(sampleValue(text, 'photon_task_changes_total')).toBe(3);
@@ -51,7 +55,7 @@ describe('node_exporter textfiles', () => {
     expect(readFileSync(file, 'utf8')).not.toContain('last_success');
   });
 
-  it('turns the status sections\' gauges into one family per name, labelled with the host', () => {
+  it("turns the status sections' gauges into one family per name, labelled with the host", () => {
     const families = statusMetricFamilies(
       [
         {

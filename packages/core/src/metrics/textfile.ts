@@ -41,7 +41,9 @@ export function formatMetrics(families: readonly MetricFamily[]): string {
         if (!LABEL_NAME.test(name)) throw new Error(`invalid label name "${name}" of ${family.name}`);
         return `${name}="${escapeLabel(value)}"`;
       });
-      lines.push(`${family.name}${labels.length ? `{${labels.join(',')}}` : ''} ${formatValue(sample.value)}`);
+      lines.push(
+        `${family.name}${labels.length ? `{${labels.join(',')}}` : ''} ${formatValue(sample.value)}`,
+      );
     }
   }
   return `${lines.join('\n')}\n`;

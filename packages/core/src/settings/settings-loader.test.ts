@@ -225,9 +225,15 @@ describe('loadSettings', () => {
 
 describe('deepMerge', () => {
   it('merges maps key by key and removes a key a later layer sets to null', () => {
-    const example = { git: { snapshot: { commands: { crontab: ['crontab', '-l'], package_list: ['dpkg', '-l'] } } } };
-    const demo = { git: { snapshot: { commands: { crontab: null, package_list: null, uname: ['uname', '-sr'] } } } };
-    expect(deepMerge(example, demo)).toEqual({ git: { snapshot: { commands: { uname: ['uname', '-sr'] } } } });
+    const example = {
+      git: { snapshot: { commands: { crontab: ['crontab', '-l'], package_list: ['dpkg', '-l'] } } },
+    };
+    const demo = {
+      git: { snapshot: { commands: { crontab: null, package_list: null, uname: ['uname', '-sr'] } } },
+    };
+    expect(deepMerge(example, demo)).toEqual({
+      git: { snapshot: { commands: { uname: ['uname', '-sr'] } } },
+    });
     expect(deepMerge({ a: { b: 1 } }, { a: { c: 2 } })).toEqual({ a: { b: 1, c: 2 } });
   });
 });

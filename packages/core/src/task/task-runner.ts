@@ -17,7 +17,6 @@ import { isTerminal } from '../host/stdio.js';
 import { type FileChange, RunChanges } from '../journal/change-recorder.js';
 import { Journal, type RunOutcome, type RunRecord, safeTaskName } from '../journal/journal.js';
 import { TaskLock } from '../lock/task-lock.js';
-import { writeTaskMetrics } from '../metrics/task-metrics.js';
 import {
   createTaskLogger,
   type LineSink,
@@ -27,6 +26,7 @@ import {
 } from '../log/logger.js';
 import { redactText } from '../log/redact.js';
 import { mailSettings } from '../mail/mail-settings.js';
+import { writeTaskMetrics } from '../metrics/task-metrics.js';
 import { ServiceManager } from '../services/service-manager.js';
 import { photonSettings } from '../settings/core-settings.js';
 import type { SettingsNamespace } from '../settings/namespace.js';

@@ -64,7 +64,12 @@ describe('photon:status hook (real fastd)', () => {
     expect(section.gauges).toEqual([
       { name: 'photon_fastd_peers', help: 'Connected fastd peers', labels: { instance: 'mz' }, value: 1 },
       { name: 'photon_fastd_peers_known', help: 'Known fastd peers', labels: { instance: 'mz' }, value: 2 },
-      { name: 'photon_fastd_peer_limit', help: 'The fastd peer limit photon set', labels: { instance: 'mz' }, value: 1 },
+      {
+        name: 'photon_fastd_peer_limit',
+        help: 'The fastd peer limit photon set',
+        labels: { instance: 'mz' },
+        value: 1,
+      },
     ]);
 
     const mixed = statusSectionSchema.parse(

@@ -66,7 +66,11 @@ export function icvpnSection(
       ? {}
       : {
           gauges: [
-            { name: 'photon_icvpn_communities', help: 'ICVPN communities in the last run', value: Number(communities) },
+            {
+              name: 'photon_icvpn_communities',
+              help: 'ICVPN communities in the last run',
+              value: Number(communities),
+            },
           ],
         }),
     id: 'icvpn',

@@ -60,6 +60,8 @@ function loadLines({ load }: FleetSchedule): string[] {
     );
   }
   for (const { group, hosts } of load.weekdays)
-    lines.push(`load per weekday (${group}): ${hosts.map((n, day) => `${WEEKDAY_NAMES[day]} ${n}`).join(', ')}`);
+    lines.push(
+      `load per weekday (${group}): ${hosts.map((n, day) => `${WEEKDAY_NAMES[day]} ${n}`).join(', ')}`,
+    );
   return lines;
 }

@@ -133,7 +133,7 @@ describe('FleetScheduler', () => {
     );
   });
 
-  it('never fails for 1 to 100 gateways with the example fleet\'s jobs, and reports the load', () => {
+  it("never fails for 1 to 100 gateways with the example fleet's jobs, and reports the load", () => {
     fc.assert(
       fc.property(fc.integer({ min: 1, max: 100 }), (n) => {
         const schedule = new FleetScheduler(fleetOf(n, EXAMPLE_JOBS)).schedule();
