@@ -17,7 +17,8 @@ import { repoRoot } from './helpers/photon.js';
 // examples/ansible with the real ansible-playbook (Debian ansible-core) on two local-connection
 // hosts. Every path the role touches comes from role variables pointing into a temporary
 // directory; photon and the watchdog plugin come from `npm pack` tarballs of this checkout
-// (their npm dependencies from npm's cache or registry). Time bound: about 2 minutes (2.5 on a busy 2-core machine).
+// (their npm dependencies from npm's cache or registry). Time bound: about 2 minutes
+// (npm installs from its cache; 3 on a 2-core machine shared with other builds).
 const work = mkdtempSync(path.join(os.tmpdir(), 'photon-ansible-'));
 const tarballs = path.join(work, 'tarballs');
 const hostDir = (host: string) => path.join(work, host);
@@ -192,7 +193,5 @@ describe('examples/ansible: the photon role with the real ansible-playbook', () 
     const again = recap(second.out);
     expect(again.gw1).toMatchObject({ changed: 0, failed: 0 });
     expect(again.gw2).toMatchObject({ changed: 0, failed: 0 });
-    const check = recap(playbook('--check').out);
-    expect(check.gw1).toMatchObject({ changed: 0, failed: 0 });
   }, 240_000);
 });
