@@ -87,8 +87,9 @@ const gateways = http.createServer((req, res) => {
   res.end(
     JSON.stringify({
       _timestamp: Math.floor(Date.now() / 1000),
-      'mzvpn-1406': peersOf(gateway),
-      'wivpn-1406': peersOf(gateway) - 5,
+      // The shape `fastd limit` reads (and publishes itself): {"<instance>": {"peers": N}}.
+      'mzvpn-1406': { peers: peersOf(gateway) },
+      'wivpn-1406': { peers: peersOf(gateway) - 5 },
     }),
   );
 });
@@ -101,8 +102,9 @@ writeFileSync(
   generated,
   `# Written by scripts/demo.mjs\nicvpn:\n  meta: { remote: ${icvpnMeta}, dir: /var/lib/photon/icvpn-meta }\n  tinc: { remote: ${icvpnTinc}, dir: /etc/tinc/icvpn, network: icvpn }\n` +
     `fastd:\n  limit:\n    gateways: [kaschu, lotuswurzel, spinat, wasserfloh]\n    statusUrl: http://127.0.0.1:${gateways.address().port}/{gateway}.json\n    fetchTimeoutMs: 2000\n` +
-    // The snapshot pushes to a local bare repository; the host's crontab and package list stay private.
-    `git:\n  snapshot:\n    repository: { remote: ${configs}, dir: /var/lib/photon/gateway-configs }\n    commands: { uname: [uname, -sr] }\n  repositories: []\n` +
+    // The snapshot pushes to a local bare repository; the host's crontab and package list stay
+    // private: settings maps merge, so the example's two commands are removed with `~` (null).
+    `git:\n  snapshot:\n    repository: { remote: ${configs}, dir: /var/lib/photon/gateway-configs }\n    commands: { crontab: ~, package_list: ~, uname: [uname, -sr] }\n  repositories: []\n` +
     `web:\n  accounts:\n    file: /var/lib/photon/gateway-configs/exitvpn.yaml\n    to: [technik@example.org]\n`,
 );
 const fastdPeers = `fastd:\n  instances:\n    - { name: mzvpn-1406, interface: mzVPN, configFile: /etc/fastd/mzvpn-1406/peer_limit.conf, statusSocket: /var/run/fastd-mzvpn-1406.status, peersDir: /etc/fastd/mzvpn-1406/peers, peersRepo: { remote: ${peers}, local: /var/lib/photon/clones/peers-ffmz } }\n    - { name: wivpn-1406, interface: wiVPN, configFile: /etc/fastd/wivpn-1406/peer_limit.conf, statusSocket: /var/run/fastd-wivpn-1406.status }\n`;

@@ -31,6 +31,9 @@ const SYSTEM_PACKAGES = {
   chromium: 'chromium',
   sqlite3: 'sqlite3',
   vnstatd: 'vnstat',
+  'ansible-playbook': 'ansible-core',
+  'prometheus-node-exporter': 'prometheus-node-exporter',
+  promtool: 'prometheus',
 };
 
 function run(cmd, argv, options = {}) {

@@ -39,6 +39,8 @@ interface Slot {
   job: string;
   host: string;
   cron: string;
+  times: { minute: number[]; hour: number[] };
+  delaySeconds: number;
 }
 
 describe('photon schedule on the example fleet', () => {
@@ -69,7 +71,7 @@ describe('photon schedule on the example fleet', () => {
   });
 
   it('runs the ICVPN updates on one gateway a day, every day, tinc/bgp/dns together', () => {
-    for (const job of ['icvpn-tinc', 'icvpn-bgp', 'icvpn-dns']) {
+    for (const job of ['icvpn-tinc', 'icvpn-bgp', 'icvpn-roa', 'icvpn-dns']) {
       const slots = schedule.slots.filter((s) => s.job === job);
       expect(slots.map((s) => s.host).sort()).toEqual([
         'Kaschu',
@@ -89,17 +91,14 @@ describe('photon schedule on the example fleet', () => {
     }
   });
 
-  it('never starts two git-pushing jobs in the same minute', () => {
+  it('never starts two git-pushing jobs in the same second', () => {
     const pushers = new Set(schedule.jobs.filter((j) => j.spread === 'minute').map((j) => j.name));
     expect(pushers).toEqual(new Set(['snapshot-configs', 'fastd-sync']));
     const seen = new Map<string, string>();
     for (const slot of schedule.slots.filter((s) => pushers.has(s.job))) {
-      const [minutes, hours] = slot.cron.split(' ');
-      for (const h of hours === '*'
-        ? Array.from({ length: 24 }, (_, i) => i)
-        : hours.split(',').map(Number)) {
-        for (const m of minutes.split(',')) {
-          const key = `${h}:${m}`;
+      for (const h of slot.times.hour) {
+        for (const m of slot.times.minute) {
+          const key = `${h}:${m}:${slot.delaySeconds}`;
           expect(seen.get(key), `${slot.job}@${slot.host} at ${key}`).toBeUndefined();
           seen.set(key, `${slot.job}@${slot.host}`);
         }
@@ -142,10 +141,10 @@ describe('photon schedule on the example fleet', () => {
     const dir = path.join(root, 'etc/systemd/system');
     expect(readdirSync(dir)).toContain('photon-openwrt-mirror.timer');
     expect(readFileSync(path.join(dir, 'photon-openwrt-mirror.timer'), 'utf8')).toContain(
-      'OnCalendar=*-*-* 01:19:00',
+      'OnCalendar=*-*-* 02:00:00',
     );
     expect(readFileSync(path.join(dir, 'photon-openwrt-mirror.service'), 'utf8')).toMatch(
-      /ExecStart=.*photon exec --name openwrt-mirror --timeout 21600 --log-file %h\/\.cronlog\/openwrt-mirror\.log -- \/usr\/bin\/lftp/,
+      /ExecStart=.*photon exec --name openwrt-mirror --timeout 21600 --log-file %h\/\.cronlog\/openwrt-mirror\.log -- \/usr\/bin\/rsync/,
     );
     expect(readdirSync(dir).some((f) => f.includes('icvpn'))).toBe(false);
   });

@@ -32,7 +32,12 @@ export class Doctor {
     private readonly env: NodeJS.ProcessEnv,
   ) {}
 
-  async run(needed: NamespacePrograms[], writableDirs: string[]): Promise<DoctorResult> {
+  /** `more`: checks made elsewhere (this host's scheduled jobs), reported and counted with these. */
+  async run(
+    needed: NamespacePrograms[],
+    writableDirs: string[],
+    more: DoctorCheck[] = [],
+  ): Promise<DoctorResult> {
     const checks: DoctorCheck[] = [];
     const wanted = new Map<string, string>();
     for (const { namespace, programs } of needed)
@@ -49,6 +54,7 @@ export class Doctor {
     }
     for (const dir of writableDirs) checks.push(await this.writable(dir));
     checks.push(...(await this.legacyPhotonFiles()));
+    checks.push(...more);
     return { checks, problems: checks.filter((c) => c.status === 'missing').length };
   }
 

@@ -40,6 +40,8 @@ export const photonSettings = defineSettings(
     /** Task locks; default: <dataDir>/locks. */
     lockDir: z.string().optional(),
     journal: z.strictObject({ keep: z.number().int().min(1).default(50) }).prefault({}),
+    /** Prometheus: node_exporter's textfile collector directory; each task run rewrites its .prom file there. Off when unset. */
+    metrics: z.strictObject({ textfileDir: z.string().optional() }).prefault({}),
     /** Default timeout of an external command. */
     commandTimeoutSeconds: z.number().positive().default(120),
     /** How services are reloaded, restarted, signalled, started, stopped and asked (systemd by default). */

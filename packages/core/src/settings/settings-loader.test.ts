@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../errors/errors.js';
 import { RootSandbox } from '../fs/root-sandbox.js';
 import { defineSettings } from './namespace.js';
-import { loadSettings, parseSettingsText } from './settings-loader.js';
+import { deepMerge, loadSettings, parseSettingsText } from './settings-loader.js';
 import { z } from './zod.js';
 
 const env = { HOME: '/home/gw', XDG_CONFIG_HOME: '', XDG_DATA_HOME: '' };
@@ -220,5 +220,20 @@ describe('loadSettings', () => {
         knownNamespaces: ['fastd'],
       }),
     ).rejects.toThrow(/PHOTON_NOPE__X/);
+  });
+});
+
+describe('deepMerge', () => {
+  it('merges maps key by key and removes a key a later layer sets to null', () => {
+    const example = {
+      git: { snapshot: { commands: { crontab: ['crontab', '-l'], package_list: ['dpkg', '-l'] } } },
+    };
+    const demo = {
+      git: { snapshot: { commands: { crontab: null, package_list: null, uname: ['uname', '-sr'] } } },
+    };
+    expect(deepMerge(example, demo)).toEqual({
+      git: { snapshot: { commands: { uname: ['uname', '-sr'] } } },
+    });
+    expect(deepMerge({ a: { b: 1 } }, { a: { c: 2 } })).toEqual({ a: { b: 1, c: 2 } });
   });
 });

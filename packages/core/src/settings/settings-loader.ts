@@ -268,13 +268,20 @@ function camelCase(snake: string): string {
   return snake.toLowerCase().replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
 }
 
-/** Objects merge key by key, later wins; arrays and scalars replace. */
+/**
+ * Objects merge key by key, later wins; arrays and scalars replace; a key set to null (`~`)
+ * is removed, so a later file can drop an entry of a map an earlier one filled.
+ */
 export function deepMerge(
   base: Record<string, unknown>,
   over: Record<string, unknown>,
 ): Record<string, unknown> {
   const out: Record<string, unknown> = { ...base };
   for (const [key, value] of Object.entries(over)) {
+    if (value === null) {
+      delete out[key];
+      continue;
+    }
     const prev = out[key];
     out[key] = isPlainObject(prev) && isPlainObject(value) ? deepMerge(prev, value) : value;
   }

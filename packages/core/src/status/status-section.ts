@@ -52,6 +52,21 @@ export const statusSectionSchema = z.strictObject({
     .default([]),
   /** When the reported data was last updated (ISO 8601), if it is older than now. */
   updated: z.string().optional(),
+  /**
+   * Numbers for Prometheus (`photon.metrics.textfileDir`): e.g. `{ name: 'photon_fastd_peers',
+   * help: 'Connected peers', labels: { instance: 'mzvpn' }, value: 37 }`; `host` is added.
+   */
+  gauges: z
+    .array(
+      z.strictObject({
+        name: z.string().regex(/^photon_[a-z0-9_]+$/, 'expected a metric name such as photon_fastd_peers'),
+        help: z.string().min(1).max(200),
+        labels: z.record(z.string().regex(/^[a-z_][a-z0-9_]*$/), z.string().max(200)).default({}),
+        value: z.number(),
+      }),
+    )
+    .max(500)
+    .optional(),
 });
 
 export type StatusSection = z.input<typeof statusSectionSchema>;

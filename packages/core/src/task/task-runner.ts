@@ -30,6 +30,7 @@ import {
 } from '../log/logger.js';
 import { redactText } from '../log/redact.js';
 import { mailSettings } from '../mail/mail-settings.js';
+import { writeTaskMetrics } from '../metrics/task-metrics.js';
 import { ServiceManager } from '../services/service-manager.js';
 import { photonSettings } from '../settings/core-settings.js';
 import type { SettingsNamespace } from '../settings/namespace.js';
@@ -336,6 +337,14 @@ export class TaskRunner {
       if (options.journal && !options.dryRun) {
         await ctx.journal.write(record).catch((journalError: unknown) => {
           logger?.warn({ error: serializeError(journalError) }, 'could not write the run journal');
+        });
+      }
+      // Prometheus (issue 17): the task's node_exporter textfile, when photon.metrics.textfileDir is set.
+      const textfileDir = ctx.settings.get(photonSettings).metrics.textfileDir;
+      if (textfileDir && options.journal && !options.dryRun) {
+        const run = { ...record, start: started, changes: changes.files.length + changes.services.length };
+        await writeTaskMetrics(ctx.sandbox.resolve(textfileDir), run).catch((metricsError: unknown) => {
+          logger?.warn({ error: serializeError(metricsError) }, 'could not write the Prometheus textfile');
         });
       }
     }

@@ -65,6 +65,10 @@ describe('photon:status hook', () => {
       '02cafe00ff0b',
     );
     const section = statusSectionSchema.parse(await status({ ctx }));
+    expect(section.gauges).toEqual([
+      { name: 'photon_alfred_nodes', help: 'Nodes in nodes.json', labels: {}, value: 10_000 },
+      { name: 'photon_alfred_nodes_online', help: 'Nodes online in nodes.json', labels: {}, value: 9_500 },
+    ]);
     expect(section).toMatchObject({
       id: 'alfred',
       state: 'failed',

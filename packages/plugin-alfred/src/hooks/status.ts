@@ -97,7 +97,16 @@ export function alfredSection(
     parts.push(`${last.nodes.total} node(s), ${last.nodes.online} online`);
   const times = [last.announce?.time, last.nodes?.time, last.zone?.time].filter((t): t is string => !!t);
   const newest = times.sort().at(-1);
+  const nodes = last.nodes && !('error' in last.nodes) ? last.nodes : undefined;
   return {
+    ...(nodes
+      ? {
+          gauges: [
+            { name: 'photon_alfred_nodes', help: 'Nodes in nodes.json', value: nodes.total },
+            { name: 'photon_alfred_nodes_online', help: 'Nodes online in nodes.json', value: nodes.online },
+          ],
+        }
+      : {}),
     id: 'alfred',
     title: 'alfred',
     state: worstState(rows.map((r) => r.state)),

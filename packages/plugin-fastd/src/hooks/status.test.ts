@@ -60,6 +60,17 @@ describe('photon:status hook (real fastd)', () => {
     });
     expect(section.rows[0]).toMatchObject({ label: 'mz', state: 'warning' });
     expect(section.rows[0].value).toMatch(/^1 of 2 peer\(s\) connected, limit 1 \(full\), up \d+ s$/);
+    // The same numbers for Prometheus (photon.metrics.textfileDir).
+    expect(section.gauges).toEqual([
+      { name: 'photon_fastd_peers', help: 'Connected fastd peers', labels: { instance: 'mz' }, value: 1 },
+      { name: 'photon_fastd_peers_known', help: 'Known fastd peers', labels: { instance: 'mz' }, value: 2 },
+      {
+        name: 'photon_fastd_peer_limit',
+        help: 'The fastd peer limit photon set',
+        labels: { instance: 'mz' },
+        value: 1,
+      },
+    ]);
 
     const mixed = statusSectionSchema.parse(
       await status({

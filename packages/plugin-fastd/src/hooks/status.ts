@@ -50,7 +50,19 @@ export function fastdSection(
     };
   });
   const connected = report.instances.reduce((sum, i) => sum + i.peersConnected, 0);
+  const gauges = report.instances.flatMap((live) => {
+    const labels = { instance: live.instance };
+    const limit = state?.instances[live.instance]?.limit;
+    return [
+      { name: 'photon_fastd_peers', help: 'Connected fastd peers', labels, value: live.peersConnected },
+      { name: 'photon_fastd_peers_known', help: 'Known fastd peers', labels, value: live.peersKnown },
+      ...(typeof limit === 'number'
+        ? [{ name: 'photon_fastd_peer_limit', help: 'The fastd peer limit photon set', labels, value: limit }]
+        : []),
+    ];
+  });
   return {
+    gauges,
     id: 'fastd',
     title: 'fastd',
     state: worstState(rows.map((r) => r.state)),

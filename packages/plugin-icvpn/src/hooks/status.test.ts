@@ -20,6 +20,9 @@ describe('the icvpn status section', () => {
     expect(statusSectionSchema.parse(section)).toMatchObject({ id: 'icvpn', state: 'ok' });
     expect(section.summary).toBe('2 output(s); last run 2026-11-25: icvpn: 15 communities');
     expect(section.rows).toHaveLength(3);
+    expect(section.gauges).toEqual([
+      { name: 'photon_icvpn_communities', help: 'ICVPN communities in the last run', value: 15 },
+    ]);
   });
 
   it('is failed when the last run failed, and warns about a stale run or a missing file', () => {

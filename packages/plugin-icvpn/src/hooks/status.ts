@@ -59,7 +59,20 @@ export function icvpnSection(
       ? 'warning'
       : 'ok';
   const last = runs[0];
+  // The communities count of the newest run that reports one ("icvpn: 84 communities, …").
+  const communities = runs.map((r) => /(\d+) communities/.exec(r.summary)?.[1]).find((n) => n !== undefined);
   return {
+    ...(communities === undefined
+      ? {}
+      : {
+          gauges: [
+            {
+              name: 'photon_icvpn_communities',
+              help: 'ICVPN communities in the last run',
+              value: Number(communities),
+            },
+          ],
+        }),
     id: 'icvpn',
     title: 'ICVPN',
     state,

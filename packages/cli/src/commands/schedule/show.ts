@@ -1,10 +1,13 @@
 import { formatTable, ReadOnlyTaskCommand, type TaskContext } from '@ffphoton/core';
+import { WEEKDAY_NAMES } from '../../services/schedule/cron.js';
 import { type FleetSchedule, FleetScheduler } from '../../services/schedule/fleet-scheduler.js';
 import { fleetSettings } from '../../settings.js';
 
 export default class ScheduleShow extends ReadOnlyTaskCommand<typeof ScheduleShow, FleetSchedule> {
   static override summary = 'Show the fleet schedule: every job on every host, and any collision.';
   static override description =
+    'Below the table: the load per minute of the hour (minute-spread starts) and per weekday (hosts of each weekday group). ' +
+    'Hosts that share a minute start seconds apart: `sleep N;` in the crontab line, second N in the timer. ' +
     'Exit 0 without collisions, 5 when two git pushers share a minute or a weekday group overlaps (a bug worth reporting), 2 for bad fleet settings.';
   static override examples = [
     '<%= config.bin %> schedule show --config examples/community',
@@ -28,12 +31,36 @@ export default class ScheduleShow extends ReadOnlyTaskCommand<typeof ScheduleSho
     const rows = schedule.jobs.map((job) => [
       job.name,
       job.spread,
-      ...hosts.map((host) => schedule.slots.find((s) => s.job === job.name && s.host === host)?.cron ?? '-'),
+      ...hosts.map((host) => {
+        const slot = schedule.slots.find((s) => s.job === job.name && s.host === host);
+        return slot ? `${slot.cron}${slot.delaySeconds ? ` +${slot.delaySeconds}s` : ''}` : '-';
+      }),
     ]);
     const roles = ['(roles)', '', ...schedule.hosts.map((h) => h.roles.join(',') || '-')];
     const lines = formatTable(['job', 'spread', ...hosts], [roles, ...rows]);
+    lines.push(...loadLines(schedule));
     for (const collision of schedule.collisions)
       lines.push(`collision (${collision.kind}): ${collision.detail}`);
     return lines;
   }
+}
+
+function loadLines({ load }: FleetSchedule): string[] {
+  const lines: string[] = [];
+  const busiest = Math.max(...load.minutes);
+  if (busiest > 0) {
+    const at = load.minutes.flatMap((n, m) => (n === busiest ? [`:${String(m).padStart(2, '0')}`] : []));
+    const idle = load.minutes.filter((n) => n === 0).length;
+    lines.push(
+      `load per minute: busiest ${at.join(' ')} with ${busiest} minute-spread start(s), ${idle} minute(s) without; ` +
+        (load.maxPerMinute > 1
+          ? `up to ${load.maxPerMinute} share a minute, starting seconds apart (+Ns)`
+          : 'no two share a minute'),
+    );
+  }
+  for (const { group, hosts } of load.weekdays)
+    lines.push(
+      `load per weekday (${group}): ${hosts.map((n, day) => `${WEEKDAY_NAMES[day]} ${n}`).join(', ')}`,
+    );
+  return lines;
 }

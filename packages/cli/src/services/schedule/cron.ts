@@ -193,8 +193,8 @@ export function formatCron(times: CronTimes): string {
   ].join(' ');
 }
 
-/** systemd `OnCalendar=` for the same times: `Mon,Thu *-*-* 03:00:00`. */
-export function formatOnCalendar(times: CronTimes): string {
+/** systemd `OnCalendar=` for the same times: `Mon,Thu *-*-* 03:00:00` (`second`: the slot's delay). */
+export function formatOnCalendar(times: CronTimes, second = 0): string {
   const list = (values: number[] | undefined, min: number, max: number) =>
     values === undefined || values.length === max - min + 1
       ? '*'
@@ -203,7 +203,7 @@ export function formatOnCalendar(times: CronTimes): string {
     times.weekday && times.weekday.length < 7
       ? `${times.weekday.map((d) => WEEKDAY_NAMES[d]).join(',')} `
       : '';
-  return `${weekday}*-${list(times.month, 1, 12)}-${list(times.dayOfMonth, 1, 31)} ${list(times.hour, 0, 23)}:${list(times.minute, 0, 59)}:00`;
+  return `${weekday}*-${list(times.month, 1, 12)}-${list(times.dayOfMonth, 1, 31)} ${list(times.hour, 0, 23)}:${list(times.minute, 0, 59)}:${String(second).padStart(2, '0')}`;
 }
 
 const intersects = (a: number[] | undefined, b: number[] | undefined) =>

@@ -23,7 +23,9 @@ export function crontabLines(
         : ` (spread: ${job.spread}${job.group && job.group !== job.name ? `, group ${job.group}` : ''})`;
     lines.push(`# ${job.name}${job.description ? `: ${job.description}` : ''}${spread}`);
     // stdout (the summary line) is dropped; stderr still reaches cron's MAILTO if photon itself cannot start.
-    lines.push(`${slot.cron} ${jobArgv(job, fleet).map(crontabQuote).join(' ')} >/dev/null`);
+    // A minute shared with other pushers of the fleet: this host starts its own seconds later.
+    const delay = slot.delaySeconds > 0 ? `sleep ${slot.delaySeconds}; ` : '';
+    lines.push(`${slot.cron} ${delay}${jobArgv(job, fleet).map(crontabQuote).join(' ')} >/dev/null`);
   }
   return lines;
 }

@@ -2,7 +2,7 @@ import { ConfigError } from '@ffphoton/core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { FleetJobSettings, FleetSettings } from '../../settings.js';
-import { FleetScheduler, findCollisions, movedSlots } from './fleet-scheduler.js';
+import { type FleetSchedule, FleetScheduler, findCollisions, movedSlots } from './fleet-scheduler.js';
 
 type Fleet = Pick<FleetSettings, 'hosts' | 'jobs'>;
 
@@ -23,6 +23,16 @@ const JOBS: FleetJobSettings[] = [
   job({ name: 'icvpn-dns', cadence: 'daily', at: '05:00', spread: 'weekday', group: 'icvpn' }),
   job({ name: 'snapshot-configs', cadence: '23 5,23 * * *', spread: 'minute', hosts: 'all' }),
   job({ name: 'fastd-peers', cadence: 'hourly', spread: 'minute' }),
+];
+
+/** The example community's spread jobs (examples/community/fleet.yaml), as the field check uses them. */
+const EXAMPLE_JOBS: FleetJobSettings[] = [
+  job({ name: 'snapshot', cadence: '23 5,23 * * *', spread: 'minute', hosts: 'all' }),
+  job({ name: 'fastd-sync', cadence: 'every 15m', spread: 'minute' }),
+  job({ name: 'icvpn-tinc', cadence: '0 3 * * U', spread: 'weekday', group: 'icvpn' }),
+  job({ name: 'icvpn-bgp', cadence: 'daily', at: '04:00', spread: 'weekday', group: 'icvpn' }),
+  job({ name: 'icvpn-dns', cadence: 'daily', at: '05:00', spread: 'weekday', group: 'icvpn' }),
+  job({ name: 'selfupgrade', cadence: '42 19 * * U', spread: 'weekday', hosts: 'all' }),
 ];
 
 const fleetOf = (n: number, jobs = JOBS): Fleet => ({
@@ -81,17 +91,17 @@ describe('FleetScheduler', () => {
         expect(Math.min(...perDay)).toBeGreaterThanOrEqual(1);
         expect(Math.max(...perDay)).toBeLessThanOrEqual(Math.max(1, Math.ceil(n / 7)));
         if (n > 7) expect(tinc.every((s) => expand(daysOf(s.cron)).length === 1)).toBe(true);
-        // Minute: no two git pushers start in the same minute of the same hour.
+        // Minute: no two git pushers start in the same second of the same hour.
         const starts = new Set<string>();
         for (const slot of schedule.slots.filter(
           (s) => s.job.startsWith('snapshot') || s.job.startsWith('fastd'),
         )) {
-          const [minute, hour] = slot.cron.split(' ');
-          const hours = hour === '*' ? Array.from({ length: 24 }, (_, i) => i) : expand(hour);
-          for (const h of hours) {
-            const key = `${h}:${minute}`;
-            expect(starts.has(key)).toBe(false);
-            starts.add(key);
+          for (const h of slot.times.hour) {
+            for (const m of slot.times.minute) {
+              const key = `${h}:${m}:${slot.delaySeconds}`;
+              expect(starts.has(key)).toBe(false);
+              starts.add(key);
+            }
           }
         }
       }),
@@ -123,6 +133,48 @@ describe('FleetScheduler', () => {
     );
   });
 
+  it("never fails for 1 to 100 gateways with the example fleet's jobs, and reports the load", () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 100 }), (n) => {
+        const schedule = new FleetScheduler(fleetOf(n, EXAMPLE_JOBS)).schedule();
+        expect(schedule.collisions).toEqual([]);
+        const icvpn = schedule.load.weekdays.find((w) => w.group === 'icvpn')?.hosts ?? [];
+        expect(Math.min(...icvpn)).toBeGreaterThanOrEqual(1);
+        expect(Math.max(...icvpn)).toBeLessThanOrEqual(Math.ceil(n / 7));
+        // Per gateway one snapshot minute and four fastd-sync minutes (every 15m) in the hour.
+        expect(schedule.load.minutes.reduce((a, b) => a + b, 0)).toBe(5 * n);
+        expect(schedule.load.maxPerMinute).toBeGreaterThanOrEqual(1);
+      }),
+      { numRuns: 25 },
+    );
+  });
+
+  it('moves at most 2 × the ideal share of slots when gateways join one by one up to 100', () => {
+    // Ideal: a join moves 1/n of a group's slots (the newcomer's share). Minute pushers hold this
+    // on every join; the weekday groups, whose ⌈n/7⌉ cap forces knock-ons, on average.
+    const groups = {
+      minute: ['snapshot', 'fastd-sync'],
+      icvpn: ['icvpn-tinc', 'icvpn-bgp', 'icvpn-dns'],
+      selfupgrade: ['selfupgrade'],
+    };
+    const total = { minute: 0, icvpn: 0, selfupgrade: 0 };
+    const ideal = { minute: 0, icvpn: 0, selfupgrade: 0 };
+    let before = new FleetScheduler(fleetOf(1, EXAMPLE_JOBS)).schedule();
+    for (let n = 1; n < 100; n += 1) {
+      const after = new FleetScheduler(fleetOf(n + 1, EXAMPLE_JOBS)).schedule();
+      for (const [group, jobs] of Object.entries(groups) as [keyof typeof groups, string[]][]) {
+        const only = (s: FleetSchedule) => ({ ...s, slots: s.slots.filter((x) => jobs.includes(x.job)) });
+        const { moved, compared } = movedSlots(only(before), only(after));
+        total[group] += moved;
+        ideal[group] += compared / n;
+        if (group === 'minute') expect(moved, `join ${n + 1}`).toBeLessThanOrEqual((2 * compared) / n);
+      }
+      before = after;
+    }
+    for (const group of Object.keys(groups) as (keyof typeof groups)[])
+      expect(total[group], group).toBeLessThanOrEqual(2 * ideal[group]);
+  });
+
   it.each([
     [
       { ...fleetOf(3), jobs: [job({ name: 'bad-cron', cadence: '61 * * * *' })] },
@@ -149,8 +201,9 @@ describe('FleetScheduler', () => {
       /job "every-minute": cannot be spread over minutes/,
     ],
     [
-      { ...fleetOf(30), jobs: [job({ name: 'pushers', cadence: 'every 15m', spread: 'minute' })] },
-      /job "pushers": no free minute left/,
+      // Every 2 minutes leaves 2 distinct minutes: 121 pushers cannot all start in different seconds.
+      { ...fleetOf(121), jobs: [job({ name: 'pushers', cadence: 'every 2m', spread: 'minute' })] },
+      /job "pushers": no free second left/,
     ],
   ])('refuses bad settings with a ConfigError naming the job (%#)', (fleet, message) => {
     const attempt = () => new FleetScheduler(fleet).schedule();

@@ -30,6 +30,8 @@ export interface Slot {
   /** The five cron fields. */
   cron: string;
   times: CronTimes;
+  /** Seconds to wait after the cron minute (minute-spread slots sharing a minute; 0 otherwise). */
+  delaySeconds: number;
 }
 
 export interface Collision {
@@ -39,11 +41,22 @@ export interface Collision {
   detail: string;
 }
 
+/** How busy the spread jobs make the fleet. */
+export interface FleetLoad {
+  /** Per minute of the hour (0–59): how many minute-spread slots start in it. */
+  minutes: number[];
+  /** The most minute-spread slots sharing one minute (1 = none shared; more: they start seconds apart). */
+  maxPerMinute: number;
+  /** Per weekday group: how many hosts run it on each weekday (0 = Sunday). */
+  weekdays: { group: string; hosts: number[] }[];
+}
+
 export interface FleetSchedule {
   hosts: FleetHost[];
   jobs: PlannedJob[];
   slots: Slot[];
   collisions: Collision[];
+  load: FleetLoad;
 }
 
 type Fleet = Pick<FleetSettings, 'hosts' | 'jobs'>;
@@ -71,13 +84,13 @@ export class FleetScheduler {
       for (const host of job.hosts) {
         const times = { ...cadence.times };
         if (job.spread === 'weekday') times.weekday = weekdays.get(job.group ?? job.name)?.get(host);
-        slots.push({ job: job.name, host, cron: '', times });
+        slots.push({ job: job.name, host, cron: '', times, delaySeconds: 0 });
       }
     }
     this.spreadMinutes(slots, parsed);
     for (const slot of slots) slot.cron = formatCron(slot.times);
     const jobs = parsed.map((p) => p.job);
-    return { hosts, jobs, slots, collisions: findCollisions(jobs, slots) };
+    return { hosts, jobs, slots, collisions: findCollisions(jobs, slots), load: loadOf(jobs, slots) };
   }
 
   private hosts(): FleetHost[] {
@@ -184,42 +197,78 @@ export class FleetScheduler {
   }
 
   /**
-   * Gives each minute-spread slot (git pushers) a minute offset no other minute-spread slot
-   * in the fleet uses at an overlapping hour and weekday. Slots are placed in rendezvous
-   * order, each taking its most preferred free offset.
+   * Gives each minute-spread slot (git pushers) a seat: a minute offset modulo g (the greatest
+   * common divisor of the jobs' minute steps) and a delay in seconds. No two slots share a seat,
+   * so no two start in the same second, whatever their hours. Each slot's minute is its own
+   * rendezvous choice; slots sharing a minute take, in a fixed rendezvous order, the first free
+   * delay of their own preference among DELAY_SEATS seconds. A join or leave therefore moves
+   * only a slot that wanted the newcomer's second (measured: docs/performance.md). The price:
+   * even a small fleet may share a minute, its hosts then start at least 3 s apart.
    */
   private spreadMinutes(slots: Slot[], parsed: { job: PlannedJob; cadence: Cadence }[]): void {
     const steps = new Map(
       parsed.filter((p) => p.job.spread === 'minute').map((p) => [p.job.name, p.cadence.minuteStep ?? 60]),
     );
-    const spread = slots.filter((slot) => steps.has(slot.job));
-    const ordered = preferenceOrder(
-      ['minute-order'],
-      spread.map((slot) => `${slot.job}\u0000${slot.host}`),
-    ).map((key) => spread.find((slot) => `${slot.job}\u0000${slot.host}` === key) as Slot);
-    const placed: Slot[] = [];
-    for (const slot of ordered) {
-      const step = steps.get(slot.job) ?? 60;
-      const offsets = Array.from({ length: step }, (_, i) => i);
-      const offset = preferenceOrder([slot.job, slot.host, 'minute'], offsets).find((o) => {
-        const candidate = { ...slot.times, minute: offsets.length === 60 ? [o] : range(o, step) };
-        return !placed.some((other) => overlaps(candidate, other.times));
-      });
-      if (offset === undefined) {
+    const spread = new Map(
+      slots.filter((slot) => steps.has(slot.job)).map((slot) => [`${slot.job}\u0000${slot.host}`, slot]),
+    );
+    if (spread.size === 0) return;
+    const g = [...steps.values()].reduce(gcd);
+    const taken = Array.from({ length: g }, () => new Set<number>());
+    const residues = Array.from({ length: g }, (_, r) => r);
+    for (const key of preferenceOrder(['minute-order'], [...spread.keys()])) {
+      const slot = spread.get(key) as Slot;
+      // The slot's own first minute (no other slot's choice moves it), unless all its seconds are taken.
+      const r = preferenceOrder([slot.job, slot.host, 'minute'], residues).find((c) => taken[c].size < 60);
+      if (r === undefined) {
         const index = this.fleet.jobs.findIndex((j) => j.name === slot.job);
         throw new ConfigError(
-          `job "${slot.job}": no free minute left for ${slot.host}: more minute-spread jobs than minutes in the hour`,
+          `job "${slot.job}": no free second left for ${slot.host}: ${spread.size} minute-spread slots, more than 60 in each of the ${g} minutes the jobs' steps leave`,
           { keyPath: `fleet.jobs[${index}].spread` },
         );
       }
-      slot.times.minute = range(offset, step);
-      placed.push(slot);
+      const free = (second: number) => !taken[r].has(second);
+      const delay = (preferenceOrder([slot.job, slot.host, 'delay'], DELAY_SEATS).find(free) ??
+        OTHER_SECONDS.find(free)) as number;
+      taken[r].add(delay);
+      const step = steps.get(slot.job) ?? 60;
+      // Which of the job's offsets with this residue: the host's own choice, no one else's.
+      const [k] = preferenceOrder(
+        [slot.job, slot.host, 'offset', r],
+        Array.from({ length: step / g }, (_, j) => j),
+      );
+      slot.times.minute = range(r + k * g, step);
+      slot.delaySeconds = delay;
     }
   }
 }
 
+/** Sharers of a minute take these delays first (every 3 s), then, in a very crowded minute, the other seconds. */
+const DELAY_SEATS = Array.from({ length: 20 }, (_, i) => i * 3);
+const OTHER_SECONDS = Array.from({ length: 60 }, (_, i) => i).filter((s) => s % 3 !== 0);
+
+const gcd = (a: number, b: number): number => (b === 0 ? a : gcd(b, a % b));
+
 const range = (offset: number, step: number) =>
   Array.from({ length: 60 / step }, (_, i) => offset + i * step);
+
+function loadOf(jobs: PlannedJob[], slots: Slot[]): FleetLoad {
+  const minuteJobs = new Set(jobs.filter((j) => j.spread === 'minute').map((j) => j.name));
+  const spread = slots.filter((s) => minuteJobs.has(s.job));
+  const minutes = Array.from({ length: 60 }, () => 0);
+  for (const slot of spread) for (const m of slot.times.minute) minutes[m] += 1;
+  const sharing = spread.map((slot) => spread.filter((other) => overlaps(slot.times, other.times)).length);
+  const maxPerMinute = Math.max(0, ...sharing);
+  const weekdays: FleetLoad['weekdays'] = [];
+  for (const job of jobs) {
+    if (job.group === undefined || weekdays.some((w) => w.group === job.group)) continue;
+    const hosts = Array.from({ length: 7 }, () => 0);
+    for (const slot of slots.filter((s) => s.job === job.name))
+      for (const day of slot.times.weekday ?? [0, 1, 2, 3, 4, 5, 6]) hosts[day] += 1;
+    weekdays.push({ group: job.group, hosts });
+  }
+  return { minutes, maxPerMinute, weekdays };
+}
 
 /** Independent check of the invariants (reported by `schedule show`; empty when the scheduler did its job). */
 export function findCollisions(jobs: PlannedJob[], slots: Slot[]): Collision[] {
@@ -228,12 +277,12 @@ export function findCollisions(jobs: PlannedJob[], slots: Slot[]): Collision[] {
   const spread = slots.filter((s) => minuteJobs.has(s.job));
   spread.forEach((a, i) => {
     for (const b of spread.slice(i + 1)) {
-      if (overlaps(a.times, b.times)) {
+      if (a.delaySeconds === b.delaySeconds && overlaps(a.times, b.times)) {
         collisions.push({
           kind: 'minute',
           jobs: [a.job, b.job],
           hosts: [a.host, b.host],
-          detail: `${a.job}@${a.host} (${a.cron}) and ${b.job}@${b.host} (${b.cron}) start in the same minute`,
+          detail: `${a.job}@${a.host} (${a.cron}) and ${b.job}@${b.host} (${b.cron}) start in the same second`,
         });
       }
     }
@@ -270,14 +319,15 @@ export function findCollisions(jobs: PlannedJob[], slots: Slot[]): Collision[] {
 
 /** How many slots of hosts present in both schedules run at another time in `after`. */
 export function movedSlots(before: FleetSchedule, after: FleetSchedule): { moved: number; compared: number } {
-  const cron = new Map(after.slots.map((s) => [`${s.job}\u0000${s.host}`, s.cron]));
+  const when = (s: Slot) => `${s.cron} +${s.delaySeconds}s`;
+  const cron = new Map(after.slots.map((s) => [`${s.job}\u0000${s.host}`, when(s)]));
   let moved = 0;
   let compared = 0;
   for (const slot of before.slots) {
     const next = cron.get(`${slot.job}\u0000${slot.host}`);
     if (next === undefined) continue;
     compared += 1;
-    if (next !== slot.cron) moved += 1;
+    if (next !== when(slot)) moved += 1;
   }
   return { moved, compared };
 }

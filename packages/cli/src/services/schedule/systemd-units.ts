@@ -52,7 +52,7 @@ export function systemdUnits(
         `Description=${description} (cron: ${slot.cron})`,
         '',
         '[Timer]',
-        `OnCalendar=${formatOnCalendar(slot.times)}`,
+        `OnCalendar=${formatOnCalendar(slot.times, slot.delaySeconds)}`,
         // The default accuracy (1 min) would undo the minute spread of the git pushers.
         'AccuracySec=1s',
         // No catch-up after downtime: it would bunch the weekday-spread updates together.

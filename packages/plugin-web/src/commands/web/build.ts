@@ -1,10 +1,12 @@
 import {
   Flags,
   PartialFailureError,
+  photonSettings,
   STATUS_EVENT,
   type StatusHookOptions,
   TaskCommand,
   type TaskContext,
+  writeStatusMetrics,
 } from '@ffphoton/core';
 import { HealthCollector, type StatusHookOutcome } from '../../services/health-collector.js';
 import { SiteBuilder, type WebBuildResult } from '../../services/site-builder.js';
@@ -37,6 +39,10 @@ export default class WebBuild extends TaskCommand<typeof WebBuild, WebBuildResul
       ctx.settings.raw.fastd,
       ctx.clock.now(),
     );
+    // Prometheus: the plugins' gauges from the status hook, next to the task textfiles.
+    const { textfileDir } = ctx.settings.get(photonSettings).metrics;
+    if (textfileDir && !ctx.dryRun)
+      await writeStatusMetrics(ctx.sandbox.resolve(textfileDir), result.health.sections, ctx.host);
     if (this.flags.strict && result.notes.length > 0) {
       throw new PartialFailureError(`site written with ${result.notes.length} note(s)`, result.notes, result);
     }
