@@ -39,4 +39,26 @@ describe('photon usage errors', () => {
       expect({ args, code: r.code }).toEqual({ args, code: 2 });
     }
   });
+
+  it('every photon command shows an example in its help, and read-only ones offer no --dry-run', async () => {
+    const listed = await photon(['commands', '--json']);
+    expect(listed.code).toBe(0);
+    const commands = JSON.parse(listed.stdout) as Array<{
+      command: string;
+      plugin: string;
+      examples: string[];
+      flags: Array<{ name: string }>;
+    }>;
+    const ours = commands.filter((c) => c.plugin.startsWith('@ffphoton/'));
+    expect(ours.length).toBeGreaterThan(30);
+    expect(ours.filter((c) => c.examples.length === 0).map((c) => c.command)).toEqual([]);
+    const readOnly = ['history', 'config show', 'config validate', 'doctor', 'fastd status', 'fastd verify'];
+    for (const name of readOnly) {
+      const flags = ours.find((c) => c.command === name)?.flags.map((f) => f.name);
+      expect({ name, flags }).toEqual({
+        name,
+        flags: expect.not.arrayContaining(['dry-run', 'lock', 'wait']),
+      });
+    }
+  });
 });

@@ -22,6 +22,8 @@ export default class DoctorCommand extends ReadOnlyTaskCommand<typeof DoctorComm
     'With a fleet configured, each scheduled job of this host too: its program exists, its `photon …` command exists (plugins included) and its settings validate. ' +
     'The programs come from the resolved settings of each configured namespace (a plugin declares them with its settings): the defaults, or the argv templates configured instead, including what sudo or env start.';
 
+  static override examples = ['<%= config.bin %> doctor', '<%= config.bin %> doctor --json'];
+
   protected async execute(ctx: TaskContext): Promise<DoctorResult> {
     const photon = ctx.settings.get(photonSettings);
     // photon's own services always; every other namespace when it is configured here.

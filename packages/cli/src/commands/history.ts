@@ -27,6 +27,13 @@ export default class History extends ReadOnlyTaskCommand<typeof History, RunReco
 
   private openIncidents: Incident[] = [];
 
+  static override examples = [
+    '<%= config.bin %> history',
+    '<%= config.bin %> history fastd-limit --limit 5',
+    '<%= config.bin %> history --incidents  # the open incidents only',
+    '<%= config.bin %> history --json',
+  ];
+
   protected async execute(ctx: TaskContext): Promise<RunRecord[] | Incident[]> {
     const task = this.args.task;
     this.openIncidents = (await ctx.container.resolve(IncidentLog).list()).filter(

@@ -8,6 +8,7 @@ describe('commandIndex', () => {
         id: 'fastd:verify',
         pluginName: '@ffphoton/plugin-fastd',
         summary: 'Decide the hook',
+        examples: ['<%= config.bin %> fastd verify KEY', { command: 'photon fastd verify KEY2' }],
         flags: { json: {}, instance: { required: true }, secret: { hidden: true } },
         args: { key: { required: true } },
       },
@@ -15,11 +16,19 @@ describe('commandIndex', () => {
       { id: 'internal', hidden: true, flags: {}, args: {} },
     ]);
     expect(index).toEqual([
-      { command: 'doctor', plugin: '@ffphoton/cli', summary: 'Check things', flags: [], args: [] },
+      {
+        command: 'doctor',
+        plugin: '@ffphoton/cli',
+        summary: 'Check things',
+        examples: [],
+        flags: [],
+        args: [],
+      },
       {
         command: 'fastd verify',
         plugin: '@ffphoton/plugin-fastd',
         summary: 'Decide the hook',
+        examples: ['<%= config.bin %> fastd verify KEY', 'photon fastd verify KEY2'],
         flags: [
           { name: 'json', required: false },
           { name: 'instance', required: true },

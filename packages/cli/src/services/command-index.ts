@@ -4,6 +4,8 @@ export interface CommandEntry {
   command: string;
   plugin: string;
   summary: string;
+  /** The examples its help shows. */
+  examples: string[];
   flags: Array<{ name: string; required: boolean }>;
   args: Array<{ name: string; required: boolean }>;
 }
@@ -14,6 +16,7 @@ interface CachedCommand {
   pluginName?: string;
   summary?: string;
   description?: string;
+  examples?: Array<string | { command: string }>;
   flags: Record<string, { required?: boolean; hidden?: boolean }>;
   args: Record<string, { required?: boolean }>;
 }
@@ -26,6 +29,7 @@ export function commandIndex(commands: CachedCommand[], withHidden = false): Com
       command: c.id.replaceAll(':', ' '),
       plugin: c.pluginName ?? '',
       summary: c.summary ?? c.description?.split('\n')[0] ?? '',
+      examples: (c.examples ?? []).map((e) => (typeof e === 'string' ? e : e.command)),
       flags: Object.entries(c.flags)
         .filter(([, flag]) => !flag.hidden)
         .map(([name, flag]) => ({ name, required: flag.required === true })),

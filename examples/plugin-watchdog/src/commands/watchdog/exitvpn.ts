@@ -9,6 +9,11 @@ export default class WatchdogExitVpn extends TaskCommand<typeof WatchdogExitVpn,
     'Exit 0 after setting the gateway mode (server or off) and DHCP, 1 when batctl or the DHCP service fails, 2 for bad settings.';
   static override settings = [watchdogSettings];
 
+  static override examples = [
+    '<%= config.bin %> watchdog exitvpn',
+    '<%= config.bin %> watchdog exitvpn --dry-run',
+  ];
+
   protected async execute(ctx: TaskContext): Promise<ExitVpnResult> {
     const settings = ctx.settings.get(watchdogSettings).exitvpn;
     if (settings.targets.length === 0)

@@ -9,6 +9,11 @@ export default class WatchdogServices extends TaskCommand<typeof WatchdogService
     '1 when a restart did not bring it back, 2 for bad settings.';
   static override settings = [watchdogSettings];
 
+  static override examples = [
+    '<%= config.bin %> watchdog services',
+    '<%= config.bin %> watchdog services --dry-run',
+  ];
+
   protected async execute(ctx: TaskContext): Promise<ServiceState[]> {
     const states = await new ServiceWatchdog(ctx.shell, ctx.services, ctx.logger).check(
       ctx.settings.get(watchdogSettings).services,

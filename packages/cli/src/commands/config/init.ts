@@ -14,6 +14,11 @@ export default class ConfigInit extends TaskCommand<typeof ConfigInit, InitResul
     force: Flags.boolean({ summary: 'Overwrite an existing file (a backup is kept)', default: false }),
   };
 
+  static override examples = [
+    '<%= config.bin %> config init',
+    '<%= config.bin %> config init --out ./photon.yaml --dry-run',
+  ];
+
   protected async execute(ctx: TaskContext): Promise<InitResult> {
     const target = this.flags.out;
     const exists = await ctx.files.exists(target);

@@ -8,6 +8,11 @@ export default class ConfigValidate extends ReadOnlyTaskCommand<
   static override summary =
     'Validate every settings file against every installed plugin; exit 2 naming file, line and key.';
 
+  static override examples = [
+    '<%= config.bin %> config validate',
+    '<%= config.bin %> config validate -c /etc/photon/conf.d  # a directory: its *.yaml files in name order',
+  ];
+
   protected async execute(ctx: TaskContext): Promise<Omit<ConfigReportResult, 'value'>> {
     const { files, namespaces } = new ConfigReport(
       ctx.settings,

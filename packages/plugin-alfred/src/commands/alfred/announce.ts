@@ -19,6 +19,11 @@ export default class AlfredAnnounce extends TaskCommand<typeof AlfredAnnounce, A
     }),
   };
 
+  static override examples = [
+    '<%= config.bin %> alfred announce  # every minute from cron',
+    '<%= config.bin %> alfred announce --dry-run --log-level info',
+  ];
+
   protected async execute(ctx: TaskContext): Promise<AnnounceResult> {
     const cfg = ctx.settings.get(alfredSettings);
     const meshes = selectMeshes(cfg.meshes, this.flags.mesh, '--mesh');

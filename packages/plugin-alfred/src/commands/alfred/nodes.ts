@@ -10,6 +10,8 @@ export default class AlfredNodes extends TaskCommand<typeof AlfredNodes, NodesRe
     'Remembers when each node was first and last seen (alfred.nodes.stateFile, in the data dir) and drops nodes not seen for alfred.nodes.maxAgeSeconds. Every file is written atomically. Exit codes: 0 done; 5 done, but some records were refused (listed in problems); 69 no alfred socket answered; 2 bad settings.';
   static override settings = [alfredSettings];
 
+  static override examples = ['<%= config.bin %> alfred nodes', '<%= config.bin %> alfred nodes --dry-run'];
+
   protected async execute(ctx: TaskContext): Promise<NodesResult> {
     return new AlfredPublisher(ctx, ctx.settings.get(alfredSettings)).nodes();
   }

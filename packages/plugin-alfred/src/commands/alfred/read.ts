@@ -33,6 +33,11 @@ export default class AlfredRead extends ReadOnlyTaskCommand<typeof AlfredRead, R
     }),
   };
 
+  static override examples = [
+    '<%= config.bin %> alfred read 158  # nodeinfo, keyed by MAC',
+    '<%= config.bin %> alfred read 159 --json',
+  ];
+
   protected async execute(ctx: TaskContext): Promise<ReadResult> {
     const cfg = ctx.settings.get(alfredSettings);
     const meshes = selectMeshes(cfg.meshes, this.flags.mesh, '--mesh');

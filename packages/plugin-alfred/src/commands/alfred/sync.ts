@@ -14,6 +14,11 @@ export default class AlfredSync extends TaskCommand<typeof AlfredSync, SyncResul
     "The map server cron job: each mesh's nodeinfo (158) and statistics (159) are read and decoded once, then the zone (only when alfred.zone is configured; as `alfred zone`) and nodes.json/nodelist.json (as `alfred nodes`) are written from them, each from its own meshes (alfred.zone.meshes, alfred.nodes.meshes). Both outputs are finished before any error is reported. Exit codes: 0 done; 5 done, but some records or nodes were refused (problems of both, prefixed zone: or nodes:); 3 named-checkzone rejected the zone (the old one stays; the node lists were still written); 69 no alfred socket of an output's meshes answered (an output whose meshes answered was still written); 2 bad settings.";
   static override settings = [alfredSettings];
 
+  static override examples = [
+    "<%= config.bin %> alfred sync  # the map server's cron job",
+    '<%= config.bin %> alfred sync --json',
+  ];
+
   protected async execute(ctx: TaskContext): Promise<SyncResult> {
     return new AlfredPublisher(ctx, ctx.settings.get(alfredSettings)).sync();
   }

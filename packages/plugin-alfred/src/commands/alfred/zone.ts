@@ -10,6 +10,8 @@ export default class AlfredZone extends TaskCommand<typeof AlfredZone, ZoneResul
     'Host names become unique DNS labels; only addresses inside alfred.zone.prefixes are published. The zone is checked with named-checkzone before it is installed (atomically, only when changed) and reloaded. Exit codes: 0 done; 5 done, but some records or nodes were refused (listed in problems); 3 named-checkzone rejected the zone (the old one stays); 69 no alfred socket answered; 2 no alfred.zone settings.';
   static override settings = [alfredSettings];
 
+  static override examples = ['<%= config.bin %> alfred zone', '<%= config.bin %> alfred zone --dry-run'];
+
   protected async execute(ctx: TaskContext): Promise<ZoneResult> {
     return new AlfredPublisher(ctx, ctx.settings.get(alfredSettings)).zone();
   }

@@ -27,6 +27,11 @@ export default class ResponddQuery extends TaskCommand<typeof ResponddQuery, Que
     }),
   };
 
+  static override examples = [
+    '<%= config.bin %> respondd query mzBR  # the multicast group on this interface',
+    '<%= config.bin %> respondd query fe80::1%mzBR --json',
+  ];
+
   protected async execute(ctx: TaskContext): Promise<QueryResult> {
     const cfg = ctx.settings.get(alfredSettings);
     const result = await queryRespondd(

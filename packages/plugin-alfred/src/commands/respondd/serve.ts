@@ -18,6 +18,11 @@ export default class ResponddServe extends TaskCommand<typeof ResponddServe, Ser
     port: Flags.integer({ summary: 'UDP port (default: alfred.respondd.port).', min: 0, max: 65_535 }),
   };
 
+  static override examples = [
+    '<%= config.bin %> respondd serve',
+    '<%= config.bin %> respondd serve --address ::1 --port 10001  # unicast on one address, for tests',
+  ];
+
   protected async execute(ctx: TaskContext): Promise<ServeResult> {
     const cfg = ctx.settings.get(alfredSettings);
     const meshes = await responddMeshes(ctx, cfg, this.flags.mesh);

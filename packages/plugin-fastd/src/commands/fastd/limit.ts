@@ -9,6 +9,11 @@ export default class FastdLimit extends TaskCommand<typeof FastdLimit, LimitResu
     'Exit codes: 0 done; 5 some instances failed (status socket or config unreadable, or fastd --verify-config refused the new configuration: the old one is kept, fastd not restarted); 69 no gateway online, nothing changed; 2 this host is not in fastd.limit.gateways.';
   static override settings = [fastdSettings];
 
+  static override examples = [
+    '<%= config.bin %> fastd limit',
+    '<%= config.bin %> fastd limit --dry-run  # the computation, nothing changed',
+  ];
+
   protected async execute(ctx: TaskContext): Promise<LimitResult> {
     const cfg = ctx.settings.get(fastdSettings);
     return new PeerLimitService(

@@ -14,6 +14,11 @@ export default class FastdStatus extends ReadOnlyTaskCommand<typeof FastdStatus,
     instance: Args.string({ description: 'instance names (default: all configured)' }),
   };
 
+  static override examples = [
+    '<%= config.bin %> fastd status',
+    '<%= config.bin %> fastd status mzvpn-1406 --json',
+  ];
+
   protected async execute(ctx: TaskContext): Promise<StatusReportResult> {
     const cfg = ctx.settings.get(fastdSettings);
     const instances = selectInstances(cfg.instances, this.positionals);

@@ -9,6 +9,11 @@ export default class FastdSyncKeys extends TaskCommand<typeof FastdSyncKeys, Key
     'Exit codes: 0 done; 5 some peer files were refused (forbidden statement, bad or duplicate key) or a repository failed, the rest synced; 2 no instance has a peersRepo.';
   static override settings = [fastdSettings];
 
+  static override examples = [
+    '<%= config.bin %> fastd sync-keys',
+    '<%= config.bin %> fastd sync-keys --dry-run --log-level info',
+  ];
+
   protected async execute(ctx: TaskContext): Promise<KeySyncResult> {
     const cfg = ctx.settings.get(fastdSettings);
     return new KeySyncService(ctx.container.resolve(GitService), ctx.files, ctx.services, ctx.clock).sync(

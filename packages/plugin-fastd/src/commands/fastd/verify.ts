@@ -22,6 +22,10 @@ export default class FastdVerify extends ReadOnlyTaskCommand<typeof FastdVerify,
     }),
   };
 
+  static override examples = [
+    '<%= config.bin %> fastd verify 0123…cdef --instance mzvpn-1406  # exit 0 accept, 1 refuse',
+  ];
+
   protected async execute(ctx: TaskContext): Promise<VerifyVerdict> {
     const cfg = ctx.settings.get(fastdSettings);
     const state = readVerifyState(ctx.files.resolve(cfg.verifyStateFile));

@@ -11,6 +11,8 @@ export default class GitBootstrap extends TaskCommand<typeof GitBootstrap, Boots
     verify: Flags.boolean({ summary: 'Check the key with `ssh -T <alias>`.' }),
   };
 
+  static override examples = ['<%= config.bin %> git bootstrap', '<%= config.bin %> git bootstrap --dry-run'];
+
   protected async execute(ctx: TaskContext): Promise<BootstrapResult> {
     const git = ctx.container.resolve(GitService);
     return new KeyBootstrapper(ctx.shell, ctx.files, git, ctx.host, ctx.logger).run({

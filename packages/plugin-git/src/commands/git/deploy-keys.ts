@@ -13,6 +13,11 @@ export default class GitDeployKeys extends TaskCommand<typeof GitDeployKeys, Dep
     prune: Flags.boolean({ summary: 'Remove keys photon added for GROUP that are no longer in it.' }),
   };
 
+  static override examples = [
+    '<%= config.bin %> git deploy-keys admins',
+    '<%= config.bin %> git deploy-keys admins --prune --dry-run',
+  ];
+
   protected async execute(ctx: TaskContext): Promise<DeployResult> {
     const git = ctx.container.resolve(GitService);
     return new KeyDeployer(ctx.shell, ctx.files, git, ctx.logger).run(

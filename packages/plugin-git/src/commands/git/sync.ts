@@ -10,6 +10,8 @@ export default class GitSync extends TaskCommand<typeof GitSync, SyncResult> {
     repo: Flags.string({ summary: 'Only this repository (its name; repeatable).', multiple: true }),
   };
 
+  static override examples = ['<%= config.bin %> git sync', '<%= config.bin %> git sync --json'];
+
   protected async execute(ctx: TaskContext): Promise<SyncResult> {
     const git = ctx.container.resolve(GitService);
     const wanted = this.flags.repo;

@@ -26,6 +26,11 @@ export default class WebAccounts extends TaskCommand<typeof WebAccounts, DigestR
     'force-mail': Flags.boolean({ summary: 'Send the digest even when it is not due.', default: false }),
   };
 
+  static override examples = [
+    '<%= config.bin %> web accounts',
+    '<%= config.bin %> web accounts --dry-run  # the digest, no mail',
+  ];
+
   protected async execute(ctx: TaskContext): Promise<DigestResult> {
     const cfg = ctx.settings.get(webSettings).accounts;
     if (!cfg.file) throw new ConfigError('no accounts file configured', { keyPath: 'web.accounts.file' });

@@ -26,6 +26,11 @@ export default class WebBuild extends TaskCommand<typeof WebBuild, WebBuildResul
     }),
   };
 
+  static override examples = [
+    '<%= config.bin %> web build',
+    '<%= config.bin %> web build --dry-run --log-level info',
+  ];
+
   protected async execute(ctx: TaskContext): Promise<WebBuildResult> {
     const cfg = ctx.settings.get(webSettings);
     const runStatusHook = async (): Promise<StatusHookOutcome> => {
