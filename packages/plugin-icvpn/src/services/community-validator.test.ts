@@ -38,35 +38,40 @@ function raw(name: string, networks: string[]): RawCommunity {
   return { name, data: new Map<unknown, unknown>([['networks', byFamily]]) };
 }
 
-/** The rule, spelled out: in reading order, a community is rejected when one of its networks overlaps an accepted one of another community. */
-function naiveRejected(communities: { name: string; networks: string[] }[]): string[] {
-  const accepted: { name: string; prefixes: Prefix[] }[] = [];
-  const rejected: string[] = [];
+/** The rule, spelled out: in reading order, a network is dropped when it overlaps a kept one of another community. */
+function naiveKept(communities: { name: string; networks: string[] }[]): Record<string, string[]> {
+  const kept: { name: string; prefix: Prefix }[] = [];
+  const result: Record<string, string[]> = {};
   const overlaps = (a: Prefix, b: Prefix) => prefixContains(a, b) || prefixContains(b, a);
   for (const c of communities) {
-    const prefixes = c.networks.map((n) => parsePrefix(n) as Prefix);
-    const clash = accepted.some(
-      (a) => a.name !== c.name && a.prefixes.some((q) => prefixes.some((p) => overlaps(p, q))),
-    );
-    if (clash) rejected.push(c.name);
-    else accepted.push({ name: c.name, prefixes });
+    const own = c.networks
+      .map((n) => parsePrefix(n) as Prefix)
+      .filter((p) => !kept.some((k) => k.name !== c.name && overlaps(k.prefix, p)));
+    kept.push(...own.map((prefix) => ({ name: c.name, prefix })));
+    result[c.name] = own.map((p) => p.text);
   }
-  return rejected;
+  return result;
 }
 
 describe('cross-community checks', () => {
-  it('overlapping networks: the sorted sweep rejects exactly the communities the pairwise rule rejects', () => {
+  it('overlapping networks: the sorted sweep drops exactly the networks the pairwise rule drops, from roa only', () => {
     const community = fc.uniqueArray(fc.constantFrom(...POOL), { maxLength: 4 });
     fc.assert(
       fc.property(fc.array(community, { minLength: 1, maxLength: 12 }), (lists) => {
         const communities = lists.map((networks, i) => ({ name: `c${i}`, networks }));
         const result = validate(communities.map((c) => raw(c.name, c.networks)));
-        expect(result.rejected).toEqual(naiveRejected(communities));
-        const accepted = new Set(result.communities.map((c) => c.name));
-        for (const p of result.problems) {
-          // Every overlap message names an accepted, truly overlapping owner.
+        expect(result.rejected).toEqual([]);
+        const kept = Object.fromEntries(
+          result.communities.map((c) => [c.name, [...(c.networks?.ipv4 ?? []), ...(c.networks?.ipv6 ?? [])]]),
+        );
+        const expected = naiveKept(communities);
+        for (const c of communities)
+          expect(kept[c.name].sort(), c.name).toEqual([...expected[c.name]].sort());
+        for (const p of result.problems.filter((p) => p.severity === 'error')) {
+          // Every overlap message names the owner of a kept network and leaves out only that network.
           const owner = /already used by "(c\d+)"/.exec(p.message)?.[1];
-          expect(owner && accepted.has(owner), p.message).toBe(true);
+          expect(owner && kept[owner].length > 0, p.message).toBe(true);
+          expect(p).toMatchObject({ leftOut: ['roa'], part: expect.stringMatching(/^network /) });
         }
       }),
       { numRuns: 1500 },
@@ -90,13 +95,23 @@ describe('cross-community checks', () => {
       file('echo', 65005, 'echo1', 'fec0::a:cf:5:1', 'FFAlpha.'),
       file('foxtrot', 65006, 'foxtrot1', 'fec0::a:cf:6:1', 'fffoxtrot'),
     ]);
-    expect(result.communities.map((c) => c.name)).toEqual(['alpha', 'foxtrot']);
-    expect(result.problems.map((p) => `${p.community} ${p.key}`)).toEqual([
-      'bravo asn',
-      'charlie bgp',
-      'delta bgp.delta1.ipv6',
-      'echo domains',
+    expect(result.rejected).toEqual([]);
+    expect(result.problems.map((p) => `${p.community} ${p.key} ${p.leftOut} ${p.part ?? ''}`)).toEqual([
+      'bravo asn bgp,roa ',
+      'charlie bgp bgp peer ALPHA1',
+      'delta bgp.delta1.ipv6 bgp peer delta1 (ipv6)',
+      'echo domains dns ',
     ]);
+    // Only the clashing value is gone; everything else of the later community stays.
+    const [alpha, bravo, charlie, delta, echo] = result.communities;
+    expect(alpha).toMatchObject({ asn: 65001, domains: ['ffalpha'] });
+    expect(bravo.asn).toBeUndefined();
+    expect(bravo).toMatchObject({ domains: ['ffbravo'], bgp: [{ name: 'bravo1' }] });
+    expect(charlie).toMatchObject({ asn: 65003, bgp: [], domains: ['ffcharlie'] });
+    expect(delta).toMatchObject({ asn: 65004, bgp: [{ name: 'delta1' }], domains: ['ffdelta'] });
+    expect(delta.bgp?.[0].ipv6).toBeUndefined();
+    expect(echo.domains).toBeUndefined();
+    expect(echo).toMatchObject({ asn: 65005, bgp: [{ name: 'echo1', ipv6: 'fec0::a:cf:5:1' }] });
   });
 
   it('reading order is code point order (Python sorted), beyond the BMP too', () => {
