@@ -13,7 +13,9 @@ if (!/^# Version \d{10}, Last Updated /.test(version)) {
 const tlds = lines.map((l) => l.trim().toLowerCase()).filter((l) => l && !l.startsWith('#'));
 const bad = tlds.find((t) => !/^[a-z0-9-]+$/.test(t));
 if (bad !== undefined || tlds.length < 1000) {
-  console.error(`refresh-tlds: not a TLD list (${tlds.length} entries${bad ? `, bad entry ${JSON.stringify(bad)}` : ''})`);
+  console.error(
+    `refresh-tlds: not a TLD list (${tlds.length} entries${bad ? `, bad entry ${JSON.stringify(bad)}` : ''})`,
+  );
   process.exit(2);
 }
 const out = new URL('../src/data/iana-tlds.ts', import.meta.url);

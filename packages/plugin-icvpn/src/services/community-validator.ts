@@ -126,7 +126,14 @@ class CommunityCheck {
   ) {}
 
   private error(key: string, message: string, leftOut: readonly OutputKind[], part?: string): void {
-    this.problems.push({ community: this.name, key, severity: 'error', message, leftOut, ...(part && { part }) });
+    this.problems.push({
+      community: this.name,
+      key,
+      severity: 'error',
+      message,
+      leftOut,
+      ...(part && { part }),
+    });
   }
 
   private warn(key: string, message: string): void {
@@ -170,7 +177,12 @@ class CommunityCheck {
     return community;
   }
 
-  private asn(key: string, value: unknown, leftOut: readonly OutputKind[], part?: string): number | undefined {
+  private asn(
+    key: string,
+    value: unknown,
+    leftOut: readonly OutputKind[],
+    part?: string,
+  ): number | undefined {
     if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > MAX_ASN) {
       this.error(key, `ASN ${quote(value)} is not an integer in 1..${MAX_ASN}`, leftOut, part);
       return undefined;
@@ -178,7 +190,12 @@ class CommunityCheck {
     return value;
   }
 
-  private list(key: string, value: unknown, leftOut: readonly OutputKind[], part?: string): unknown[] | undefined {
+  private list(
+    key: string,
+    value: unknown,
+    leftOut: readonly OutputKind[],
+    part?: string,
+  ): unknown[] | undefined {
     if (Array.isArray(value)) return value;
     this.error(key, `expected a list, found ${quote(value)}`, leftOut, part);
     return undefined;
@@ -302,7 +319,12 @@ class CommunityCheck {
     }
     if (TRANSFER[family].contains(ip)) return ip;
     if (family === 'ipv6' && this.options.allowLinkLocal && LINK_LOCAL_V6.contains(ip)) return ip;
-    this.error(key, `${quote(address)} lies outside the transfer network ${TRANSFER_NETWORKS[family]}`, BGP, part);
+    this.error(
+      key,
+      `${quote(address)} lies outside the transfer network ${TRANSFER_NETWORKS[family]}`,
+      BGP,
+      part,
+    );
     return undefined;
   }
 
@@ -471,12 +493,24 @@ class CrossCheck {
     ): boolean => {
       if (owner === undefined || owner === c.name) return false;
       const message = `${what()} is already used by ${quote(owner)}`;
-      found.push({ community: c.name, key, severity: 'error', message, leftOut, ...(part && { part: part() }) });
+      found.push({
+        community: c.name,
+        key,
+        severity: 'error',
+        message,
+        leftOut,
+        ...(part && { part: part() }),
+      });
       return true;
     };
-    if (c.asn !== undefined && clash('asn', this.asns.get(c.asn), () => `ASN ${c.asn}`, BGP_ROA)) delete c.asn;
+    if (c.asn !== undefined && clash('asn', this.asns.get(c.asn), () => `ASN ${c.asn}`, BGP_ROA))
+      delete c.asn;
     if (c.bgp) this.checkPeers(candidate, clash);
-    if (c.domains?.some((d) => clash('domains', this.domains.get(normalDomain(d)), () => `domain ${quote(d)}`, DNS)))
+    if (
+      c.domains?.some((d) =>
+        clash('domains', this.domains.get(normalDomain(d)), () => `domain ${quote(d)}`, DNS),
+      )
+    )
       delete c.domains;
     for (const prefix of candidate.prefixes) {
       if (!this.overlapCandidates.has(prefix)) continue;
@@ -576,4 +610,3 @@ class CrossCheck {
     return undefined;
   }
 }
-

@@ -20,8 +20,8 @@ export function domainNameProblem(domain: unknown): string | undefined {
     return 'is not a domain name (letters, digits, dashes and dots; a "/" only in an RFC 2317 reverse name)';
   const name = normalDomain(domain);
   tlds ??= new Set(IANA_TLDS.split(/\s+/));
-  if (CAPTURING.has(name) || tlds.has(name))
-    return 'is a top-level domain (IANA list) or a whole reverse tree; it would capture names of others';
+  if (CAPTURING.has(name)) return 'is a whole reverse tree; it would capture the names of others';
+  if (tlds.has(name)) return 'is a top-level domain (IANA list); it would capture the names of others';
   if (isReverseName(name) && typeof reverseZonePrefix(name) === 'string')
     return `is not a reverse zone name: ${reverseZonePrefix(name)}`;
   return undefined;

@@ -223,14 +223,23 @@ describe('icvpn update with a local bare icvpn-meta remote, bird -p, named-check
     expect(result.leftOut).toEqual({ Charlie_Sandbox: ['dns'] });
     expect(result.rejected).toEqual([]);
     expect(result.problems).toContain(
-      '"Charlie_Sandbox": domains: "com" is a top-level domain (IANA list) or a whole reverse tree; it would capture names of others; left out of dns',
+      '"Charlie_Sandbox": domains: "com" is a top-level domain (IANA list); it would capture the names of others; left out of dns',
     );
     expect(result.problems.filter((p) => p.includes('left out'))).toHaveLength(1);
-    expect(result.outputs.map((o) => o.validated)).toEqual(['passed', 'passed', 'passed', 'passed', 'passed', 'off']);
+    expect(result.outputs.map((o) => o.validated)).toEqual([
+      'passed',
+      'passed',
+      'passed',
+      'passed',
+      'passed',
+      'off',
+    ]);
     expect(installed('bird/icvpn_ipv4_peers.conf')).toContain(
       'protocol bgp icvpn_charlie_sb1 from ebgp_icvpn {\n    neighbor 10.207.3.1 as 65003;',
     );
-    expect(installed('bird/icvpn_ipv6_roa.conf')).toMatch(/roa fd03:c5b0:3::\/48 +max +64 as +65003; # Charlie_Sandbox\n/);
+    expect(installed('bird/icvpn_ipv6_roa.conf')).toMatch(
+      /roa fd03:c5b0:3::\/48 +max +64 as +65003; # Charlie_Sandbox\n/,
+    );
     expect(installed('bind/named.conf.icvpn')).not.toMatch(/Charlie_Sandbox|"com"|ffcs/);
     expect(installed('bind/named.conf.icvpn')).toContain('# bravo');
   });

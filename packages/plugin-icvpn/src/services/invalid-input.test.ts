@@ -53,90 +53,97 @@ function allOutputs(communities: Parameters<typeof renderRoa>[0]): Record<Output
 const ALL = META_OUTPUTS;
 // The key each refusal names and the outputs it keeps the community (or its bad entry) out of;
 // what the reference tools did is in README.md ("Bad input").
-const CASES: Record<string, { file: string; key: string; message: RegExp; leftOut: readonly OutputKind[] }> = {
-  'asn-negative': {
-    file: 'mallory',
-    key: 'asn',
-    message: /-65099.*not an integer in 1\.\.4294967295; left out of bgp, roa$/,
-    leftOut: ['bgp', 'roa'],
-  },
-  'asn-string': {
-    file: 'mallory',
-    key: 'asn',
-    message: /"65099; import all; export all" is not an integer/,
-    leftOut: ['bgp', 'roa'],
-  },
-  'asn-too-large': { file: 'mallory', key: 'asn', message: /4294967296/, leftOut: ['bgp', 'roa'] },
-  'bad-yaml': {
-    file: 'mallory',
-    key: '(file)',
-    message: /invalid YAML: .* at line 9, column 11.*; left out of every output$/,
-    leftOut: ALL,
-  },
-  'bgp-outside-transfer-net': {
-    file: 'mallory',
-    key: 'bgp.mallory1.ipv4',
-    message: /outside the transfer network 10.207.0.0\/16; peer mallory1 \(ipv4\) left out of bgp$/m,
-    leftOut: ['bgp'],
-  },
-  'comment-only-file': { file: 'mallory', key: '(file)', message: /top level must be a mapping/, leftOut: ALL },
-  'domain-injection': {
-    file: 'mallory',
-    key: 'domains',
-    message: /is not a domain name.*; left out of dns$/m,
-    leftOut: ['dns'],
-  },
-  'duplicate-key': {
-    file: 'mallory',
-    key: 'asn (duplicate key)',
-    message: /Map keys must be unique/,
-    leftOut: ALL,
-  },
-  'file-name-with-spaces': {
-    file: 'mallory community',
-    key: '(file name)',
-    message: /community name must match/,
-    leftOut: ALL,
-  },
-  'huge-file': {
-    file: 'mallory',
-    key: '(file)',
-    message: /5242880 bytes, more than the limit of 65536/,
-    leftOut: ALL,
-  },
-  'nameserver-not-ip': {
-    file: 'mallory',
-    key: 'nameservers',
-    message: /"ns1.mallory.example.org" is not an IP address; left out of dns/,
-    leftOut: ['dns'],
-  },
-  'peer-name-dash': {
-    file: 'mallory',
-    key: 'bgp',
-    message: /"mallory-1" contains characters outside.*; peer "mallory-1" left out of bgp$/,
-    leftOut: ['bgp'],
-  },
-  'peer-name-injection': {
-    file: 'mallory',
-    key: 'bgp',
-    message: /"mallory1\\"; protocol evil \{"/,
-    leftOut: ['bgp'],
-  },
-  'peer-name-newline': {
-    file: 'mallory',
-    key: 'bgp',
-    message: /"mallory1\\nprotocol evil" contains characters/,
-    leftOut: ['bgp'],
-  },
-  'yaml-alias-bomb': {
-    file: 'mallory',
-    key: 'x-b',
-    message: /anchors and aliases are not accepted/,
-    leftOut: ALL,
-  },
-};
+const CASES: Record<string, { file: string; key: string; message: RegExp; leftOut: readonly OutputKind[] }> =
+  {
+    'asn-negative': {
+      file: 'mallory',
+      key: 'asn',
+      message: /-65099.*not an integer in 1\.\.4294967295; left out of bgp, roa$/,
+      leftOut: ['bgp', 'roa'],
+    },
+    'asn-string': {
+      file: 'mallory',
+      key: 'asn',
+      message: /"65099; import all; export all" is not an integer/,
+      leftOut: ['bgp', 'roa'],
+    },
+    'asn-too-large': { file: 'mallory', key: 'asn', message: /4294967296/, leftOut: ['bgp', 'roa'] },
+    'bad-yaml': {
+      file: 'mallory',
+      key: '(file)',
+      message: /invalid YAML: .* at line 9, column 11.*; left out of every output$/,
+      leftOut: ALL,
+    },
+    'bgp-outside-transfer-net': {
+      file: 'mallory',
+      key: 'bgp.mallory1.ipv4',
+      message: /outside the transfer network 10.207.0.0\/16; peer mallory1 \(ipv4\) left out of bgp$/m,
+      leftOut: ['bgp'],
+    },
+    'comment-only-file': {
+      file: 'mallory',
+      key: '(file)',
+      message: /top level must be a mapping/,
+      leftOut: ALL,
+    },
+    'domain-injection': {
+      file: 'mallory',
+      key: 'domains',
+      message: /is not a domain name.*; left out of dns$/m,
+      leftOut: ['dns'],
+    },
+    'duplicate-key': {
+      file: 'mallory',
+      key: 'asn (duplicate key)',
+      message: /Map keys must be unique/,
+      leftOut: ALL,
+    },
+    'file-name-with-spaces': {
+      file: 'mallory community',
+      key: '(file name)',
+      message: /community name must match/,
+      leftOut: ALL,
+    },
+    'huge-file': {
+      file: 'mallory',
+      key: '(file)',
+      message: /5242880 bytes, more than the limit of 65536/,
+      leftOut: ALL,
+    },
+    'nameserver-not-ip': {
+      file: 'mallory',
+      key: 'nameservers',
+      message: /"ns1.mallory.example.org" is not an IP address; left out of dns/,
+      leftOut: ['dns'],
+    },
+    'peer-name-dash': {
+      file: 'mallory',
+      key: 'bgp',
+      message: /"mallory-1" contains characters outside.*; peer "mallory-1" left out of bgp$/,
+      leftOut: ['bgp'],
+    },
+    'peer-name-injection': {
+      file: 'mallory',
+      key: 'bgp',
+      message: /"mallory1\\"; protocol evil \{"/,
+      leftOut: ['bgp'],
+    },
+    'peer-name-newline': {
+      file: 'mallory',
+      key: 'bgp',
+      message: /"mallory1\\nprotocol evil" contains characters/,
+      leftOut: ['bgp'],
+    },
+    'yaml-alias-bomb': {
+      file: 'mallory',
+      key: 'x-b',
+      message: /anchors and aliases are not accepted/,
+      leftOut: ALL,
+    },
+  };
 /** Hostile text of the fixtures: never in any output. */
-const HOSTILE = /evil|passwd|import all|mallory-1|-65099|4294967296|example\.org|192\.0\.2\.66|10\.99\.0\.1\b/;
+const HOSTILE =
+  /evil|passwd|import all|mallory-1|-65099|4294967296|example\.org|192\.0\.2\.66|10\.99\.0\.1\b/;
 
 describe('hostile icvpn-meta inputs (meta-invalid/)', () => {
   const reference = JSON.parse(readFileSync(path.join(INVALID, 'reference-behaviour.json'), 'utf8')) as {
@@ -162,7 +169,9 @@ describe('hostile icvpn-meta inputs (meta-invalid/)', () => {
       expect(errors.map(formatProblem).join('\n')).toMatch(expected.message);
       for (const line of errors.map(formatProblem)) expect(line).not.toContain('\n');
 
-      const alphaOnly = allOutputs((await loadCommunities(files, dir, { exclude: new Set([expected.file]) })).communities);
+      const alphaOnly = allOutputs(
+        (await loadCommunities(files, dir, { exclude: new Set([expected.file]) })).communities,
+      );
       const outputs = allOutputs(result.communities);
       for (const kind of META_OUTPUTS) {
         if (expected.leftOut.includes(kind)) expect(outputs[kind], kind).toEqual(alphaOnly[kind]);
