@@ -150,7 +150,11 @@ export class IcvpnUpdate {
     // Two outputs of a kind (e.g. dnsmasq v4 and v6) find the same problem: say it once.
     const unique = new Map<string, Problem>();
     for (const p of found) if (!unique.has(formatProblem(p))) unique.set(formatProblem(p), p);
-    for (const [line, p] of unique) this.logger?.warn({ community: p.community, key: p.key }, line);
+    // Errors go out once, with the PartialFailureError (the task runner logs its problems);
+    // they are logged here only when a rejected file ends the run with another error.
+    for (const [line, p] of unique)
+      if (p.severity === 'warning' || firstRejection)
+        this.logger?.warn({ community: p.community, key: p.key }, line);
     const problems = [...unique.keys()];
     const leftOut = leftOutByCommunity(found);
     const result: UpdateResult = {
