@@ -259,4 +259,25 @@ describe('icvpn update with a local bare icvpn-meta remote, bird -p, named-check
     expect((error as PhotonError).message).toMatch(/escapes the --root sandbox/);
     expect(readdirSync(root)).toEqual([]);
   });
+  it('a bad metanode name loses only its own ConnectTo line (exit 5); the other lines are installed', async () => {
+    const dir = path.join(tmp, 'tinc-bad-node');
+    cpSync(path.join(TEST_DATA, 'tinc'), dir, { recursive: true });
+    writeFileSync(
+      path.join(dir, 'metanodes'),
+      `evil;node\n${readFileSync(path.join(dir, 'metanodes'), 'utf8')}`,
+    );
+    const target = path.join(tmp, 'tinc-bad-node.conf');
+    const local = { ...settings, pull: false, tinc: { ...settings.tinc, dir, remote: undefined } };
+    const tincOutput = settings.outputs.find((o) => o.kind === 'tinc')!;
+    const error = (await updater()
+      .run(local, { outputs: [{ ...tincOutput, target, reload: false }] })
+      .catch((e: unknown) => e)) as PartialFailureError;
+    expect(error).toBeInstanceOf(PartialFailureError);
+    expect(error.problems).toContain(
+      '"tinc": metanodes: node name "evil;node" contains characters outside [A-Za-z0-9_]',
+    );
+    expect(readFileSync(target, 'utf8')).toBe(
+      readFileSync(path.join(TEST_DATA, 'tinc', 'expected-connects.conf'), 'utf8'),
+    );
+  });
 });
