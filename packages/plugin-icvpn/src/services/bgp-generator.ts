@@ -63,23 +63,27 @@ export function selectBgpPeers(
   return options.format === 'quagga' ? peers : birdNames(peers, options.family, problems);
 }
 
+/** Entries are this module's own objects, so the names are set in place. */
 function birdNames(peers: BgpPeerEntry[], family: Family, problems: Problem[]): BgpPeerEntry[] {
-  const cut = (p: BgpPeerEntry) => p.name.slice(0, MKBGP_NAME_LENGTH).toLowerCase();
+  const cuts = peers.map((p) => p.name.slice(0, MKBGP_NAME_LENGTH));
   const counts = new Map<string, number>();
-  for (const p of peers) counts.set(cut(p), (counts.get(cut(p)) ?? 0) + 1);
-  return peers.flatMap((p) => {
-    if (counts.get(cut(p)) === 1) return [{ ...p, name: p.name.slice(0, MKBGP_NAME_LENGTH) }];
-    if (p.name.length <= BIRD_SYMBOL_LENGTH) return [p];
-    problems.push({
-      community: p.community,
-      key: 'bgp',
-      severity: 'error',
-      message: `protocol name ${p.name} collides with another after mkbgp's cut to ${MKBGP_NAME_LENGTH} characters and is longer than bird's ${BIRD_SYMBOL_LENGTH}`,
-      leftOut: ['bgp'],
-      part: `peer ${p.name} (${family})`,
-    });
-    return [];
-  });
+  for (const cut of cuts) counts.set(cut.toLowerCase(), (counts.get(cut.toLowerCase()) ?? 0) + 1);
+  let refused = false;
+  for (const [i, p] of peers.entries()) {
+    if (counts.get(cuts[i].toLowerCase()) === 1) p.name = cuts[i];
+    else if (p.name.length > BIRD_SYMBOL_LENGTH) {
+      refused = true;
+      problems.push({
+        community: p.community,
+        key: 'bgp',
+        severity: 'error',
+        message: `protocol name ${p.name} collides with another after mkbgp's cut to ${MKBGP_NAME_LENGTH} characters and is longer than bird's ${BIRD_SYMBOL_LENGTH}`,
+        leftOut: ['bgp'],
+        part: `peer ${p.name} (${family})`,
+      });
+    }
+  }
+  return refused ? peers.filter((p) => p.name.length <= BIRD_SYMBOL_LENGTH) : peers;
 }
 
 /** fe80::/10: a first group fe80…febf (`address` is a valid literal, so the group has at most four digits). */

@@ -114,6 +114,35 @@ describe('cross-community checks', () => {
     expect(echo).toMatchObject({ asn: 65005, bgp: [{ name: 'echo1', ipv6: 'fec0::a:cf:5:1' }] });
   });
 
+  it('a reverse zone outside its own networks is a warning, and refused from dns once it reaches another community', () => {
+    const file = (name: string, network: string, domains: string[]): RawCommunity => ({
+      name,
+      data: new Map<unknown, unknown>([
+        ['asn', 65000 + name.charCodeAt(0)],
+        ['networks', new Map([['ipv4', [network]]])],
+        ['domains', domains],
+        ['nameservers', ['10.0.0.53']],
+      ]),
+    });
+    const result = validate([
+      // A /16 zone for a /18 network: check's rounding, no finding at all.
+      file('kilo', '10.11.0.0/18', ['ffkilo', '11.10.in-addr.arpa', '128/18.24.10.in-addr.arpa']),
+      file('lima', '10.12.0.0/16', ['fflima', '24.10.in-addr.arpa.']),
+      file('mike', '10.24.128.0/18', ['ffmike']),
+    ]);
+    expect(result.problems.map((p) => `${p.severity} ${p.community}: ${p.message}`)).toEqual([
+      'warning kilo: reverse zone "128/18.24.10.in-addr.arpa" lies outside the community\'s own networks',
+      'warning lima: reverse zone "24.10.in-addr.arpa." lies outside the community\'s own networks',
+      'error kilo: reverse zone "128/18.24.10.in-addr.arpa" reaches network 10.24.128.0/18 of "mike"',
+      'error lima: reverse zone "24.10.in-addr.arpa." reaches network 10.24.128.0/18 of "mike"',
+    ]);
+    expect(result.communities.map((c) => c.domains)).toEqual([undefined, undefined, ['ffmike']]);
+    // Without mike nobody's reverse names are captured: the zones stay.
+    const alone = validate([file('kilo', '10.11.0.0/18', ['ffkilo', '128/18.24.10.in-addr.arpa'])]);
+    expect(alone.communities[0].domains).toEqual(['ffkilo', '128/18.24.10.in-addr.arpa']);
+    expect(alone.problems.map((p) => p.severity)).toEqual(['warning']);
+  });
+
   it('reading order is code point order (Python sorted), beyond the BMP too', () => {
     fc.assert(
       fc.property(fc.string({ unit: 'binary' }), fc.string({ unit: 'binary' }), (a, b) => {

@@ -64,7 +64,13 @@ export class CommunityValidator {
     const local = new CommunityCheck(file.name, this.options);
     const community = local.run(file.data);
     this.problems.push(...local.problems);
-    if (community) this.candidates.push({ community, prefixes: local.prefixes, addresses: local.addresses });
+    if (community)
+      this.candidates.push({
+        community,
+        prefixes: local.prefixes,
+        addresses: local.addresses,
+        foreignZones: local.foreignZones,
+      });
     else this.rejected.push(file.name);
   }
 
@@ -80,6 +86,7 @@ export class CommunityValidator {
       problems.push(...clashes.check(candidate));
       clashes.add(candidate);
     }
+    problems.push(...foreignZoneCaptures(this.candidates));
     return { communities: this.candidates.map((c) => c.community), problems, rejected: [...rejected] };
   }
 }
@@ -97,6 +104,8 @@ interface Candidate {
   community: Community;
   prefixes: Prefix[];
   addresses: PeerAddress[];
+  /** Reverse zones outside the community's own networks: refused if they reach another's. */
+  foreignZones: Prefix[];
 }
 
 /** Code-unit order, as mkbgp's sort of peer names. */
@@ -119,6 +128,7 @@ class CommunityCheck {
   readonly problems: Problem[] = [];
   readonly prefixes: Prefix[] = [];
   readonly addresses: PeerAddress[] = [];
+  readonly foreignZones: Prefix[] = [];
 
   constructor(
     private readonly name: string,
@@ -351,20 +361,29 @@ class CommunityCheck {
     return refused ? undefined : (list as string[]);
   }
 
-  /** A reverse zone must lie within a network of the community, rounded down as check does; no name twice. */
+  /**
+   * No name twice. A reverse zone should lie within a network of the community, rounded down to
+   * the octet (nibble) as check does; one outside is a warning here and refused only when it
+   * reaches another community's network (CrossCheck), so a registry quirk costs no zone.
+   */
   private domainPlace(domain: string, seen: Set<string>): string | undefined {
     const name = normalDomain(domain);
     if (seen.has(name)) return 'is listed twice';
     seen.add(name);
     const zone = reverseZonePrefix(domain);
-    if (typeof zone !== 'object') return undefined;
+    if (typeof zone === 'string') return `is not a reverse zone name: ${zone}`;
+    if (zone === undefined) return undefined;
     const rounding = reverseZoneRounding(zone.family);
     const inOwn = this.prefixes.some(
       (own) =>
         own.family === zone.family &&
         prefixContains({ ...own, length: own.length - (own.length % rounding) }, zone),
     );
-    return inOwn ? undefined : "is a reverse zone outside the community's own networks";
+    if (!inOwn) {
+      this.warn('domains', `reverse zone ${quote(domain)} lies outside the community's own networks`);
+      this.foreignZones.push(zone);
+    }
+    return undefined;
   }
 
   /** The nameservers, or undefined (the community's DNS entries are left out) when any is not an IP. */
@@ -440,6 +459,39 @@ function overlappingPrefixes(prefixes: readonly Prefix[]): Set<Prefix> {
   return overlapping;
 }
 
+/**
+ * A reverse zone outside its community's networks that reaches another community's network
+ * would capture that community's reverse names: the zone's community is left out of dns. Such
+ * zones are rare, so a scan over all networks is enough.
+ */
+function foreignZoneCaptures(candidates: readonly Candidate[]): Problem[] {
+  const problems: Problem[] = [];
+  for (const { community: c, foreignZones } of candidates) {
+    if (foreignZones.length === 0 || !c.domains) continue;
+    const capture = foreignZones
+      .map((zone) => ({
+        zone,
+        other: candidates.find((o) => o.community !== c && o.prefixes.some((p) => overlaps(p, zone))),
+      }))
+      .find((z) => z.other);
+    if (!capture?.other) continue;
+    const network = capture.other.prefixes.find((p) => overlaps(p, capture.zone));
+    problems.push({
+      community: c.name,
+      key: 'domains',
+      severity: 'error',
+      message: `reverse zone ${quote(capture.zone.text)} reaches network ${network?.text} of ${quote(capture.other.community.name)}`,
+      leftOut: DNS,
+    });
+    delete c.domains;
+  }
+  return problems;
+}
+
+function overlaps(a: Prefix, b: Prefix): boolean {
+  return a.family === b.family && (prefixContains(a, b) || prefixContains(b, a));
+}
+
 type ClashReporter = (
   key: string,
   owner: string | undefined,
@@ -512,10 +564,12 @@ class CrossCheck {
       )
     )
       delete c.domains;
+    let droppedNetworks = false;
     for (const prefix of candidate.prefixes) {
       if (!this.overlapCandidates.has(prefix)) continue;
       const owner = this.overlapping(prefix);
       if (owner === undefined || owner === c.name) continue;
+      droppedNetworks = true;
       const zones = dropNetwork(c, prefix);
       clash(
         `networks.${prefix.family}`,
@@ -525,18 +579,24 @@ class CrossCheck {
         () => `network ${prefix.text}${zones ? ' (and the reverse zones in it)' : ''}`,
       );
     }
-    candidate.prefixes = candidate.prefixes.filter((p) => c.networks?.[p.family]?.includes(p.text));
+    if (droppedNetworks)
+      candidate.prefixes = candidate.prefixes.filter((p) => c.networks?.[p.family]?.includes(p.text));
     return found;
   }
 
-  /** A clashing peer name drops the peer, a clashing address only that family's session. */
+  /**
+   * A clashing peer name drops the peer, a clashing address only that family's session. The
+   * lists are rebuilt only after a clash: this runs for every community.
+   */
   private checkPeers(candidate: Candidate, clash: ClashReporter): void {
-    const kept: PeerAddress[] = [];
     const { addresses } = candidate;
+    const peers = candidate.community.bgp ?? [];
+    let droppedPeers: Set<BgpPeer> | undefined;
+    let droppedAddresses: Set<PeerAddress> | undefined;
     let next = 0;
-    candidate.community.bgp = candidate.community.bgp?.filter((peer) => {
-      const own: PeerAddress[] = [];
-      for (; addresses[next]?.peer === peer.name; next++) own.push(addresses[next]);
+    for (const peer of peers) {
+      const first = next;
+      while (addresses[next]?.peer === peer.name) next++;
       const peerClash = clash(
         'bgp',
         this.peers.get(peer.name.toLowerCase()),
@@ -544,21 +604,25 @@ class CrossCheck {
         BGP,
         () => `peer ${peer.name}`,
       );
-      if (peerClash) return false;
-      for (const a of own) {
-        const addressClash = clash(
-          `bgp.${peer.name}.${a.family}`,
-          this.addresses[a.family].get(a.key),
-          () => `address ${a.address}`,
-          BGP,
-          () => `peer ${peer.name} (${a.family})`,
-        );
-        if (addressClash) delete peer[a.family];
-        else kept.push(a);
+      if (peerClash) (droppedPeers ??= new Set()).add(peer);
+      for (let i = first; i < next; i++) {
+        const a = addresses[i];
+        const addressClash =
+          peerClash ||
+          clash(
+            `bgp.${peer.name}.${a.family}`,
+            this.addresses[a.family].get(a.key),
+            () => `address ${a.address}`,
+            BGP,
+            () => `peer ${peer.name} (${a.family})`,
+          );
+        if (!addressClash) continue;
+        delete peer[a.family];
+        (droppedAddresses ??= new Set()).add(a);
       }
-      return true;
-    });
-    candidate.addresses = kept;
+    }
+    if (droppedPeers) candidate.community.bgp = peers.filter((p) => !droppedPeers.has(p));
+    if (droppedAddresses) candidate.addresses = addresses.filter((a) => !droppedAddresses.has(a));
   }
 
   add({ community: c, prefixes, addresses }: Candidate): void {

@@ -22,8 +22,6 @@ export function domainNameProblem(domain: unknown): string | undefined {
   tlds ??= new Set(IANA_TLDS.split(/\s+/));
   if (CAPTURING.has(name)) return 'is a whole reverse tree; it would capture the names of others';
   if (tlds.has(name)) return 'is a top-level domain (IANA list); it would capture the names of others';
-  if (isReverseName(name) && typeof reverseZonePrefix(name) === 'string')
-    return `is not a reverse zone name: ${reverseZonePrefix(name)}`;
   return undefined;
 }
 
@@ -31,10 +29,6 @@ export function domainNameProblem(domain: unknown): string | undefined {
 export function normalDomain(domain: string): string {
   const lower = domain.toLowerCase();
   return lower.endsWith('.') ? lower.slice(0, -1) : lower;
-}
-
-function isReverseName(name: string): boolean {
-  return name.endsWith('.in-addr.arpa') || name.endsWith('.ip6.arpa');
 }
 
 /**

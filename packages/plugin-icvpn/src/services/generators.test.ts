@@ -151,9 +151,10 @@ describe('unsafe shapes (test-data/meta-shapes-unsafe): refused narrowly, with f
     expect(result.rejected).toEqual(['mallory']);
     expect(result.problems.map(formatProblem)).toEqual([
       '"mallory": (file): is a symbolic link; left out of every output',
-      '"xray": domains: "10.in-addr.arpa" is a reverse zone outside the community\'s own networks; left out of dns',
+      '"xray": domains: reverse zone "10.in-addr.arpa" lies outside the community\'s own networks',
       '"yankee": domains: "com" is a top-level domain (IANA list); it would capture the names of others; left out of dns',
       '"zulu": domains: "in-addr.arpa" is a whole reverse tree; it would capture the names of others; left out of dns',
+      '"xray": domains: reverse zone "10.in-addr.arpa" reaches network 10.23.0.0/16 of "tango"; left out of dns',
     ]);
     const bgpOptions = {
       family: 'ipv4',
