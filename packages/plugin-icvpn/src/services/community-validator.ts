@@ -604,7 +604,10 @@ class CrossCheck {
         BGP,
         () => `peer ${peer.name}`,
       );
-      if (peerClash) (droppedPeers ??= new Set()).add(peer);
+      if (peerClash) {
+        droppedPeers ??= new Set();
+        droppedPeers.add(peer);
+      }
       for (let i = first; i < next; i++) {
         const a = addresses[i];
         const addressClash =
@@ -618,7 +621,8 @@ class CrossCheck {
           );
         if (!addressClash) continue;
         delete peer[a.family];
-        (droppedAddresses ??= new Set()).add(a);
+        droppedAddresses ??= new Set();
+        droppedAddresses.add(a);
       }
     }
     if (droppedPeers) candidate.community.bgp = peers.filter((p) => !droppedPeers.has(p));

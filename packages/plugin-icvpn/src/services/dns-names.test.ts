@@ -48,7 +48,7 @@ describe('domain names a community may claim', () => {
     expect(prefix('128/18.24.10.in-addr.arpa')).toBe('ipv4 a188000/18');
     expect(prefix('64/18.252.10.in-addr.arpa')).toBe('ipv4 afc4000/18');
     expect(prefix('0-127.2.0.192.in-addr.arpa')).toBe('ipv4 c0000200/25');
-    expect(prefix('1.2.0.0.8.b.d.0.1.0.0.2.ip6.arpa')).toBe('ipv6 20010db80021' + '0'.repeat(20) + '/48');
+    expect(prefix('1.2.0.0.8.b.d.0.1.0.0.2.ip6.arpa')).toBe(`ipv6 20010db80021${'0'.repeat(20)}/48`);
     expect(prefix('ffhh')).toBeUndefined();
     expect(prefix('300.10.in-addr.arpa')).toMatch(/octets/);
     expect(prefix('foo.in-addr.arpa')).toMatch(/octets/);
