@@ -461,35 +461,78 @@ function overlappingPrefixes(prefixes: readonly Prefix[]): Set<Prefix> {
 
 /**
  * A reverse zone outside its community's networks that reaches another community's network
- * would capture that community's reverse names: the zone's community is left out of dns. Such
- * zones are rare, so a scan over all networks is enough.
+ * would capture that community's reverse names: the zone's community is left out of dns.
  */
 function foreignZoneCaptures(candidates: readonly Candidate[]): Problem[] {
   const problems: Problem[] = [];
+  if (!candidates.some((c) => c.foreignZones.length > 0)) return problems;
+  const index = new NetworkIndex(candidates);
   for (const { community: c, foreignZones } of candidates) {
-    if (foreignZones.length === 0 || !c.domains) continue;
-    const capture = foreignZones
-      .map((zone) => ({
-        zone,
-        other: candidates.find((o) => o.community !== c && o.prefixes.some((p) => overlaps(p, zone))),
-      }))
-      .find((z) => z.other);
-    if (!capture?.other) continue;
-    const network = capture.other.prefixes.find((p) => overlaps(p, capture.zone));
-    problems.push({
-      community: c.name,
-      key: 'domains',
-      severity: 'error',
-      message: `reverse zone ${quote(capture.zone.text)} reaches network ${network?.text} of ${quote(capture.other.community.name)}`,
-      leftOut: DNS,
-    });
-    delete c.domains;
+    for (const zone of foreignZones) {
+      const other = c.domains && index.reaching(zone, c.name);
+      if (!other) continue;
+      problems.push({
+        community: c.name,
+        key: 'domains',
+        severity: 'error',
+        message: `reverse zone ${quote(zone.text)} reaches network ${other.prefix.text} of ${quote(other.owner)}`,
+        leftOut: DNS,
+      });
+      delete c.domains;
+    }
   }
   return problems;
 }
 
-function overlaps(a: Prefix, b: Prefix): boolean {
-  return a.family === b.family && (prefixContains(a, b) || prefixContains(b, a));
+/**
+ * Every kept network by start, for "which other community's network does this zone reach".
+ * Networks of different communities never overlap (CrossCheck dropped those), so a network that
+ * contains the zone is the one reaching farthest among those starting at or before it; networks
+ * inside the zone start within it.
+ */
+class NetworkIndex {
+  private readonly sorted: Record<Family, { prefix: Prefix; owner: string; end: bigint }[]> = {
+    ipv4: [],
+    ipv6: [],
+  };
+  /** Per position: the entry with the largest end up to there. */
+  private readonly farthest: Record<Family, number[]> = { ipv4: [], ipv6: [] };
+
+  constructor(candidates: readonly Candidate[]) {
+    for (const { community, prefixes } of candidates)
+      for (const prefix of prefixes)
+        this.sorted[prefix.family].push({ prefix, owner: community.name, end: prefixEnd(prefix) });
+    for (const family of FAMILIES) {
+      const list = this.sorted[family].sort((x, y) =>
+        x.prefix.start < y.prefix.start ? -1 : x.prefix.start > y.prefix.start ? 1 : 0,
+      );
+      let best = -1;
+      this.farthest[family] = list.map((entry, i) => {
+        if (best < 0 || entry.end > list[best].end) best = i;
+        return best;
+      });
+    }
+  }
+
+  /** A network of a community other than `self` that overlaps `zone`, if any. */
+  reaching(zone: Prefix, self: string): { prefix: Prefix; owner: string } | undefined {
+    const list = this.sorted[zone.family];
+    let lo = 0;
+    let hi = list.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (list[mid].prefix.start <= zone.start) lo = mid + 1;
+      else hi = mid;
+    }
+    const around = lo > 0 ? list[this.farthest[zone.family][lo - 1]] : undefined;
+    if (around && around.end >= zone.start && around.owner !== self) return around;
+    const end = prefixEnd(zone);
+    for (let i = lo - 1; i >= 0 && list[i].prefix.start === zone.start; i--)
+      if (list[i].owner !== self) return list[i];
+    for (let i = lo; i < list.length && list[i].prefix.start <= end; i++)
+      if (list[i].owner !== self) return list[i];
+    return undefined;
+  }
 }
 
 type ClashReporter = (
