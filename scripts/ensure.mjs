@@ -20,6 +20,7 @@ const SYSTEM_PACKAGES = {
   batctl: 'batctl',
   bird: 'bird',
   'named-checkconf': 'bind9-utils',
+  'unbound-checkconf': 'unbound',
   tincd: 'tinc',
   msmtp: 'msmtp',
   sshd: 'openssh-server',

@@ -1,4 +1,4 @@
-import type { Community } from './community.js';
+import type { Community, Problem } from './community.js';
 import { generatedHeader } from './header.js';
 import type { Family } from './ip.js';
 
@@ -28,11 +28,22 @@ export interface BgpPeerEntry {
   template: string;
 }
 
-/** Bird 1 limits symbol names; mkbgp cuts `prefix + name` to this length. */
-const BIRD_NAME_LENGTH = 32;
+/** mkbgp cuts `prefix + name` to this length. */
+const MKBGP_NAME_LENGTH = 32;
+/** bird's own limit ("Symbol too long" above it). */
+const BIRD_SYMBOL_LENGTH = 64;
 
-/** mkbgp's peer selection: communities with `bgp` and `asn`, peers sorted by name, the chosen family only. */
-export function selectBgpPeers(communities: readonly Community[], options: BgpOptions): BgpPeerEntry[] {
+/**
+ * mkbgp's peer selection: communities with `bgp` and `asn`, peers sorted by name, the chosen
+ * family only. Bird names are mkbgp's, except where two of them collide after the cut (bird
+ * would refuse the whole file): those peers keep their whole name, and a peer whose whole name
+ * is longer than bird accepts is left out with a problem in `problems`.
+ */
+export function selectBgpPeers(
+  communities: readonly Community[],
+  options: BgpOptions,
+  problems: Problem[] = [],
+): BgpPeerEntry[] {
   const peers: BgpPeerEntry[] = [];
   for (const community of communities) {
     if (!community.bgp || community.asn === undefined) continue;
@@ -43,13 +54,36 @@ export function selectBgpPeers(communities: readonly Community[], options: BgpOp
       peers.push({
         community: community.name,
         asn: community.asn,
-        name: options.format === 'quagga' ? name : name.slice(0, BIRD_NAME_LENGTH),
+        name,
         address: isLinkLocal(address, options.family) ? `${address}%${options.interface}` : address,
         template: options.templates[community.name] ?? options.defaultTemplate ?? 'None',
       });
     }
   }
-  return peers;
+  return options.format === 'quagga' ? peers : birdNames(peers, options.family, problems);
+}
+
+/** Entries are this module's own objects, so the names are set in place. */
+function birdNames(peers: BgpPeerEntry[], family: Family, problems: Problem[]): BgpPeerEntry[] {
+  const cuts = peers.map((p) => p.name.slice(0, MKBGP_NAME_LENGTH));
+  const counts = new Map<string, number>();
+  for (const cut of cuts) counts.set(cut.toLowerCase(), (counts.get(cut.toLowerCase()) ?? 0) + 1);
+  let refused = false;
+  for (const [i, p] of peers.entries()) {
+    if (counts.get(cuts[i].toLowerCase()) === 1) p.name = cuts[i];
+    else if (p.name.length > BIRD_SYMBOL_LENGTH) {
+      refused = true;
+      problems.push({
+        community: p.community,
+        key: 'bgp',
+        severity: 'error',
+        message: `protocol name ${p.name} collides with another after mkbgp's cut to ${MKBGP_NAME_LENGTH} characters and is longer than bird's ${BIRD_SYMBOL_LENGTH}`,
+        leftOut: ['bgp'],
+        part: `peer ${p.name} (${family})`,
+      });
+    }
+  }
+  return refused ? peers.filter((p) => p.name.length <= BIRD_SYMBOL_LENGTH) : peers;
 }
 
 /** fe80::/10: a first group fe80…febf (`address` is a valid literal, so the group has at most four digits). */

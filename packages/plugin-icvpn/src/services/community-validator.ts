@@ -1,6 +1,14 @@
 import { type ParsedIp, parseIp } from '@ffphoton/core';
-import type { BgpPeer, Community, Delegation, Problem, Severity } from './community.js';
-import { quote } from './community.js';
+import {
+  type BgpPeer,
+  type Community,
+  type Delegation,
+  META_OUTPUTS,
+  type OutputKind,
+  type Problem,
+  quote,
+} from './community.js';
+import { domainNameProblem, normalDomain, reverseZonePrefix, reverseZoneRounding } from './dns-names.js';
 import {
   addressKey,
   type Family,
@@ -20,9 +28,6 @@ import type { RawCommunity } from './meta-reader.js';
 export const COMMUNITY_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]*$/;
 /** tinc node-name characters without the dash that `check` forbids ("breaks bird/bird cli"). */
 export const PEER_NAME = /^[A-Za-z0-9_]+$/;
-/** LDH labels separated by dots, optional trailing dot; no `_` (check requires IDNA). */
-const DOMAIN =
-  /^(?=.{1,253}\.?$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\.?$/;
 const MAX_ASN = 4_294_967_295;
 const FAMILIES: Family[] = ['ipv4', 'ipv6'];
 
@@ -39,9 +44,10 @@ export interface ValidationResult {
 }
 
 /**
- * Validates parsed community files by the rules of icvpn-scripts' `check`. A community with
- * any error is left out whole; cross-community clashes (duplicate ASN, peer, BGP address,
- * domain, overlapping networks) reject the later file in reading order.
+ * Validates parsed community files by the rules of icvpn-scripts' `check`, keeping every bad
+ * value out of exactly the outputs it would reach: a community is left out whole only when its
+ * file name or document is unusable. Cross-community clashes (duplicate ASN, peer, BGP address,
+ * domain, overlapping networks) drop the later file's value in reading order.
  */
 export class CommunityValidator {
   private readonly candidates: Candidate[] = [];
@@ -58,8 +64,13 @@ export class CommunityValidator {
     const local = new CommunityCheck(file.name, this.options);
     const community = local.run(file.data);
     this.problems.push(...local.problems);
-    if (community && !local.failed)
-      this.candidates.push({ community, prefixes: local.prefixes, addresses: local.addresses });
+    if (community)
+      this.candidates.push({
+        community,
+        prefixes: local.prefixes,
+        addresses: local.addresses,
+        foreignZones: local.foreignZones,
+      });
     else this.rejected.push(file.name);
   }
 
@@ -71,17 +82,12 @@ export class CommunityValidator {
       ...this.rejected,
     ]);
     const clashes = new CrossCheck(overlappingPrefixes(this.candidates.flatMap((c) => c.prefixes)));
-    const communities: Community[] = [];
     for (const candidate of this.candidates) {
-      const found = clashes.check(candidate);
-      problems.push(...found);
-      if (found.some((p) => p.severity === 'error')) rejected.add(candidate.community.name);
-      else {
-        clashes.add(candidate);
-        communities.push(candidate.community);
-      }
+      problems.push(...clashes.check(candidate));
+      clashes.add(candidate);
     }
-    return { communities, problems, rejected: [...rejected] };
+    problems.push(...foreignZoneCaptures(this.candidates));
+    return { communities: this.candidates.map((c) => c.community), problems, rejected: [...rejected] };
   }
 }
 
@@ -98,6 +104,8 @@ interface Candidate {
   community: Community;
   prefixes: Prefix[];
   addresses: PeerAddress[];
+  /** Reverse zones outside the community's own networks: refused if they reach another's. */
+  foreignZones: Prefix[];
 }
 
 /** Code-unit order, as mkbgp's sort of peer names. */
@@ -105,122 +113,200 @@ function compareUnits(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-/** The per-file rules. */
+/** What a bad value of each key keeps out. */
+const BGP: readonly OutputKind[] = ['bgp'];
+const ROA: readonly OutputKind[] = ['roa'];
+const DNS: readonly OutputKind[] = ['dns'];
+const BGP_ROA: readonly OutputKind[] = ['bgp', 'roa'];
+
+/**
+ * The per-file rules. A bad value is dropped from the community with an error naming what it
+ * keeps out (a peer from bgp, a network from roa, the community's zones from dns …); only an
+ * unusable file name or document drops the whole community.
+ */
 class CommunityCheck {
   readonly problems: Problem[] = [];
   readonly prefixes: Prefix[] = [];
   readonly addresses: PeerAddress[] = [];
-  failed = false;
+  readonly foreignZones: Prefix[] = [];
 
   constructor(
     private readonly name: string,
     private readonly options: ValidationOptions,
   ) {}
 
-  private report(key: string, message: string, severity: Severity = 'error'): void {
-    this.problems.push({ community: this.name, key, severity, message });
-    if (severity === 'error') this.failed = true;
+  private error(key: string, message: string, leftOut: readonly OutputKind[], part?: string): void {
+    this.problems.push({
+      community: this.name,
+      key,
+      severity: 'error',
+      message,
+      leftOut,
+      ...(part && { part }),
+    });
+  }
+
+  private warn(key: string, message: string): void {
+    this.problems.push({ community: this.name, key, severity: 'warning', message });
   }
 
   run(doc: unknown): Community | undefined {
     if (!COMMUNITY_NAME.test(this.name)) {
-      this.report('(file name)', 'community name must match [A-Za-z0-9][A-Za-z0-9_-]*');
+      this.error('(file name)', 'community name must match [A-Za-z0-9][A-Za-z0-9_-]*', META_OUTPUTS);
       return undefined;
     }
     if (!(doc instanceof Map)) {
-      this.report(
+      this.error(
         '(file)',
         `top level must be a mapping, found ${doc === null ? 'an empty document' : typeof doc}`,
+        META_OUTPUTS,
       );
       return undefined;
     }
     const community: Community = { name: this.name };
-    if (doc.has('asn')) community.asn = this.asn('asn', doc.get('asn'));
+    if (doc.has('asn')) {
+      const asn = this.asn('asn', doc.get('asn'), BGP_ROA);
+      if (asn !== undefined) community.asn = asn;
+    }
     if (doc.has('networks')) community.networks = this.networks(doc.get('networks'));
     if (doc.has('bgp')) {
       community.bgp = this.bgp(doc.get('bgp'));
-      if (!doc.has('asn')) this.report('bgp', 'a bgp block needs an asn');
+      if (!doc.has('asn')) this.error('bgp', 'a bgp block needs an asn', BGP);
     }
-    if (doc.has('domains')) community.domains = this.domains(doc.get('domains'));
-    if (doc.has('nameservers')) community.nameservers = this.nameservers(doc.get('nameservers'));
-    if (doc.has('nameserver'))
-      this.report('nameserver', 'unknown key, did you mean "nameservers"?', 'warning');
+    if (doc.has('domains')) {
+      const domains = this.domains(doc.get('domains'));
+      if (domains) community.domains = domains;
+    }
+    if (doc.has('nameservers')) {
+      const servers = this.nameservers(doc.get('nameservers'));
+      if (servers) community.nameservers = servers;
+      else delete community.domains;
+    }
+    if (doc.has('nameserver')) this.warn('nameserver', 'unknown key, did you mean "nameservers"?');
     if (doc.has('delegate')) community.delegate = this.delegate(doc.get('delegate'));
     return community;
   }
 
-  private asn(key: string, value: unknown): number | undefined {
+  private asn(
+    key: string,
+    value: unknown,
+    leftOut: readonly OutputKind[],
+    part?: string,
+  ): number | undefined {
     if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > MAX_ASN) {
-      this.report(key, `ASN ${quote(value)} is not an integer in 1..${MAX_ASN}`);
+      this.error(key, `ASN ${quote(value)} is not an integer in 1..${MAX_ASN}`, leftOut, part);
       return undefined;
     }
     return value;
   }
 
-  private list(key: string, value: unknown): unknown[] {
+  private list(
+    key: string,
+    value: unknown,
+    leftOut: readonly OutputKind[],
+    part?: string,
+  ): unknown[] | undefined {
     if (Array.isArray(value)) return value;
-    this.report(key, `expected a list, found ${quote(value)}`);
-    return [];
-  }
-
-  /** `value` if it is a mapping; else reports "expected a mapping {what}". */
-  private map(key: string, value: unknown, what: string): Map<unknown, unknown> | undefined {
-    if (value instanceof Map) return value;
-    this.report(key, `expected a mapping ${what}`);
+    this.error(key, `expected a list, found ${quote(value)}`, leftOut, part);
     return undefined;
   }
 
+  /** `value` if it is a mapping; else reports "expected a mapping {what}". */
+  private map(
+    key: string,
+    value: unknown,
+    what: string,
+    leftOut: readonly OutputKind[],
+    part?: string,
+  ): Map<unknown, unknown> | undefined {
+    if (value instanceof Map) return value;
+    this.error(key, `expected a mapping ${what}`, leftOut, part);
+    return undefined;
+  }
+
+  /** The valid networks; a bad one is left out of the ROA table (and no reverse zone can lie in it). */
   private networks(value: unknown): Community['networks'] {
-    const map = this.map('networks', value, 'with ipv4 and/or ipv6');
+    const map = this.map('networks', value, 'with ipv4 and/or ipv6', ROA);
     if (!map) return undefined;
     const networks: Community['networks'] = {};
     for (const [family, list] of map) {
       if (family !== 'ipv4' && family !== 'ipv6') {
-        this.report('networks', `unknown family ${quote(family)}`);
+        this.warn('networks', `unknown family ${quote(family)}, ignored`);
         continue;
       }
-      networks[family] = this.list(`networks.${family}`, list).map((text) => {
-        const prefix = this.prefix(`networks.${family}`, text, family);
-        if (prefix) this.prefixes.push(prefix);
-        return String(text);
-      });
+      const texts: string[] = [];
+      for (const text of this.list(`networks.${family}`, list, ROA) ?? []) {
+        const prefix = this.prefix(`networks.${family}`, text, ROA, family);
+        if (!prefix) continue;
+        this.prefixes.push(prefix);
+        texts.push(prefix.text);
+      }
+      networks[family] = texts;
     }
+    this.nestedNetworks();
     return networks;
   }
 
-  private prefix(key: string, text: unknown, family?: Family): Prefix | undefined {
+  /** check calls them an overlap; within one community it is the community's own business. */
+  private nestedNetworks(): void {
+    const own = this.prefixes;
+    for (const [i, inner] of own.entries()) {
+      const outer = own.find(
+        (p, j) => j !== i && prefixContains(p, inner) && (p.length < inner.length || j < i),
+      );
+      if (outer)
+        this.warn(
+          `networks.${inner.family}`,
+          `${quote(inner.text)} lies within the community's own ${quote(outer.text)}`,
+        );
+    }
+  }
+
+  private prefix(
+    key: string,
+    text: unknown,
+    leftOut: readonly OutputKind[],
+    family?: Family,
+    part = `network ${quote(text)}`,
+  ): Prefix | undefined {
     const parsed = typeof text === 'string' ? parsePrefix(text) : 'not a string';
     if (typeof parsed === 'string') {
-      this.report(key, `${quote(text)} is ${parsed}`);
+      this.error(key, `${quote(text)} is ${parsed}`, leftOut, part);
       return undefined;
     }
     if (family && parsed.family !== family) {
-      this.report(key, `${quote(text)} is not an ${family} prefix`);
+      this.error(key, `${quote(text)} is not an ${family} prefix`, leftOut, part);
       return undefined;
     }
     return parsed;
   }
 
+  /** The usable peers; a bad name leaves out the peer, a bad address only that family's session. */
   private bgp(value: unknown): BgpPeer[] {
-    const map = this.map('bgp', value, 'of peer names');
+    const map = this.map('bgp', value, 'of peer names', BGP);
     if (!map) return [];
     const peers: BgpPeer[] = [];
     for (const [rawName, rawPeer] of map) {
       const name = typeof rawName === 'number' ? String(rawName) : rawName;
       if (typeof name !== 'string' || !PEER_NAME.test(name)) {
-        this.report('bgp', `peer name ${quote(rawName)} contains characters outside [A-Za-z0-9_]`);
+        this.error(
+          'bgp',
+          `peer name ${quote(rawName)} contains characters outside [A-Za-z0-9_]`,
+          BGP,
+          `peer ${quote(rawName)}`,
+        );
         continue;
       }
-      const addresses = this.map(`bgp.${name}`, rawPeer, 'with ipv4 and/or ipv6');
+      const addresses = this.map(`bgp.${name}`, rawPeer, 'with ipv4 and/or ipv6', BGP, `peer ${name}`);
       if (!addresses) continue;
       const peer: BgpPeer = { name };
       const ips: Partial<Record<Family, ParsedIp>> = {};
       for (const [family, address] of addresses) {
         if (family !== 'ipv4' && family !== 'ipv6') {
-          this.report(`bgp.${name}`, `unknown family ${quote(family)}`);
+          this.warn(`bgp.${name}`, `unknown family ${quote(family)}, ignored`);
           continue;
         }
-        const ip = this.transferAddress(`bgp.${name}.${family}`, family, address);
+        const ip = this.transferAddress(`bgp.${name}.${family}`, family, address, `peer ${name} (${family})`);
         if (!ip) continue;
         peer[family] = address as string;
         ips[family] = ip;
@@ -235,15 +321,20 @@ class CommunityCheck {
   }
 
   /** The parsed address if it is a valid transfer address, else undefined (reported). */
-  private transferAddress(key: string, family: Family, address: unknown): ParsedIp | undefined {
+  private transferAddress(key: string, family: Family, address: unknown, part: string): ParsedIp | undefined {
     const ip = typeof address === 'string' ? parseIp(address) : undefined;
     if (!ip || ipFamily(ip) !== family) {
-      this.report(key, `${quote(address)} is not an ${family} address`);
+      this.error(key, `${quote(address)} is not an ${family} address`, BGP, part);
       return undefined;
     }
     if (TRANSFER[family].contains(ip)) return ip;
     if (family === 'ipv6' && this.options.allowLinkLocal && LINK_LOCAL_V6.contains(ip)) return ip;
-    this.report(key, `${quote(address)} lies outside the transfer network ${TRANSFER_NETWORKS[family]}`);
+    this.error(
+      key,
+      `${quote(address)} lies outside the transfer network ${TRANSFER_NETWORKS[family]}`,
+      BGP,
+      part,
+    );
     return undefined;
   }
 
@@ -252,53 +343,81 @@ class CommunityCheck {
     if (!ips.ipv4 || !ips.ipv6) return;
     const v6 = ips.ipv6.bytes;
     if (ips.ipv4.bytes[3] !== v6[14] * 256 + v6[15])
-      this.report(`bgp.${name}`, 'IPv4 and IPv6 transfer addresses do not match', 'warning');
+      this.warn(`bgp.${name}`, 'IPv4 and IPv6 transfer addresses do not match');
   }
 
-  private domains(value: unknown): string[] {
-    const domains: string[] = [];
-    for (const domain of this.list('domains', value)) {
-      if (typeof domain !== 'string' || !DOMAIN.test(domain)) {
-        this.report(
-          'domains',
-          `${quote(domain)} is not a domain name (letters, digits, dashes and dots only)`,
-        );
-        continue;
-      }
-      const zone = reverseZonePrefix(domain);
-      if (zone && !this.prefixes.some((own) => prefixContains(own, zone))) {
-        this.report('domains', `reverse zone ${quote(domain)} is not within the community's own networks`);
-        continue;
-      }
-      domains.push(domain);
+  /** The domains, or undefined (the community's DNS entries are left out) when any of them is unsafe. */
+  private domains(value: unknown): string[] | undefined {
+    const list = this.list('domains', value, DNS);
+    if (!list) return undefined;
+    const seen = new Set<string>();
+    let refused = false;
+    for (const domain of list) {
+      const problem = domainNameProblem(domain) ?? this.domainPlace(domain as string, seen);
+      if (problem === undefined) continue;
+      this.error('domains', `${quote(domain)} ${problem}`, DNS);
+      refused = true;
     }
-    return domains;
+    return refused ? undefined : (list as string[]);
   }
 
-  private nameservers(value: unknown): string[] {
-    const servers: string[] = [];
-    for (const server of this.list('nameservers', value)) {
-      if (typeof server !== 'string' || !familyOf(server)) {
-        this.report('nameservers', `${quote(server)} is not an IP address`);
-        continue;
-      }
-      servers.push(server);
+  /**
+   * No name twice. A reverse zone should lie within a network of the community, rounded down to
+   * the octet (nibble) as check does; one outside is a warning here and refused only when it
+   * reaches another community's network (CrossCheck), so a registry quirk costs no zone.
+   */
+  private domainPlace(domain: string, seen: Set<string>): string | undefined {
+    const name = normalDomain(domain);
+    if (seen.has(name)) return 'is listed twice';
+    seen.add(name);
+    const zone = reverseZonePrefix(domain);
+    if (typeof zone === 'string') return `is not a reverse zone name: ${zone}`;
+    if (zone === undefined) return undefined;
+    const rounding = reverseZoneRounding(zone.family);
+    const inOwn = this.prefixes.some(
+      (own) =>
+        own.family === zone.family &&
+        prefixContains({ ...own, length: own.length - (own.length % rounding) }, zone),
+    );
+    if (!inOwn) {
+      this.warn('domains', `reverse zone ${quote(domain)} lies outside the community's own networks`);
+      this.foreignZones.push(zone);
     }
-    return servers;
+    return undefined;
   }
 
+  /** The nameservers, or undefined (the community's DNS entries are left out) when any is not an IP. */
+  private nameservers(value: unknown): string[] | undefined {
+    const list = this.list('nameservers', value, DNS);
+    if (!list) return undefined;
+    let refused = false;
+    for (const server of list) {
+      if (typeof server === 'string' && familyOf(server)) continue;
+      this.error('nameservers', `${quote(server)} is not an IP address`, DNS);
+      refused = true;
+    }
+    return refused ? undefined : (list as string[]);
+  }
+
+  /** The valid delegations; a bad one is left out of the ROA table. */
   private delegate(value: unknown): Delegation[] {
-    const map = this.map('delegate', value, 'of ASN to prefixes');
+    const map = this.map('delegate', value, 'of ASN to prefixes', ROA, 'delegations');
     if (!map) return [];
     const delegations: Delegation[] = [];
     for (const [rawAsn, list] of map) {
-      const asn = this.asn('delegate', rawAsn);
+      const part = `delegation to ${quote(rawAsn)}`;
+      const asn = this.asn('delegate', rawAsn, ROA, part);
       const prefixes: string[] = [];
-      for (const text of this.list(`delegate.${rawAsn}`, list)) {
-        const prefix = this.prefix(`delegate.${rawAsn}`, text);
+      for (const text of this.list(`delegate.${rawAsn}`, list, ROA, part) ?? []) {
+        const prefix = this.prefix(`delegate.${rawAsn}`, text, ROA, undefined, `delegation ${quote(text)}`);
         if (!prefix) continue;
         if (!this.prefixes.some((own) => prefixContains(own, prefix))) {
-          this.report(`delegate.${rawAsn}`, `${quote(text)} is not within the community's own networks`);
+          this.error(
+            `delegate.${rawAsn}`,
+            `${quote(text)} is not within the community's own networks`,
+            ROA,
+            `delegation ${quote(text)}`,
+          );
           continue;
         }
         prefixes.push(prefix.text);
@@ -307,28 +426,6 @@ class CommunityCheck {
     }
     return delegations;
   }
-}
-
-const REVERSE_ZONE = /\.arpa\.?$/i;
-
-/** The prefix a reverse zone stands for (`8.10.in-addr.arpa.` → 10.8.0.0/16), else undefined. */
-export function reverseZonePrefix(domain: string): Prefix | undefined {
-  if (!REVERSE_ZONE.test(domain)) return undefined;
-  const name = domain.toLowerCase().replace(/\.$/, '');
-  if (name.endsWith('.in-addr.arpa')) {
-    const octets = name.slice(0, -'.in-addr.arpa'.length).split('.').reverse();
-    if (octets.length > 4 || octets.some((o) => !/^\d{1,3}$/.test(o) || Number(o) > 255)) return undefined;
-    const start = octets.reduce((n, o) => n * 256 + Number(o), 0) * 256 ** (4 - octets.length);
-    return { family: 'ipv4', start: BigInt(start), length: octets.length * 8, text: domain };
-  }
-  if (name.endsWith('.ip6.arpa')) {
-    const nibbles = name.slice(0, -'.ip6.arpa'.length).split('.').reverse();
-    if (nibbles.length > 32 || nibbles.some((n) => !/^[0-9a-f]$/.test(n))) return undefined;
-    const hex = nibbles.join('').padEnd(32, '0');
-    const start = BigInt(`0x${hex}`);
-    return { family: 'ipv6', start, length: nibbles.length * 4, text: domain };
-  }
-  return undefined;
 }
 
 /**
@@ -362,6 +459,110 @@ function overlappingPrefixes(prefixes: readonly Prefix[]): Set<Prefix> {
   return overlapping;
 }
 
+/**
+ * A reverse zone outside its community's networks that reaches another community's network
+ * would capture that community's reverse names: the zone's community is left out of dns.
+ */
+function foreignZoneCaptures(candidates: readonly Candidate[]): Problem[] {
+  const problems: Problem[] = [];
+  if (!candidates.some((c) => c.foreignZones.length > 0)) return problems;
+  const index = new NetworkIndex(candidates);
+  for (const { community: c, foreignZones } of candidates) {
+    for (const zone of foreignZones) {
+      const other = c.domains && index.reaching(zone, c.name);
+      if (!other) continue;
+      problems.push({
+        community: c.name,
+        key: 'domains',
+        severity: 'error',
+        message: `reverse zone ${quote(zone.text)} reaches network ${other.prefix.text} of ${quote(other.owner)}`,
+        leftOut: DNS,
+      });
+      delete c.domains;
+    }
+  }
+  return problems;
+}
+
+/**
+ * Every kept network by start, for "which other community's network does this zone reach".
+ * Networks of different communities never overlap (CrossCheck dropped those), so a network that
+ * contains the zone is the one reaching farthest among those starting at or before it; networks
+ * inside the zone start within it.
+ */
+class NetworkIndex {
+  private readonly sorted: Record<Family, { prefix: Prefix; owner: string; end: bigint }[]> = {
+    ipv4: [],
+    ipv6: [],
+  };
+  /** Per position: the entry with the largest end up to there. */
+  private readonly farthest: Record<Family, number[]> = { ipv4: [], ipv6: [] };
+
+  constructor(candidates: readonly Candidate[]) {
+    for (const { community, prefixes } of candidates)
+      for (const prefix of prefixes)
+        this.sorted[prefix.family].push({ prefix, owner: community.name, end: prefixEnd(prefix) });
+    for (const family of FAMILIES) {
+      const list = this.sorted[family].sort((x, y) =>
+        x.prefix.start < y.prefix.start ? -1 : x.prefix.start > y.prefix.start ? 1 : 0,
+      );
+      let best = -1;
+      this.farthest[family] = list.map((entry, i) => {
+        if (best < 0 || entry.end > list[best].end) best = i;
+        return best;
+      });
+    }
+  }
+
+  /** A network of a community other than `self` that overlaps `zone`, if any. */
+  reaching(zone: Prefix, self: string): { prefix: Prefix; owner: string } | undefined {
+    const list = this.sorted[zone.family];
+    let lo = 0;
+    let hi = list.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (list[mid].prefix.start <= zone.start) lo = mid + 1;
+      else hi = mid;
+    }
+    const around = lo > 0 ? list[this.farthest[zone.family][lo - 1]] : undefined;
+    if (around && around.end >= zone.start && around.owner !== self) return around;
+    const end = prefixEnd(zone);
+    for (let i = lo - 1; i >= 0 && list[i].prefix.start === zone.start; i--)
+      if (list[i].owner !== self) return list[i];
+    for (let i = lo; i < list.length && list[i].prefix.start <= end; i++)
+      if (list[i].owner !== self) return list[i];
+    return undefined;
+  }
+}
+
+type ClashReporter = (
+  key: string,
+  owner: string | undefined,
+  what: () => string,
+  leftOut: readonly OutputKind[],
+  part?: () => string,
+) => boolean;
+
+/**
+ * Takes a network another community owns out of `c`: its ROA entry, the delegations inside it
+ * and, when a reverse zone of `c` overlaps it, all of `c`'s DNS entries. True if zones were dropped.
+ */
+function dropNetwork(c: Community, prefix: Prefix): boolean {
+  const list = c.networks?.[prefix.family];
+  if (list) c.networks = { ...c.networks, [prefix.family]: list.filter((t) => t !== prefix.text) };
+  for (const d of c.delegate ?? [])
+    d.prefixes = d.prefixes.filter((t) => {
+      const inner = parsePrefix(t);
+      return typeof inner === 'string' || !prefixContains(prefix, inner);
+    });
+  const zones = c.domains?.some((d) => {
+    const zone = reverseZonePrefix(d);
+    return typeof zone === 'object' && (prefixContains(zone, prefix) || prefixContains(prefix, zone));
+  });
+  if (zones) delete c.domains;
+  return zones === true;
+}
+
 /** Clashes between communities, checked in reading order. */
 class CrossCheck {
   constructor(private readonly overlapCandidates: ReadonlySet<Prefix>) {}
@@ -373,38 +574,102 @@ class CrossCheck {
   /** Accepted networks per family, sorted by start, for an overlap search by bisection. */
   private readonly networks: Record<Family, { prefix: Prefix; owner: string }[]> = { ipv4: [], ipv6: [] };
 
-  check({ community: c, prefixes, addresses }: Candidate): Problem[] {
+  /** Reports the candidate's clashes with earlier communities and drops the clashing values from it. */
+  check(candidate: Candidate): Problem[] {
+    const c = candidate.community;
     const found: Problem[] = [];
     // The message is built only for a clash: this runs for every peer and domain of every community.
-    const clash = (key: string, owner: string | undefined, what: () => string) => {
-      if (owner === undefined || owner === c.name) return;
+    const clash = (
+      key: string,
+      owner: string | undefined,
+      what: () => string,
+      leftOut: readonly OutputKind[],
+      part?: () => string,
+    ): boolean => {
+      if (owner === undefined || owner === c.name) return false;
+      const message = `${what()} is already used by ${quote(owner)}`;
       found.push({
         community: c.name,
         key,
         severity: 'error',
-        message: `${what()} is already used by ${quote(owner)}`,
+        message,
+        leftOut,
+        ...(part && { part: part() }),
       });
+      return true;
     };
-    if (c.asn !== undefined) clash('asn', this.asns.get(c.asn), () => `ASN ${c.asn}`);
+    if (c.asn !== undefined && clash('asn', this.asns.get(c.asn), () => `ASN ${c.asn}`, BGP_ROA))
+      delete c.asn;
+    if (c.bgp) this.checkPeers(candidate, clash);
+    if (
+      c.domains?.some((d) =>
+        clash('domains', this.domains.get(normalDomain(d)), () => `domain ${quote(d)}`, DNS),
+      )
+    )
+      delete c.domains;
+    let droppedNetworks = false;
+    for (const prefix of candidate.prefixes) {
+      if (!this.overlapCandidates.has(prefix)) continue;
+      const owner = this.overlapping(prefix);
+      if (owner === undefined || owner === c.name) continue;
+      droppedNetworks = true;
+      const zones = dropNetwork(c, prefix);
+      clash(
+        `networks.${prefix.family}`,
+        owner,
+        () => `network ${prefix.text} overlaps a network that`,
+        zones ? ['roa', 'dns'] : ROA,
+        () => `network ${prefix.text}${zones ? ' (and the reverse zones in it)' : ''}`,
+      );
+    }
+    if (droppedNetworks)
+      candidate.prefixes = candidate.prefixes.filter((p) => c.networks?.[p.family]?.includes(p.text));
+    return found;
+  }
+
+  /**
+   * A clashing peer name drops the peer, a clashing address only that family's session. The
+   * lists are rebuilt only after a clash: this runs for every community.
+   */
+  private checkPeers(candidate: Candidate, clash: ClashReporter): void {
+    const { addresses } = candidate;
+    const peers = candidate.community.bgp ?? [];
+    let droppedPeers: Set<BgpPeer> | undefined;
+    let droppedAddresses: Set<PeerAddress> | undefined;
     let next = 0;
-    for (const peer of c.bgp ?? []) {
-      clash('bgp', this.peers.get(peer.name.toLowerCase()), () => `peer name ${quote(peer.name)}`);
-      for (; addresses[next]?.peer === peer.name; next++) {
-        const { family, address, key } = addresses[next];
-        clash(`bgp.${peer.name}.${family}`, this.addresses[family].get(key), () => `address ${address}`);
+    for (const peer of peers) {
+      const first = next;
+      while (addresses[next]?.peer === peer.name) next++;
+      const peerClash = clash(
+        'bgp',
+        this.peers.get(peer.name.toLowerCase()),
+        () => `peer name ${quote(peer.name)}`,
+        BGP,
+        () => `peer ${peer.name}`,
+      );
+      if (peerClash) {
+        droppedPeers ??= new Set();
+        droppedPeers.add(peer);
+      }
+      for (let i = first; i < next; i++) {
+        const a = addresses[i];
+        const addressClash =
+          peerClash ||
+          clash(
+            `bgp.${peer.name}.${a.family}`,
+            this.addresses[a.family].get(a.key),
+            () => `address ${a.address}`,
+            BGP,
+            () => `peer ${peer.name} (${a.family})`,
+          );
+        if (!addressClash) continue;
+        delete peer[a.family];
+        droppedAddresses ??= new Set();
+        droppedAddresses.add(a);
       }
     }
-    for (const domain of c.domains ?? [])
-      clash('domains', this.domains.get(normalDomain(domain)), () => `domain ${quote(domain)}`);
-    for (const prefix of prefixes) {
-      if (this.overlapCandidates.has(prefix))
-        clash(
-          `networks.${prefix.family}`,
-          this.overlapping(prefix),
-          () => `network ${prefix.text} overlaps a network that`,
-        );
-    }
-    return found;
+    if (droppedPeers) candidate.community.bgp = peers.filter((p) => !droppedPeers.has(p));
+    if (droppedAddresses) candidate.addresses = addresses.filter((a) => !droppedAddresses.has(a));
   }
 
   add({ community: c, prefixes, addresses }: Candidate): void {
@@ -455,8 +720,4 @@ class CrossCheck {
     if (after && after.prefix.start <= prefixEnd(p)) return after.owner;
     return undefined;
   }
-}
-
-function normalDomain(domain: string): string {
-  return domain.toLowerCase().replace(/\.$/, '');
 }

@@ -28,12 +28,22 @@ export interface Community {
 
 export type Severity = 'error' | 'warning';
 
-/** A finding about one community file: errors exclude the community, warnings do not. */
+/** The outputs built from icvpn-meta; a refusal names the ones it keeps a value out of. */
+export type OutputKind = 'bgp' | 'roa' | 'dns';
+export const META_OUTPUTS: readonly OutputKind[] = ['bgp', 'roa', 'dns'];
+
+/**
+ * A finding about one community file. An error keeps the bad value out of the outputs in
+ * `leftOut` (all three: the whole community); `part` narrows it to one entry (`peer x`,
+ * `network 10.1.0.0/16`). Warnings leave nothing out.
+ */
 export interface Problem {
   community: string;
   key: string;
   severity: Severity;
   message: string;
+  leftOut?: readonly OutputKind[];
+  part?: string;
 }
 
 /** Quotes a value for a message so control characters and quotes cannot forge log lines. */
@@ -48,7 +58,13 @@ export function quote(value: unknown): string {
 }
 
 export function formatProblem(p: Problem): string {
-  return `${quote(p.community)}: ${p.key}: ${p.message}`;
+  return `${quote(p.community)}: ${p.key}: ${p.message}${leftOutText(p)}`;
+}
+
+function leftOutText(p: Problem): string {
+  if (p.severity !== 'error' || !p.leftOut) return '';
+  if (p.leftOut.length === META_OUTPUTS.length && !p.part) return '; left out of every output';
+  return `; ${p.part ? `${p.part} ` : ''}left out of ${p.leftOut.join(', ')}`;
 }
 
 const SURROGATE = /[\uD800-\uDFFF]/;

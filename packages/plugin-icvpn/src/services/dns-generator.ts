@@ -1,5 +1,5 @@
 import type { DnsFormat } from '../settings.js';
-import type { Community } from './community.js';
+import type { Community, Problem } from './community.js';
 import { generatedHeader } from './header.js';
 import { type Family, familyOf } from './ip.js';
 
@@ -51,12 +51,41 @@ export function renderDns(communities: readonly Community[], options: DnsOptions
   return `${parts.join('\n')}\n`;
 }
 
+/**
+ * dnsmasq separates the domains of `server=/…/…` by `/`, so an RFC 2317 name
+ * (`128/18.24.10.in-addr.arpa`) would forward `128` and `18.24.10.in-addr.arpa` instead:
+ * such a community's entries are left out of a dnsmasq output (the other formats quote it).
+ */
+export function dnsmasqRefusals(communities: readonly Community[]): {
+  communities: Community[];
+  problems: Problem[];
+} {
+  const problems: Problem[] = [];
+  const usable = communities.filter((c) => {
+    const slashed = c.nameservers && c.domains?.find((d) => d.includes('/'));
+    if (!slashed) return true;
+    problems.push({
+      community: c.name,
+      key: 'domains',
+      severity: 'error',
+      message: `${JSON.stringify(slashed)} cannot be written for dnsmasq, which separates domains by "/"`,
+      leftOut: ['dns'],
+      part: 'the dnsmasq entries',
+    });
+    return false;
+  });
+  return { communities: usable, problems };
+}
+
 /** A zone name unbound treats as reverse (mkdns: no trailing dot, so `8.10.in-addr.arpa.` is forward). */
 function isReverseZone(domain: string): boolean {
   return domain.endsWith('ip6.arpa') || domain.endsWith('in-addr.arpa');
 }
 
-/** One `server:` block (insecure/private or nodefault local zones), then the forward zones. */
+/**
+ * One `server:` block (insecure/private or nodefault local zones), then the forward zones;
+ * like mkdns, each community's forward zones come before its reverse zones in both.
+ */
 function renderUnbound(communities: readonly DnsCommunity[]): string {
   const usable = communities.filter((c) => c.domains.length > 0 && c.servers.length > 0);
   const server = ['server:', '\tlocal-zone: "10.in-addr.arpa" nodefault'];
@@ -64,7 +93,8 @@ function renderUnbound(communities: readonly DnsCommunity[]): string {
   for (const c of usable) {
     server.push(`\n\t# ${c.name}`);
     zones.push(`\n#\n# ${c.name}\n#\n`);
-    for (const domain of c.domains) {
+    const ordered = [...c.domains.filter((d) => !isReverseZone(d)), ...c.domains.filter(isReverseZone)];
+    for (const domain of ordered) {
       server.push(`\tdomain-insecure: "${domain}"`);
       server.push(
         isReverseZone(domain) ? `\tlocal-zone: "${domain}" nodefault` : `\tprivate-domain: "${domain}"`,

@@ -10,7 +10,7 @@ import {
   ValidationRejectedError,
 } from '@ffphoton/core';
 import type { IcvpnSettings, OutputSpec } from '../settings.js';
-import { formatProblem } from './community.js';
+import { formatProblem, type OutputKind, type Problem } from './community.js';
 import type { ValidationResult } from './community-validator.js';
 import { type CheckoutResult, GitCheckout } from './git-checkout.js';
 import { type BuiltOutput, buildOutput } from './output-builder.js';
@@ -29,7 +29,10 @@ export interface OutputResult {
 export interface UpdateResult {
   repositories: CheckoutResult[];
   communities: number;
+  /** Communities left out of every output (unusable file name or document). */
   rejected: string[];
+  /** Per community with an error: the outputs it lost some or all of its entries in. */
+  leftOut: Record<string, OutputKind[]>;
   problems: string[];
   outputs: OutputResult[];
   /** Reload commands run (or, in dry-run, that would run), each once. */
@@ -58,6 +61,14 @@ export class IcvpnUpdate {
   ) {}
 
   async run(settings: IcvpnSettings, request: UpdateRequest): Promise<UpdateResult> {
+    // Every path checked against the sandbox first: a bad third target must fail the run
+    // before the first two were installed (or anything was pulled).
+    const paths = [
+      ...(request.print ? [] : request.outputs.map((o) => o.target)),
+      request.metaDir ?? settings.meta.dir,
+      settings.tinc.dir,
+    ];
+    for (const p of paths) this.files.resolve(p);
     const needsMeta = request.outputs.some((o) => o.kind !== 'tinc');
     const needsTinc = request.outputs.some((o) => o.kind === 'tinc');
     const repositories: CheckoutResult[] = [];
@@ -73,8 +84,6 @@ export class IcvpnUpdate {
     const loaded = needsMeta
       ? await this.loadMeta(settings, request.metaDir ?? settings.meta.dir)
       : { communities: [], problems: [], rejected: [] };
-    for (const p of loaded.problems)
-      this.logger?.warn({ community: p.community, key: p.key }, formatProblem(p));
     if (needsMeta && loaded.communities.length === 0) {
       throw new PhotonError(
         `no valid community in ${request.metaDir ?? settings.meta.dir}; nothing was written`,
@@ -83,7 +92,7 @@ export class IcvpnUpdate {
 
     const installer = new OutputInstaller(this.shell, this.files, this.logger);
     const outputs: OutputResult[] = [];
-    const problems = loaded.problems.map(formatProblem);
+    const found: Problem[] = [...loaded.problems];
     const reloads = new Map<string, string[]>();
     let firstRejection: ValidationRejectedError | undefined;
     const context = {
@@ -106,7 +115,7 @@ export class IcvpnUpdate {
     );
     for (const [i, b] of built.entries()) {
       const { spec } = b;
-      problems.push(...b.problems.map(formatProblem));
+      found.push(...b.problems);
       const base = { kind: spec.kind, target: spec.target, entries: b.entries };
       if (request.print) {
         outputs.push({ ...base, changed: false, validated: 'off', content: b.content });
@@ -139,18 +148,31 @@ export class IcvpnUpdate {
     }
     for (const argv of reloads.values()) await this.shell.run(argv, { mutates: true });
 
+    // Two outputs of a kind (e.g. dnsmasq v4 and v6) find the same problem: say it once.
+    const unique = new Map<string, Problem>();
+    for (const p of found) if (!unique.has(formatProblem(p))) unique.set(formatProblem(p), p);
+    // Errors go out once, with the PartialFailureError (the task runner logs its problems);
+    // they are logged here only when a rejected file ends the run with another error.
+    for (const [line, p] of unique)
+      if (p.severity === 'warning' || firstRejection)
+        this.logger?.warn({ community: p.community, key: p.key }, line);
+    const problems = [...unique.keys()];
+    const leftOut = leftOutByCommunity(found);
     const result: UpdateResult = {
       repositories,
       communities: loaded.communities.length,
       rejected: loaded.rejected,
+      leftOut,
       problems,
       outputs,
       reloads: [...reloads.values()],
     };
     if (firstRejection) throw firstRejection;
-    if (loaded.rejected.length > 0) {
+    const names = Object.keys(leftOut);
+    if (names.length > 0 || found.some((p) => p.severity === 'error')) {
+      const lost = names.map((n) => `${JSON.stringify(n)} (${leftOut[n].join(', ')})`).join(', ');
       throw new PartialFailureError(
-        `${loaded.rejected.length} community file(s) left out: ${loaded.rejected.map((n) => JSON.stringify(n)).join(', ')}`,
+        `entries were left out${lost ? ` of ${names.length} communit${names.length === 1 ? 'y' : 'ies'}: ${lost}` : ''}`,
         problems,
         result,
       );
@@ -172,15 +194,32 @@ export class IcvpnUpdate {
   }
 }
 
-/** Why a tinc output must not replace the old file, or undefined when it may. */
+/** The outputs each community lost entries in, from the errors found. */
+function leftOutByCommunity(problems: readonly Problem[]): Record<string, OutputKind[]> {
+  const kinds = new Map<string, Set<OutputKind>>();
+  for (const p of problems) {
+    if (p.severity !== 'error' || !p.leftOut) continue;
+    const set = kinds.get(p.community) ?? new Set();
+    for (const kind of p.leftOut) set.add(kind);
+    kinds.set(p.community, set);
+  }
+  return Object.fromEntries(
+    [...kinds].map(([name, set]) => [name, (['bgp', 'roa', 'dns'] as const).filter((k) => set.has(k))]),
+  );
+}
+
+/**
+ * Why a tinc output must not replace the old file, or undefined when it may: an empty
+ * ConnectTo list would cut this gateway off the ICVPN. A bad entry only loses its own line.
+ */
 function tincRefusal(b: BuiltOutput): string | undefined {
-  if (b.spec.kind !== 'tinc') return undefined;
-  const fatal = b.problems.find((p) => p.severity === 'error');
-  if (fatal) return formatProblem(fatal);
-  return b.entries === 0 ? 'no metanode with an Address' : undefined;
+  if (b.spec.kind !== 'tinc' || b.entries > 0) return undefined;
+  const fatal = b.problems.find((p) => p.severity === 'error' && p.key === 'metanodes');
+  return fatal ? formatProblem(fatal) : 'no metanode with an Address';
 }
 
 export function summarizeUpdate(r: UpdateResult, dryRun: boolean): string {
   const changed = r.outputs.filter((o) => o.changed).length;
-  return `icvpn: ${r.communities} communities, ${r.outputs.length} output(s), ${changed} ${changeDone('change', dryRun)}, ${r.reloads.length} reload(s)${r.rejected.length ? `, ${r.rejected.length} rejected` : ''}`;
+  const partly = Object.keys(r.leftOut).filter((n) => !r.rejected.includes(n)).length;
+  return `icvpn: ${r.communities} communities, ${r.outputs.length} output(s), ${changed} ${changeDone('change', dryRun)}, ${r.reloads.length} reload(s)${r.rejected.length ? `, ${r.rejected.length} rejected` : ''}${partly ? `, ${partly} partly left out` : ''}`;
 }

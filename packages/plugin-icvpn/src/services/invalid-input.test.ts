@@ -6,7 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { DNS_FORMATS } from '../settings.js';
 import { TEST_DATA } from '../test-helpers/reference-args.js';
 import { renderBgp, selectBgpPeers } from './bgp-generator.js';
-import { formatProblem } from './community.js';
+import { formatProblem, META_OUTPUTS, type OutputKind } from './community.js';
 import { renderDns } from './dns-generator.js';
 import { loadCommunities } from './meta-loader.js';
 import { renderRoa } from './roa-generator.js';
@@ -28,9 +28,9 @@ function hugeFileCase(): string {
   return dir;
 }
 
-/** Every output the generators can write, for the given communities. */
-function allOutputs(communities: Parameters<typeof renderRoa>[0]): string[] {
-  const outputs: string[] = [];
+/** Every output the generators can write, for the given communities, by kind. */
+function allOutputs(communities: Parameters<typeof renderRoa>[0]): Record<OutputKind, string[]> {
+  const outputs: Record<OutputKind, string[]> = { bgp: [], roa: [], dns: [] };
   for (const family of ['ipv4', 'ipv6'] as const) {
     for (const format of ['bird', 'bird2', 'quagga'] as const) {
       const options = {
@@ -41,49 +41,109 @@ function allOutputs(communities: Parameters<typeof renderRoa>[0]): string[] {
         templates: {},
         interface: 'icvpn',
       };
-      outputs.push(renderBgp(selectBgpPeers(communities, options), options, new Set()));
+      outputs.bgp.push(renderBgp(selectBgpPeers(communities, options), options, new Set()));
     }
-    outputs.push(renderRoa(communities, { family, format: 'bird' }));
-    outputs.push(renderRoa(communities, { family, format: 'bird2', tableName: 'roa_icvpn' }));
+    outputs.roa.push(renderRoa(communities, { family, format: 'bird' }));
+    outputs.roa.push(renderRoa(communities, { family, format: 'bird2', tableName: 'roa_icvpn' }));
   }
-  for (const format of DNS_FORMATS) outputs.push(renderDns(communities, { format }));
+  for (const format of DNS_FORMATS) outputs.dns.push(renderDns(communities, { format }));
   return outputs;
 }
 
-// The key each rejection names; what the reference tools did is in README.md ("Bad input").
-const CASES: Record<string, { file: string; key: string; message: RegExp }> = {
-  'asn-negative': { file: 'mallory', key: 'asn', message: /-65099.*not an integer in 1\.\.4294967295/ },
-  'asn-string': { file: 'mallory', key: 'asn', message: /"65099; import all; export all" is not an integer/ },
-  'asn-too-large': { file: 'mallory', key: 'asn', message: /4294967296/ },
-  'bad-yaml': { file: 'mallory', key: '(file)', message: /invalid YAML: .* at line 9, column 11/ },
-  'bgp-outside-transfer-net': {
-    file: 'mallory',
-    key: 'bgp.mallory1.ipv4',
-    message: /outside the transfer network/,
-  },
-  'comment-only-file': { file: 'mallory', key: '(file)', message: /top level must be a mapping/ },
-  'domain-injection': { file: 'mallory', key: 'domains', message: /is not a domain name/ },
-  'duplicate-key': { file: 'mallory', key: 'asn (duplicate key)', message: /Map keys must be unique/ },
-  'file-name-with-spaces': {
-    file: 'mallory community',
-    key: '(file name)',
-    message: /community name must match/,
-  },
-  'huge-file': { file: 'mallory', key: '(file)', message: /5242880 bytes, more than the limit of 65536/ },
-  'nameserver-not-ip': {
-    file: 'mallory',
-    key: 'nameservers',
-    message: /"ns1.mallory.example.org" is not an IP/,
-  },
-  'peer-name-dash': { file: 'mallory', key: 'bgp', message: /"mallory-1" contains characters outside/ },
-  'peer-name-injection': { file: 'mallory', key: 'bgp', message: /"mallory1\\"; protocol evil \{"/ },
-  'peer-name-newline': {
-    file: 'mallory',
-    key: 'bgp',
-    message: /"mallory1\\nprotocol evil" contains characters/,
-  },
-  'yaml-alias-bomb': { file: 'mallory', key: 'x-b', message: /anchors and aliases are not accepted/ },
-};
+const ALL = META_OUTPUTS;
+// The key each refusal names and the outputs it keeps the community (or its bad entry) out of;
+// what the reference tools did is in README.md ("Bad input").
+const CASES: Record<string, { file: string; key: string; message: RegExp; leftOut: readonly OutputKind[] }> =
+  {
+    'asn-negative': {
+      file: 'mallory',
+      key: 'asn',
+      message: /-65099.*not an integer in 1\.\.4294967295; left out of bgp, roa$/,
+      leftOut: ['bgp', 'roa'],
+    },
+    'asn-string': {
+      file: 'mallory',
+      key: 'asn',
+      message: /"65099; import all; export all" is not an integer/,
+      leftOut: ['bgp', 'roa'],
+    },
+    'asn-too-large': { file: 'mallory', key: 'asn', message: /4294967296/, leftOut: ['bgp', 'roa'] },
+    'bad-yaml': {
+      file: 'mallory',
+      key: '(file)',
+      message: /invalid YAML: .* at line 9, column 11.*; left out of every output$/,
+      leftOut: ALL,
+    },
+    'bgp-outside-transfer-net': {
+      file: 'mallory',
+      key: 'bgp.mallory1.ipv4',
+      message: /outside the transfer network 10.207.0.0\/16; peer mallory1 \(ipv4\) left out of bgp$/m,
+      leftOut: ['bgp'],
+    },
+    'comment-only-file': {
+      file: 'mallory',
+      key: '(file)',
+      message: /top level must be a mapping/,
+      leftOut: ALL,
+    },
+    'domain-injection': {
+      file: 'mallory',
+      key: 'domains',
+      message: /is not a domain name.*; left out of dns$/m,
+      leftOut: ['dns'],
+    },
+    'duplicate-key': {
+      file: 'mallory',
+      key: 'asn (duplicate key)',
+      message: /Map keys must be unique/,
+      leftOut: ALL,
+    },
+    'file-name-with-spaces': {
+      file: 'mallory community',
+      key: '(file name)',
+      message: /community name must match/,
+      leftOut: ALL,
+    },
+    'huge-file': {
+      file: 'mallory',
+      key: '(file)',
+      message: /5242880 bytes, more than the limit of 65536/,
+      leftOut: ALL,
+    },
+    'nameserver-not-ip': {
+      file: 'mallory',
+      key: 'nameservers',
+      message: /"ns1.mallory.example.org" is not an IP address; left out of dns/,
+      leftOut: ['dns'],
+    },
+    'peer-name-dash': {
+      file: 'mallory',
+      key: 'bgp',
+      message: /"mallory-1" contains characters outside.*; peer "mallory-1" left out of bgp$/,
+      leftOut: ['bgp'],
+    },
+    'peer-name-injection': {
+      file: 'mallory',
+      key: 'bgp',
+      message: /"mallory1\\"; protocol evil \{"/,
+      leftOut: ['bgp'],
+    },
+    'peer-name-newline': {
+      file: 'mallory',
+      key: 'bgp',
+      message: /"mallory1\\nprotocol evil" contains characters/,
+      leftOut: ['bgp'],
+    },
+    'yaml-alias-bomb': {
+      file: 'mallory',
+      key: 'x-b',
+      message: /anchors and aliases are not accepted/,
+      leftOut: ALL,
+    },
+  };
+/** Hostile text of the fixtures: never in any output. */
+const HOSTILE =
+  /evil|passwd|import all|mallory-1|-65099|4294967296|example\.org|192\.0\.2\.66|10\.99\.0\.1\b/;
 
 describe('hostile icvpn-meta inputs (meta-invalid/)', () => {
   const reference = JSON.parse(readFileSync(path.join(INVALID, 'reference-behaviour.json'), 'utf8')) as {
@@ -95,24 +155,31 @@ describe('hostile icvpn-meta inputs (meta-invalid/)', () => {
   });
 
   for (const [name, expected] of Object.entries(CASES)) {
-    it(`${name}: rejects ${expected.file} naming the key, keeps alpha, never emits mallory`, async () => {
+    it(`${name}: keeps ${expected.file} out of ${expected.leftOut.join(', ')} only, naming the key; never emits the hostile value`, async () => {
       const dir = name === 'huge-file' ? hugeFileCase() : path.join(INVALID, name);
       const started = performance.now();
       const result = await loadCommunities(files, dir);
       expect(performance.now() - started).toBeLessThan(2_000);
-      expect(result.rejected).toEqual([expected.file]);
-      expect(result.communities.map((c) => c.name)).toEqual(['alpha']);
+      const whole = expected.leftOut === ALL;
+      expect(result.rejected).toEqual(whole ? [expected.file] : []);
+      expect(result.communities.map((c) => c.name)).toEqual(whole ? ['alpha'] : ['alpha', expected.file]);
       const errors = result.problems.filter((p) => p.severity === 'error');
       expect(errors[0]).toMatchObject({ community: expected.file, key: expected.key });
+      for (const error of errors) expect(error.leftOut).toEqual(expected.leftOut);
       expect(errors.map(formatProblem).join('\n')).toMatch(expected.message);
       for (const line of errors.map(formatProblem)) expect(line).not.toContain('\n');
 
-      const alphaOnly = await loadCommunities(files, dir, { exclude: new Set([expected.file]) });
+      const alphaOnly = allOutputs(
+        (await loadCommunities(files, dir, { exclude: new Set([expected.file]) })).communities,
+      );
       const outputs = allOutputs(result.communities);
-      expect(outputs).toEqual(allOutputs(alphaOnly.communities));
-      for (const output of outputs) {
-        expect(output).not.toMatch(/mallory|evil|passwd|import all/);
-        expect(output).toContain('alpha');
+      for (const kind of META_OUTPUTS) {
+        if (expected.leftOut.includes(kind)) expect(outputs[kind], kind).toEqual(alphaOnly[kind]);
+        else for (const output of outputs[kind]) expect(output, kind).toMatch(/mallory/);
+        for (const output of outputs[kind]) {
+          expect(output).not.toMatch(HOSTILE);
+          expect(output).toContain('alpha');
+        }
       }
     });
   }

@@ -54,7 +54,8 @@ function render(spec: OutputSpec, ctx: BuildContext): Promise<Rendered> {
 
 async function renderBgpOutput(spec: BgpOutput, communities: readonly Community[]): Promise<Rendered> {
   const { renderBgp, selectBgpPeers } = await import('./bgp-generator.js');
-  const peers = selectBgpPeers(communities, spec);
+  const problems: Problem[] = [];
+  const peers = selectBgpPeers(communities, spec, problems);
   let passive = new Set<string>();
   if (spec.probeTimeoutSeconds > 0) {
     // Off by default, so loaded only when asked for.
@@ -65,7 +66,7 @@ async function renderBgpOutput(spec: BgpOutput, communities: readonly Community[
     );
   }
   const content = renderBgp(peers, spec, passive);
-  if (spec.format === 'quagga') return { content, entries: peers.length, problems: [] };
+  if (spec.format === 'quagga') return { content, entries: peers.length, problems };
   // The minimal config bird parses: a router id and every template the peers refer to.
   const templates = [...new Set([spec.defaultTemplate, ...peers.map((p) => p.template)])];
   const wrapper = `${ROUTER_ID}${templates.map((t) => `template bgp ${t} { local as 64512; }\n`).join('')}include "{file}";\n`;
@@ -73,7 +74,7 @@ async function renderBgpOutput(spec: BgpOutput, communities: readonly Community[
     content,
     wrapper,
     entries: peers.length,
-    problems: [],
+    problems,
   };
 }
 
@@ -98,10 +99,12 @@ async function renderRoaOutput(spec: RoaOutput, communities: readonly Community[
 }
 
 async function renderDnsOutput(spec: DnsOutput, communities: readonly Community[]): Promise<Rendered> {
-  const { renderDns } = await import('./dns-generator.js');
-  const content = renderDns(communities, spec);
-  const zones = communities.reduce((n, c) => n + (c.nameservers?.length ? (c.domains?.length ?? 0) : 0), 0);
-  return { content, entries: zones, problems: [] };
+  const { dnsmasqRefusals, renderDns } = await import('./dns-generator.js');
+  const { communities: usable, problems }: { communities: readonly Community[]; problems: Problem[] } =
+    spec.format === 'dnsmasq' ? dnsmasqRefusals(communities) : { communities, problems: [] };
+  const content = renderDns(usable, spec);
+  const zones = usable.reduce((n, c) => n + (c.nameservers?.length ? (c.domains?.length ?? 0) : 0), 0);
+  return { content, entries: zones, problems };
 }
 
 async function renderTincOutput(spec: TincOutput, ctx: BuildContext): Promise<Rendered> {
