@@ -33,6 +33,11 @@ export default class IcvpnBgp extends IcvpnOutputCommand<typeof IcvpnBgp> {
     }),
   };
 
+  static override examples = [
+    '<%= config.bin %> icvpn bgp',
+    '<%= config.bin %> icvpn bgp --family ipv4 -p icvpn_ -d ebgp_icvpn --target /etc/bird/icvpn_ipv4_peers.conf  # as mkbgp -4 -f bird -p icvpn_ -d ebgp_icvpn',
+  ];
+
   protected options(): Record<string, unknown> {
     const f = this.flags;
     return {

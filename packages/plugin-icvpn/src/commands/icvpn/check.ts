@@ -20,6 +20,11 @@ export default class IcvpnCheck extends ReadOnlyTaskCommand<typeof IcvpnCheck, C
     dir: Args.string({ description: 'icvpn-meta directory (default: the configured checkout)' }),
   };
 
+  static override examples = [
+    '<%= config.bin %> icvpn check  # the registry clone in icvpn.meta.dir',
+    '<%= config.bin %> icvpn check --json',
+  ];
+
   protected async execute(ctx: TaskContext): Promise<CheckResult> {
     const settings = ctx.settings.get(icvpnSettings);
     const dir = this.args.dir ?? settings.meta.dir;

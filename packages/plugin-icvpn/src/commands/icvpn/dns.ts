@@ -18,6 +18,8 @@ export default class IcvpnDns extends IcvpnOutputCommand<typeof IcvpnDns> {
     })(),
   };
 
+  static override examples = ['<%= config.bin %> icvpn dns', '<%= config.bin %> icvpn dns --dry-run'];
+
   protected options(): Record<string, unknown> {
     return { format: this.flags.format, filter: this.flags.filter };
   }

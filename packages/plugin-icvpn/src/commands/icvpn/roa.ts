@@ -19,6 +19,8 @@ export default class IcvpnRoa extends IcvpnOutputCommand<typeof IcvpnRoa> {
     'table-name': Flags.string({ summary: 'Wrap the entries in this table (mkroa --bird-table-name).' }),
   };
 
+  static override examples = ['<%= config.bin %> icvpn roa', '<%= config.bin %> icvpn roa --json'];
+
   protected options(): Record<string, unknown> {
     const f = this.flags;
     return { family: f.family, format: f.format, maxLength: f['max-length'], tableName: f['table-name'] };

@@ -21,6 +21,8 @@ export default class IcvpnTinc extends IcvpnOutputCommand<typeof IcvpnTinc> {
     })(),
   };
 
+  static override examples = ['<%= config.bin %> icvpn tinc', '<%= config.bin %> icvpn tinc --dry-run'];
+
   protected options(): Record<string, unknown> {
     return { mode: this.flags.mode };
   }

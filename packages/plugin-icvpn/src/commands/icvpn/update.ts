@@ -9,6 +9,11 @@ export default class IcvpnUpdateCommand extends TaskCommand<typeof IcvpnUpdateCo
     'One run, one summary line. Exit codes: 0 done; 1 failed; 2 bad settings; 3 a generated file was rejected by its validator (old file kept, the others installed); 5 some community files were left out.';
   static override settings = [icvpnSettings];
 
+  static override examples = [
+    '<%= config.bin %> icvpn update  # pull, regenerate every output, reload what changed',
+    '<%= config.bin %> icvpn update --dry-run --log-level info',
+  ];
+
   protected async execute(ctx: TaskContext): Promise<UpdateResult> {
     const settings = ctx.settings.get(icvpnSettings);
     return new IcvpnUpdate(ctx.shell, ctx.files, ctx.container.resolve(GitService), ctx.logger).run(
