@@ -103,6 +103,7 @@ describe('failure mail per incident', () => {
   it('a different error (or exit code) is a new incident and mails', async () => {
     const gw = gateway();
     await gw.run(socketDown(1));
+    gw.advance(1);
     await gw.run(
       new CommandFailedError({
         argv: ['batctl', 'meshif'],
@@ -140,6 +141,7 @@ describe('failure mail per incident', () => {
   it('mails nothing for a task opted out with mail.tasks, and still tracks its incident', async () => {
     const gw = gateway({ tasks: { 'alfred-announce': 'never' } });
     await gw.run(socketDown(1));
+    gw.advance(1);
     await gw.run('ok');
     expect(gw.outbox()).toEqual([]);
     expect(await gw.decisions()).toEqual(['mailed', 'recovered']);
