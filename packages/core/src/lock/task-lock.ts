@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { promises as fsp, realpathSync } from 'node:fs';
 import type { Server } from 'node:net';
 import path from 'node:path';
@@ -51,6 +50,8 @@ export class TaskLock {
     } catch {
       // not there (yet): its spelling is all there is
     }
+    // Loaded here, not at start-up: most runs need no crypto at all.
+    const { createHash } = process.getBuiltinModule('node:crypto');
     const dir = createHash('sha256').update(real).digest('hex');
     const name = `photon-lock/${dir}/${this.task}`;
     if (name.length <= MAX_NAME) return name;
