@@ -87,6 +87,16 @@ describe('FileStore', () => {
     ]);
   });
 
+  it('sweeps on a removal too: the temp of a file the inputs no longer want', async () => {
+    const { root, files } = store();
+    const dir = path.join(root, 'etc/fastd/peers');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(path.join(dir, 'gone'), 'old key');
+    writeFileSync(path.join(dir, '.gone.p999999999.a1b2c3d4e5f6.tmp'), 'half');
+    await files.remove('/etc/fastd/peers/gone');
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
   it('removes its temp when the write fails, and tracks it only while it exists', async () => {
     const { root, files } = store();
     // The target is a directory: the final rename fails.

@@ -177,6 +177,7 @@ export class FileStore {
       this.options.logger?.info({ path: p }, `dry-run: would delete ${p}`);
       return true;
     }
+    await this.sweep(path.dirname(this.resolve(p)));
     await fsp.rm(this.resolve(p), { force: true });
     return true;
   }

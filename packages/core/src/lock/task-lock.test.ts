@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -85,6 +85,19 @@ describe('TaskLock', () => {
     await b.acquire();
     await c.acquire();
     await Promise.all([a.release(), b.release(), c.release()]);
+  });
+
+  it('is one lock for two spellings of one lock directory (a symlink)', async () => {
+    const file = lockFile();
+    mkdirSync(path.dirname(file), { recursive: true });
+    const link = path.join(path.dirname(path.dirname(file)), 'locks-link');
+    symlinkSync(path.dirname(file), link);
+    const first = new TaskLock(file, 't');
+    await first.acquire();
+    await expect(new TaskLock(path.join(link, 'fastd-limit.lock'), 't').acquire()).rejects.toBeInstanceOf(
+      LockedError,
+    );
+    await first.release();
   });
 
   it('waits for the holder with waitSeconds', async () => {

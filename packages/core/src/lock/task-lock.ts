@@ -1,5 +1,4 @@
-import { createHash } from 'node:crypto';
-import { promises as fsp } from 'node:fs';
+import { promises as fsp, realpathSync } from 'node:fs';
 import type { Server } from 'node:net';
 import path from 'node:path';
 import { LockedError } from '../errors/errors.js';
@@ -39,11 +38,21 @@ export class TaskLock {
     readonly task: string,
   ) {}
 
-  /** The abstract socket name (without the leading NUL). */
+  /**
+   * The abstract socket name (without the leading NUL). The lock directory counts by its real
+   * path, so two spellings of one directory (a symlink) name one lock, as one lock file did.
+   */
   get name(): string {
-    const dir = createHash('sha256')
-      .update(path.resolve(path.dirname(this.file)))
-      .digest('hex');
+    const lockDir = path.resolve(path.dirname(this.file));
+    let real = lockDir;
+    try {
+      real = realpathSync(lockDir);
+    } catch {
+      // not there (yet): its spelling is all there is
+    }
+    // Loaded here, not at start-up: most runs need no crypto at all.
+    const { createHash } = process.getBuiltinModule('node:crypto');
+    const dir = createHash('sha256').update(real).digest('hex');
     const name = `photon-lock/${dir}/${this.task}`;
     if (name.length <= MAX_NAME) return name;
     return `photon-lock/${dir}/#${createHash('sha256').update(this.task).digest('hex').slice(0, 32)}`;
@@ -52,6 +61,8 @@ export class TaskLock {
   async acquire(options: LockOptions = {}): Promise<void> {
     const deadline = Date.now() + (options.waitSeconds ?? 0) * 1000;
     let pause = options.pollMs ?? 50;
+    // The directory exists before the name is taken from its real path: every run names it alike.
+    await fsp.mkdir(path.dirname(this.file), { recursive: true });
     for (;;) {
       const server = await this.tryBind();
       if (server) {

@@ -103,6 +103,7 @@ describe('failure mail per incident', () => {
   it('a different error (or exit code) is a new incident and mails', async () => {
     const gw = gateway();
     await gw.run(socketDown(1));
+    gw.advance(1);
     await gw.run(
       new CommandFailedError({
         argv: ['batctl', 'meshif'],

@@ -234,6 +234,24 @@ describe('TaskRunner', () => {
     expect(existsSync(path.join(root, 'etc/after.conf'))).toBe(false);
   });
 
+  it('a signal removes the temps of work that never ends (SIGINT → 130)', async () => {
+    const { opts } = options();
+    let scratch = '';
+    setTimeout(() => process.emit('SIGINT'), 200);
+    const { output } = await new TaskRunner().run(
+      opts,
+      (_ctx: TaskContext) =>
+        withScratchDir('demo', async (dir) => {
+          scratch = dir;
+          await new Promise(() => {});
+        }),
+      () => '',
+    );
+    expect(output.exitCode).toBe(130);
+    expect(scratch).not.toBe('');
+    expect(existsSync(scratch)).toBe(false);
+  });
+
   it('a mistake in git settings fails the tasks that use git, not the others', async () => {
     const { root, opts } = options();
     const config = path.join(root, 'git.yaml');

@@ -124,8 +124,9 @@ export class TaskRunner {
       error = interruption.signal.reason;
       await state.ctx?.shell.endAll(CHILD_GRACE_MS);
     }
-    // Whatever the run leaves behind unrenamed (a failure, a signal) goes.
-    runTemps.removeAll();
+    // What a failed or signalled run leaves unrenamed (writes still in flight) goes. A locked run
+    // wrote nothing, and a successful one has nothing left (other in-process runs might).
+    if (error !== undefined && !(error instanceof LockedError)) runTemps.removeAll();
     await state.lock?.release().catch(() => undefined);
     try {
       return await this.finish(options, {

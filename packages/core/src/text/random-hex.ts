@@ -1,7 +1,7 @@
 /**
  * `bytes` random bytes as hex, for run ids and the names of temp files beside their targets.
- * Nothing here needs cryptographic randomness (temp files are opened exclusively, lock temp names
- * carry the pid), so no crypto module is loaded for it.
+ * Nothing here needs cryptographic randomness (temp files are opened exclusively and their names
+ * carry the writer's pid), so no crypto module is loaded for it.
  */
 export function randomHex(bytes: number): string {
   let hex = '';
