@@ -9,14 +9,11 @@ export const asciiOnly = (code) =>
   code.replace(/[^\x00-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 
 /**
- * `code` as one function taking `params`, in a file that is both:
- * - a script whose value is that function (Node 20: compiled through vm.Script, whose code cache
- *   V8 can use, the file's text as read, no second multi-megabyte string), and
- * - a CommonJS module exporting it (Node >= 22.1: required, so Node's compile cache applies).
- * The function is parenthesised, so V8 compiles it eagerly (and caches it) in both.
+ * `code` as one function expression taking `params`: the value of the script the loader compiles
+ * from the file's text as read (no second multi-megabyte string). Parenthesised, so V8 compiles
+ * it eagerly.
  */
-export const bundleText = (params, code) =>
-  `(function (f) { return typeof module === 'object' && module !== null ? (module.exports = f) : f; })((function (${params.join(', ')}) {${code}\n}))`;
+export const bundleText = (params, code) => `(function (${params.join(', ')}) {${code}\n})`;
 
 /**
  * vm.Script cannot run import() on Node 20 (it needs --experimental-vm-modules, and a code-cached

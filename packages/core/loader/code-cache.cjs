@@ -1,40 +1,25 @@
 'use strict';
-// Copied into dist/bundle by scripts/bundle.mjs. Loads a bundle (core.cjs, a package's
-// modules.cjs) and returns the function it holds, with its bytecode cached between runs:
-// - Node >= 22.1: Node's own compile cache (`module.enableCompileCache`), which checks the source
-//   and the cache itself; the bundle is an ordinary CommonJS module there.
-// - Node 20: V8's code cache through vm.Script, in `<file>.cache`. V8 checks only the source's
-//   length against it and does not check the cached bytes at all in release builds: a corrupted
-//   cache of the right length is a fatal error (exit 133) in every run. So the cache file starts
-//   with a header naming what it was made from (the source's fingerprint, Node version,
-//   architecture and flags) and a checksum of the bytes after it; anything that does not match,
-//   or that V8 rejects, is ignored and rewritten at exit (temporary file + rename, so a crash
-//   mid-write leaves the old cache or none). A cache can make a run slower, never fail it.
+// Copied into dist/bundle by scripts/bundle.mjs. Compiles a bundle (core.cjs, a package's
+// modules.cjs, each written as one function expression) through V8's code cache in
+// `<file>.cache`: the bytecode of everything earlier runs compiled is reused, lazily compiled
+// functions included (Node's own compile cache keeps only what is compiled before the code runs:
+// +40 ms CPU per run on Node 22, docs/start-up.md).
+// V8 checks only the source's length against a cache and, in release builds, not the cached
+// bytes at all: a corrupted cache of the right length was a fatal error (exit 133) in every run.
+// So the cache file starts with a header naming what it was made from (the source's
+// fingerprint, Node version, architecture and flags) and a checksum of the bytes after it;
+// anything that does not match, or that V8 rejects, is ignored and rewritten at exit (temporary
+// file + rename: a crash mid-write leaves the old cache or none). A cache can make a run slower,
+// never fail it.
 const fs = require('node:fs');
-const Module = require('node:module');
-const path = require('node:path');
 const vm = require('node:vm');
 const { crc32 } = require('node:zlib');
 const { fingerprint } = require('./fingerprint.cjs');
 
 const FORMAT = 'photon-code-cache/2';
-const nodeCompileCache = typeof Module.enableCompileCache === 'function';
 
-/** The function `file` holds (a bundle written by scripts/bundle.mjs: see its `bundleText`). */
+/** The function `file` holds, compiled through the verified code cache `<file>.cache`. */
 function loadBundle(file) {
-  if (nodeCompileCache) {
-    // Beside the bundle like the Node 20 cache (a rebuilt bundle directory starts empty);
-    // where that is not writable, Node's default under the temporary directory.
-    const { FAILED } = Module.constants.compileCacheStatus;
-    if (Module.enableCompileCache(path.join(path.dirname(file), '.node-compile-cache')).status === FAILED)
-      Module.enableCompileCache();
-    return Module.createRequire(file)(file);
-  }
-  return compileWithCodeCache(file);
-}
-
-/** Node 20: compiles `file` through the verified code cache `<file>.cache`. */
-function compileWithCodeCache(file) {
   const cacheFile = `${file}.cache`;
   const source = fs.readFileSync(file);
   const key = cacheKey(source);

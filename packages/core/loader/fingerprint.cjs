@@ -10,22 +10,37 @@ const fs = require('node:fs');
 const path = require('node:path');
 const { crc32 } = require('node:zlib');
 
+let buffer = Buffer.alloc(0);
+
 /** What the build records for a file's content: `<length>:<crc32 hex>`. */
 function fingerprint(bytes) {
   return `${bytes.length}:${crc32(bytes).toString(16)}`;
 }
 
-/** Whether every file of `inputs` (`{ path relative to root: fingerprint }`) still has its recorded content. */
+/**
+ * Whether every file of `inputs` (`{ path relative to root: fingerprint }`) still has its recorded
+ * content. Each file is read into one reused buffer (open, read, close: a hundred small files in
+ * about the time a stat of each took).
+ */
 function unchanged(root, inputs) {
   if (inputs === null || typeof inputs !== 'object') return false;
   for (const [input, recorded] of Object.entries(inputs)) {
-    let bytes;
+    const length = Number.parseInt(recorded, 10);
+    if (!(length >= 0)) return false;
+    // One byte more than recorded: a file that grew reads longer.
+    if (buffer.length <= length) buffer = Buffer.allocUnsafe(Math.max(length + 1, 2 * buffer.length));
+    let read;
     try {
-      bytes = fs.readFileSync(path.join(root, input));
+      const fd = fs.openSync(path.join(root, input), 'r');
+      try {
+        read = fs.readSync(fd, buffer, 0, length + 1, 0);
+      } finally {
+        fs.closeSync(fd);
+      }
     } catch {
       return false;
     }
-    if (fingerprint(bytes) !== recorded) return false;
+    if (read !== length || fingerprint(buffer.subarray(0, read)) !== recorded) return false;
   }
   return true;
 }

@@ -19,6 +19,13 @@ let core;
 function loadCore() {
   if (core !== undefined) return core;
   core = null;
+  // Node >= 22.1 caches what its own loaders compile (a community plugin's modules, core's dist
+  // when the bundle is stale), beside the bundle or, where that is not writable, in Node's default.
+  if (typeof Module.enableCompileCache === 'function') {
+    const { FAILED } = Module.constants.compileCacheStatus;
+    if (Module.enableCompileCache(path.join(__dirname, '.node-compile-cache')).status === FAILED)
+      Module.enableCompileCache();
+  }
   let manifest;
   try {
     manifest = JSON.parse(fs.readFileSync(path.join(__dirname, 'core.json'), 'utf8'));

@@ -33,10 +33,9 @@ function precompiledPackage(where: 'checkout' | 'installed' = 'checkout'): {
     path.join(root, 'dist/bundle/modules.json'),
     JSON.stringify({ format: FORMAT, inputs: { 'dist/settings.js': fingerprint(readFileSync(settings)) } }),
   );
-  // As scripts/bundle/text.mjs writes it: a script's value and a CommonJS module's export.
   writeFileSync(
     path.join(root, 'dist/bundle/modules.cjs'),
-    "(function (f) { return typeof module === 'object' && module !== null ? (module.exports = f) : f; })((function (exports, require, module) { module.exports.modules = { 'dist/settings.js': () => Promise.resolve({ answer: 'precompiled', core: require('@ffphoton/core'), dirname: require('node:path').dirname('/a/b') }) }; }))",
+    "(function (exports, require, module) { module.exports.modules = { 'dist/settings.js': () => Promise.resolve({ answer: 'precompiled', core: require('@ffphoton/core'), dirname: require('node:path').dirname('/a/b') }) }; })",
   );
   return { root, settings };
 }
