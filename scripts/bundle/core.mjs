@@ -12,10 +12,10 @@ import { asciiOnly, bundleText, lazyLoadHelpers, routeDynamicImports } from './t
 
 export const LOADER_FILES = ['loader.cjs', 'code-cache.cjs', 'fingerprint.cjs', 'precompiled-modules.cjs'];
 
-/** Writes core's bundle into `outDir` (the future packages/core/dist/bundle). */
-export async function bundleCore(repo, outDir) {
+/** Writes core's bundle into `outDir` (the future packages/core/dist/bundle); `without`: see createRewrites. */
+export async function bundleCore(repo, outDir, { without } = {}) {
   const core = path.join(repo, 'packages/core');
-  const rewrites = createRewrites(repo);
+  const rewrites = createRewrites(repo, { without });
   const result = await build({
     entryPoints: [path.join(core, 'dist/index.js')],
     outfile: path.join(outDir, 'core.cjs'),

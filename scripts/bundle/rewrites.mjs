@@ -6,14 +6,19 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { LAZY_BUILTINS, PATCHES, STUBS } from './patches.mjs';
 
-export function createRewrites(repo) {
+/**
+ * The esbuild plugins and checks of one build. `without` leaves entries of PATCHES, STUBS or
+ * LAZY_BUILTINS out (scripts/bundle/measure-patches.mjs measures what each saves).
+ */
+export function createRewrites(repo, { without = new Set() } = {}) {
   const applied = new Set();
   const expected = [];
   const expect = (name) => {
     expected.push(name);
     return name;
   };
-  const stubName = (prefix) => expect(STUBS.find((stub) => stub.name.startsWith(prefix)).name);
+  const stub = (prefix) => STUBS.find((entry) => entry.name.startsWith(prefix));
+  const stubName = (prefix) => expect(stub(prefix).name);
 
   /** zod's English locale only. */
   const zodEnglishOnly = {
@@ -75,7 +80,7 @@ export function createRewrites(repo) {
     name: 'photon-start-up-patches',
     setup(b) {
       const byFile = new Map();
-      for (const patch of PATCHES) {
+      for (const patch of PATCHES.filter((entry) => !without.has(entry))) {
         const key = `${patch.package}/${patch.file}`;
         // A `lazy` entry is one rewrite per module it names.
         const rewrites = patch.kind === 'lazy' ? patch.ids.map((id) => ({ lazy: id })) : [patch];
@@ -109,14 +114,21 @@ export function createRewrites(repo) {
   );
   /** The bundle's plain requires of LAZY_BUILTINS, as proxies. */
   const makeBuiltinsLazy = (code) =>
-    code.replace(lazyBuiltinRequire, (_, id) => {
-      applied.add(`lazy built-in ${id}`);
-      return `__photonLazyBuiltin("${id}")`;
-    });
-  for (const id of LAZY_BUILTINS.ids) expect(`lazy built-in ${id}`);
+    without.has(LAZY_BUILTINS)
+      ? code
+      : code.replace(lazyBuiltinRequire, (_, id) => {
+          applied.add(`lazy built-in ${id}`);
+          return `__photonLazyBuiltin("${id}")`;
+        });
+  if (!without.has(LAZY_BUILTINS)) for (const id of LAZY_BUILTINS.ids) expect(`lazy built-in ${id}`);
 
+  const stubs = [
+    [stub('zod:'), zodEnglishOnly],
+    [stub('debug:'), debugOnlyWhenAsked],
+    [stub('pino:'), noPinoTransports],
+  ];
   return {
-    plugins: [zodEnglishOnly, patchedFiles, debugOnlyWhenAsked, noPinoTransports],
+    plugins: [patchedFiles, ...stubs.filter(([entry]) => !without.has(entry)).map(([, plugin]) => plugin)],
     makeBuiltinsLazy,
     checkAllApplied() {
       const stale = expected.filter((name) => !applied.has(name));
