@@ -59,7 +59,7 @@ describe('the patched bundle', () => {
     expect(commands).toEqual([...commands].sort());
   });
 
-  it('formats help and errors, with colours when asked (lazy ansis, wrap-ansi, clean-stack)', () => {
+  it('formats help and errors, with colours when asked (lazy ansis, wrap-ansi)', () => {
     expect(photonSync(['config', '--help'], { env }).stdout).toMatch(/^USAGE/m);
     // Only what the run needs: the test runner's environment asks for no colour.
     const coloured = spawnSync(process.execPath, [photonBin, 'config', '--help'], {
