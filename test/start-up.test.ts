@@ -138,14 +138,18 @@ describe('a same-size edit', () => {
   it("of core's dist (tsc -b without the bundle step) runs the edited core", () => {
     const missing = ['config', 'validate', '-c', path.join(root, 'nowhere')];
     expect(run(missing).stderr).toContain('nowhere: file not found');
-    editSameSize('core/dist/settings/settings-loader.js', "'file not found'", "'FILE NOT FOUND'");
-    const r = run(missing);
-    expect(r.code).toBe(2);
-    expect(r.stderr).toContain('nowhere: FILE NOT FOUND');
-    // The other commands keep working on core's dist, quietly.
-    const valid = run(['config', 'validate', '-c', exampleConfig]);
-    expect(valid).toMatchObject({ code: 0, stderr: '' });
-    editSameSize('core/dist/settings/settings-loader.js', "'FILE NOT FOUND'", "'file not found'");
+    const original = readFileSync(file('core/dist/settings/settings-loader.js'));
+    try {
+      editSameSize('core/dist/settings/settings-loader.js', "'file not found'", "'FILE NOT FOUND'");
+      const r = run(missing);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain('nowhere: FILE NOT FOUND');
+      // The other commands keep working on core's dist, quietly.
+      expect(run(['config', 'validate', '-c', exampleConfig])).toMatchObject({ code: 0, stderr: '' });
+    } finally {
+      writeFileSync(file('core/dist/settings/settings-loader.js'), original);
+    }
+    // Restored to the content the bundle was built from.
     expect(run(missing).stderr).toContain('nowhere: file not found');
   });
 
