@@ -5,7 +5,7 @@
 //   --system-packages the Debian tools the real-tool tests drive (apt-get as root,
 //                     otherwise fail with the exact command to run)
 import { spawnSync } from 'node:child_process';
-import { accessSync, constants, existsSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, existsSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -71,6 +71,13 @@ function ensureBuild() {
     'packages/core/tsconfig.tsbuildinfo',
     'scripts/bundle.mjs',
     'node_modules/.package-lock.json',
+    // The bundler's parts, the loader it copies, every package it precompiles.
+    ...['scripts/bundle', 'packages/core/loader'].flatMap((dir) =>
+      readdirSync(path.join(repo, dir)).map((f) => `${dir}/${f}`),
+    ),
+    ...readdirSync(path.join(repo, 'packages'))
+      .map((pkg) => `packages/${pkg}/tsconfig.tsbuildinfo`)
+      .filter((f) => existsSync(path.join(repo, f))),
   ];
   const newestInput = Math.max(...inputs.map((f) => statSync(path.join(repo, f)).mtimeMs));
   const bundle = path.join(repo, 'packages/core/dist/bundle/core.cjs');

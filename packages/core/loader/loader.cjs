@@ -1,28 +1,61 @@
 'use strict';
-// Copied into dist/bundle by scripts/bundle.mjs: the CommonJS entry of @ffphoton/core. Loads
-// core.cjs (core, oclif and the libraries in one file) through V8's code cache.
+// Copied into dist/bundle by scripts/bundle.mjs: loads core.cjs (core, oclif and the libraries in
+// one file) with its bytecode cached, for the ESM face index.js beside it.
+const fs = require('node:fs');
 const path = require('node:path');
 const Module = require('node:module');
-const { compileCached } = require('./code-cache.cjs');
+const { loadBundle } = require('./code-cache.cjs');
+const { unchanged } = require('./fingerprint.cjs');
 const { createPrecompiledImporter } = require('./precompiled-modules.cjs');
 
-const file = path.join(__dirname, 'core.cjs');
-const bundle = new Module(file, module);
-bundle.filename = file;
-bundle.paths = Module._nodeModulePaths(__dirname);
-// A cached vm.Script cannot import() on Node 20, so the bundle's dynamic imports (oclif loading
-// a command or hook, core loading a settings module) call this: a first-party package's
-// precompiled modules when it has them, Node's ESM loader otherwise.
-let importPrecompiled = () => undefined;
-const photonImport = (specifier) => importPrecompiled(specifier) ?? import(specifier);
-compileCached(file).call(
-  bundle.exports,
-  bundle.exports,
-  Module.createRequire(file),
-  bundle,
-  file,
-  __dirname,
-  photonImport,
-);
-module.exports = bundle.exports;
-importPrecompiled = createPrecompiledImporter(bundle.exports);
+const FORMAT = 'photon-core-bundle/1';
+let core;
+
+/**
+ * core's exports from the bundle, or null when the bundle cannot vouch for them: missing, or
+ * core's dist changed since it was built (`tsc -b` without the bundle step, a file edited in an
+ * installed package). Then dist/index.js itself must run (index.js imports it).
+ */
+function loadCore() {
+  if (core !== undefined) return core;
+  core = null;
+  // Node >= 22.1 caches what its own loaders compile (a community plugin's modules, core's dist
+  // when the bundle is stale), beside the bundle or, where that is not writable, in Node's default.
+  if (typeof Module.enableCompileCache === 'function') {
+    const { FAILED } = Module.constants.compileCacheStatus;
+    if (Module.enableCompileCache(path.join(__dirname, '.node-compile-cache')).status === FAILED)
+      Module.enableCompileCache();
+  }
+  let manifest;
+  try {
+    manifest = JSON.parse(fs.readFileSync(path.join(__dirname, 'core.json'), 'utf8'));
+  } catch {
+    return core;
+  }
+  if (manifest?.format !== FORMAT || !unchanged(path.join(__dirname, '..', '..'), manifest.inputs))
+    return core;
+
+  const file = path.join(__dirname, 'core.cjs');
+  const bundle = new Module(file, module);
+  bundle.filename = file;
+  bundle.paths = Module._nodeModulePaths(__dirname);
+  // A cached vm.Script cannot import() on Node 20, so the bundle's dynamic imports (oclif loading
+  // a command or hook, core loading a settings module) call this: a first-party package's
+  // precompiled modules when it has them, Node's ESM loader otherwise.
+  let importPrecompiled = () => undefined;
+  const photonImport = (specifier) => importPrecompiled(specifier) ?? import(specifier);
+  loadBundle(file).call(
+    bundle.exports,
+    bundle.exports,
+    Module.createRequire(file),
+    bundle,
+    file,
+    __dirname,
+    photonImport,
+  );
+  core = bundle.exports;
+  importPrecompiled = createPrecompiledImporter(core);
+  return core;
+}
+
+module.exports = { loadCore, FORMAT };

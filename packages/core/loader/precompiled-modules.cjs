@@ -3,15 +3,16 @@
 // ships its commands, hooks and settings modules precompiled: dist/bundle/modules.cjs, one
 // CommonJS file loaded through the code cache, instead of a dozen ES modules that Node resolves,
 // reads, compiles and links on every run (Node 20 caches no ES module bytecode).
-// Anything the bundle cannot vouch for is left to import(): no bundle, a dist file rebuilt since
-// (newer, or of another size), a module it does not hold.
+// Anything the bundle cannot vouch for is left to import(): no bundle, a dist file whose content
+// changed since the bundle was built, a module it does not hold.
 const fs = require('node:fs');
 const path = require('node:path');
 const { fileURLToPath } = require('node:url');
 const Module = require('node:module');
-const { compileCached } = require('./code-cache.cjs');
+const { loadBundle } = require('./code-cache.cjs');
+const { unchanged } = require('./fingerprint.cjs');
 
-const FORMAT = 'photon-precompiled-modules/1';
+const FORMAT = 'photon-precompiled-modules/2';
 
 /**
  * Returns `importPrecompiled(specifier)`: a promise of the module's exports when a precompiled
@@ -47,25 +48,16 @@ function loadRegistry(root, core) {
   const dir = path.join(root, 'dist', 'bundle');
   const file = path.join(dir, 'modules.cjs');
   let manifest;
-  let built;
   try {
     manifest = JSON.parse(fs.readFileSync(path.join(dir, 'modules.json'), 'utf8'));
-    built = fs.statSync(file).mtimeMs;
   } catch {
     return null;
   }
-  if (manifest?.format !== FORMAT || typeof manifest.inputs !== 'object') return null;
-  // A checkout is rebuilt by tsc: a dist file newer than the bundle means the bundle is stale.
-  // An installed package (under node_modules) is what npm unpacked, each file stamped with the
-  // time it was written in whatever order, and nobody rebuilds it there: its sizes must match.
-  const installed = root.split(path.sep).includes('node_modules');
-  for (const [input, size] of Object.entries(manifest.inputs)) {
-    const stat = fs.statSync(path.join(root, input), { throwIfNoEntry: false });
-    if (!stat || stat.size !== size || (!installed && stat.mtimeMs > built)) return null;
-  }
+  // Every input must have the content it had at build, checkout or installed alike.
+  if (manifest?.format !== FORMAT || !unchanged(root, manifest.inputs)) return null;
   const requireFromBundle = Module.createRequire(file);
   const bundle = { exports: {} };
-  compileCached(file)(
+  loadBundle(file)(
     bundle.exports,
     (id) => (id === '@ffphoton/core' ? core : requireFromBundle(id)),
     bundle,

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
@@ -6,10 +6,12 @@ import { pathToFileURL } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 
 type Importer = (specifier: string) => Promise<Record<string, unknown>> | undefined;
-const { createPrecompiledImporter, FORMAT } = createRequire(import.meta.url)('./precompiled-modules.cjs') as {
+const require = createRequire(import.meta.url);
+const { createPrecompiledImporter, FORMAT } = require('./precompiled-modules.cjs') as {
   createPrecompiledImporter(core: object): Importer;
   FORMAT: string;
 };
+const { fingerprint } = require('./fingerprint.cjs') as { fingerprint(bytes: Buffer): string };
 
 const roots: string[] = [];
 afterEach(() => {
@@ -29,7 +31,7 @@ function precompiledPackage(where: 'checkout' | 'installed' = 'checkout'): {
   writeFileSync(settings, "export const answer = 'from the ES module';\n");
   writeFileSync(
     path.join(root, 'dist/bundle/modules.json'),
-    JSON.stringify({ format: FORMAT, inputs: { 'dist/settings.js': statSync(settings).size } }),
+    JSON.stringify({ format: FORMAT, inputs: { 'dist/settings.js': fingerprint(readFileSync(settings)) } }),
   );
   writeFileSync(
     path.join(root, 'dist/bundle/modules.cjs'),
@@ -46,36 +48,41 @@ describe('precompiled modules of a first-party package', () => {
     expect(loaded).toEqual({ answer: 'precompiled', core, dirname: '/a' });
   });
 
-  it('leave to import() what the bundle does not hold or cannot vouch for', () => {
-    const { root, settings } = precompiledPackage();
+  it('leave to import() what the bundle does not hold', () => {
+    const { root } = precompiledPackage();
     const other = path.join(root, 'dist/commands/x.js');
     expect(createPrecompiledImporter({})(pathToFileURL(other).href)).toBeUndefined();
     expect(createPrecompiledImporter({})('node:fs')).toBeUndefined();
     expect(createPrecompiledImporter({})(pathToFileURL(path.join(os.tmpdir(), 'x.js')).href)).toBeUndefined();
-
-    // tsc rewrote the module after the bundle was made: the dist file is what must run.
-    const later = new Date(Date.now() + 60_000);
-    utimesSync(settings, later, later);
-    expect(createPrecompiledImporter({})(pathToFileURL(settings).href)).toBeUndefined();
   });
 
-  it('in an installed package, trust files npm wrote after the bundle but not another size', async () => {
-    const { settings } = precompiledPackage('installed');
-    const later = new Date(Date.now() + 60_000);
-    utimesSync(settings, later, later);
-    expect(await createPrecompiledImporter({})(pathToFileURL(settings).href)).toMatchObject({
-      answer: 'precompiled',
-    });
-    writeFileSync(settings, "export const answer = 'patched by hand';\n");
-    expect(createPrecompiledImporter({})(pathToFileURL(settings).href)).toBeUndefined();
-  });
+  it.each(['checkout', 'installed'] as const)(
+    'in a %s, go by content: a file rewritten unchanged is trusted, a same-size edit is not',
+    async (where) => {
+      const { settings } = precompiledPackage(where);
+      // tsc (or npm unpacking) wrote the same content later: nothing to distrust.
+      const later = new Date(Date.now() + 60_000);
+      writeFileSync(settings, "export const answer = 'from the ES module';\n");
+      utimesSync(settings, later, later);
+      expect(await createPrecompiledImporter({})(pathToFileURL(settings).href)).toMatchObject({
+        answer: 'precompiled',
+      });
+      // Same size, same old mtime, other content: the dist file is what must run.
+      writeFileSync(settings, "export const answer = 'FROM THE ES MODULE';\n");
+      const old = new Date(Date.now() - 60_000);
+      utimesSync(settings, old, old);
+      expect(createPrecompiledImporter({})(pathToFileURL(settings).href)).toBeUndefined();
+    },
+  );
 
-  it('refuse a bundle whose input changed size, or that has no manifest', () => {
+  it('refuse a bundle whose input changed size or is gone, or that has no manifest', () => {
     const changed = precompiledPackage();
     writeFileSync(changed.settings, "export const answer = 'edited';\n");
-    const old = new Date(Date.now() - 60_000);
-    utimesSync(changed.settings, old, old);
     expect(createPrecompiledImporter({})(pathToFileURL(changed.settings).href)).toBeUndefined();
+
+    const gone = precompiledPackage();
+    rmSync(gone.settings);
+    expect(createPrecompiledImporter({})(pathToFileURL(gone.settings).href)).toBeUndefined();
 
     const bare = precompiledPackage();
     rmSync(path.join(bare.root, 'dist/bundle/modules.json'));

@@ -1,0 +1,108 @@
+#!/usr/bin/env node
+// What each entry of scripts/bundle/patches.mjs saves: for each, core's bundle is built without
+// it into an installed copy of the built packages, its code cache warmed, and `photon config
+// validate` on the example run against the full bundle, interleaved: median child CPU
+// (`process.cpuUsage()` at exit) of each, and the difference. Run after `npm run build`:
+//   node scripts/bundle/measure-patches.mjs [runs]        (default 21 rounds per entry)
+// Prints a table; the `saves` fields of patches.mjs are copied from it by hand.
+import { spawnSync } from 'node:child_process';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { bundleCore } from './core.mjs';
+import { LAZY_BUILTINS, PATCHES, STUBS } from './patches.mjs';
+
+const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const rounds = Number(process.argv[2] ?? 21);
+const scratch = mkdtempSync(path.join(os.tmpdir(), 'photon-patches-'));
+const config = path.join(repo, 'examples/community');
+
+/** The built packages as npm installs them (first-party copied, third-party linked). */
+function install(dir) {
+  const modules = path.join(dir, 'node_modules');
+  mkdirSync(path.join(modules, '@ffphoton'), { recursive: true });
+  for (const entry of readdirSync(path.join(repo, 'node_modules')))
+    if (entry !== '@ffphoton' && !entry.startsWith('.'))
+      symlinkSync(path.join(repo, 'node_modules', entry), path.join(modules, entry));
+  for (const pkg of readdirSync(path.join(repo, 'packages')))
+    for (const part of ['package.json', 'bin', 'dist', 'oclif.manifest.json'])
+      if (existsSync(path.join(repo, 'packages', pkg, part)))
+        cpSync(path.join(repo, 'packages', pkg, part), path.join(modules, '@ffphoton', pkg, part), {
+          recursive: true,
+          filter: (f) => !f.endsWith('.test.js') && !f.includes('.node-compile-cache'),
+        });
+  return path.join(modules, '@ffphoton/cli/bin/run.js');
+}
+
+const preload = path.join(scratch, 'cpu-at-exit.cjs');
+writeFileSync(
+  preload,
+  "process.on('exit', () => { const u = process.cpuUsage(); require('node:fs').writeFileSync(process.env.PHOTON_CPU_LOG, String((u.user + u.system) / 1000)); });\n",
+);
+const env = {
+  ...process.env,
+  NODE_ENV: 'production',
+  HOME: scratch,
+  PHOTON_DATA_DIR: path.join(scratch, 'data'),
+};
+/** Child CPU ms of one `config validate`. */
+function cpuOf(bin) {
+  const log = path.join(scratch, 'cpu');
+  const run = spawnSync(process.execPath, ['-r', preload, bin, 'config', 'validate', '-c', config], {
+    env: { ...env, PHOTON_CPU_LOG: log },
+  });
+  if (run.status !== 0) throw new Error(`${bin} exited ${run.status}: ${run.stderr}`);
+  return Number(readFileSync(log, 'utf8'));
+}
+const median = (values) => [...values].sort((a, b) => a - b)[values.length >> 1];
+function warm(bin) {
+  for (const args of [
+    ['config', 'show', '--config', config],
+    ['exec', '--name', 'warm-up', '--', 'true'],
+  ])
+    spawnSync(process.execPath, [bin, ...args, '--root', scratch], {
+      env: { ...env, PHOTON_REBUILD_CODE_CACHE: '1' },
+    });
+}
+
+const base = install(path.join(scratch, 'base'));
+warm(base);
+const entries = [
+  ...PATCHES.map((patch) => ({
+    name: `${patch.file} ${patch.kind === 'lazy' ? `lazy ${patch.ids.join(', ')}` : patch.from.split('\n')[0].slice(0, 40)}`,
+    without: [patch],
+  })),
+  { name: 'lazy built-ins', without: [LAZY_BUILTINS] },
+  ...STUBS.map((stub) => ({ name: stub.name, without: [stub] })),
+];
+console.log(`| without | full bundle (ms CPU) | without it (ms CPU) | saves (ms) |\n|---|---|---|---|`);
+for (const entry of entries) {
+  const dir = path.join(scratch, 'variant');
+  const bin = install(dir);
+  const bundleDir = path.join(dir, 'node_modules/@ffphoton/core/dist/bundle');
+  rmSync(bundleDir, { recursive: true, force: true });
+  await bundleCore(repo, bundleDir, { without: new Set(entry.without) });
+  warm(bin);
+  const samples = { base: [], variant: [] };
+  for (let round = 0; round < rounds; round += 1) {
+    samples.base.push(cpuOf(base));
+    samples.variant.push(cpuOf(bin));
+  }
+  const [full, without] = [median(samples.base), median(samples.variant)];
+  console.log(
+    `| ${entry.name.replaceAll('|', '\\|')} | ${full.toFixed(1)} | ${without.toFixed(1)} | ${(without - full).toFixed(1)} |`,
+  );
+  rmSync(dir, { recursive: true, force: true });
+}
+rmSync(scratch, { recursive: true, force: true });

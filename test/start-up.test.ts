@@ -1,0 +1,171 @@
+// The start-up machinery of an installed photon (core's bundle, the precompiled packages and
+// their code caches, packages/core/loader) can make a run slower, never wrong or dead.
+import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { crc32 } from 'node:zlib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { exampleConfig, repoRoot, sandbox } from './helpers/photon.js';
+
+let installed: string;
+let bin: string;
+const { root, env } = sandbox('photon-start-up-');
+
+/**
+ * photon as npm installs it: the first-party packages copied (package.json, bin, dist) into a
+ * node_modules of its own, the third-party ones linked. Each test edits its own copy.
+ */
+function install(): void {
+  installed = mkdtempSync(path.join(os.tmpdir(), 'photon-installed-'));
+  const modules = path.join(installed, 'node_modules');
+  mkdirSync(path.join(modules, '@ffphoton'), { recursive: true });
+  for (const entry of readdirSync(path.join(repoRoot, 'node_modules'))) {
+    if (entry === '@ffphoton' || entry.startsWith('.')) continue;
+    symlinkSync(path.join(repoRoot, 'node_modules', entry), path.join(modules, entry));
+  }
+  for (const pkg of readdirSync(path.join(repoRoot, 'packages'))) {
+    const from = path.join(repoRoot, 'packages', pkg);
+    const to = path.join(modules, '@ffphoton', pkg);
+    for (const part of ['package.json', 'bin', 'dist'].filter((p) => existsSync(path.join(from, p))))
+      cpSync(path.join(from, part), path.join(to, part), {
+        recursive: true,
+        filter: (f) => !f.endsWith('.test.js') && !f.includes('.node-compile-cache'),
+      });
+  }
+  bin = path.join(modules, '@ffphoton/cli/bin/run.js');
+}
+
+const file = (relative: string) => path.join(installed, 'node_modules/@ffphoton', relative);
+
+function run(args: string[]): { code: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [bin, ...args, '--root', root], {
+    cwd: installed,
+    encoding: 'utf8',
+    env: { ...process.env, NODE_ENV: 'production', ...env },
+    timeout: 60_000,
+  });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** Every code cache of the installed packages. */
+function caches(): string[] {
+  return readdirSync(path.join(installed, 'node_modules/@ffphoton'), { recursive: true })
+    .map(String)
+    .filter((f) => f.endsWith('.cjs.cache'))
+    .map((f) => file(f));
+}
+
+/** Edits `relative` in place, keeping its size (as a same-size source edit and `tsc -b` would). */
+function editSameSize(relative: string, from: string, to: string): void {
+  expect(to).toHaveLength(from.length);
+  const text = readFileSync(file(relative), 'latin1');
+  expect(text).toContain(from);
+  writeFileSync(file(relative), text.replaceAll(from, to), 'latin1');
+}
+
+beforeAll(() => {
+  install();
+  // The caches as a gateway has them after its first runs.
+  for (const args of [
+    ['config', 'validate', '-c', exampleConfig],
+    ['fastd', 'status', '--help'],
+  ])
+    run(args);
+});
+afterAll(() => {
+  rmSync(installed, { recursive: true, force: true });
+  rmSync(root, { recursive: true, force: true });
+});
+
+describe('a corrupted code cache', () => {
+  const commands: [string[], string][] = [
+    [['config', 'validate', '-c', exampleConfig], 'settings valid: 7 file(s)'],
+    [['fastd', 'status', '--help'], 'USAGE'],
+    [['--help'], 'COMMANDS'],
+  ];
+  const corruptions: [string, (bytes: Buffer) => Buffer][] = [
+    ['random bytes of the same length', (bytes) => randomBytes(bytes.length)],
+    [
+      'the header kept, a garbage body',
+      (bytes) => {
+        // photon's header line and V8's own header after it (what killed every run with exit 133).
+        const keep = bytes.indexOf(10) + 1 + 64;
+        return Buffer.concat([bytes.subarray(0, keep), randomBytes(bytes.length - keep)]);
+      },
+    ],
+    ['truncated', (bytes) => bytes.subarray(0, bytes.length >> 1)],
+  ];
+
+  it.each(corruptions)('(%s) leaves every command working and is rebuilt', (_, corrupt) => {
+    const all = caches();
+    expect(all.map((c) => path.basename(c))).toEqual(
+      expect.arrayContaining(['core.cjs.cache', 'modules.cjs.cache']),
+    );
+    const originals = all.map((c) => readFileSync(c));
+    try {
+      for (const [i, c] of all.entries()) writeFileSync(c, corrupt(originals[i] as Buffer));
+      for (let round = 0; round < 2; round += 1)
+        for (const [args, expected] of commands) {
+          const r = run(args);
+          expect({ args, code: r.code, stderr: r.stderr }).toEqual({ args, code: 0, stderr: '' });
+          expect(r.stdout).toContain(expected);
+        }
+      for (const c of all) {
+        const bytes = readFileSync(c);
+        const newline = bytes.indexOf(10);
+        const header = JSON.parse(bytes.toString('latin1', 0, newline));
+        expect(header.checksum).toBe(crc32(bytes.subarray(newline + 1)));
+      }
+    } finally {
+      for (const [i, c] of all.entries()) writeFileSync(c, originals[i] as Buffer);
+    }
+  });
+});
+
+describe('a same-size edit', () => {
+  it("of core's dist (tsc -b without the bundle step) runs the edited core", () => {
+    const missing = ['config', 'validate', '-c', path.join(root, 'nowhere')];
+    expect(run(missing).stderr).toContain('nowhere: file not found');
+    const original = readFileSync(file('core/dist/settings/settings-loader.js'));
+    try {
+      editSameSize('core/dist/settings/settings-loader.js', "'file not found'", "'FILE NOT FOUND'");
+      const r = run(missing);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain('nowhere: FILE NOT FOUND');
+      // The other commands keep working on core's dist, quietly.
+      expect(run(['config', 'validate', '-c', exampleConfig])).toMatchObject({ code: 0, stderr: '' });
+    } finally {
+      writeFileSync(file('core/dist/settings/settings-loader.js'), original);
+    }
+    // Restored to the content the bundle was built from.
+    expect(run(missing).stderr).toContain('nowhere: file not found');
+  });
+
+  it('of core.cjs itself runs the edited bundle, not the cached bytecode of the old one', () => {
+    const missing = ['config', 'validate', '-c', path.join(root, 'nowhere')];
+    expect(run(missing).stderr).toContain('nowhere: file not found');
+    editSameSize('core/dist/bundle/core.cjs', '"file not found"', '"FILE NOT FOUND"');
+    expect(run(missing).stderr).toContain('nowhere: FILE NOT FOUND');
+    expect(run(['config', 'validate', '-c', exampleConfig])).toMatchObject({ code: 0, stderr: '' });
+  });
+
+  it("of a first-party package's dist runs the edited module", () => {
+    const validate = ['config', 'validate', '-c', exampleConfig];
+    expect(run(validate).stdout).toContain('settings valid:');
+    editSameSize('cli/dist/commands/config/validate.js', 'settings valid:', 'SETTINGS VALID:');
+    expect(run(validate)).toMatchObject({ code: 0, stderr: '' });
+    expect(run(validate).stdout).toContain('SETTINGS VALID:');
+  });
+});
