@@ -1,5 +1,8 @@
 import { type Document, LineCounter, parseDocument } from 'yaml';
 import { ConfigError, messageOf } from '../errors/errors.js';
+import { InputError } from '../input/bounded-file.js';
+import { assertTreeWithin } from '../input/bounded-tree.js';
+import { INPUT_LIMITS } from '../input/limits.js';
 
 /**
  * Parses a plugin's own YAML file (key groups, queue files, account lists) the way settings are
@@ -8,12 +11,31 @@ import { ConfigError, messageOf } from '../errors/errors.js';
  */
 export function parseYamlFile(text: string, file: string, options: { merge?: boolean } = {}): unknown {
   const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, merge: options.merge });
+  const doc = parseYamlBounded(file, () =>
+    parseDocument(text, { lineCounter: lines, prettyErrors: false, merge: options.merge }),
+  );
   throwOnSyntaxError(doc, lines, file);
+  let data: unknown;
   try {
-    return doc.toJS({ maxAliasCount: 1000 });
+    data = doc.toJS({ maxAliasCount: INPUT_LIMITS.yamlAliases });
   } catch (error) {
     throw new ConfigError(`cannot load: ${messageOf(error)}`, { file });
+  }
+  assertTreeWithin(data, {}, file);
+  return data;
+}
+
+/**
+ * Runs a `yaml` parse, turning a stack overflow (the parser recurses per nesting level: a few
+ * thousand `[` overflow it) into an InputError naming the file.
+ */
+export function parseYamlBounded<T>(file: string, parse: () => T): T {
+  try {
+    return parse();
+  } catch (error) {
+    if (error instanceof RangeError)
+      throw new InputError(`nested deeper than ${INPUT_LIMITS.maxDepth} levels`, { file });
+    throw error;
   }
 }
 
