@@ -4,17 +4,17 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ExitCode } from '../errors/errors.js';
-import { errnoOf, InputError, readBoundedText, readBoundedTextIfExists } from './bounded-file.js';
+import { ConfigError, ExitCode } from '../errors/errors.js';
+import { errnoOf, readBoundedText, readBoundedTextIfExists } from './bounded-file.js';
 
 const dir = () => mkdtempSync(path.join(os.tmpdir(), 'photon-input-'));
 
-function refusal(fn: () => unknown): InputError {
+function refusal(fn: () => unknown): ConfigError {
   try {
     fn();
   } catch (error) {
-    expect(error).toBeInstanceOf(InputError);
-    return error as InputError;
+    expect(error).toBeInstanceOf(ConfigError);
+    return error as ConfigError;
   }
   throw new Error('not refused');
 }

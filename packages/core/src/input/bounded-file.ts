@@ -10,9 +10,6 @@ export interface BoundedReadOptions {
   kind?: string;
 }
 
-/** Bad or oversized input: a ConfigError (exit 2) naming the file and the reason. */
-export class InputError extends ConfigError {}
-
 const KIND_OF_STAT: [(s: fs.Stats) => boolean, string][] = [
   [(s) => s.isDirectory(), 'a directory'],
   [(s) => s.isFIFO(), 'a FIFO'],
@@ -24,7 +21,7 @@ const KIND_OF_STAT: [(s: fs.Stats) => boolean, string][] = [
 /**
  * Reads a regular file of at most `maxBytes`. A FIFO, device, socket or directory is refused at
  * once (opened non-blocking, so a FIFO without writer cannot hang the run); a file that grows past
- * the cap while read is refused too. Throws InputError; ENOENT and EACCES keep their code
+ * the cap while read is refused too. Throws ConfigError (exit 2) naming the file and the reason; ENOENT and EACCES keep their code
  * (`cause`) so callers can treat a missing file as absent.
  */
 export function readBoundedFile(hostPath: string, options: BoundedReadOptions): Buffer {
@@ -43,16 +40,16 @@ export function readBoundedFile(hostPath: string, options: BoundedReadOptions): 
           : code === 'ENXIO'
             ? 'not a regular file (a socket)'
             : `cannot read (${code})`;
-    throw new InputError(why, { file }, { cause: error });
+    throw new ConfigError(why, { file }, { cause: error });
   }
   try {
     const stat = fs.fstatSync(fd);
     if (!stat.isFile()) {
       const what = KIND_OF_STAT.find(([test]) => test(stat))?.[1] ?? 'a special file';
-      throw new InputError(`not a regular file (${what})`, { file });
+      throw new ConfigError(`not a regular file (${what})`, { file });
     }
     const tooLarge = () =>
-      new InputError(
+      new ConfigError(
         `${options.kind ?? 'file'} is larger than the limit of ${formatBytes(options.maxBytes)}`,
         { file },
       );
@@ -90,7 +87,7 @@ export function readBoundedTextIfExists(hostPath: string, options: BoundedReadOp
   }
 }
 
-/** The errno code behind an InputError (ENOENT, EACCES …), if any. */
+/** The errno code behind a ConfigError (ENOENT, EACCES …), if any. */
 export function errnoOf(error: unknown): string | undefined {
   const cause = (error as { cause?: NodeJS.ErrnoException } | undefined)?.cause;
   return cause?.code;

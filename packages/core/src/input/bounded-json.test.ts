@@ -1,7 +1,7 @@
 import { gzipSync } from 'node:zlib';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { InputError } from './bounded-file.js';
+import { ConfigError } from '../errors/errors.js';
 import { ByteBudget, gunzipBounded, jsonDepth, parseBoundedJson } from './bounded-json.js';
 import { assertTreeWithin } from './bounded-tree.js';
 
@@ -13,7 +13,7 @@ describe('parseBoundedJson', () => {
   it('refuses JSON nested 5000 deep before parsing it', () => {
     const deep = `${'['.repeat(5000)}${']'.repeat(5000)}`;
     expect(() => parseBoundedJson(deep, { file: 'rec' })).toThrow(
-      new InputError('JSON nested deeper than 64 levels', { file: 'rec' }),
+      new ConfigError('JSON nested deeper than 64 levels', { file: 'rec' }),
     );
   });
 
@@ -21,7 +21,7 @@ describe('parseBoundedJson', () => {
     expect(jsonDepth('["\\"[[[", {"x": "]]"}]')).toBe(2);
   });
 
-  it('fuzz: any text gives a value or an InputError, never another exception', () => {
+  it('fuzz: any text gives a value or a ConfigError, never another exception', () => {
     fc.assert(
       fc.property(
         fc.oneof(
@@ -32,7 +32,7 @@ describe('parseBoundedJson', () => {
           try {
             parseBoundedJson(text, { maxDepth: 5 });
           } catch (error) {
-            expect(error).toBeInstanceOf(InputError);
+            expect(error).toBeInstanceOf(ConfigError);
           }
         },
       ),

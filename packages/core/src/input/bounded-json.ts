@@ -1,5 +1,6 @@
 import { gunzipSync } from 'node:zlib';
-import { formatBytes, InputError } from './bounded-file.js';
+import { ConfigError } from '../errors/errors.js';
+import { formatBytes } from './bounded-file.js';
 import { INPUT_LIMITS } from './limits.js';
 
 export interface BoundedJsonOptions {
@@ -17,11 +18,11 @@ export interface BoundedJsonOptions {
 export function parseBoundedJson(text: string, options: BoundedJsonOptions = {}): unknown {
   const maxDepth = options.maxDepth ?? INPUT_LIMITS.maxDepth;
   if (jsonDepth(text, maxDepth) > maxDepth)
-    throw new InputError(`JSON nested deeper than ${maxDepth} levels`, { file: options.file });
+    throw new ConfigError(`JSON nested deeper than ${maxDepth} levels`, { file: options.file });
   try {
     return JSON.parse(text);
   } catch (error) {
-    throw new InputError(`not JSON: ${(error as Error).message}`, { file: options.file });
+    throw new ConfigError(`not JSON: ${(error as Error).message}`, { file: options.file });
   }
 }
 
@@ -56,8 +57,8 @@ export function gunzipBounded(data: Buffer, maxBytes: number, options: { chunkSi
     return gunzipSync(data, { maxOutputLength: maxBytes, chunkSize: options.chunkSize });
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE')
-      throw new InputError(`gzip data decompresses to more than ${formatBytes(maxBytes)}`);
-    throw new InputError(`gzip data is corrupt (${(error as Error).message})`);
+      throw new ConfigError(`gzip data decompresses to more than ${formatBytes(maxBytes)}`);
+    throw new ConfigError(`gzip data is corrupt (${(error as Error).message})`);
   }
 }
 
@@ -74,7 +75,7 @@ export class ByteBudget {
 
   take(bytes: number): void {
     if (this.used + bytes > this.limit)
-      throw new InputError(`${this.what}: over the budget of ${formatBytes(this.limit)} per run`);
+      throw new ConfigError(`${this.what}: over the budget of ${formatBytes(this.limit)} per run`);
     this.used += bytes;
   }
 

@@ -1,4 +1,4 @@
-import { InputError } from './bounded-file.js';
+import { ConfigError } from '../errors/errors.js';
 import { INPUT_LIMITS } from './limits.js';
 
 export interface TreeLimits {
@@ -21,9 +21,9 @@ export function assertTreeWithin(value: unknown, limits: TreeLimits = {}, file?:
   while (stack.length > 0) {
     const [current, depth] = stack.pop() as [unknown, number];
     if (++nodes > maxNodes)
-      throw new InputError(`aliases expand to more than ${maxNodes} values (an alias bomb?)`, { file });
+      throw new ConfigError(`aliases expand to more than ${maxNodes} values (an alias bomb?)`, { file });
     if (current === null || typeof current !== 'object') continue;
-    if (depth >= maxDepth) throw new InputError(`nested deeper than ${maxDepth} levels`, { file });
+    if (depth >= maxDepth) throw new ConfigError(`nested deeper than ${maxDepth} levels`, { file });
     const children = Array.isArray(current) ? current : Object.values(current);
     for (const child of children) stack.push([child, depth + 1]);
   }

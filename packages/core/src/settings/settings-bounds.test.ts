@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../errors/errors.js';
 import { RootSandbox } from '../fs/root-sandbox.js';
 import { photonSettings } from './core-settings.js';
-import { defineSettings } from './namespace.js';
+import { defineSettings, type SettingsNamespace } from './namespace.js';
 import { loadSettings } from './settings-loader.js';
 import { parseYamlFile } from './yaml-file.js';
 import { z } from './zod.js';
@@ -36,7 +36,7 @@ export function aliasBomb(): string {
   return `${lines.join('\n')}\n`;
 }
 
-async function loadError(configFiles: string[], sandbox: RootSandbox, namespaces = [radvd]) {
+async function loadError(configFiles: string[], sandbox: RootSandbox, namespaces: SettingsNamespace[] = [radvd]) {
   const error = await loadSettings({
     sandbox,
     ...base,

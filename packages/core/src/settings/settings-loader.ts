@@ -7,6 +7,7 @@ import type { RootSandbox } from '../fs/root-sandbox.js';
 import { errnoOf, readBoundedText } from '../input/bounded-file.js';
 import { assertTreeWithin } from '../input/bounded-tree.js';
 import { INPUT_LIMITS } from '../input/limits.js';
+import { rememberSecrets } from '../log/redact.js';
 import { loadSettingsYamlFast } from './fast-yaml.js';
 import type { SettingsNamespace, SettingsOf } from './namespace.js';
 import { photonTags, type TagContext, TagError } from './photon-tags.js';
@@ -99,6 +100,8 @@ export async function loadSettings(options: SettingsLoadOptions): Promise<Settin
   }
   const envLayer = environmentLayer(options.env, options.knownNamespaces);
   if (envLayer) layers.push(envLayer);
+  // Before anything can fail or print: from here on every sink hides these values by themselves.
+  for (const layer of layers) rememberSecrets(layer.data);
 
   const known = new Set(options.knownNamespaces);
   for (const layer of layers) {

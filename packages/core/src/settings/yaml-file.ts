@@ -1,6 +1,5 @@
 import { type Document, LineCounter, parseDocument } from 'yaml';
 import { ConfigError, messageOf } from '../errors/errors.js';
-import { InputError } from '../input/bounded-file.js';
 import { assertTreeWithin } from '../input/bounded-tree.js';
 import { INPUT_LIMITS } from '../input/limits.js';
 
@@ -27,14 +26,14 @@ export function parseYamlFile(text: string, file: string, options: { merge?: boo
 
 /**
  * Runs a `yaml` parse, turning a stack overflow (the parser recurses per nesting level: a few
- * thousand `[` overflow it) into an InputError naming the file.
+ * thousand `[` overflow it) into a ConfigError naming the file.
  */
 export function parseYamlBounded<T>(file: string, parse: () => T): T {
   try {
     return parse();
   } catch (error) {
     if (error instanceof RangeError)
-      throw new InputError(`nested deeper than ${INPUT_LIMITS.maxDepth} levels`, { file });
+      throw new ConfigError(`nested deeper than ${INPUT_LIMITS.maxDepth} levels`, { file });
     throw error;
   }
 }

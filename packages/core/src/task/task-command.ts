@@ -4,6 +4,7 @@ import { Command } from '@oclif/core/command';
 import * as Flags from '@oclif/core/flags';
 import { writeStdout } from '../host/stdio.js';
 import type { LogFormat, LogLevel } from '../log/logger.js';
+import { redactingReplacer } from '../log/redact.js';
 import type { SettingsNamespace } from '../settings/namespace.js';
 import { discoverNamespaces } from './plugin-namespaces.js';
 import type { TaskContext } from './task-context.js';
@@ -155,7 +156,7 @@ export abstract class TaskCommand<T extends typeof Command, R> extends Command {
 
   /** Plain JSON: oclif's colorizing costs seconds and memory on large results, and pipes don't want it. */
   public override logJson(json: unknown): void {
-    writeStdout(`${JSON.stringify(json, null, 2)}\n`);
+    writeStdout(`${JSON.stringify(json, redactingReplacer, 2)}\n`);
   }
 
   /** As oclif's (nothing with --json), written straight to stdout: see host/stdio.ts. */

@@ -24,7 +24,7 @@ import {
   type LogLevel,
   type TaskLogger,
 } from '../log/logger.js';
-import { redactText } from '../log/redact.js';
+import { redactSecrets, redactText } from '../log/redact.js';
 import { mailSettings } from '../mail/mail-settings.js';
 import { ServiceManager } from '../services/service-manager.js';
 import { photonSettings } from '../settings/core-settings.js';
@@ -239,7 +239,7 @@ export class TaskRunner {
       // The notifier's mail is recorded into changes.mails, the array the record holds.
       if (options.journal) await this.notify(ctx, error, record, log);
       if (options.journal && !options.dryRun) {
-        await ctx.journal.write(record).catch((journalError: unknown) => {
+        await ctx.journal.write(redactSecrets(record)).catch((journalError: unknown) => {
           logger?.warn({ error: serializeError(journalError) }, 'could not write the run journal');
         });
       }
