@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../errors/errors.js';
 import { ByteBudget, gunzipBounded, jsonDepth, parseBoundedJson } from './bounded-json.js';
-import { assertTreeWithin } from './bounded-tree.js';
+import { assertTreeWithin, yamlFlowDepth } from './bounded-tree.js';
 
 describe('parseBoundedJson', () => {
   it('parses JSON within the depth limit', () => {
@@ -75,5 +75,13 @@ describe('assertTreeWithin', () => {
     for (let i = 0; i < 70; i++) deep = { a: deep };
     expect(() => assertTreeWithin(deep)).toThrow('nested deeper than 64 levels');
     expect(() => assertTreeWithin({ a: [1, 2, { b: null }] })).not.toThrow();
+  });
+});
+
+describe('yamlFlowDepth', () => {
+  it('counts flow brackets outside quotes and comments', () => {
+    expect(yamlFlowDepth('a: [1, {b: [2]}]\n')).toBe(3);
+    expect(yamlFlowDepth('a: "[[[" # [[[[\nb: \'[[\'\n')).toBe(0);
+    expect(yamlFlowDepth(`x: ${'['.repeat(5000)}`, 64)).toBe(65);
   });
 });

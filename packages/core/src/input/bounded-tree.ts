@@ -28,3 +28,36 @@ export function assertTreeWithin(value: unknown, limits: TreeLimits = {}, file?:
     for (const child of children) stack.push([child, depth + 1]);
   }
 }
+
+/**
+ * The deepest nesting of YAML flow collections (`[`, `{`) in `text`, skipping quoted scalars and
+ * comments; stops at `stopAbove` + 1. The `yaml` parser takes seconds on a few thousand levels
+ * (and overflows the stack beyond), so deep text is refused before it is parsed. An apostrophe
+ * inside a plain scalar can hide brackets from this scan; the tree check after parsing still holds.
+ */
+export function yamlFlowDepth(text: string, stopAbove = Number.POSITIVE_INFINITY): number {
+  let depth = 0;
+  let deepest = 0;
+  let quote = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (quote !== 0) {
+      if (quote === 0x22 && c === 0x5c) i += 1;
+      else if (c === quote) quote = 0;
+      continue;
+    }
+    if (c === 0x22 || c === 0x27) quote = c;
+    else if (c === 0x23 && (i === 0 || text.charCodeAt(i - 1) <= 0x20)) {
+      const end = text.indexOf('\n', i);
+      i = end < 0 ? text.length : end;
+    } else if (c === 0x5b || c === 0x7b) {
+      depth += 1;
+      if (depth > deepest) {
+        deepest = depth;
+        if (deepest > stopAbove) return deepest;
+      }
+    } else if ((c === 0x5d || c === 0x7d) && depth > 0) depth -= 1;
+    else if (c === 0x0a && depth === 0) quote = 0;
+  }
+  return deepest;
+}

@@ -36,7 +36,11 @@ export function aliasBomb(): string {
   return `${lines.join('\n')}\n`;
 }
 
-async function loadError(configFiles: string[], sandbox: RootSandbox, namespaces: SettingsNamespace[] = [radvd]) {
+async function loadError(
+  configFiles: string[],
+  sandbox: RootSandbox,
+  namespaces: SettingsNamespace[] = [radvd],
+) {
   const error = await loadSettings({
     sandbox,
     ...base,

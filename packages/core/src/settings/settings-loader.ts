@@ -222,7 +222,7 @@ export function parseSettingsText(
 /** The `yaml` package's parse: slower than the quick read, but it knows where every node is. */
 function parseWithPositions(text: string, tagContext: TagContext, file: string): YamlPositions {
   const lines = new LineCounter();
-  const doc = parseYamlBounded(file, () =>
+  const doc = parseYamlBounded(file, text, () =>
     YAML.parseDocument(text, {
       lineCounter: lines,
       customTags: photonTags(tagContext),

@@ -1,6 +1,6 @@
 import { type Document, LineCounter, parseDocument } from 'yaml';
 import { ConfigError, messageOf } from '../errors/errors.js';
-import { assertTreeWithin } from '../input/bounded-tree.js';
+import { assertTreeWithin, yamlFlowDepth } from '../input/bounded-tree.js';
 import { INPUT_LIMITS } from '../input/limits.js';
 
 /**
@@ -10,7 +10,7 @@ import { INPUT_LIMITS } from '../input/limits.js';
  */
 export function parseYamlFile(text: string, file: string, options: { merge?: boolean } = {}): unknown {
   const lines = new LineCounter();
-  const doc = parseYamlBounded(file, () =>
+  const doc = parseYamlBounded(file, text, () =>
     parseDocument(text, { lineCounter: lines, prettyErrors: false, merge: options.merge }),
   );
   throwOnSyntaxError(doc, lines, file);
@@ -25,10 +25,13 @@ export function parseYamlFile(text: string, file: string, options: { merge?: boo
 }
 
 /**
- * Runs a `yaml` parse, turning a stack overflow (the parser recurses per nesting level: a few
- * thousand `[` overflow it) into a ConfigError naming the file.
+ * Runs a `yaml` parse of `text`, refusing deep flow nesting first (the parser takes seconds on a
+ * few thousand `[`, and overflows the stack beyond) and turning a stack overflow into a
+ * ConfigError naming the file.
  */
-export function parseYamlBounded<T>(file: string, parse: () => T): T {
+export function parseYamlBounded<T>(file: string, text: string, parse: () => T): T {
+  if (yamlFlowDepth(text, INPUT_LIMITS.maxDepth) > INPUT_LIMITS.maxDepth)
+    throw new ConfigError(`nested deeper than ${INPUT_LIMITS.maxDepth} levels`, { file });
   try {
     return parse();
   } catch (error) {
