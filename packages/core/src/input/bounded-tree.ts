@@ -11,22 +11,37 @@ export interface TreeLimits {
  * Refuses a parsed tree whose expansion is too large or too deep. YAML aliases make a 360-byte
  * document share one subtree billions of times; a reader that shares objects (js-yaml) returns
  * at once, and the first walk over the result (merge, validation, `config show`) never ends.
- * Iterative, and stops at the first value over the budget: cost is bounded by the budget.
+ * Each shared subtree's size and height are computed once and reused, so the check costs the
+ * unique nodes, not the expansion; recursion stops at `maxDepth`.
  */
 export function assertTreeWithin(value: unknown, limits: TreeLimits = {}, file?: string): void {
   const maxNodes = limits.maxNodes ?? INPUT_LIMITS.yamlExpandedNodes;
   const maxDepth = limits.maxDepth ?? INPUT_LIMITS.maxDepth;
-  const stack: [unknown, number][] = [[value, 0]];
-  let nodes = 0;
-  while (stack.length > 0) {
-    const [current, depth] = stack.pop() as [unknown, number];
-    if (++nodes > maxNodes)
-      throw new ConfigError(`aliases expand to more than ${maxNodes} values (an alias bomb?)`, { file });
-    if (current === null || typeof current !== 'object') continue;
-    if (depth >= maxDepth) throw new ConfigError(`nested deeper than ${maxDepth} levels`, { file });
-    const children = Array.isArray(current) ? current : Object.values(current);
-    for (const child of children) stack.push([child, depth + 1]);
-  }
+  const measured = new Map<object, { size: number; height: number }>();
+  const tooDeep = () => new ConfigError(`nested deeper than ${maxDepth} levels`, { file });
+  const measure = (node: unknown, depth: number): { size: number; height: number } => {
+    if (node === null || typeof node !== 'object') return { size: 1, height: 0 };
+    const known = measured.get(node);
+    if (known) {
+      if (depth + known.height > maxDepth) throw tooDeep();
+      return known;
+    }
+    if (depth >= maxDepth) throw tooDeep();
+    let size = 1;
+    let height = 0;
+    for (const child of Array.isArray(node) ? node : Object.values(node)) {
+      const inner = measure(child, depth + 1);
+      size += inner.size;
+      height = Math.max(height, inner.height + 1);
+      if (size > maxNodes)
+        throw new ConfigError(`aliases expand to more than ${maxNodes} values (an alias bomb?)`, { file });
+    }
+    const result = { size, height };
+    measured.set(node, result);
+    return result;
+  };
+  if (measure(value, 0).size > maxNodes)
+    throw new ConfigError(`aliases expand to more than ${maxNodes} values (an alias bomb?)`, { file });
 }
 
 /**

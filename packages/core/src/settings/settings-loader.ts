@@ -11,7 +11,7 @@ import { rememberSecrets } from '../log/redact.js';
 import { loadSettingsYamlFast } from './fast-yaml.js';
 import type { SettingsNamespace, SettingsOf } from './namespace.js';
 import { photonTags, type TagContext, TagError } from './photon-tags.js';
-import { parseYamlBounded, throwOnSyntaxError } from './yaml-file.js';
+import { assertFlowDepthWithin, parseYamlBounded, throwOnSyntaxError } from './yaml-file.js';
 
 export type SettingsLayerKind = 'system' | 'user' | 'config' | 'env';
 
@@ -181,6 +181,7 @@ export function parseSettingsText(
     timestamp: options.timestamp,
     locations: photonLocations(options.env, callDir),
   };
+  assertFlowDepthWithin(text, file);
   const fast = loadSettingsYamlFast(text, tagContext);
   let data: unknown;
   let positions: () => YamlPositions | undefined;

@@ -30,8 +30,7 @@ export function parseYamlFile(text: string, file: string, options: { merge?: boo
  * ConfigError naming the file.
  */
 export function parseYamlBounded<T>(file: string, text: string, parse: () => T): T {
-  if (yamlFlowDepth(text, INPUT_LIMITS.maxDepth) > INPUT_LIMITS.maxDepth)
-    throw new ConfigError(`nested deeper than ${INPUT_LIMITS.maxDepth} levels`, { file });
+  assertFlowDepthWithin(text, file);
   try {
     return parse();
   } catch (error) {
@@ -51,4 +50,10 @@ export function throwOnSyntaxError(doc: Document, lines: LineCounter, file: stri
     line: pos.line,
     column: pos.col,
   });
+}
+
+/** Refuses YAML text whose flow collections nest deeper than the limit, before any parser sees it. */
+export function assertFlowDepthWithin(text: string, file: string): void {
+  if (yamlFlowDepth(text, INPUT_LIMITS.maxDepth) > INPUT_LIMITS.maxDepth)
+    throw new ConfigError(`nested deeper than ${INPUT_LIMITS.maxDepth} levels`, { file });
 }
