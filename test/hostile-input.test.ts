@@ -1,8 +1,9 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { photon, sandbox } from './helpers/photon.js';
+import { photon, photonBin, repoRoot, sandbox } from './helpers/photon.js';
 
 /** Every file below `dir`, concatenated ('' when there is none). */
 function allText(dir: string): string {
@@ -74,4 +75,54 @@ describe('hostile input to the built binary', () => {
       expect(run.stderr).toContain(`${shown}: not a regular file (${what})`);
     }
   });
+});
+
+/** Settings fragments a hostile or careless author combines (alias bombs, tags, nesting, typos). */
+const settingsLine = fc.oneof(
+  fc.constantFrom(
+    'x-a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]',
+    'x-b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]',
+    'x-c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]',
+    'x-d: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c]',
+    'x-e: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d]',
+    'photon: {hostname: gw}',
+    'photon: {hostname: *e}',
+    'photon: {journal: {keep: -1}}',
+    'mail: {smtp: {password: hunter2hunter2}}',
+    'git: {snapshot: {repository: {remote: "https://u:p4ssw0rd@h/r.git", dir: /srv/c}}}',
+    'fastd: !loc_join [conf_dir, 3]',
+    'nope: 1',
+    'x-s: "unterminated',
+  ),
+  fc.nat({ max: 5000 }).map((n) => `x-deep: ${'['.repeat(n)}${']'.repeat(n)}`),
+  fc.string({ maxLength: 30 }),
+);
+
+describe('fuzz: settings files through the built binary', () => {
+  it('config validate exits 0 or 2 with a message, never crashes, in bounded time and memory', () => {
+    const { root, env } = sandbox('photon-e2e-fuzz-');
+    const file = path.join(root, 'fuzz.yaml');
+    fc.assert(
+      fc.property(fc.array(settingsLine, { maxLength: 8 }), (lines) => {
+        writeFileSync(file, `${lines.join('\n')}\n`);
+        const run = spawnSync(
+          '/usr/bin/time',
+          ['-f', '%M', process.execPath, photonBin, 'config', 'validate', '-c', file],
+          {
+            cwd: repoRoot,
+            encoding: 'utf8',
+            env: { ...process.env, NODE_ENV: 'production', ...env },
+            timeout: 10_000,
+          },
+        );
+        const rssKiB = Number(run.stderr.trim().split('\n').at(-1));
+        expect([0, 2]).toContain(run.status);
+        expect(run.stderr).not.toMatch(/Maximum call stack|heap out of memory|^\s+at /m);
+        if (run.status === 2) expect(run.stderr).toContain('fuzz.yaml');
+        expect(rssKiB).toBeLessThan(128 * 1024);
+        expect(run.stderr + run.stdout).not.toMatch(/hunter2hunter2|p4ssw0rd/);
+      }),
+      { numRuns: 12, seed: 16 },
+    );
+  }, 120_000);
 });
