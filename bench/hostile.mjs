@@ -33,9 +33,9 @@ const file = (name, text) => {
 
 /** The 360-byte billion-laughs settings file of the issue: 9^10 strings under free x- keys. */
 const bombLines = ['x-a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]'];
-[...'bcdefghij'].forEach((name, i) =>
-  bombLines.push(`x-${name}: &${name} [${Array(9).fill(`*${'abcdefghij'[i]}`).join(',')}]`),
-);
+[...'bcdefghij'].forEach((name, i) => {
+  bombLines.push(`x-${name}: &${name} [${Array(9).fill(`*${'abcdefghij'[i]}`).join(',')}]`);
+});
 const bomb = file('bomb.yaml', `${bombLines.join('\n')}\n`);
 const fifo = path.join(dir, 'fifo.yaml');
 execFileSync('mkfifo', [fifo]);
@@ -61,8 +61,8 @@ function alfredBed(name, lines) {
   );
   return { root, config, argv: ['alfred', 'nodes', '--config', config, '--root', root] };
 }
-const escape = (bytes) => [...bytes].map((b) => `\\x${b.toString(16).padStart(2, '0')}`).join('');
-const record = (mac, bytes) => `{ "${mac}", "${escape(bytes)}" },`;
+const escapeBytes = (bytes) => [...bytes].map((b) => `\\x${b.toString(16).padStart(2, '0')}`).join('');
+const record = (mac, bytes) => `{ "${mac}", "${escapeBytes(bytes)}" },`;
 const goodNode = record(
   '02:00:00:00:00:01',
   gzipSync(JSON.stringify({ node_id: '020000000001', hostname: 'ok' })),

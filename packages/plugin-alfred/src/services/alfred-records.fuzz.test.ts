@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { decodeAlfredOutput } from './alfred-records.js';
 
 /** Escapes bytes the way alfred's client.c prints them. */
-function escape(bytes: Buffer): string {
+function escapeBytes(bytes: Buffer): string {
   let out = '';
   for (const b of bytes) {
     if (b === 0x22) out += '\\"';
@@ -28,7 +28,7 @@ const payload = fc.oneof(
   fc.object({ maxDepth: 3 }).map((o) => gzipSync(JSON.stringify(o))),
 );
 const line = fc.oneof(
-  fc.tuple(mac, payload).map(([m, p]) => `{ "${m}", "${escape(p)}" },`),
+  fc.tuple(mac, payload).map(([m, p]) => `{ "${m}", "${escapeBytes(p)}" },`),
   fc.string({ maxLength: 80 }),
 );
 
