@@ -1,5 +1,6 @@
 import { type Document, LineCounter, parseDocument } from 'yaml';
 import { ConfigError, messageOf } from '../errors/errors.js';
+import { readBoundedTextIfExists } from '../input/bounded-file.js';
 import { assertTreeWithin, yamlFlowDepth } from '../input/bounded-tree.js';
 import { INPUT_LIMITS } from '../input/limits.js';
 
@@ -38,6 +39,21 @@ export function parseYamlBounded<T>(file: string, text: string, parse: () => T):
       throw new ConfigError(`nested deeper than ${INPUT_LIMITS.maxDepth} levels`, { file });
     throw error;
   }
+}
+
+/**
+ * The text of a plugin's YAML file at a task path (inside `--root`), read as bounded input:
+ * regular files of at most 4 MiB (docs/input-limits.md); undefined when it does not exist.
+ */
+export function readYamlTextIfExists(
+  files: { resolve(p: string): string },
+  file: string,
+): string | undefined {
+  return readBoundedTextIfExists(files.resolve(file), {
+    file,
+    maxBytes: INPUT_LIMITS.yamlFileBytes,
+    kind: 'YAML file',
+  });
 }
 
 /** The first syntax error of a document parsed with a LineCounter, as a ConfigError at its position. */
