@@ -5,6 +5,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../errors/errors.js';
 import { RootSandbox } from '../fs/root-sandbox.js';
+import { forgetSecrets, redactText } from '../log/redact.js';
 import { photonSettings } from './core-settings.js';
 import { defineSettings, type SettingsNamespace } from './namespace.js';
 import { loadSettings } from './settings-loader.js';
@@ -121,5 +122,21 @@ describe('layered settings errors', () => {
     expect(error.message).toMatch(
       /^\/home\/gw\/\.config\/photon\/photon\.yaml:2:9: radvd\.unit: .*expected string/,
     );
+  });
+});
+
+describe('secrets of the settings', () => {
+  it('are hidden from every sink as soon as their file is read, even when a later file fails', async () => {
+    const { root, sandbox } = workdir();
+    const first = path.join(root, '10-mail.yaml');
+    writeFileSync(first, 'x-mail: {password: Hunter2Hunter2}\n');
+    const broken = path.join(root, '20-broken.yaml');
+    writeFileSync(broken, 'radvd: [1, 2\n');
+    try {
+      await loadError([first, broken], sandbox);
+      expect(redactText('auth failed for Hunter2Hunter2')).toBe('auth failed for ***');
+    } finally {
+      forgetSecrets();
+    }
   });
 });

@@ -99,9 +99,10 @@ export async function loadSettings(options: SettingsLoadOptions): Promise<Settin
     if (layer) layers.push(layer);
   }
   const envLayer = environmentLayer(options.env, options.knownNamespaces);
-  if (envLayer) layers.push(envLayer);
-  // Before anything can fail or print: from here on every sink hides these values by themselves.
-  for (const layer of layers) rememberSecrets(layer.data);
+  if (envLayer) {
+    rememberSecrets(envLayer.data);
+    layers.push(envLayer);
+  }
 
   const known = new Set(options.knownNamespaces);
   for (const layer of layers) {
@@ -165,7 +166,10 @@ function readLayer(
     if (errnoOf(error) === 'ENOENT' && !required) return undefined;
     throw error;
   }
-  return parseSettingsText(kind, file, text, options, path.dirname(hostPath));
+  const layer = parseSettingsText(kind, file, text, options, path.dirname(hostPath));
+  // At once, before a later file can fail: from here on every sink hides these values.
+  rememberSecrets(layer.data);
+  return layer;
 }
 
 /** Parses one settings file's text (exported for tests and `config validate`). */
