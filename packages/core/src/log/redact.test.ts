@@ -77,3 +77,18 @@ describe('redactingReplacer', () => {
     expect(JSON.parse(JSON.stringify(value, redactingReplacer))).toEqual(redactSecrets(value));
   });
 });
+
+describe('redacting errors', () => {
+  it('copies an Error with its message, stack and fields redacted, keeping its class', () => {
+    class GitError extends Error {
+      remote = 'https://u:pw12@h/r.git';
+    }
+    const error = new GitError("fatal: unable to access 'https://u:pw12@h/r.git'");
+    const copy = redactSecrets(error);
+    expect(copy).toBeInstanceOf(GitError);
+    expect(copy.message).toBe("fatal: unable to access 'https://u:***@h/r.git'");
+    expect(copy.stack).not.toContain('pw12');
+    expect(copy.remote).toBe('https://u:***@h/r.git');
+    expect(error.message).toContain('pw12');
+  });
+});

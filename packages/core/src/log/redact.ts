@@ -49,6 +49,7 @@ export function forgetSecrets(): void {
 export function redactSecrets<T>(value: T): T {
   if (typeof value === 'string') return redactText(value) as T;
   if (Array.isArray(value)) return value.map((item) => redactSecrets(item)) as T;
+  if (value instanceof Error) return redactError(value) as T;
   if (value && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
     const out: Record<string, unknown> = {};
     for (const [key, inner] of Object.entries(value)) {
@@ -60,6 +61,19 @@ export function redactSecrets<T>(value: T): T {
     return out as T;
   }
   return value;
+}
+
+/** A copy of the error, of the same class, with message, stack and own fields redacted. */
+function redactError(error: Error): Error {
+  const copy = Object.create(Object.getPrototypeOf(error)) as Error;
+  for (const [key, inner] of Object.entries(error))
+    (copy as unknown as Record<string, unknown>)[key] = isSecretKey(key) ? REDACTED : redactSecrets(inner);
+  for (const key of ['message', 'stack'] as const) {
+    const text = error[key];
+    if (text !== undefined)
+      Object.defineProperty(copy, key, { value: redactText(text), writable: true, configurable: true });
+  }
+  return copy;
 }
 
 /**
