@@ -1,7 +1,7 @@
 /**
  * Size, depth and expansion limits for everything photon reads that someone else could have
- * written: settings, plugin YAML files, peer files, community metadata, alfred records, remote
- * JSON and command output. Each is far above what a real deployment has (the example settings
+ * written: settings, plugin YAML files, peer files, alfred records (their budgets are alfred
+ * settings) and command output. Each is far above what a real deployment has (the example settings
  * are 14 kB, a fastd peer file 100 bytes, a node record 2 KiB) and far below what hurts a gateway
  * with 128 MiB of RAM. docs/input-limits.md lists them; the alfred budgets are settings.
  */
@@ -12,12 +12,8 @@ export const INPUT_LIMITS = {
   yamlFileBytes: 4 * 1024 * 1024,
   /** One fastd peer file (`key "…";` and a few lines). */
   peerFileBytes: 64 * 1024,
-  /** One community file of the icvpn-meta repository. */
-  icvpnMetaBytes: 1024 * 1024,
   /** Output of a command read as data (vnstat --json …). */
   commandOutputBytes: 16 * 1024 * 1024,
-  /** A JSON document from a file or a download (state files, remote JSON). */
-  jsonBytes: 64 * 1024 * 1024,
   /** Nesting of JSON and YAML values; node data and settings use fewer than 10 levels. */
   maxDepth: 64,
   /**
