@@ -18,7 +18,7 @@ export const INPUT_LIMITS = {
   maxDepth: 64,
   /**
    * Nodes a YAML document may expand to through aliases (each use of an anchor counts its whole
-   * subtree again). The example settings expand to ~1,500 nodes.
+   * subtree again). The example community settings hold ~430 values.
    */
   yamlExpandedNodes: 100_000,
   /** Alias uses per document (the `yaml` package's maxAliasCount). */
