@@ -28,6 +28,17 @@ describe('hostile input to the built binary', () => {
     const { root, env } = sandbox('photon-e2e-hostile-');
     const config = path.join(root, 'photon.yaml');
     const logFile = path.join(root, 'photon.log');
+    // A reachable repository next to the unreachable one: `git sync` exits 5 and prints its table.
+    const good = path.join(root, 'good.git');
+    execFileSync('git', ['init', '-q', '--bare', '-b', 'main', good]);
+    const work = path.join(root, 'work');
+    execFileSync('git', ['clone', '-q', good, work]);
+    writeFileSync(path.join(work, 'a'), 'a\n');
+    const git = (...args: string[]) =>
+      execFileSync('git', ['-C', work, '-c', 'user.name=t', '-c', 'user.email=t@t', ...args]);
+    git('add', 'a');
+    git('commit', '-qm', 'a');
+    git('push', '-q', 'origin', 'HEAD:main');
     writeFileSync(
       config,
       [
@@ -36,6 +47,9 @@ describe('hostile input to the built binary', () => {
         'git:',
         '  snapshot:',
         `    repository: { remote: "https://photon:${token}@127.0.0.1:9/configs.git", dir: /var/lib/photon/configs }`,
+        '  repositories:',
+        `    - { name: good, remote: ${good}, dir: /srv/good }`,
+        `    - { name: bad, remote: "https://photon:${token}@127.0.0.1:9/peers.git", dir: /srv/bad }`,
         '',
       ].join('\n'),
     );
@@ -45,13 +59,15 @@ describe('hostile input to the built binary', () => {
       await photon(['config', 'show', ...common, '--json'], { env }),
       await photon(['git', 'snapshot', ...common, '--log-level', 'debug', '--json'], { env }),
       await photon(['git', 'snapshot', ...common, '--log-level', 'debug', '--log-file', logFile], { env }),
+      await photon(['git', 'sync', ...common], { env }),
+      await photon(['git', 'sync', ...common, '--json'], { env }),
     ];
-    expect(runs.map((r) => r.code)).toEqual([0, 0, 1, 1]);
+    expect(runs.map((r) => r.code)).toEqual([0, 0, 1, 1, 5, 5]);
     const journal = allText(path.join(root, 'var/lib/photon/runs'));
     const outbox = allText(path.join(root, 'var/spool/photon/outbox'));
     const log = readFileSync(logFile, 'utf8');
     // The sinks are there and talk about the remote: a test that greps nothing proves nothing.
-    for (const sink of [journal, outbox, log, runs[0].stdout, runs[3].stderr])
+    for (const sink of [journal, outbox, log, runs[0].stdout, runs[3].stderr, runs[4].stderr, runs[5].stdout])
       expect(sink).toContain('127.0.0.1:9');
     expect(runs[0].stdout).toContain('https://photon:***@127.0.0.1:9/configs.git');
     const everything = [...runs.flatMap((r) => [r.stdout, r.stderr]), journal, outbox, log].join('\n');

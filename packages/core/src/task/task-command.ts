@@ -4,7 +4,7 @@ import { Command } from '@oclif/core/command';
 import * as Flags from '@oclif/core/flags';
 import { writeStdout } from '../host/stdio.js';
 import type { LogFormat, LogLevel } from '../log/logger.js';
-import { redactingReplacer } from '../log/redact.js';
+import { redactingReplacer, redactText } from '../log/redact.js';
 import type { SettingsNamespace } from '../settings/namespace.js';
 import { discoverNamespaces } from './plugin-namespaces.js';
 import type { TaskContext } from './task-context.js';
@@ -161,7 +161,7 @@ export abstract class TaskCommand<T extends typeof Command, R> extends Command {
 
   /** As oclif's (nothing with --json), written straight to stdout: see host/stdio.ts. */
   public override log(message = '', ...args: unknown[]): void {
-    if (!this.jsonEnabled()) writeStdout(`${format(message, ...args)}\n`);
+    if (!this.jsonEnabled()) writeStdout(`${redactText(format(message, ...args))}\n`);
   }
 
   protected override toErrorJson(error: unknown): unknown {
