@@ -110,7 +110,7 @@ describe('photon CLI', () => {
       },
     );
     expect(code).toBe(0);
-    expect(JSON.parse(stdout)).toMatchObject({ host: 'mx.example.org', user: 'gw', password: '[redacted]' });
+    expect(JSON.parse(stdout)).toMatchObject({ host: 'mx.example.org', user: 'gw', password: '***' });
     expect(stdout).not.toContain('hunter2');
   });
 

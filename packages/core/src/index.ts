@@ -36,6 +36,7 @@ export * from './host/clock.js';
 export * from './host/find-program.js';
 export * from './host/hostname.js';
 export * from './host/stdio.js';
+export * from './input/index.js';
 export * from './journal/change-recorder.js';
 export * from './journal/incidents.js';
 export * from './journal/journal.js';

@@ -44,6 +44,26 @@ export const alfredSettings = defineSettings(
     command: argvTemplate.default(['alfred']),
     /** Seconds to wait for alfred (a secondary waits up to 10 s for its primary). */
     timeoutSeconds: z.number().positive().default(20),
+    /**
+     * What one node may send: records are written by anyone on the mesh. A Gluon node's record
+     * inflates to 1–3 KiB; a larger one is refused as that node's problem (exit 5).
+     */
+    limits: z
+      .strictObject({
+        /** Decompressed bytes of one record. */
+        recordBytes: z
+          .number()
+          .int()
+          .positive()
+          .default(256 * 1024),
+        /** Decompressed bytes of all records of one run (every mesh and data type). */
+        runBytes: z
+          .number()
+          .int()
+          .positive()
+          .default(64 * 1024 * 1024),
+      })
+      .prefault({}),
     announce: z
       .strictObject({
         /** `batctl`; `meshif BAT gwl -n` / `tl -n` are appended for gateway and client counts. */
@@ -93,6 +113,15 @@ export const alfredSettings = defineSettings(
         maxAgeSeconds: z.number().positive().default(1_209_600),
         /** Last-seen state, relative to photon's data dir unless absolute. */
         stateFile: z.string().min(1).default('alfred/nodes-state.json'),
+        /**
+         * Most bytes nodes.json may have (10,000 real nodes take ~5 MB); beyond it the nodes
+         * seen longest ago, then the biggest, are left out and reported (exit 5).
+         */
+        maxBytes: z
+          .number()
+          .int()
+          .positive()
+          .default(32 * 1024 * 1024),
       })
       .prefault({}),
     respondd: z

@@ -30,9 +30,9 @@ describe('RecentLines', () => {
     expect(text).not.toContain('t0ps3cret');
     expect(text).not.toContain('abc');
     expect(JSON.parse(text)).toMatchObject({
-      smtp: { auth: { apiToken: '[redacted]' } },
+      smtp: { auth: { apiToken: '***' } },
       user: 'gw',
-      msg: 'key [redacted]',
+      msg: 'key ***',
     });
   });
 });

@@ -1,5 +1,12 @@
-import { describe, expect, it } from 'vitest';
-import { REDACTED, redactSecrets, redactText } from './redact.js';
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  forgetSecrets,
+  REDACTED,
+  redactingReplacer,
+  redactSecrets,
+  redactText,
+  rememberSecrets,
+} from './redact.js';
 
 describe('redaction', () => {
   it('replaces secret values at any depth and keeps the rest', () => {
@@ -20,5 +27,68 @@ describe('redaction', () => {
     const text =
       'key:\n-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaA==\n-----END OPENSSH PRIVATE KEY-----\nend';
     expect(redactText(text)).toBe(`key:\n${REDACTED}\nend`);
+  });
+});
+
+describe('redaction by value shape', () => {
+  afterEach(() => forgetSecrets());
+
+  it('hides the password of any URL userinfo, keeping user and host', () => {
+    expect(
+      redactText("fatal: unable to access 'https://photon:GitTok3n@127.0.0.1:9/configs.git/': refused"),
+    ).toBe("fatal: unable to access 'https://photon:***@127.0.0.1:9/configs.git/': refused");
+    expect(
+      redactSecrets({ repository: { remote: 'ssh://git:pw@host/r.git', other: 'git@host:r.git' } }),
+    ).toEqual({
+      repository: { remote: 'ssh://git:***@host/r.git', other: 'git@host:r.git' },
+    });
+  });
+
+  it('hides Authorization-style values and secret=value pairs in text', () => {
+    expect(redactText('Authorization: Bearer abc.def-123')).toBe('Authorization: Bearer ***');
+    expect(redactText('curl -H "Authorization: Basic dXNlcjpwdw==" x')).toBe(
+      'curl -H "Authorization: Basic ***" x',
+    );
+    expect(redactText('proxy-authorization=s3cr3t')).toBe('proxy-authorization=***');
+    expect(redactText('run --password=hunter22 --token=abc x')).toBe('run --password=*** --token=*** x');
+    expect(redactText('git.token: expected string')).toBe('git.token: expected string');
+  });
+
+  it('hides every value of a secret key wherever it appears once the settings are known', () => {
+    rememberSecrets({ mail: { smtp: { password: 'Hunter2Hunter2' } }, x: 'plain' });
+    expect(redactText('login failed for Hunter2Hunter2 at mx')).toBe('login failed for *** at mx');
+    expect(redactSecrets({ msg: ['Hunter2Hunter2'] })).toEqual({ msg: ['***'] });
+    expect(redactText('plain')).toBe('plain');
+  });
+
+  it('also hides a URL password wherever it appears without its URL', () => {
+    rememberSecrets({ git: { remote: 'https://photon:GitTok3n5566@host/r.git' } });
+    expect(redactText('token GitTok3n5566 refused')).toBe('token *** refused');
+  });
+});
+
+describe('redactingReplacer', () => {
+  it('serializes as redactSecrets would', () => {
+    const value = {
+      a: { password: 'p', list: ['https://u:pw12@h/'], token: { deep: 1 } },
+      n: 1,
+      empty: { token: '' },
+    };
+    expect(JSON.parse(JSON.stringify(value, redactingReplacer))).toEqual(redactSecrets(value));
+  });
+});
+
+describe('redacting errors', () => {
+  it('copies an Error with its message, stack and fields redacted, keeping its class', () => {
+    class GitError extends Error {
+      remote = 'https://u:pw12@h/r.git';
+    }
+    const error = new GitError("fatal: unable to access 'https://u:pw12@h/r.git'");
+    const copy = redactSecrets(error);
+    expect(copy).toBeInstanceOf(GitError);
+    expect(copy.message).toBe("fatal: unable to access 'https://u:***@h/r.git'");
+    expect(copy.stack).not.toContain('pw12');
+    expect(copy.remote).toBe('https://u:***@h/r.git');
+    expect(error.message).toContain('pw12');
   });
 });

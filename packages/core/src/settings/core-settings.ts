@@ -33,6 +33,7 @@ export const photonSettings = defineSettings(
     /** Overrides the short host name (gateways are often named differently from their DNS name). */
     hostname: z
       .string()
+      .max(63, 'expected a short host name of at most 63 characters')
       .regex(/^[A-Za-z0-9][A-Za-z0-9-]*$/, 'expected a short host name')
       .optional(),
     /** Journal and state; default: $PHOTON_DATA_DIR, else ~/.local/share/photon. */

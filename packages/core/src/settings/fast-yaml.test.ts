@@ -132,6 +132,7 @@ describe('the quick settings read (js-yaml) against the yaml package', () => {
     expect(spansLines("a: 'x\n  y'")).toBe(true);
     expect(spansLines('a: "x\\"\nb: "y\nz"')).toBe(true);
     expect(spansLines("a: 'it''s'\nb: \"q\\\"\" # don't\nc: it's\n")).toBe(false);
+    expect(spansLines("key: '#''\nlist: ['#'']\n")).toBe(true);
     expect(spansLines("a: |\n  don't\n  \"\nb: 'ok'\n")).toBe(false);
     expect(spansLines("a: x > y\nb: 'y\n  z'")).toBe(true);
     expect(spansLines('a: [1,\n2]')).toBe(true);

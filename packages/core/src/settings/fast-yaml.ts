@@ -78,6 +78,8 @@ function scanLine(line: string, from: number, depth: number) {
     const c = line[i];
     if (quote !== '') {
       if (quote === '"' && c === '\\') i += 1;
+      // `''` inside single quotes is an escaped quote, not the end and a new start
+      else if (quote === "'" && c === "'" && line[i + 1] === "'") i += 1;
       else if (c === quote) quote = '';
       continue;
     }

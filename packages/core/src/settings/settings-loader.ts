@@ -4,10 +4,14 @@ import path from 'node:path';
 import YAML, { LineCounter } from 'yaml';
 import { ConfigError } from '../errors/errors.js';
 import type { RootSandbox } from '../fs/root-sandbox.js';
+import { errnoOf, readBoundedText } from '../input/bounded-file.js';
+import { assertTreeWithin } from '../input/bounded-tree.js';
+import { INPUT_LIMITS } from '../input/limits.js';
+import { rememberSecrets } from '../log/redact.js';
 import { loadSettingsYamlFast } from './fast-yaml.js';
 import type { SettingsNamespace, SettingsOf } from './namespace.js';
 import { photonTags, type TagContext, TagError } from './photon-tags.js';
-import { throwOnSyntaxError } from './yaml-file.js';
+import { assertFlowDepthWithin, parseYamlBounded, throwOnSyntaxError } from './yaml-file.js';
 
 export type SettingsLayerKind = 'system' | 'user' | 'config' | 'env';
 
@@ -95,7 +99,10 @@ export async function loadSettings(options: SettingsLoadOptions): Promise<Settin
     if (layer) layers.push(layer);
   }
   const envLayer = environmentLayer(options.env, options.knownNamespaces);
-  if (envLayer) layers.push(envLayer);
+  if (envLayer) {
+    rememberSecrets(envLayer.data);
+    layers.push(envLayer);
+  }
 
   const known = new Set(options.knownNamespaces);
   for (const layer of layers) {
@@ -149,19 +156,20 @@ function readLayer(
 ): SettingsLayer | undefined {
   let text: string;
   try {
-    text = fs.readFileSync(hostPath, 'utf8');
+    // Regular files of at most 1 MiB: `/dev/zero` or a FIFO must not hang or exhaust the run.
+    text = readBoundedText(hostPath, {
+      file,
+      maxBytes: INPUT_LIMITS.settingsBytes,
+      kind: 'settings file',
+    });
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' && !required) return undefined;
-    const why =
-      code === 'ENOENT'
-        ? 'file not found'
-        : code === 'EACCES'
-          ? 'permission denied'
-          : `cannot read (${code})`;
-    throw new ConfigError(why, { file });
+    if (errnoOf(error) === 'ENOENT' && !required) return undefined;
+    throw error;
   }
-  return parseSettingsText(kind, file, text, options, path.dirname(hostPath));
+  const layer = parseSettingsText(kind, file, text, options, path.dirname(hostPath));
+  // At once, before a later file can fail: from here on every sink hides these values.
+  rememberSecrets(layer.data);
+  return layer;
 }
 
 /** Parses one settings file's text (exported for tests and `config validate`). */
@@ -177,6 +185,7 @@ export function parseSettingsText(
     timestamp: options.timestamp,
     locations: photonLocations(options.env, callDir),
   };
+  assertFlowDepthWithin(text, file);
   const fast = loadSettingsYamlFast(text, tagContext);
   let data: unknown;
   let positions: () => YamlPositions | undefined;
@@ -184,15 +193,15 @@ export function parseSettingsText(
     data = fast;
     let parsed: YamlPositions | undefined;
     positions = () => {
-      parsed ??= parseWithPositions(text, tagContext);
+      parsed ??= parseWithPositions(text, tagContext, file);
       // A document only js-yaml accepts has no positions to offer.
       return parsed.doc.errors.length === 0 ? parsed : undefined;
     };
   } else {
-    const parsed = parseWithPositions(text, tagContext);
+    const parsed = parseWithPositions(text, tagContext, file);
     throwOnSyntaxError(parsed.doc, parsed.lines, file);
     try {
-      data = parsed.doc.toJS({ maxAliasCount: 1000 });
+      data = parsed.doc.toJS({ maxAliasCount: INPUT_LIMITS.yamlAliases });
     } catch (error) {
       if (error instanceof TagError && error.node.range) {
         const pos = parsed.lines.linePos(error.node.range[0]);
@@ -202,6 +211,8 @@ export function parseSettingsText(
     }
     positions = () => parsed;
   }
+  // Both readers share an aliased subtree between its uses; every later walk expands it.
+  assertTreeWithin(data, {}, file);
   if (data === null || data === undefined) data = {};
   if (typeof data !== 'object' || Array.isArray(data)) {
     throw new ConfigError('the top level must be a mapping of settings namespaces', {
@@ -214,15 +225,17 @@ export function parseSettingsText(
 }
 
 /** The `yaml` package's parse: slower than the quick read, but it knows where every node is. */
-function parseWithPositions(text: string, tagContext: TagContext): YamlPositions {
+function parseWithPositions(text: string, tagContext: TagContext, file: string): YamlPositions {
   const lines = new LineCounter();
-  const doc = YAML.parseDocument(text, {
-    lineCounter: lines,
-    customTags: photonTags(tagContext),
-    merge: true,
-    prettyErrors: false,
-    uniqueKeys: true,
-  });
+  const doc = parseYamlBounded(file, text, () =>
+    YAML.parseDocument(text, {
+      lineCounter: lines,
+      customTags: photonTags(tagContext),
+      merge: true,
+      prettyErrors: false,
+      uniqueKeys: true,
+    }),
+  );
   return { doc, lines };
 }
 
@@ -322,7 +335,11 @@ export function formatKeyPath(parts: (string | number)[]): string {
   }, '');
 }
 
-/** The last layer that set the deepest existing part of `keyPath`: file, line and column. */
+/**
+ * The last layer that set the deepest existing part of `keyPath`: file, line and column. Each
+ * depth is tried in every layer before a shallower one, so a value set in one file is not blamed
+ * on a later file that only sets a sibling key.
+ */
 function originOf(layers: SettingsLayer[], keyPath: string[]) {
   for (let depth = keyPath.length; depth > 0; depth -= 1) {
     const prefix = keyPath.slice(0, depth);
@@ -342,17 +359,7 @@ function locate(layer: SettingsLayer, keyPath: (string | number)[]) {
     keyPath.map((p) => (/^\d+$/.test(String(p)) ? Number(p) : p)),
     true,
   ) as YAML.Node | undefined;
-  if (!node?.range) {
-    // A missing key: point at its parent mapping if that exists in this file.
-    if (keyPath.length > 1) {
-      const parent = parsed.doc.getIn(keyPath.slice(0, -1), true) as YAML.Node | undefined;
-      if (parent?.range && hasPath(layer.data, keyPath.slice(0, -1).map(String))) {
-        const pos = parsed.lines.linePos(parent.range[0]);
-        return { file: layer.file, line: pos.line, column: pos.col };
-      }
-    }
-    return { file: layer.file };
-  }
+  if (!node?.range) return { file: layer.file };
   const pos = parsed.lines.linePos(node.range[0]);
   return { file: layer.file, line: pos.line, column: pos.col };
 }

@@ -19,6 +19,8 @@ export interface RunOptions {
    * caller parses as bytes anyway, which saves decoding it to a string and encoding it back.
    */
   rawStdout?: boolean;
+  /** Output (stdout + stderr) beyond this kills the program (default 256 MiB): see input/limits.ts. */
+  maxOutputBytes?: number;
 }
 
 const GRACE_MS = 2_000;
@@ -146,6 +148,7 @@ function spawnAndCollect(
     const stdout: Buffer[] = [];
     const stderr: Buffer[] = [];
     let outputBytes = 0;
+    const maxOutputBytes = options.maxOutputBytes ?? MAX_OUTPUT_BYTES;
     let timedOut = false;
     let overflow = false;
     let spawnError: Error | undefined;
@@ -167,7 +170,7 @@ function spawnAndCollect(
     }
     const collect = (chunks: Buffer[]) => (chunk: Buffer) => {
       outputBytes += chunk.length;
-      if (outputBytes > MAX_OUTPUT_BYTES) {
+      if (outputBytes > maxOutputBytes) {
         if (!overflow) killGroup('SIGKILL');
         overflow = true;
         return;
@@ -202,7 +205,7 @@ function spawnAndCollect(
         stderr: spawnError
           ? `${err}${spawnError.message}`
           : overflow
-            ? `${err}photon: output over ${MAX_OUTPUT_BYTES} bytes, program killed`
+            ? `${err}photon: output over ${maxOutputBytes} bytes, program killed`
             : err,
         ...(spawnError ? { notStarted: true as const } : {}),
         exitCode: spawnError ? undefined : (code ?? undefined),

@@ -5,6 +5,7 @@ import * as Flags from '@oclif/core/flags';
 import { ExitCode } from '../errors/errors.js';
 import { writeStdout } from '../host/stdio.js';
 import type { LogFormat, LogLevel } from '../log/logger.js';
+import { redactingReplacer, redactText } from '../log/redact.js';
 import type { SettingsNamespace } from '../settings/namespace.js';
 import { type ChangeVerb, changeClaim, changeDone } from '../text/change-claim.js';
 import { closestWord } from '../text/closest-word.js';
@@ -179,12 +180,12 @@ export abstract class TaskCommand<T extends typeof Command, R> extends Command {
 
   /** Plain JSON: oclif's colorizing costs seconds and memory on large results, and pipes don't want it. */
   public override logJson(json: unknown): void {
-    writeStdout(`${JSON.stringify(json, null, 2)}\n`);
+    writeStdout(`${JSON.stringify(json, redactingReplacer, 2)}\n`);
   }
 
   /** As oclif's (nothing with --json), written straight to stdout: see host/stdio.ts. */
   public override log(message = '', ...args: unknown[]): void {
-    if (!this.jsonEnabled()) writeStdout(`${format(message, ...args)}\n`);
+    if (!this.jsonEnabled()) writeStdout(`${redactText(format(message, ...args))}\n`);
   }
 
   /**

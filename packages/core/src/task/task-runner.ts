@@ -28,7 +28,7 @@ import {
   type LogLevel,
   type TaskLogger,
 } from '../log/logger.js';
-import { redactText } from '../log/redact.js';
+import { redactSecrets, redactText } from '../log/redact.js';
 import { mailSettings } from '../mail/mail-settings.js';
 import { writeTaskMetrics } from '../metrics/task-metrics.js';
 import { ServiceManager } from '../services/service-manager.js';
@@ -336,7 +336,7 @@ export class TaskRunner {
         await Promise.race([notified, run.interrupted.catch(() => undefined)]);
       }
       if (options.journal && !options.dryRun) {
-        await ctx.journal.write(record).catch((journalError: unknown) => {
+        await ctx.journal.write(redactSecrets(record)).catch((journalError: unknown) => {
           logger?.warn({ error: serializeError(journalError) }, 'could not write the run journal');
         });
       }

@@ -78,7 +78,7 @@ export class AlfredPublisher {
     private readonly ctx: TaskContext,
     private readonly cfg: AlfredSettings,
   ) {
-    this.source = new MeshDataSource(alfredClientFor(ctx, cfg));
+    this.source = new MeshDataSource(alfredClientFor(ctx, cfg), cfg.limits);
     this.status = new RunStatusStore(ctx.files, ctx.dataDir);
   }
 

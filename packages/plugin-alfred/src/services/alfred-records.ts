@@ -1,4 +1,5 @@
 import { gunzipSync } from 'node:zlib';
+import { type ByteBudget, formatBytes, gunzipBounded, INPUT_LIMITS, jsonDepth } from '@ffphoton/core';
 
 /** One line of `alfred -r TYPE`: the source MAC and the raw record bytes. */
 export interface AlfredRecord {
@@ -18,6 +19,15 @@ export interface RecordProblem {
   mac?: string;
   message: string;
 }
+
+/** What one node's record, and all records of a run, may inflate to (alfred.limits). */
+export interface RecordLimits {
+  recordBytes: number;
+  /** Shared by every record of the run; absent: only the per-record limit applies. */
+  budget?: ByteBudget;
+}
+
+export const DEFAULT_RECORD_LIMITS: RecordLimits = { recordBytes: 256 * 1024 };
 
 export interface DecodedRecords {
   nodes: NodeRecords;
@@ -175,24 +185,38 @@ function unescapeBytes(buf: Buffer, from: number, to: number, out: Buffer, at: n
 const isGzip = (data: Buffer) => data[0] === 0x1f && data[1] === 0x8b;
 
 /** Record bytes → a JSON object: gunzipped when they carry the gzip magic. Throws a readable Error. */
-export function decodePayload(data: Buffer): JsonObject {
+export function decodePayload(data: Buffer, limits: RecordLimits = DEFAULT_RECORD_LIMITS): JsonObject {
   let bytes = data;
   if (isGzip(data)) {
-    try {
-      // A record is at most 64 KiB; a larger expansion is a gzip bomb, not node data. Node data
-      // inflates to a few KiB: small chunks save 16 KiB of garbage per record (~25% faster).
-      bytes = gunzipSync(data, { maxOutputLength: 16 * 1024 * 1024, chunkSize: 1024 });
-    } catch (error) {
-      throw new Error(`gzip data is corrupt or too large (${(error as Error).message})`);
-    }
+    // Node data inflates to a few KiB: small chunks save 16 KiB of garbage per record (~25% faster).
+    bytes = withSetting(() => gunzipBounded(data, limits.recordBytes, { chunkSize: 1024 }), 'recordBytes');
+  } else if (data.length > limits.recordBytes) {
+    throw new Error(`record is larger than ${formatBytes(limits.recordBytes)} (alfred.limits.recordBytes)`);
   }
-  return parseObject(bytes);
+  return parseObject(bytes, limits);
 }
 
-function parseObject(bytes: Buffer): JsonObject {
+/** A limit's message, naming the setting that raises it. */
+function withSetting<T>(fn: () => T, setting: string): T {
+  try {
+    return fn();
+  } catch (error) {
+    const message = (error as Error).message;
+    throw new Error(
+      /decompresses to more than/.test(message) ? `${message} (alfred.limits.${setting})` : message,
+    );
+  }
+}
+
+function parseObject(bytes: Buffer, limits: RecordLimits): JsonObject {
+  if (limits.budget) withSetting(() => limits.budget?.take(bytes.length), 'runBytes');
+  const text = bytes.toString('utf8');
+  // V8's parser, and every recursive walk after it, overflow the stack on deep nesting.
+  if (jsonDepth(text, INPUT_LIMITS.maxDepth) > INPUT_LIMITS.maxDepth)
+    throw new Error(`JSON nested deeper than ${INPUT_LIMITS.maxDepth} levels`);
   let value: unknown;
   try {
-    value = JSON.parse(bytes.toString('utf8'));
+    value = JSON.parse(text);
   } catch {
     throw new Error(`not JSON (and not gzip): ${preview(bytes.toString('latin1'))}`);
   }
@@ -203,7 +227,10 @@ function parseObject(bytes: Buffer): JsonObject {
 }
 
 /** Parses and decodes `alfred -r` output; every bad line or record is one problem, the rest is kept. */
-export function decodeAlfredOutput(output: string | Buffer): DecodedRecords {
+export function decodeAlfredOutput(
+  output: string | Buffer,
+  limits: RecordLimits = DEFAULT_RECORD_LIMITS,
+): DecodedRecords {
   const { records, problems } = parseAlfredOutput(output);
   const nodes: NodeRecords = {};
   const decode = (record: AlfredRecord, payload: () => JsonObject) => {
@@ -215,7 +242,7 @@ export function decodeAlfredOutput(output: string | Buffer): DecodedRecords {
   };
   for (let i = 0; i < records.length; ) {
     if (!isGzip(records[i].data)) {
-      decode(records[i], () => decodePayload(records[i].data));
+      decode(records[i], () => decodePayload(records[i].data, limits));
       i += 1;
       continue;
     }
@@ -228,9 +255,11 @@ export function decodeAlfredOutput(output: string | Buffer): DecodedRecords {
     )
       j += 1;
     const batch = records.slice(i, j);
-    const inflated = gunzipBatch(batch);
+    const inflated = gunzipBatch(batch, limits);
     batch.forEach((record, k) => {
-      decode(record, () => (inflated ? parseObject(inflated[k]) : decodePayload(record.data)));
+      decode(record, () =>
+        inflated ? parseObject(inflated[k], limits) : decodePayload(record.data, limits),
+      );
     });
     i = j;
   }
@@ -248,12 +277,14 @@ const adjacent = (a: AlfredRecord, b: AlfredRecord) =>
  * Inflates consecutive gzip records (adjacent in one buffer) at once and splits the output by
  * each member's ISIZE trailer; undefined when that does not add up (corrupt or odd records).
  */
-function gunzipBatch(batch: AlfredRecord[]): Buffer[] | undefined {
+function gunzipBatch(batch: AlfredRecord[], limits: RecordLimits): Buffer[] | undefined {
   const first = batch[0].data;
   const last = batch[batch.length - 1].data;
   const sizes = batch.map((r) => (r.data.length >= 18 ? r.data.readUInt32LE(r.data.length - 4) : -1));
   const total = sizes.reduce((a, b) => a + b, 0);
-  if (sizes.includes(-1) || total === 0 || total > 16 * 1024 * 1024) return undefined;
+  // A member over its limit (or lying about its size) is decoded, and refused, on its own.
+  const tooLarge = (size: number) => size < 0 || size > limits.recordBytes;
+  if (sizes.some(tooLarge) || total === 0 || total > (limits.budget?.remaining ?? total)) return undefined;
   const joined = Buffer.from(
     first.buffer,
     first.byteOffset,

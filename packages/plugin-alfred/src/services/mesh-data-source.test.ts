@@ -23,10 +23,13 @@ function client(outputs: Record<string, string | undefined>, calls: string[] = [
   } as unknown as AlfredClient;
 }
 
+const limits = { recordBytes: 64 * 1024, runBytes: 1024 * 1024 };
+
 describe('reading several meshes', () => {
   it('merges the records of every mesh, a mesh that is down is one problem', async () => {
     const source = new MeshDataSource(
       client({ '/run/mz.sock': '{ "02:00:00:00:00:01", "{\\"a\\": 1}" },\n', '/run/wi.sock': undefined }),
+      limits,
     );
     const decoded = await source.read(meshes, 158);
     expect(decoded.nodes).toEqual({ '02:00:00:00:00:01': { a: 1 } });
@@ -34,7 +37,7 @@ describe('reading several meshes', () => {
   });
 
   it('is unavailable only when no mesh answers', async () => {
-    await expect(new MeshDataSource(client({})).read(meshes, 158)).rejects.toThrow(
+    await expect(new MeshDataSource(client({}), limits).read(meshes, 158)).rejects.toThrow(
       'mesh mz: alfred socket /run/mz.sock does not exist; mesh wi: alfred socket /run/wi.sock does not exist',
     );
   });
@@ -46,6 +49,7 @@ describe('reading several meshes', () => {
         { '/run/mz.sock': '{ "02:00:00:00:00:01", "{\\"a\\": 1}" },\n', '/run/wi.sock': undefined },
         calls,
       ),
+      limits,
     );
     const [mz, wi] = meshes;
     const union = unionOfMeshes([mz], [wi, mz]);

@@ -1,7 +1,7 @@
-import { ConfigError, UnavailableError } from '@ffphoton/core';
-import type { MeshSettings } from '../settings.js';
+import { ByteBudget, ConfigError, UnavailableError } from '@ffphoton/core';
+import type { AlfredSettings, MeshSettings } from '../settings.js';
 import type { AlfredClient } from './alfred-client.js';
-import { type DecodedRecords, decodeAlfredOutput } from './alfred-records.js';
+import { type DecodedRecords, decodeAlfredOutput, type RecordLimits } from './alfred-records.js';
 
 /** The configured meshes named in `names` (all when absent); an unknown name is a ConfigError. */
 export function selectMeshes(
@@ -69,7 +69,18 @@ export function mergeMeshReads(meshes: MeshSettings[], reads: MeshReads): Decode
  * mesh once (for callers that merge different selections of the same reads); `read` merges them.
  */
 export class MeshDataSource {
-  constructor(private readonly client: AlfredClient) {}
+  private readonly limits: RecordLimits;
+
+  /** `limits`: alfred.limits; the run budget is shared by every read of this source. */
+  constructor(
+    private readonly client: AlfredClient,
+    limits: AlfredSettings['limits'],
+  ) {
+    this.limits = {
+      recordBytes: limits.recordBytes,
+      budget: new ByteBudget(limits.runBytes, 'decompressed records'),
+    };
+  }
 
   async read(meshes: MeshSettings[], type: number): Promise<DecodedRecords> {
     return mergeMeshReads(meshes, await this.readEach(meshes, type));
@@ -81,7 +92,7 @@ export class MeshDataSource {
     const reads = await Promise.all(
       meshes.map((mesh) =>
         this.client.read(mesh.socket, type).then(
-          (output): MeshRecords => ({ decoded: decodeAlfredOutput(output) }),
+          (output): MeshRecords => ({ decoded: decodeAlfredOutput(output, this.limits) }),
           (error: unknown): MeshRecords => {
             if (error instanceof UnavailableError) return { unavailable: error.message };
             throw error;

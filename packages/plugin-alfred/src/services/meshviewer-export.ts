@@ -70,7 +70,7 @@ export class MapExporter {
     const map = this.cfg.map;
     if (map.source === 'alfred') {
       const meshes = selectMeshes(this.cfg.meshes, map.meshes, 'alfred.map.meshes');
-      const source = new MeshDataSource(alfredClientFor(this.ctx, this.cfg));
+      const source = new MeshDataSource(alfredClientFor(this.ctx, this.cfg), this.cfg.limits);
       const [nodeinfo, statistics, neighbours] = await Promise.all([
         source.read(meshes, AlfredType.nodeinfo),
         source.read(meshes, AlfredType.statistics),

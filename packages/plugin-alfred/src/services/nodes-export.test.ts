@@ -138,6 +138,7 @@ describe('nodes.json export', () => {
         nodelistFile: '/www/nodelist.json',
         maxAgeSeconds: 7 * 86_400,
         stateFile: '/state.json',
+        maxBytes: 1024 * 1024,
       };
       const stats = records({ '02:00:00:00:00:01': { node_id: '020000000001', clients: { total: 3 } } });
       await exporter.export(

@@ -1,4 +1,4 @@
-import type { Clock, FileStore, Logger } from '@ffphoton/core';
+import { type Clock, type FileStore, formatBytes, type Logger } from '@ffphoton/core';
 import type { NodesSettings } from '../settings.js';
 import type { DecodedRecords, JsonObject } from './alfred-records.js';
 
@@ -105,17 +105,65 @@ function meshviewerStatistics(id: string, stats: JsonObject | undefined): JsonOb
 }
 
 export function renderNodesJson(state: NodesState, online: Set<string>, now: Date): string {
-  const nodes = sortedIds(state).map((id) => {
+  return joinNodesJson([...nodesJsonEntries(state, online).values()], now);
+}
+
+/** Each node's nodes.json entry, serialized on its own (in id order) so a budget can leave some out. */
+function nodesJsonEntries(state: NodesState, online: Set<string>): Map<string, string> {
+  const entries = new Map<string, string>();
+  for (const id of sortedIds(state)) {
     const node = state.nodes[id];
-    return {
-      firstseen: node.firstseen,
-      lastseen: node.lastseen,
-      flags: { online: online.has(id), gateway: node.nodeinfo.vpn === true },
-      statistics: meshviewerStatistics(id, node.statistics),
-      nodeinfo: node.nodeinfo,
-    };
+    entries.set(
+      id,
+      JSON.stringify({
+        firstseen: node.firstseen,
+        lastseen: node.lastseen,
+        flags: { online: online.has(id), gateway: node.nodeinfo.vpn === true },
+        statistics: meshviewerStatistics(id, node.statistics),
+        nodeinfo: node.nodeinfo,
+      }),
+    );
+  }
+  return entries;
+}
+
+/** What JSON.stringify({ version, timestamp, nodes }) gives, from serialized entries. */
+function joinNodesJson(entries: string[], now: Date): string {
+  return `{"version":2,"timestamp":"${now.toISOString()}","nodes":[${entries.join(',')}]}\n`;
+}
+
+/**
+ * Leaves nodes out of `entries` (and `state`) until nodes.json fits `maxBytes`: those seen longest
+ * ago first, then the biggest. Records come from anyone on the mesh; the map (and the state, its
+ * copy) must not grow without bound. Returns the ids left out.
+ */
+export function fitNodesBudget(
+  state: NodesState,
+  entries: Map<string, string>,
+  maxBytes: number,
+  now: Date,
+): string[] {
+  const sizes = new Map<string, number>();
+  let total = Buffer.byteLength(joinNodesJson([], now));
+  for (const [id, entry] of entries) {
+    const size = Buffer.byteLength(entry) + 1;
+    sizes.set(id, size);
+    total += size;
+  }
+  if (total <= maxBytes) return [];
+  const candidates = [...entries.keys()].sort((a, b) => {
+    const age = Date.parse(state.nodes[a].lastseen) - Date.parse(state.nodes[b].lastseen);
+    return age !== 0 ? age : (sizes.get(b) ?? 0) - (sizes.get(a) ?? 0);
   });
-  return `${JSON.stringify({ version: 2, timestamp: now.toISOString(), nodes })}\n`;
+  const leftOut: string[] = [];
+  for (const id of candidates) {
+    if (total <= maxBytes) break;
+    total -= sizes.get(id) ?? 0;
+    entries.delete(id);
+    delete state.nodes[id];
+    leftOut.push(id);
+  }
+  return leftOut;
 }
 
 export function renderNodelistJson(state: NodesState, online: Set<string>, now: Date): string {
@@ -174,10 +222,15 @@ export class NodesExporter {
       now,
       cfg.maxAgeSeconds,
     );
+    const entries = nodesJsonEntries(state, online);
+    for (const id of fitNodesBudget(state, entries, cfg.maxBytes, now))
+      problems.push(
+        `node ${id} left out: nodes.json would exceed alfred.nodes.maxBytes (${formatBytes(cfg.maxBytes)})`,
+      );
     // nodes.json holds all the state needs (first/last seen, nodeinfo): serialized and encoded
     // once (5 MB with 10,000 nodes), it is also the state — a copy in the data dir that the web
     // root's users cannot break.
-    const nodesJson = Buffer.from(renderNodesJson(state, online, now));
+    const nodesJson = Buffer.from(joinNodesJson([...entries.values()], now));
     await this.files.writeAtomic(cfg.nodesFile, nodesJson, { mode: 0o644 });
     await this.files.writeAtomic(cfg.nodelistFile, renderNodelistJson(state, online, now), { mode: 0o644 });
     await this.files.writeAtomic(stateFile, nodesJson, { mode: 0o600 });

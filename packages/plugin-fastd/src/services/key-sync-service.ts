@@ -3,11 +3,14 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import {
   type Clock,
+  ConfigError,
   exitCodeOf,
   type FileStore,
   type GitRepository,
   type GitService,
+  INPUT_LIMITS,
   PartialFailureError,
+  readBoundedFile,
   type ServiceManager,
   UsageError,
 } from '@ffphoton/core';
@@ -185,7 +188,17 @@ export class KeySyncService {
         refused.push({ file: name, reason: 'unsafe file name' });
         continue;
       }
-      const bytes = readFileSync(path.join(clone, name));
+      let bytes: Buffer;
+      try {
+        bytes = readBoundedFile(path.join(clone, name), {
+          maxBytes: INPUT_LIMITS.peerFileBytes,
+          kind: 'peer file',
+        });
+      } catch (error) {
+        if (!(error instanceof ConfigError)) throw error;
+        refused.push({ file: name, reason: error.detail });
+        continue;
+      }
       try {
         const { key } = validatePeerFile(bytes.toString('utf8'));
         const first = owner.get(key);

@@ -7,6 +7,7 @@ import {
   type GitSettings,
   type Logger,
   parseYamlFile,
+  readYamlTextIfExists,
   type Shell,
 } from '@ffphoton/core';
 import { DenyList } from './deny-list.js';
@@ -110,7 +111,7 @@ export class ConfigSnapshot {
   private async queue(repoDir: string, queueFile: string | undefined): Promise<string[]> {
     if (!queueFile) return [];
     const file = path.posix.join(repoDir, queueFile);
-    const text = await this.files.readTextIfExists(file);
+    const text = readYamlTextIfExists(this.files, file);
     if (text === undefined) throw new ConfigError('queue file not found', { file });
     const data = parseYamlFile(text, file);
     const locations = (data as { locations?: unknown } | null)?.locations;

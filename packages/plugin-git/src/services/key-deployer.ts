@@ -7,6 +7,7 @@ import {
   type GitService,
   type GitSettings,
   type Logger,
+  readYamlTextIfExists,
   type Shell,
   ValidationRejectedError,
   withScratchDir,
@@ -45,7 +46,7 @@ export class KeyDeployer {
     // Not a mirror: snapshot may share this clone and commit to it.
     await this.git.update(remote, dir, { branch });
     const keyFile = path.posix.join(this.git.taskPath(dir), cfg.file);
-    const text = await this.files.readTextIfExists(keyFile);
+    const text = readYamlTextIfExists(this.files, keyFile);
     if (text === undefined) throw new ConfigError('key file not found', { file: keyFile });
     const keys = readKeyGroup(text, keyFile, group);
 

@@ -1,6 +1,17 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { FileStore, RootSandbox } from '@ffphoton/core';
 import { describe, expect, it } from 'vitest';
 import { digestText } from './account-digest.js';
-import { bucketAccounts, parseAccountsFile, parseDate, weekdayOf } from './account-expiry.js';
+import {
+  bucketAccounts,
+  loadAccountsFile,
+  parseAccountsFile,
+  parseDate,
+  weekdayOf,
+} from './account-expiry.js';
 
 const original = `
 accounts:
@@ -70,5 +81,18 @@ describe('accounts file and expiry buckets', () => {
       /exitvpn.yaml: conf.warndays/,
     );
     expect(() => parseAccountsFile('a: [', 'exitvpn.yaml')).toThrow(/exitvpn\.yaml:1:\d+: invalid YAML/);
+  });
+});
+
+describe('the accounts file is bounded input', () => {
+  it('a FIFO in its place is refused at once, naming the file (exit 2)', async () => {
+    const root = mkdtempSync(path.join(os.tmpdir(), 'photon-accounts-'));
+    execFileSync('mkfifo', [path.join(root, 'exitvpn.yaml')]);
+    const files = new FileStore(new RootSandbox(root));
+    const outcome = await Promise.race([
+      loadAccountsFile(files, '/exitvpn.yaml').catch((error: Error) => error.message),
+      new Promise((resolve) => setTimeout(() => resolve('hangs'), 2000)),
+    ]);
+    expect(outcome).toBe('/exitvpn.yaml: not a regular file (a FIFO)');
   });
 });

@@ -1,4 +1,11 @@
-import { byCodeUnit, ConfigError, type FileStore, parseYamlFile, z } from '@ffphoton/core';
+import {
+  byCodeUnit,
+  ConfigError,
+  type FileStore,
+  parseYamlFile,
+  readYamlTextIfExists,
+  z,
+} from '@ffphoton/core';
 
 /**
  * The accounts file, in the format nagg_exitvpn_accouts_all read from the configs repository:
@@ -62,7 +69,7 @@ export interface AccountBuckets {
 
 /** Reads and parses the accounts file; a missing or malformed file is a ConfigError naming it. */
 export async function loadAccountsFile(files: FileStore, file: string): Promise<AccountsFile> {
-  const text = await files.readTextIfExists(file);
+  const text = readYamlTextIfExists(files, file);
   if (text === undefined) throw new ConfigError('the accounts file does not exist', { file });
   return parseAccountsFile(text, file);
 }

@@ -67,3 +67,29 @@ describe('SVG bar chart', () => {
     expect(formatBytes(0)).toBe('0 B');
   });
 });
+
+describe('VnstatReader on hostile output', () => {
+  const node = (script: string) => [process.execPath, '-e', script];
+
+  it('refuses JSON nested thousands deep with a note', async () => {
+    const report = await new VnstatReader(
+      shell,
+      node('process.stdout.write("[".repeat(100000) + "]".repeat(100000))'),
+      10_000,
+    ).read(['eth0'], limits);
+    expect(report).toEqual({
+      interfaces: [],
+      notes: [expect.stringMatching(/printed no vnstat 2 JSON \(JSON nested deeper than 64 levels\)/)],
+    });
+  });
+
+  it('stops reading output beyond 16 MiB and says so', async () => {
+    const report = await new VnstatReader(
+      shell,
+      node('const b = Buffer.alloc(1 << 20, 32); for (let i = 0; i < 40; i++) process.stdout.write(b)'),
+      10_000,
+    ).read(['eth0'], limits);
+    expect(report.interfaces).toEqual([]);
+    expect(report.notes).toEqual([expect.stringMatching(/output over 16777216 bytes, program killed/)]);
+  });
+});

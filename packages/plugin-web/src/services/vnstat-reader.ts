@@ -1,4 +1,4 @@
-import { type Shell, z } from '@ffphoton/core';
+import { INPUT_LIMITS, messageOf, parseBoundedJson, type Shell, z } from '@ffphoton/core';
 import type { TrafficBar } from './svg-chart.js';
 
 const amount = z.number().nonnegative();
@@ -68,7 +68,11 @@ export class VnstatReader {
   async read(wanted: string[], limits: TrafficLimits): Promise<TrafficReport> {
     // nothing configured is a choice, not a problem: no vnstat run, no note
     if (wanted.length === 0) return { interfaces: [], notes: [] };
-    const result = await this.shell.run(this.argv, { timeoutMs: this.timeoutMs, allowFailure: true });
+    const result = await this.shell.run(this.argv, {
+      timeoutMs: this.timeoutMs,
+      allowFailure: true,
+      maxOutputBytes: INPUT_LIMITS.commandOutputBytes,
+    });
     const command = this.argv.join(' ');
     if (result.failed) {
       const why = result.timedOut
@@ -86,9 +90,14 @@ export class VnstatReader {
     }
     let parsed: z.output<typeof vnstatJson>;
     try {
-      parsed = vnstatJson.parse(JSON.parse(result.stdout));
-    } catch {
-      return { interfaces: [], notes: [`${command} printed no vnstat 2 JSON; traffic cannot be shown.`] };
+      parsed = vnstatJson.parse(parseBoundedJson(result.stdout));
+    } catch (error) {
+      // A depth refusal says why; a schema or syntax error would only repeat vnstat's output.
+      const why = /nested deeper/.test(messageOf(error)) ? ` (${messageOf(error)})` : '';
+      return {
+        interfaces: [],
+        notes: [`${command} printed no vnstat 2 JSON${why}; traffic cannot be shown.`],
+      };
     }
     const byName = new Map(parsed.interfaces.map((i) => [i.name, i]));
     const report: TrafficReport = { interfaces: [], notes: [] };

@@ -41,7 +41,10 @@ export default class AlfredRead extends ReadOnlyTaskCommand<typeof AlfredRead, R
   protected async execute(ctx: TaskContext): Promise<ReadResult> {
     const cfg = ctx.settings.get(alfredSettings);
     const meshes = selectMeshes(cfg.meshes, this.flags.mesh, '--mesh');
-    const decoded = await new MeshDataSource(alfredClientFor(ctx, cfg)).read(meshes, this.args.type);
+    const decoded = await new MeshDataSource(alfredClientFor(ctx, cfg), cfg.limits).read(
+      meshes,
+      this.args.type,
+    );
     const result: ReadResult = {
       type: this.args.type,
       meshes: meshes.map((m) => m.name),

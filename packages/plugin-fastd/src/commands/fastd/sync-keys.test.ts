@@ -143,6 +143,16 @@ describe('photon fastd sync-keys (real git, real fastd)', () => {
     expect(readdirSync(peersDir()).sort()).toEqual(['c2', 'c9']);
     expect(readdirSync(clone).sort()).toEqual(['.git', 'README.md', 'c2', 'c9']);
   }, 60_000);
+
+  it('refuses a peer file over 64 KiB by name (exit 5) without reading it whole', async () => {
+    repo.commit({ huge: `key "${'a'.repeat(64)}";\n#${'x'.repeat(10 * 1024 * 1024)}\n` });
+    const run = await runCommand<KeySyncResult>(FastdSyncKeys, ['--config', settings, '--json']);
+    expect(run.exitCode).toBe(5);
+    expect(run.output.result!.instances[0].refused).toEqual([
+      { file: 'huge', reason: 'peer file is larger than the limit of 64 KiB' },
+    ]);
+    expect(readdirSync(peersDir()).sort()).toEqual(['c2', 'c9']);
+  }, 60_000);
 });
 
 describe('photon fastd sync-keys with key repositories shared by instances (real git, real fastd)', () => {
