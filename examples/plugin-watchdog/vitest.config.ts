@@ -1,3 +1,9 @@
-import { photonProject } from '../../vitest.shared.js';
+import { defineConfig } from 'vitest/config';
 
-export default photonProject('plugin-watchdog');
+export default defineConfig({
+  test: {
+    name: 'plugin-watchdog',
+    include: ['src/**/*.test.ts'],
+    testTimeout: 30_000,
+  },
+});

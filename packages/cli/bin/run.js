@@ -19,6 +19,6 @@ if (args.length === 1 && (args[0] === '--version' || args[0] === '-v')) {
   const { Config, execute } = await import('@ffphoton/core');
   // Plugins live in one directory for cron and shells alike (see `photon doctor`).
   const { setUpPluginsDir } = await import('../dist/services/plugins/plugin-home.js');
-  setUpPluginsDir(Config, args, process.env);
+  setUpPluginsDir(new URL('..', import.meta.url).pathname, Config, args, process.env);
   await execute({ dir: import.meta.url });
 }

@@ -1,6 +1,6 @@
-import { createRequire } from 'node:module';
 import path from 'node:path';
 import { Args, Flags, TaskCommand, type TaskContext } from '@ffphoton/core';
+import { runningCoreRoot } from '../../services/plugins/plugin-home.js';
 import { starterFiles, starterNames, writeStarter } from '../../services/plugins/plugin-starter.js';
 
 interface NewPluginResult {
@@ -32,8 +32,9 @@ export default class PluginsNew extends TaskCommand<typeof PluginsNew, NewPlugin
   protected async execute(ctx: TaskContext): Promise<NewPluginResult> {
     const names = starterNames(this.args.name);
     const dir = path.resolve(this.flags.dir ?? names.name.replace(/^@[^/]+\//, ''));
-    const { version } = createRequire(import.meta.url)('@ffphoton/core/package.json') as { version: string };
-    const files = await writeStarter(ctx.files, dir, await starterFiles(names, version));
+    const { version } = runningCoreRoot(this.config.root);
+    const starter = await starterFiles(names, version, path.join(this.config.root, 'starter'));
+    const files = await writeStarter(ctx.files, dir, starter);
     return { name: names.name, dir, files };
   }
 

@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync, realpathSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
@@ -43,6 +43,7 @@ export function usePluginsDir(
  * @oclif/plugin-plugins' commands reload their config with.
  */
 export function setUpPluginsDir(
+  cliRoot: string,
   BundledConfig: { prototype: PluginLoading },
   argv: string[],
   env: NodeJS.ProcessEnv,
@@ -50,10 +51,18 @@ export function setUpPluginsDir(
   const dir = pluginsDir(env, process.getuid?.() === 0, env.HOME || os.homedir());
   usePluginsDir(BundledConfig, env, dir);
   if (argv[0]?.startsWith('plugins')) {
-    const fromPluginManager = createRequire(createRequire(import.meta.url).resolve('@oclif/plugin-plugins'));
+    const fromCli = createRequire(path.join(cliRoot, 'package.json'));
+    const fromPluginManager = createRequire(fromCli.resolve('@oclif/plugin-plugins'));
     usePluginsDir(fromPluginManager('@oclif/core').Config, env, dir);
   }
   return dir;
+}
+
+/** The directory of the @ffphoton/core the CLI at `cliRoot` runs with (symbolic links resolved). */
+export function runningCoreRoot(cliRoot: string): { root: string; version: string } {
+  const pjson = createRequire(path.join(cliRoot, 'package.json')).resolve('@ffphoton/core/package.json');
+  const { version } = JSON.parse(readFileSync(pjson, 'utf8')) as { version: string };
+  return { root: path.dirname(realpathSync(pjson)), version };
 }
 
 /**

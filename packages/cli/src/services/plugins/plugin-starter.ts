@@ -2,9 +2,6 @@ import { promises as fsp } from 'node:fs';
 import path from 'node:path';
 import { type FileStore, UsageError } from '@ffphoton/core';
 
-/** The template files of `photon plugins new` (packages/cli/starter, shipped with the CLI). */
-const STARTER_DIR = new URL('../../../starter/', import.meta.url);
-
 export interface StarterNames {
   /** The npm package name, e.g. photon-plugin-barcheck. */
   name: string;
@@ -34,8 +31,15 @@ export function starterNames(name: string): StarterNames {
   return { name, topic, camel: topic, pascal };
 }
 
-/** The starter's files (relative path → content) for `names`, depending on @ffphoton/core ^`coreVersion`. */
-export async function starterFiles(names: StarterNames, coreVersion: string): Promise<Map<string, string>> {
+/**
+ * The starter's files (relative path → content) for `names`, depending on @ffphoton/core ^`coreVersion`,
+ * from the templates in `starterDir` (packages/cli/starter, shipped with the CLI).
+ */
+export async function starterFiles(
+  names: StarterNames,
+  coreVersion: string,
+  starterDir: string,
+): Promise<Map<string, string>> {
   const fill = (text: string) =>
     text
       .replaceAll('__name__', names.name)
@@ -44,7 +48,7 @@ export async function starterFiles(names: StarterNames, coreVersion: string): Pr
       .replaceAll('__Pascal__', names.pascal)
       .replaceAll('__coreVersion__', coreVersion);
   const files = new Map<string, string>();
-  const root = STARTER_DIR.pathname;
+  const root = starterDir;
   for (const entry of await fsp.readdir(root, { recursive: true, withFileTypes: true })) {
     if (!entry.isFile() || !entry.name.endsWith('.tmpl')) continue;
     const template = path.relative(root, path.join(entry.parentPath, entry.name));
