@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { lstatSync, mkdtempSync, readdirSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { lstatSync, mkdirSync, mkdtempSync, readdirSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -28,6 +28,8 @@ const photonBin = path.join(prefix, 'bin', 'photon');
 // /var/lib/photon/plugins; a test must not touch the host's).
 const pluginsDir = path.join(work, 'plugins');
 let registry: LocalRegistry;
+/** The starter plugin's tarball, from `npm pack`. */
+let packed: string;
 
 function run(argv: string[], env: Record<string, string>, cwd = work) {
   const r = spawnSync(argv[0], argv.slice(1), { cwd, encoding: 'utf8', env, timeout: 180_000 });
@@ -89,7 +91,7 @@ function coreCopies(dir: string): string[] {
 describe('a release through a real npm registry', () => {
   beforeAll(async () => {
     registry = await startRegistry(work);
-    for (const dir of PUBLISHED) registry.npm(path.join(repoRoot, dir), 'publish', '--no-git-checks');
+    await Promise.all(PUBLISHED.map((dir) => registry.npmAsync(path.join(repoRoot, dir), 'publish')));
   }, 240_000);
 
   afterAll(async () => {
@@ -130,12 +132,15 @@ describe('a release through a real npm registry', () => {
     expect(made.code, made.stderr).toBe(0);
     registry.npm(dir, 'install', '--no-audit', '--no-fund');
     registry.npm(dir, 'test');
-    registry.npm(dir, 'publish');
+    // `npm pack` output ends with the tarball's name (after the prepack build's output).
+    packed = path.join(dir, registry.npm(dir, 'pack').trim().split('\n').at(-1) ?? '');
+    registry.npm(dir, 'publish', packed);
 
     const installed = shell('plugins', 'install', 'photon-plugin-barcheck');
     expect(installed.code, installed.stderr).toBe(0);
     expect(installed.stderr).not.toMatch(/warn/i);
     const root = path.join(work, 'gateway');
+    mkdirSync(root);
     writeFileSync(path.join(work, 'hostname'), 'gw01\n');
     const config = path.join(work, 'barcheck.yaml');
     writeFileSync(config, `barcheck:\n  files: [${path.join(work, 'hostname')}]\n`);
@@ -147,10 +152,9 @@ describe('a release through a real npm registry', () => {
   }, 240_000);
 
   it('installs a packed tarball by its path at once (not read as a GitHub address)', () => {
-    const packed = registry.npm(path.join(work, 'barcheck'), 'pack', '--pack-destination', work).trim();
     expect(shell('plugins', 'uninstall', 'photon-plugin-barcheck').code).toBe(0);
     const started = Date.now();
-    const installed = shell('plugins', 'install', path.join(work, packed));
+    const installed = shell('plugins', 'install', packed);
     expect(installed.code, installed.stderr).toBe(0);
     expect(Date.now() - started).toBeLessThan(30_000);
     expect(shell('plugins').stdout).toMatch(/photon-plugin-barcheck 0\.1\.0/);

@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { type ChildProcess, execFile, spawn, spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
@@ -11,6 +11,8 @@ export interface LocalRegistry {
   env: Record<string, string>;
   /** `npm <args>` in `cwd` against this registry; fails the test when npm fails. */
   npm(cwd: string, ...args: string[]): string;
+  /** The same, without blocking (to publish several packages at once). */
+  npmAsync(cwd: string, ...args: string[]): Promise<string>;
   stop(): Promise<void>;
 }
 
@@ -97,6 +99,18 @@ log: { type: stdout, format: json, level: error }
       if (r.status !== 0) throw new Error(`npm ${args.join(' ')} in ${cwd}: exit ${r.status}\n${r.stderr}`);
       return r.stdout;
     },
+    npmAsync: (cwd, ...args) =>
+      new Promise((resolve, reject) => {
+        execFile(
+          'npm',
+          args,
+          { cwd, encoding: 'utf8', env: { ...process.env, ...env }, timeout: 180_000 },
+          (error, stdout, stderr) =>
+            error
+              ? reject(new Error(`npm ${args.join(' ')} in ${cwd}: ${error.message}\n${stderr}`))
+              : resolve(stdout),
+        );
+      }),
     stop: () =>
       new Promise((resolve) => {
         if (child.exitCode !== null) return resolve();
