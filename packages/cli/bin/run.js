@@ -18,7 +18,7 @@ if (args.length === 1 && (args[0] === '--version' || args[0] === '-v')) {
   globalThis.oclif = { ...globalThis.oclif, enableAutoTranspile: false };
   const { Config, execute } = await import('@ffphoton/core');
   // Plugins live in one directory for cron and shells alike (see `photon doctor`).
-  const { setUpPluginsDir } = await import('../dist/services/plugins/plugin-home.js');
+  const { setUpPluginsDir } = await import('../dist/services/plugins/plugins-dir.js');
   setUpPluginsDir(new URL('..', import.meta.url).pathname, Config, args, process.env);
   await execute({ dir: import.meta.url });
 }

@@ -3,7 +3,8 @@ import path from 'node:path';
 import { ConfigError } from '@ffphoton/core';
 import { tempDir } from '@ffphoton/core/testing';
 import { describe, expect, it } from 'vitest';
-import { localPluginSource, pluginsDir, shareRunningCore, usePluginsDir } from './plugin-home.js';
+import { localPluginSource, shareRunningCore } from './plugin-home.js';
+import { pluginsDir, usePluginsDir } from './plugins-dir.js';
 
 describe('pluginsDir', () => {
   it('is the same for cron and a shell: PHOTON_DATA_DIR (the journal) does not move it', () => {
