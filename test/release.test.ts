@@ -113,6 +113,8 @@ describe('a release through a real npm registry', () => {
     const photonCore = path.join(prefix, 'lib/node_modules/@ffphoton/cli/node_modules/@ffphoton/core');
     expect(realpathSync(path.join(pluginsDir, 'node_modules/@ffphoton/core'))).toBe(realpathSync(photonCore));
     expect(coreCopies(pluginsDir)).toEqual([]);
+    // …and the CLI and its bundled plugins share that one (no bundledDependencies, one version).
+    expect(coreCopies(prefix)).toEqual([photonCore]);
 
     for (const [where, photon] of [
       ['shell', shell],
