@@ -12,6 +12,13 @@ if (args.length === 1 && (args[0] === '--version' || args[0] === '-v')) {
   const { name, version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
   process.stdout.write(`${name}/${version} ${process.platform}-${process.arch} node-${process.version}\n`);
 } else {
-  const { execute } = await import('@ffphoton/core');
+  // photon runs compiled JavaScript only: no ts-node for linked plugins, and none of oclif's
+  // "linked ESM module cannot be auto-transpiled" warnings in cron mail. (oclif's settings
+  // object, read when the bundle loads.)
+  globalThis.oclif = { ...globalThis.oclif, enableAutoTranspile: false };
+  const { Config, execute } = await import('@ffphoton/core');
+  // Plugins live in one directory for cron and shells alike (see `photon doctor`).
+  const { setUpPluginsDir } = await import('../dist/services/plugins/plugins-dir.js');
+  setUpPluginsDir(new URL('..', import.meta.url).pathname, Config, args, process.env);
   await execute({ dir: import.meta.url });
 }

@@ -49,6 +49,13 @@ export default class DoctorCommand extends ReadOnlyTaskCommand<typeof DoctorComm
     const dirs = [ctx.dataDir, photon.lockDir ?? path.join(ctx.dataDir, 'locks')];
     const more = [...invalid, ...(await this.jobChecks(ctx))];
     const result = await new Doctor(ctx.files, process.env).run(needed, dirs, more);
+    // Where `photon plugins install` puts plugins and every run loads them from (oclif's dataDir).
+    result.checks.push({
+      check: 'plugins directory',
+      status: 'ok',
+      detail: this.config.dataDir,
+      neededBy: 'photon',
+    });
     if (result.problems > 0) {
       throw new PartialFailureError(
         `${result.problems} problem(s): ${result.checks

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { GitService, TaskCommand, type TaskContext } from '@ffphoton/core';
 import {
+  installPrefix,
   processEnvironment,
   type SelfUpgradeResult,
   SelfUpgrader,
@@ -10,7 +11,7 @@ import { selfupgradeSettings } from '../settings.js';
 export default class SelfUpgrade extends TaskCommand<typeof SelfUpgrade, SelfUpgradeResult> {
   static override summary = 'Update photon and its plugins from npm and pull the configured repositories.';
   static override description =
-    'Pulls selfupgrade.repositories (fetch with tags, fast-forward only, using the git settings), then runs `npm install -g @ffphoton/cli@latest` and `photon plugins update`. ' +
+    "Pulls selfupgrade.repositories (fetch with tags, fast-forward only, using the git settings), then runs `npm install -g --prefix <the prefix photon runs from> @ffphoton/cli@latest` (from npm's configured registry, shown) and `photon plugins update`. " +
     'Without a terminal (cron) it refuses unless selfupgrade.allowUnattended is true (exit 2). ' +
     'When this user may not write the npm prefix it changes nothing there and prints the exact command to run (exit 5). ' +
     'Exit 4 when a repository has diverged from its upstream or local changes block the fast-forward, 69 when a remote cannot be reached, refuses access or times out, 1 when another git command or the install fails.';
@@ -34,7 +35,7 @@ export default class SelfUpgrade extends TaskCommand<typeof SelfUpgrade, SelfUpg
       ctx.files,
       ctx.logger,
       processEnvironment,
-    ).run(settings, pluginsUpdate);
+    ).run(settings, pluginsUpdate, installPrefix(this.config.root));
   }
 
   protected summarize(r: SelfUpgradeResult): string {
@@ -43,6 +44,10 @@ export default class SelfUpgrade extends TaskCommand<typeof SelfUpgrade, SelfUpg
   }
 
   protected override render(r: SelfUpgradeResult): string[] {
-    return r.commands.map((command) => `${r.dryRun ? 'would run: ' : 'ran: '}${command}`);
+    return [
+      `prefix: ${r.prefix}`,
+      `registry: ${r.registry}`,
+      ...r.commands.map((command) => `${r.dryRun ? 'would run: ' : 'ran: '}${command}`),
+    ];
   }
 }

@@ -181,4 +181,48 @@ export class FileStore {
     await fsp.rm(this.resolve(p), { force: true });
     return true;
   }
+
+  /**
+   * Copies a file inside the sandbox: atomically (through writeIfChanged: temp file, fsync,
+   * rename), keeping an existing target's mode or else the source's; a backup of the replaced
+   * target on request. Unchanged content writes nothing.
+   */
+  async copy(from: string, to: string, options: { backup?: boolean } = {}): Promise<WriteResult> {
+    const source = this.resolve(from);
+    const content = await fsp.readFile(source);
+    const { mode } = await fsp.stat(source);
+    const replacing = await this.exists(to);
+    return this.writeIfChanged(to, content, { mode: mode & 0o7777, backup: options.backup && replacing });
+  }
+
+  /**
+   * Moves a file inside the sandbox: rename(2), atomic on one filesystem; across filesystems an
+   * atomic copy, then the source is removed. The target's directory is created.
+   */
+  async move(from: string, to: string, options: { backup?: boolean } = {}): Promise<WriteResult> {
+    const source = this.resolve(from);
+    const target = this.resolve(to);
+    await fsp.access(source);
+    const replacing = await this.exists(to);
+    this.options.recorder?.recordFile({
+      path: to,
+      action: replacing ? 'update' : 'create',
+      dryRun: this.dryRun,
+    });
+    this.options.recorder?.recordFile({ path: from, action: 'delete', dryRun: this.dryRun });
+    if (this.dryRun) {
+      this.options.logger?.info({ from, to }, `dry-run: would move ${from} to ${to}`);
+      return { path: to, changed: true };
+    }
+    const backup = options.backup && replacing ? await this.backup(to) : undefined;
+    await fsp.mkdir(path.dirname(target), { recursive: true });
+    try {
+      await fsp.rename(source, target);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EXDEV') throw error;
+      await this.copy(from, to);
+      await fsp.rm(source, { force: true });
+    }
+    return { path: to, changed: true, ...(backup ? { backup } : {}) };
+  }
 }

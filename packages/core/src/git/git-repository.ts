@@ -404,6 +404,78 @@ export class GitRepository {
   private get git(): SimpleGit {
     return this.options.git;
   }
+
+  /**
+   * Checks out a branch (tracking origin's when there is no local one), or a tag or commit as a
+   * detached HEAD: Photon's `branch=`/`tag=`/`commit=` setters. Local changes that would be
+   * overwritten are a GitConflictError and leave the tree as it was; an unknown ref is a
+   * GitCommandError. Skipped in dry-run. Returns the new HEAD.
+   */
+  async checkout(
+    target: { branch: string } | { tag: string } | { commit: string },
+  ): Promise<string | undefined> {
+    const [kind, ref] = Object.entries(target)[0] as ['branch' | 'tag' | 'commit', string];
+    if (!ref || ref.startsWith('-')) throw new GitCommandError(`not a git ${kind}: ${JSON.stringify(ref)}`);
+    if (this.options.dryRun) {
+      this.options.logger?.info(
+        { dir: this.options.displayDir, [kind]: ref },
+        `dry-run: would check out ${kind} ${ref} in ${this.options.displayDir}`,
+      );
+      return this.head();
+    }
+    const args =
+      kind === 'branch'
+        ? ['checkout', '--quiet', ref, '--']
+        : ['checkout', '--quiet', '--detach', kind === 'tag' ? `refs/tags/${ref}` : ref, '--'];
+    try {
+      await this.raw(args);
+    } catch (error) {
+      const text = messageOf(error);
+      if (LOCAL_CHANGES.test(text)) {
+        throw new GitConflictError(
+          `${this.options.displayDir}: local changes block checking out ${kind} ${ref}; nothing was changed`,
+          this.options.displayDir,
+        );
+      }
+      throw new GitCommandError(
+        `git checkout of ${kind} ${ref} in ${this.options.displayDir} failed: ${gitMessage(text)}`,
+      );
+    }
+    return this.head();
+  }
+
+  /** The tags, in version order (v1.2 before v1.10). */
+  async tags(): Promise<string[]> {
+    return (await this.raw(['tag', '--list', '--sort=version:refname'])).split('\n').filter(Boolean);
+  }
+
+  /** The newest `limit` commits of HEAD (or `ref`): hash, author, ISO date and subject. */
+  async log(limit = 10, ref = 'HEAD'): Promise<GitLogEntry[]> {
+    if (!(await this.head())) return [];
+    const out = await this.raw([
+      'log',
+      `--max-count=${limit}`,
+      '--format=%H%x00%an%x00%aI%x00%s%x1e',
+      ref,
+      '--',
+    ]);
+    return out
+      .split('\x1e')
+      .map((record) => record.trim())
+      .filter(Boolean)
+      .map((record) => {
+        const [commit, author, date, subject] = record.split('\0');
+        return { commit, author, date, subject };
+      });
+  }
+}
+
+export interface GitLogEntry {
+  commit: string;
+  author: string;
+  /** ISO 8601 author date. */
+  date: string;
+  subject: string;
 }
 
 /** One git command, recorded for the journal like the commands a task runs through Shell. */

@@ -61,12 +61,22 @@ export function writeSettings(dir: string, settings: Record<string, unknown>): s
   return file;
 }
 
+export interface CommandRunnerOptions {
+  /**
+   * Isolated from the host (default true): a run whose argv has no `--root` gets a fresh
+   * temporary `--root`, so the host's /etc/photon/photon.yaml, ~/.config/photon/photon.yaml,
+   * journal and locks are never read or written. `--config FILE` is read from the host either way.
+   * PHOTON_<NAMESPACE>__<KEY> variables of the test's environment still apply.
+   */
+  isolated?: boolean;
+}
+
 /**
  * A `runCommand(CommandClass, argv)` that runs a command the way the photon binary does (oclif
  * parsing, hooks, TaskRunner) with an oclif config loaded from `root` (a plugin's directory, or
  * a stand-in root that declares the plugins and hooks a test needs), capturing stdout.
  */
-export function commandRunner(root: string) {
+export function commandRunner(root: string, { isolated = true }: CommandRunnerOptions = {}) {
   let config: Promise<Config> | undefined;
   return async function runCommand<R>(
     command: { run(argv: string[], config: Config): Promise<unknown> },
@@ -74,6 +84,9 @@ export function commandRunner(root: string) {
   ): Promise<CommandRun<R>> {
     config ??= loadTestConfig(root);
     const loaded = await config;
+    if (isolated && !argv.some((arg) => arg === '--root' || arg.startsWith('--root='))) {
+      argv = ['--root', tempDir('command-root'), ...argv];
+    }
     const lines: string[] = [];
     // TaskCommand prints through writeStdout, oclif's own output goes through console.log (which
     // vitest intercepts), and oclif sets process.exitCode on errors: all restored below.

@@ -4,4 +4,7 @@ import { commandRunner } from '@ffphoton/core/testing';
 
 export { writeSettings } from '@ffphoton/core/testing';
 
-export const runCommand = commandRunner(path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..'));
+// Not isolated: these tests choose their own --root (or none) per run.
+export const runCommand = commandRunner(path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..'), {
+  isolated: false,
+});

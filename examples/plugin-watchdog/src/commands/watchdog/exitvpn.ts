@@ -1,6 +1,6 @@
 import { ConfigError, TaskCommand, type TaskContext } from '@ffphoton/core';
-import { ExitVpnCheck, type ExitVpnResult } from '../../services/exit-vpn-check.js';
-import { watchdogSettings } from '../../settings.js';
+import { ExitVpnCheck, type ExitVpnResult } from '#src/services/exit-vpn-check.js';
+import { watchdogSettings } from '#src/settings.js';
 
 export default class WatchdogExitVpn extends TaskCommand<typeof WatchdogExitVpn, ExitVpnResult> {
   static override summary =

@@ -1,6 +1,6 @@
 import { changeClaim, PartialFailureError, TaskCommand, type TaskContext } from '@ffphoton/core';
-import { type ServiceState, ServiceWatchdog } from '../../services/service-watchdog.js';
-import { watchdogSettings } from '../../settings.js';
+import { type ServiceState, ServiceWatchdog } from '#src/services/service-watchdog.js';
+import { watchdogSettings } from '#src/settings.js';
 
 export default class WatchdogServices extends TaskCommand<typeof WatchdogServices, ServiceState[]> {
   static override summary = 'Check bind, radvd … and restart what is down.';

@@ -15,7 +15,7 @@ import {
 import { git, tempDir } from '@ffphoton/core/testing';
 import { describe, expect, it } from 'vitest';
 import { selfupgradeSettings } from '../../settings.js';
-import { SelfUpgrader, type UpgradeEnvironment } from './self-upgrader.js';
+import { installPrefix, SelfUpgrader, type UpgradeEnvironment } from './self-upgrader.js';
 
 const logger = silentLogger;
 
@@ -26,7 +26,10 @@ function setup(dryRun = false) {
   mkdirSync(path.join(prefix, 'lib', 'node_modules'), { recursive: true });
   // A stand-in for npm (and for `photon plugins update`) that records its arguments.
   const fake = path.join(dir, 'fake-npm');
-  writeFileSync(fake, `#!/bin/sh\necho "$*" >> ${calls}\n[ "$1" = prefix ] && echo ${prefix}\nexit 0\n`);
+  writeFileSync(
+    fake,
+    `#!/bin/sh\necho "$*" >> ${calls}\n[ "$1" = prefix ] && echo ${prefix}\n[ "$1" = config ] && echo http://127.0.0.1:4873/\nexit 0\n`,
+  );
   chmodSync(fake, 0o755);
   const shell = new Shell({ dryRun, defaultTimeoutMs: 30_000 });
   const files = new FileStore(new RootSandbox(), { dryRun });
@@ -114,10 +117,23 @@ describe('SelfUpgrader', () => {
     );
     expect(recorded()).toEqual([
       'prefix -g',
+      'config get registry',
       'install -g @ffphoton/cli@next photon-plugin-watchdog@next',
       'plugins update',
     ]);
-    expect(result).toMatchObject({ prefix, permitted: true });
+    expect(result).toMatchObject({ prefix, registry: 'http://127.0.0.1:4873/', permitted: true });
+  });
+
+  it("installs into the prefix the running photon was installed into, not npm's default", async () => {
+    const { dir, settings, recorded, fake, upgrader } = setup();
+    const own = path.join(dir, 'own-prefix');
+    const result = await upgrader(env()).run(settings(), [fake, 'plugins', 'update'], own);
+    expect(recorded()).toEqual([
+      'config get registry',
+      `install -g --prefix ${own} @ffphoton/cli@latest`,
+      'plugins update',
+    ]);
+    expect(result.prefix).toBe(own);
   });
 
   it('prints the exact sudo command and installs nothing when the prefix is not writable', async () => {
@@ -131,7 +147,7 @@ describe('SelfUpgrader', () => {
     await expect(attempt).rejects.toThrow(
       `run: sudo ${fake} install -g @ffphoton/cli@latest && ${fake} plugins update`,
     );
-    expect(recorded()).toEqual(['prefix -g']);
+    expect(recorded()).toEqual(['prefix -g', 'config get registry']);
   });
 
   it('changes nothing in --dry-run', async () => {
@@ -144,6 +160,14 @@ describe('SelfUpgrader', () => {
     ]);
     expect(result.dryRun).toBe(true);
     expect(result.repositories).toEqual([{ path: clone, status: 'pulled', detail: 'dry-run' }]);
-    expect(recorded()).toEqual(['prefix -g']);
+    expect(recorded()).toEqual(['prefix -g', 'config get registry']);
+  });
+});
+
+describe('installPrefix', () => {
+  it('is the npm prefix of a global install, nothing for a checkout', () => {
+    expect(installPrefix('/usr/local/lib/node_modules/@ffphoton/cli')).toBe('/usr/local');
+    expect(installPrefix('/opt/photon/lib/node_modules/@ffphoton/cli/')).toBe('/opt/photon');
+    expect(installPrefix('/work/photon/packages/cli')).toBeUndefined();
   });
 });

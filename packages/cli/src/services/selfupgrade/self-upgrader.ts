@@ -20,8 +20,10 @@ export interface RepositoryUpdate {
 
 export interface SelfUpgradeResult {
   repositories: RepositoryUpdate[];
-  /** The global npm prefix the CLI is installed into. */
+  /** The npm prefix the CLI is installed into (where this photon runs from, else `npm prefix -g`). */
   prefix: string;
+  /** The registry npm installs from (`npm config get registry`). */
+  registry: string;
   /** Whether this user may write the prefix (root, or a user-owned prefix). */
   permitted: boolean;
   /** The commands run (or, when not permitted, to run by hand), shell-quoted. */
@@ -66,7 +68,12 @@ export class SelfUpgrader {
     private readonly environment: UpgradeEnvironment,
   ) {}
 
-  async run(settings: SelfupgradeSettings, pluginsUpdate: string[]): Promise<SelfUpgradeResult> {
+  /** `installedPrefix`: the prefix the running photon was installed into, if it is a global npm install. */
+  async run(
+    settings: SelfupgradeSettings,
+    pluginsUpdate: string[],
+    installedPrefix?: string,
+  ): Promise<SelfUpgradeResult> {
     if (!this.environment.interactive && !settings.allowUnattended) {
       throw new UsageError(
         'refusing to upgrade without a terminal (e.g. from cron); set selfupgrade.allowUnattended: true to allow it',
@@ -75,11 +82,14 @@ export class SelfUpgrader {
     const repositories: RepositoryUpdate[] = [];
     for (const repo of settings.repositories) repositories.push(await this.pull(repo));
 
-    const prefix = (await this.shell.run([...settings.npm, 'prefix', '-g'])).stdout.trim();
+    const prefix = installedPrefix ?? (await this.shell.run([...settings.npm, 'prefix', '-g'])).stdout.trim();
+    const registry = (await this.shell.run([...settings.npm, 'config', 'get', 'registry'])).stdout.trim();
     const install = [
       ...settings.npm,
       'install',
       '-g',
+      // Explicit: under sudo or cron npm's own default prefix may be another one.
+      ...(installedPrefix ? ['--prefix', installedPrefix] : []),
       ...settings.packages.map((p) => `${p}@${settings.tag}`),
     ];
     const permitted =
@@ -87,6 +97,7 @@ export class SelfUpgrader {
     const result: SelfUpgradeResult = {
       repositories,
       prefix,
+      registry,
       permitted,
       commands: [quote(permitted ? install : ['sudo', ...install]), quote(pluginsUpdate)],
       dryRun: this.files.dryRun,
@@ -99,7 +110,7 @@ export class SelfUpgrader {
       );
     }
     await this.shell.run(install, { mutates: true, timeoutMs: 15 * 60_000 });
-    // User plugins live in the user's own data directory: no root needed.
+    // The same photon updates the plugins in its plugin directory (see `photon doctor`).
     await this.shell.run(pluginsUpdate, { mutates: true, timeoutMs: 15 * 60_000 });
     return result;
   }
@@ -124,4 +135,11 @@ export class SelfUpgrader {
           : 'up to date',
     };
   }
+}
+
+/** The npm prefix of a global install, from the CLI package's directory `<prefix>/lib/node_modules/@ffphoton/cli`. */
+export function installPrefix(cliRoot: string): string | undefined {
+  const tail = `${path.sep}${path.join('lib', 'node_modules', '@ffphoton', 'cli')}`;
+  const root = path.resolve(cliRoot);
+  return root.endsWith(tail) ? root.slice(0, -tail.length) || path.sep : undefined;
 }
