@@ -12,8 +12,10 @@ export class Interruption {
   /** Rejects with InterruptedError at the first of the signals; never resolves. */
   readonly interrupted: Promise<never>;
 
-  constructor() {
+  /** `listen: false` for a command that stops itself on a signal (a server): nothing is caught. */
+  constructor(listen = true) {
     this.interrupted = new Promise<never>((_resolve, reject) => {
+      if (!listen) return;
       for (const name of Object.keys(INTERRUPT_SIGNALS) as InterruptSignal[]) {
         const handler = () => {
           // A second signal while cleaning up changes nothing: the first one's cleanup is bounded.

@@ -102,6 +102,11 @@ export abstract class TaskCommand<T extends typeof Command, R> extends Command {
   static settings: SettingsNamespace[] = [];
   /** True for `ReadOnlyTaskCommand`s: they neither lock, nor journal, nor mail. */
   static readOnly = false;
+  /**
+   * A long-running command (a server) that ends itself on SIGTERM/SIGINT and returns its result:
+   * the runner then leaves those signals to it instead of interrupting the run.
+   */
+  static stopsOnSignal = false;
 
   protected flags!: TaskFlags<T>;
   protected args!: TaskArgs<T>;
@@ -163,6 +168,7 @@ export abstract class TaskCommand<T extends typeof Command, R> extends Command {
         knownNamespaces: discoverNamespaces(this.config),
         defaultDataDir: this.config.dataDir,
         journal: !readOnly,
+        interruptible: !ctor.stopsOnSignal,
       },
       (ctx) => this.execute(ctx),
       (result) => this.summarize(result),

@@ -65,6 +65,11 @@ export interface TaskRunOptions {
   hostname?: string;
   /** Where console logs go (stderr by default). */
   logStream?: LineSink;
+  /**
+   * False for a long-running command that stops itself on SIGTERM/SIGINT (a server): its signal is
+   * its normal end, not an interruption.
+   */
+  interruptible?: boolean;
   /** Write a journal record and mail on failure (false for read-only inspection commands). */
   journal: boolean;
   /** Someone watches the run (default: stdin and stderr are terminals); such runs mail only with `mail.attended`. */
@@ -107,7 +112,7 @@ export class TaskRunner {
     const started = clock.now();
     const runId = randomHex(3);
     const changes = new RunChanges();
-    const interruption = new Interruption();
+    const interruption = new Interruption(options.interruptible !== false);
     const state: RunState = { host: options.hostname ?? shortHostname() };
     let result: R | undefined;
     let error: unknown;

@@ -18,6 +18,9 @@ export default class ResponddServe extends TaskCommand<typeof ResponddServe, Ser
     port: Flags.integer({ summary: 'UDP port (default: alfred.respondd.port).', min: 0, max: 65_535 }),
   };
 
+  // SIGTERM/SIGINT is how a responder is stopped: its end, not an interruption.
+  static override stopsOnSignal = true;
+
   static override examples = [
     '<%= config.bin %> respondd serve',
     '<%= config.bin %> respondd serve --address ::1 --port 10001  # unicast on one address, for tests',
