@@ -29,6 +29,7 @@ const SYSTEM_PACKAGES = {
   vnstat: 'vnstat',
   ip: 'iproute2',
   ping: 'iputils-ping',
+  script: 'bsdutils',
   chromium: 'chromium',
   sqlite3: 'sqlite3',
   vnstatd: 'vnstat',

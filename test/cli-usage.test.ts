@@ -1,5 +1,6 @@
+import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { photon } from './helpers/photon.js';
+import { exampleConfig, photon, photonBin } from './helpers/photon.js';
 
 // Usage mistakes an admin makes at the prompt: each exits 2 (the README's usage-error code) with
 // one message in the words typed, and a hint where one is close.
@@ -60,5 +61,28 @@ describe('photon usage errors', () => {
         flags: expect.not.arrayContaining(['dry-run', 'lock', 'wait']),
       });
     }
+  });
+
+  it('on a terminal the summary shows once, coloured unless NO_COLOR; without one a run is quiet', async () => {
+    // script(1) gives the run a terminal, as an admin's shell does.
+    const quote = (word: string) => `'${word.replaceAll("'", "'\\''")}'`;
+    const command = [process.execPath, photonBin, 'config', 'validate', '-c', exampleConfig]
+      .map(quote)
+      .join(' ');
+    const atTerminal = (env: Record<string, string>) =>
+      spawnSync('script', ['-qec', command, '/dev/null'], {
+        encoding: 'utf8',
+        env: { ...process.env, ...env },
+      });
+    const coloured = atTerminal({ NO_COLOR: '' });
+    expect(coloured.status).toBe(0);
+    expect(coloured.stdout.match(/settings valid:/g)).toHaveLength(1);
+    expect(coloured.stdout).toContain('\u001b[32mINFO');
+    const plain = atTerminal({ NO_COLOR: '1' });
+    expect(plain.stdout.match(/settings valid:/g)).toHaveLength(1);
+    expect(plain.stdout).not.toContain('\u001b[');
+    // Under cron (no terminal): the summary goes to stdout only for who asked; stderr stays empty.
+    const cron = await photon(['config', 'validate', '-c', exampleConfig]);
+    expect(cron.stderr).toBe('');
   });
 });

@@ -57,13 +57,13 @@ export default class DoctorCommand extends ReadOnlyTaskCommand<typeof DoctorComm
       neededBy: 'photon',
     });
     if (result.problems > 0) {
+      const missing = result.checks.filter((c) => c.status === 'missing');
       throw new PartialFailureError(
-        `${result.problems} problem(s): ${result.checks
-          .filter((c) => c.status === 'missing')
-          .map((c) => c.check)
-          .join(', ')}`,
-        result.checks.filter((c) => c.status === 'missing').map((c) => `${c.check}: ${c.detail}`),
+        `${result.problems} problem(s): ${missing.map((c) => c.check).join(', ')}`,
+        missing.map((c) => `${c.check}: ${c.detail}`),
         result,
+        // The table names each one; without --json it is printed below the summary.
+        !this.jsonEnabled(),
       );
     }
     return result;

@@ -152,6 +152,8 @@ export class PartialFailureError extends PhotonError {
     message: string,
     readonly problems: string[],
     readonly result?: unknown,
+    /** The command's own output lists the problems (doctor's table): the log does not repeat them. */
+    readonly listedInOutput = false,
   ) {
     super(message);
   }

@@ -1,6 +1,6 @@
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { createTaskLogger, RecentLines } from './logger.js';
+import { createTaskLogger, formatPrettyLine, RecentLines } from './logger.js';
 
 const line = (msg: string) => `${JSON.stringify({ level: 40, time: 0, msg })}\n`;
 
@@ -34,5 +34,17 @@ describe('RecentLines', () => {
       user: 'gw',
       msg: 'key ***',
     });
+  });
+});
+
+describe('formatPrettyLine colours', () => {
+  const record = (level: number) => JSON.stringify({ level, msg: 'm', task: 't' });
+  it('colours the level label on request: info green, warn yellow, error red', () => {
+    expect(formatPrettyLine(record(30), true)).toBe('\u001b[32mINFO \u001b[0m m\n');
+    expect(formatPrettyLine(record(40), true)).toBe('\u001b[33mWARN \u001b[0m m\n');
+    expect(formatPrettyLine(record(50), true)).toBe('\u001b[31mERROR\u001b[0m m\n');
+  });
+  it('prints no escape codes without colour', () => {
+    expect(formatPrettyLine(record(40))).toBe('WARN  m\n');
   });
 });

@@ -14,6 +14,8 @@ export interface LoggerOptions {
   bindings?: Record<string, unknown>;
   /** Where console lines go; stderr by default so `--json` on stdout stays pure. */
   stream?: LineSink;
+  /** Colour the level of pretty lines (a terminal without NO_COLOR). */
+  color?: boolean;
 }
 
 /** Anything with `write(text)`: a Node stream, or one of the plain sinks below. */
@@ -37,10 +39,14 @@ const LEVEL_NAMES: Record<number, string> = {
   60: 'FATAL',
 };
 // The summary already carries the error message; repeating it as key=value adds noise.
-const HIDDEN_KEYS = new Set(['level', 'time', 'pid', 'hostname', 'msg', 'task', 'run', 'error']);
+// A problem's line is the problem itself.
+const HIDDEN_KEYS = new Set(['level', 'time', 'pid', 'hostname', 'msg', 'task', 'run', 'error', 'problem']);
+
+/** ANSI colours of the levels on a terminal: warnings yellow, errors red, the summary green. */
+const LEVEL_COLORS: Record<number, string> = { 30: '32', 40: '33', 50: '31', 60: '31' };
 
 /** Renders pino JSON lines as one human line each: `WARN  message key=value`. */
-export function formatPrettyLine(line: string): string {
+export function formatPrettyLine(line: string, color = false): string {
   let record: Record<string, unknown>;
   try {
     record = JSON.parse(line) as Record<string, unknown>;
@@ -51,7 +57,9 @@ export function formatPrettyLine(line: string): string {
   const extras = Object.entries(record)
     .filter(([key]) => !HIDDEN_KEYS.has(key))
     .map(([key, value]) => `${key}=${typeof value === 'string' ? value : JSON.stringify(value)}`);
-  return `${level.padEnd(5)} ${record.msg ?? ''}${extras.length ? `  ${extras.join(' ')}` : ''}\n`;
+  const code = color ? LEVEL_COLORS[record.level as number] : undefined;
+  const label = code ? `\u001b[${code}m${level.padEnd(5)}\u001b[0m` : level.padEnd(5);
+  return `${label} ${record.msg ?? ''}${extras.length ? `  ${extras.join(' ')}` : ''}\n`;
 }
 
 /**
@@ -76,9 +84,12 @@ export class RecentLines implements LineSink {
 }
 
 class PrettyStream implements LineSink {
-  constructor(private readonly out: LineSink) {}
+  constructor(
+    private readonly out: LineSink,
+    private readonly color: boolean,
+  ) {}
   write(text: string): void {
-    for (const line of text.split('\n')) if (line) this.out.write(formatPrettyLine(line));
+    for (const line of text.split('\n')) if (line) this.out.write(formatPrettyLine(line, this.color));
   }
 }
 
@@ -97,7 +108,7 @@ export async function createTaskLogger(options: LoggerOptions): Promise<TaskLogg
   if (options.level !== 'silent') {
     streams.push({
       level: options.level,
-      stream: options.format === 'pretty' ? new PrettyStream(console) : console,
+      stream: options.format === 'pretty' ? new PrettyStream(console, options.color === true) : console,
     });
   }
   streams.push({ level: 'info', stream: recent });

@@ -3,7 +3,7 @@ import type { Interfaces } from '@oclif/core';
 import { Command } from '@oclif/core/command';
 import * as Flags from '@oclif/core/flags';
 import { ExitCode } from '../errors/errors.js';
-import { writeStdout } from '../host/stdio.js';
+import { isTerminal, writeStdout } from '../host/stdio.js';
 import type { LogFormat, LogLevel } from '../log/logger.js';
 import { redactingReplacer, redactText } from '../log/redact.js';
 import type { SettingsNamespace } from '../settings/namespace.js';
@@ -175,13 +175,20 @@ export abstract class TaskCommand<T extends typeof Command, R> extends Command {
     );
     if (error !== undefined) {
       // A partial run (exit 5) still has a result worth showing: the table of what was done.
-      if (!this.jsonEnabled() && output.result !== undefined) {
-        for (const line of this.render(output.result as R, output)) this.log(line);
-      }
+      if (!this.jsonEnabled() && output.result !== undefined) this.print(output);
       throw new TaskExit(output.exitCode, output as TaskOutput<unknown>);
     }
-    if (!this.jsonEnabled()) for (const line of this.render(output.result as R, output)) this.log(line);
+    if (!this.jsonEnabled()) this.print(output);
     return output;
+  }
+
+  /** The rendered lines, without the summary where the terminal's log already showed it. */
+  private print(output: TaskOutput<R>): void {
+    const level = this.flags['log-level'];
+    const summaryLogged = isTerminal(2) && (level === undefined || ['trace', 'debug', 'info'].includes(level));
+    for (const line of this.render(output.result as R, output)) {
+      if (!(summaryLogged && line === output.summary)) this.log(line);
+    }
   }
 
   /** Plain JSON: oclif's colorizing costs seconds and memory on large results, and pipes don't want it. */

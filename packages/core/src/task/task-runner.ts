@@ -172,6 +172,8 @@ export class TaskRunner {
       file: options.logFile,
       bindings: { task: options.task, run: run.runId },
       stream: options.logStream,
+      // https://no-color.org: any non-empty NO_COLOR turns colour off.
+      color: interactive && !env.NO_COLOR,
     });
     state.log = log;
     const sandbox = new RootSandbox(options.root);
@@ -286,7 +288,7 @@ export class TaskRunner {
     const exitCode = error === undefined ? ExitCode.Ok : exitCodeOf(error);
     const summary = error === undefined ? run.summarize(result as R) : failureSummary(options.task, error);
     const logger = log?.logger;
-    if (error instanceof PartialFailureError) {
+    if (error instanceof PartialFailureError && !error.listedInOutput) {
       // Each refused input by name, here once for every task: the log, the failure mail (which
       // quotes the last log lines) and the journal all get the reasons, not just a count.
       for (const problem of cappedProblems(error)) logger?.warn({ problem }, problem);
