@@ -1,4 +1,7 @@
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { exampleConfig, photon, photonBin } from './helpers/photon.js';
 
@@ -83,6 +86,19 @@ describe('photon usage errors', () => {
     expect(plain.stdout).not.toContain('\u001b[');
     // Under cron (no terminal): the summary goes to stdout only for who asked; stderr stays empty.
     const cron = await photon(['config', 'validate', '-c', exampleConfig]);
+    expect(cron.stderr).toBe('');
+  });
+
+  it('at a terminal a run over 2 s shows a progress line, erased at the end; under cron none', async () => {
+    const root = mkdtempSync(path.join(os.tmpdir(), 'progress-'));
+    const args = ['exec', '--name', 'slow', '--root', root, '--', 'sleep', '3'];
+    const command = [process.execPath, photonBin, ...args].map((w) => `'${w}'`).join(' ');
+    const tty = spawnSync('script', ['-qec', command, '/dev/null'], { encoding: 'utf8' });
+    expect(tty.status).toBe(0);
+    expect(tty.stdout).toContain('\r\u001b[2K… slow 2 s');
+    expect(tty.stdout).toMatch(/… slow \d s\r\u001b\[2K/);
+    const cron = await photon(args);
+    expect(cron.code).toBe(0);
     expect(cron.stderr).toBe('');
   });
 });

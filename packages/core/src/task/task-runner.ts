@@ -28,6 +28,7 @@ import {
   type LogLevel,
   type TaskLogger,
 } from '../log/logger.js';
+import { ProgressLine } from '../log/progress-line.js';
 import { redactSecrets, redactText } from '../log/redact.js';
 import { mailSettings } from '../mail/mail-settings.js';
 import { writeTaskMetrics } from '../metrics/task-metrics.js';
@@ -116,6 +117,11 @@ export class TaskRunner {
     const state: RunState = { host: options.hostname ?? shortHostname() };
     let result: R | undefined;
     let error: unknown;
+    // At a terminal, a run that takes a while says so on one line; under cron nothing is added.
+    const progress =
+      options.logStream === undefined && options.logLevel !== 'silent' && isTerminal(2)
+        ? new ProgressLine({ write: (text) => process.stderr.write(text) }, options.task).start()
+        : undefined;
     try {
       // A signal ends the wait for the work (which then stops at its next program or write).
       result = await Promise.race([
@@ -125,6 +131,7 @@ export class TaskRunner {
     } catch (caught) {
       error = caught;
     }
+    progress?.stop();
     if (interruption.signal.aborted) {
       error = interruption.signal.reason;
       await state.ctx?.shell.endAll(CHILD_GRACE_MS);
