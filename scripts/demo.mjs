@@ -12,7 +12,9 @@ import { fileURLToPath } from 'node:url';
 
 const repo = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 // PHOTON_DEMO_DIR: another place for the sandbox (tests that need a whole gateway's files).
-const demo = process.env.PHOTON_DEMO_DIR ? path.resolve(process.env.PHOTON_DEMO_DIR) : path.join(repo, '.demo');
+const demo = process.env.PHOTON_DEMO_DIR
+  ? path.resolve(process.env.PHOTON_DEMO_DIR)
+  : path.join(repo, '.demo');
 const root = path.join(demo, 'root');
 const remotes = path.join(demo, 'remotes');
 const asRoot = process.getuid?.() === 0;
@@ -96,7 +98,30 @@ const gateways = http.createServer((req, res) => {
 await new Promise((resolve) => gateways.listen(0, '127.0.0.1', resolve));
 servers.push(gateways);
 
-// 5. The overlay that points the example community at all of that.
+// 5. The status site's data: a real vnstat database (vnstatd --initdb, filled through sqlite3,
+// read by the real `vnstat --json`) with traffic for every interface the site draws, and system
+// commands that work in a sandbox: `batctl` needs batman-adv, so the batman gateway list is a
+// recorded one. (hostname -i needs the host name to resolve; plain `hostname` does not.)
+const trafficInterfaces = ['eth0', 'exitVPN', 'icVPN', 'mzVPN', 'wiVPN'];
+let vnstat;
+if (['vnstat', 'vnstatd', 'sqlite3'].every(which)) {
+  const { createVnstatDb } = await import('../packages/plugin-web/test-data/vnstat-db.mjs');
+  mkdirSync(path.join(demo, 'vnstat'), { recursive: true });
+  vnstat = createVnstatDb(path.join(demo, 'vnstat'), trafficInterfaces, { days: 400 });
+} else {
+  console.log('  -  traffic graphs need vnstat and sqlite3 (apt-get install vnstat sqlite3)');
+}
+const batmanGateways = path.join(repo, 'packages/plugin-alfred/test-data/batctl/gwl-netlink-2023.txt');
+const systemCommands = [
+  '      - argv: [uptime]',
+  '      - argv: [hostname]',
+  '      - argv: [df, -h]',
+  '      - argv: [free, -h]',
+  '      - argv: [who, -H]',
+  `      - { title: batman gateways, argv: [cat, ${JSON.stringify(batmanGateways)}] }`,
+];
+
+// 6. The overlay that points the example community at all of that.
 const generated = path.join(demo, 'generated.yaml');
 writeFileSync(
   generated,
@@ -105,12 +130,14 @@ writeFileSync(
     // The snapshot pushes to a local bare repository; the host's crontab and package list stay
     // private: settings maps merge, so the example's two commands are removed with `~` (null).
     `git:\n  snapshot:\n    repository: { remote: ${configs}, dir: /var/lib/photon/gateway-configs }\n    commands: { crontab: ~, package_list: ~, uname: [uname, -sr] }\n  repositories: []\n` +
-    `web:\n  accounts:\n    file: /var/lib/photon/gateway-configs/exitvpn.yaml\n    to: [technik@example.org]\n`,
+    `web:\n  accounts:\n    file: /var/lib/photon/gateway-configs/exitvpn.yaml\n    to: [technik@example.org]\n` +
+    `  system:\n    commands:\n${systemCommands.join('\n')}\n` +
+    (vnstat ? `  traffic:\n    vnstat: ${JSON.stringify(vnstat)}\n` : ''),
 );
 const fastdPeers = `fastd:\n  instances:\n    - { name: mzvpn-1406, interface: mzVPN, configFile: /etc/fastd/mzvpn-1406/peer_limit.conf, statusSocket: /var/run/fastd-mzvpn-1406.status, peersDir: /etc/fastd/mzvpn-1406/peers, peersRepo: { remote: ${peers}, local: /var/lib/photon/clones/peers-ffmz } }\n    - { name: wivpn-1406, interface: wiVPN, configFile: /etc/fastd/wivpn-1406/peer_limit.conf, statusSocket: /var/run/fastd-wivpn-1406.status }\n`;
 writeFileSync(path.join(demo, 'generated-fastd.yaml'), fastdPeers);
 
-// 6. The cycle: what kaschu's crontab runs, once each.
+// 7. The cycle: what kaschu's crontab runs, once each.
 const config = [
   '--config',
   path.join(repo, 'examples/community'),
