@@ -325,8 +325,12 @@ export class GitRepository {
             verdict.pids.length > 0
               ? `git process ${verdict.pids.join(', ')} is working in the repository`
               : `it is ${verdict.ageSeconds} s old; it is removed once it is ${Math.round(this.options.staleLockMs / 1000)} s old and no git process works in the repository`;
+          // The lock as the task sees it (under --root the host path means little to the admin).
+          const shown = lock.startsWith(`${this.options.dir}/`)
+            ? `${this.options.displayDir}${lock.slice(this.options.dir.length)}`
+            : lock;
           throw new GitLockedError(
-            `${this.options.displayDir}: git is locked by ${lock} (${why}); nothing was changed, try again later`,
+            `${this.options.displayDir}: git is locked by ${shown} (${why}); nothing was changed, try again later`,
             lock,
           );
         }
