@@ -11,7 +11,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const repo = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
-const demo = path.join(repo, '.demo');
+// PHOTON_DEMO_DIR: another place for the sandbox (tests that need a whole gateway's files).
+const demo = process.env.PHOTON_DEMO_DIR ? path.resolve(process.env.PHOTON_DEMO_DIR) : path.join(repo, '.demo');
 const root = path.join(demo, 'root');
 const remotes = path.join(demo, 'remotes');
 const asRoot = process.getuid?.() === 0;

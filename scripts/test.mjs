@@ -23,7 +23,8 @@ if (status !== 0) process.exit(status);
 // them land in this one, removed at the end, so a run leaves nothing behind in /tmp. The name is
 // short: unix socket paths inside it must stay under 108 bytes.
 const out = mkdtempSync(path.join(os.tmpdir(), 'pt-'));
-const report = path.join(out, 'report.json');
+// The JSON report stays (vitest prints its path): test-results/ is git-ignored.
+const report = path.join(repo, 'test-results', 'report.json');
 status = step(
   process.execPath,
   [

@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { parse as parseYaml } from 'yaml';
 import { exampleConfig, logMessages, photon, photonBin, photonSync, sandbox } from './helpers/photon.js';
 
 function writeConfig(root: string, name: string, text: string): string {
@@ -172,6 +173,30 @@ describe('photon CLI', () => {
     run = await photon(['config', 'init', '--root', root], { env });
     expect(run.code).toBe(2);
     expect(run.stderr).toContain('exists; use --force');
+  });
+
+  it("config init's starter, uncommented, is valid and shows one example entry per list", async () => {
+    const { root, env } = sandbox();
+    expect((await photon(['config', 'init', '--root', root], { env })).code).toBe(0);
+    const text = readFileSync(path.join(root, 'etc/photon/photon.yaml'), 'utf8');
+    // Each section: one line saying what it is for, then its settings.
+    expect(text).toMatch(/^# --- fastd: \S.*\n# fastd:$/m);
+    const uncommented = text
+      .slice(text.indexOf('# --- '))
+      .split('\n')
+      .filter((line) => line.startsWith('# ') && !line.startsWith('# --- '))
+      .map((line) => line.slice(2))
+      .join('\n');
+    const settings = parseYaml(uncommented) as Record<string, Record<string, unknown>>;
+    expect((settings.fastd.instances as unknown[]).length).toBe(1);
+    expect((settings.icvpn.outputs as unknown[]).length).toBe(1);
+    expect((settings.fleet.hosts as unknown[]).length).toBe(1);
+    writeFileSync(path.join(root, 'starter.yaml'), uncommented);
+    const run = await photon(['config', 'validate', '--root', root, '-c', path.join(root, 'starter.yaml')], {
+      env,
+    });
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
   });
 
   it('doctor reports legacy Python Photon files and missing binaries as a table', async () => {

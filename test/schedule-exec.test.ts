@@ -73,14 +73,16 @@ describe('photon exec', () => {
   });
 
   it('takes the task lock: a second run exits 75 while the first holds it', async () => {
-    const first = spawn(process.execPath, [photonBin, 'exec', '--name', 'locked', '--', 'sleep', '6'], {
-      env: { ...process.env, ...env },
-      stdio: 'ignore',
-    });
+    // The lock is an abstract socket (no file): the program running means the lock is held.
+    const started = path.join(work, 'locked-started');
+    const first = spawn(
+      process.execPath,
+      [photonBin, 'exec', '--name', 'locked', '--', 'sh', '-c', `touch ${started}; sleep 6`],
+      { env: { ...process.env, ...env }, stdio: 'ignore' },
+    );
     const exited = new Promise<number | null>((resolve) => first.on('exit', resolve));
-    const lockFile = path.join(work, 'data', 'locks', 'locked.lock');
-    for (let i = 0; i < 200 && !existsSync(lockFile); i += 1) await new Promise((r) => setTimeout(r, 50));
-    expect(existsSync(lockFile)).toBe(true);
+    for (let i = 0; i < 200 && !existsSync(started); i += 1) await new Promise((r) => setTimeout(r, 50));
+    expect(existsSync(started)).toBe(true);
     const second = photon(['exec', '--name', 'locked', '--', 'true']);
     expect(second.code).toBe(75);
     expect(await exited).toBe(0);

@@ -52,6 +52,7 @@ export const watchdogSettings = defineSettings(
   }),
   // What `photon doctor` checks on a host that configures the watchdog.
   {
+    example: { exitvpn: { targets: ['8.8.8.8'] } },
     programs: (w) =>
       argvPrograms(...w.services.map((s) => s.check), w.exitvpn.ping, w.exitvpn.gwServer, w.exitvpn.gwOff),
   },

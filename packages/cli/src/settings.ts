@@ -51,7 +51,15 @@ export const fleetSettings = defineSettings(
     systemdUser: name.optional(),
   }),
   // A job's own command runs only on its hosts (`photon schedule show` says which); not checked here.
-  { programs: (fleet) => argvPrograms(fleet.photon, fleet.crontab) },
+  {
+    programs: (fleet) => argvPrograms(fleet.photon, fleet.crontab),
+    example: {
+      hosts: [{ name: 'kaschu', roles: ['gw'] }],
+      jobs: [
+        { name: 'fastd-limit', hosts: 'gw', command: ['photon', 'fastd', 'limit'], cadence: 'every 5m' },
+      ],
+    },
+  },
 );
 
 export type FleetSettings = z.output<typeof fleetSettings.schema>;
@@ -73,7 +81,10 @@ export const selfupgradeSettings = defineSettings(
     /** git working trees to pull (fetch with tags, fast-forward only, with the `git` settings), e.g. a clone of your community's scripts. */
     repositories: z.array(z.string().min(1)).default([]),
   }),
-  { programs: (upgrade) => argvPrograms(upgrade.npm, upgrade.pluginsUpdate) },
+  {
+    programs: (upgrade) => argvPrograms(upgrade.npm, upgrade.pluginsUpdate),
+    example: { repositories: ['/home/admin/clones/backend-scripts'] },
+  },
 );
 
 export type SelfupgradeSettings = z.output<typeof selfupgradeSettings.schema>;

@@ -95,6 +95,18 @@ export const alfredSettings = defineSettings(
       .prefault({}),
   }),
   {
+    example: {
+      meshes: [
+        {
+          name: 'mz',
+          bridge: 'mzBR',
+          batman: 'mzBAT',
+          fastd: 'mzVPN',
+          socket: '/var/run/alfred-mz.sock',
+          siteCode: 'ffmz',
+        },
+      ],
+    },
     programs: (alfred) =>
       argvPrograms(
         alfred.command,

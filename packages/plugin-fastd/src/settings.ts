@@ -66,7 +66,25 @@ export const fastdSettings = defineSettings(
     })
     .superRefine(refuseConflictingClones),
   // The daemon itself, and what restarts or signals it when the services defaults are overridden.
-  { programs: (fastd) => ['fastd', ...argvPrograms(fastd.restartCommand, fastd.signalCommand)] },
+  {
+    programs: (fastd) => ['fastd', ...argvPrograms(fastd.restartCommand, fastd.signalCommand)],
+    example: {
+      instances: [
+        {
+          name: 'mzvpn-1406',
+          interface: 'mzVPN',
+          configFile: '/etc/fastd/mzvpn-1406/peer_limit.conf',
+          statusSocket: '/var/run/fastd-mzvpn-1406.status',
+          peersDir: '/etc/fastd/mzvpn-1406/peers',
+          peersRepo: {
+            remote: 'https://github.com/freifunk-mwu/peers-ffmz.git',
+            local: '/var/lib/photon/clones/peers-ffmz',
+          },
+        },
+      ],
+      limit: { gateways: ['lotuswurzel', 'spinat'] },
+    },
+  },
 );
 
 export type FastdSettings = z.output<typeof fastdSettings.schema>;

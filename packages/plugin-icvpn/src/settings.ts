@@ -106,6 +106,17 @@ export const icvpnSettings = defineSettings(
     outputs: z.array(outputSchema).default([]),
   }),
   {
+    example: {
+      exclude: ['mwu'],
+      outputs: [
+        {
+          kind: 'bgp',
+          family: 'ipv4',
+          target: '/etc/bird/icvpn_ipv4_peers.conf',
+          defaultTemplate: 'ebgp_icvpn',
+        },
+      ],
+    },
     programs: (icvpn) => [
       'git',
       ...argvPrograms(

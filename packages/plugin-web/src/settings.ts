@@ -69,7 +69,14 @@ export const webSettings = defineSettings(
       })
       .prefault({}),
   }),
-  { programs: (web) => argvPrograms(web.traffic.vnstat, ...web.system.commands.map((c) => c.argv)) },
+  {
+    programs: (web) => argvPrograms(web.traffic.vnstat, ...web.system.commands.map((c) => c.argv)),
+    example: {
+      links: [{ href: 'https://map.freifunk-mwu.de/', text: 'Node map' }],
+      traffic: { interfaces: ['eth0'] },
+      accounts: { to: ['admin@example.org'], cc: ['kontakt@example.org'] },
+    },
+  },
 );
 
 export type WebSettings = z.output<typeof webSettings.schema>;

@@ -4,17 +4,16 @@ import {
   loadAllNamespaces,
   PartialFailureError,
   photonSettings,
-  TaskCommand,
+  ReadOnlyTaskCommand,
   type TaskContext,
 } from '@ffphoton/core';
 import { Doctor, type DoctorResult } from '../services/doctor.js';
 
-export default class DoctorCommand extends TaskCommand<typeof DoctorCommand, DoctorResult> {
+export default class DoctorCommand extends ReadOnlyTaskCommand<typeof DoctorCommand, DoctorResult> {
   static override summary =
     'Check the programs and permissions the configured tasks need (exit 5 when something is missing).';
   static override description =
     'The programs come from the resolved settings of each configured namespace (a plugin declares them with its settings): the defaults, or the argv templates configured instead, including what sudo or env start.';
-  static override readOnly = true;
 
   protected async execute(ctx: TaskContext): Promise<DoctorResult> {
     const photon = ctx.settings.get(photonSettings);

@@ -1,31 +1,80 @@
-import { Args, Flags, formatTable, type RunRecord, TaskCommand, type TaskContext } from '@ffphoton/core';
+import {
+  Args,
+  Flags,
+  formatTable,
+  type Incident,
+  IncidentLog,
+  ReadOnlyTaskCommand,
+  type RunRecord,
+  type TaskContext,
+} from '@ffphoton/core';
 
-export default class History extends TaskCommand<typeof History, RunRecord[]> {
-  static override summary = 'Show the journal of past runs (newest first).';
-  static override readOnly = true;
+export default class History extends ReadOnlyTaskCommand<typeof History, RunRecord[] | Incident[]> {
+  static override summary = 'Show the journal of past runs (newest first) and the open incidents.';
+  static override description =
+    'An incident is a task failing the same way run after run: its first failure mails, the same failure ' +
+    'again only as a reminder (mail.reminderHours), and the first success closes it with a "recovered" mail.';
   static override args = {
     task: Args.string({ description: 'Only this task, e.g. fastd-limit', required: false }),
   };
-  static override flags = { limit: Flags.integer({ summary: 'How many runs', default: 20, min: 1 }) };
+  static override flags = {
+    limit: Flags.integer({ summary: 'How many runs', default: 20, min: 1 }),
+    incidents: Flags.boolean({
+      summary: 'Show only the open incidents (failing tasks), oldest first.',
+      default: false,
+    }),
+  };
 
-  protected async execute(ctx: TaskContext): Promise<RunRecord[]> {
-    return ctx.journal.history(this.args.task, this.flags.limit);
+  private openIncidents: Incident[] = [];
+
+  protected async execute(ctx: TaskContext): Promise<RunRecord[] | Incident[]> {
+    const task = this.args.task;
+    this.openIncidents = (await ctx.container.resolve(IncidentLog).list()).filter(
+      (incident) => task === undefined || incident.task === task,
+    );
+    if (this.flags.incidents) return this.openIncidents;
+    return ctx.journal.history(task, this.flags.limit);
   }
 
-  protected summarize(runs: RunRecord[]): string {
-    return `history: ${runs.length} runs`;
+  protected summarize(result: RunRecord[] | Incident[]): string {
+    return this.flags.incidents
+      ? `history: ${result.length} open incidents`
+      : `history: ${result.length} runs`;
   }
 
-  protected override render(runs: RunRecord[]): string[] {
-    if (runs.length === 0) return ['no runs recorded yet'];
-    const rows = runs.map((r) => [
-      r.start,
-      r.task,
-      r.outcome,
-      String(r.exitCode),
-      `${r.durationMs} ms`,
-      r.summary,
-    ]);
-    return formatTable(['start', 'task', 'outcome', 'exit', 'duration', 'summary'], rows);
+  protected override render(result: RunRecord[] | Incident[]): string[] {
+    const incidents = incidentLines(this.openIncidents);
+    if (this.flags.incidents) return incidents.length > 0 ? incidents : ['no open incidents'];
+    const runs = result as RunRecord[];
+    const table =
+      runs.length === 0
+        ? ['no runs recorded yet']
+        : formatTable(
+            ['start', 'task', 'outcome', 'exit', 'duration', 'summary'],
+            runs.map((r) => [
+              r.start,
+              r.task,
+              r.outcome,
+              String(r.exitCode),
+              `${r.durationMs} ms`,
+              r.summary,
+            ]),
+          );
+    return incidents.length > 0 ? ['Open incidents:', ...incidents, '', ...table] : table;
   }
+}
+
+function incidentLines(incidents: Incident[]): string[] {
+  if (incidents.length === 0) return [];
+  return formatTable(
+    ['since', 'task', 'exit', 'failures', 'last mail', 'summary'],
+    incidents.map((i) => [
+      i.since,
+      i.task,
+      String(i.exitCode),
+      String(i.failures),
+      i.mailedAt ?? '-',
+      i.summary,
+    ]),
+  );
 }

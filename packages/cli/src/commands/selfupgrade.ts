@@ -39,7 +39,7 @@ export default class SelfUpgrade extends TaskCommand<typeof SelfUpgrade, SelfUpg
 
   protected summarize(r: SelfUpgradeResult): string {
     const pulled = r.repositories.filter((repo) => repo.status === 'pulled').length;
-    return `selfupgrade: ${r.dryRun ? 'would run' : 'ran'} ${r.commands.join(' && ')}; ${pulled} of ${r.repositories.length} repositories pulled`;
+    return `selfupgrade: ${r.dryRun ? 'would run' : 'ran'} ${r.commands.join(' && ')}; ${pulled} of ${r.repositories.length} repositories ${this.done('pull')}`;
   }
 
   protected override render(r: SelfUpgradeResult): string[] {

@@ -7,7 +7,10 @@ export const ExitCode = {
   Ok: 0,
   /** The task failed: a command, a download or a write went wrong. */
   Failed: 1,
-  /** Usage or configuration error: bad flag, bad settings file, bad `--root`. Nothing was changed. */
+  /**
+   * Usage or configuration error: bad flag, bad settings file, bad `--root`. Nothing was changed:
+   * such an error found after the run changed something is reported as exit 1 (FailedAfterChangesError).
+   */
   Config: 2,
   /** A generated file was rejected by its validator (bird -p, named-checkconf …); the old file stays. */
   Rejected: 3,
@@ -19,6 +22,10 @@ export const ExitCode = {
   Unavailable: 69,
   /** Another run of the same task holds the lock (EX_TEMPFAIL); try again later. */
   Locked: 75,
+  /** Ended by SIGHUP, SIGINT or SIGTERM (128 + the signal's number), cleanly: see InterruptedError. */
+  Hangup: 129,
+  Interrupt: 130,
+  Terminated: 143,
 } as const;
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 
@@ -80,6 +87,41 @@ export class LockedError extends PhotonError {
     readonly holderPid: number | undefined,
   ) {
     super(`task ${task} is already running${holderPid ? ` (pid ${holderPid})` : ''}`);
+  }
+}
+
+/** The signals that end a run cleanly, and the exit code of each (128 + its number). */
+export const INTERRUPT_SIGNALS = {
+  SIGHUP: ExitCode.Hangup,
+  SIGINT: ExitCode.Interrupt,
+  SIGTERM: ExitCode.Terminated,
+} as const;
+export type InterruptSignal = keyof typeof INTERRUPT_SIGNALS;
+
+/** The run was ended by a signal: programs ended, temps removed, lock released, journal written. */
+export class InterruptedError extends PhotonError {
+  override readonly exitCode: ExitCode;
+  override readonly code = 'INTERRUPTED';
+  constructor(readonly signal: InterruptSignal) {
+    super(`interrupted by ${signal}`);
+    this.exitCode = INTERRUPT_SIGNALS[signal];
+  }
+}
+
+/**
+ * A usage, configuration or sandbox error found after the run had already changed files or
+ * services: not "nothing was changed" (exit 2), but a failure (exit 1) naming what was changed.
+ */
+export class FailedAfterChangesError extends PhotonError {
+  override readonly code = 'FAILED_AFTER_CHANGES';
+  constructor(
+    readonly original: PhotonError,
+    readonly changed: string[],
+  ) {
+    super(
+      `${original.message} (found after changing ${changed.length === 1 ? '' : `${changed.length} things: `}${changed.slice(0, 10).join(', ')}${changed.length > 10 ? ', …' : ''}; those changes were kept)`,
+      { cause: original },
+    );
   }
 }
 

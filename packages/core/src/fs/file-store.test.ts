@@ -1,10 +1,21 @@
-import { chmodSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { RunChanges } from '../journal/change-recorder.js';
 import { FileStore } from './file-store.js';
 import { RootSandbox } from './root-sandbox.js';
+import { runTemps } from './run-temps.js';
 
 function store(dryRun = false) {
   const root = mkdtempSync(path.join(os.tmpdir(), 'photon-files-'));
@@ -54,5 +65,43 @@ describe('FileStore', () => {
       { path: '/a.conf', action: 'update', dryRun: true },
       { path: '/a.conf', action: 'delete', dryRun: true },
     ]);
+  });
+
+  it('sweeps temps of dead writers (and old ones of the previous naming) on the next write into the directory', async () => {
+    const { root, files } = store();
+    const dir = path.join(root, 'etc/fastd/peers');
+    mkdirSync(dir, { recursive: true });
+    const deadPid = 999_999_999;
+    writeFileSync(path.join(dir, `.gw1.p${deadPid}.a1b2c3d4e5f6.tmp`), 'half');
+    // A live writer (our parent process) that is young: still writing, kept.
+    writeFileSync(path.join(dir, `.gw2.p${process.ppid}.a1b2c3d4e5f6.tmp`), 'writing');
+    // Previous naming without a pid: removed once older than the limit.
+    writeFileSync(path.join(dir, '.gw3.0123456789ab.tmp'), 'old');
+    utimesSync(path.join(dir, '.gw3.0123456789ab.tmp'), new Date(2020, 0, 1), new Date(2020, 0, 1));
+    writeFileSync(path.join(dir, '.not-ours.tmp'), 'admin file');
+    await files.writeIfChanged('/etc/fastd/peers/gw4', 'key\n');
+    expect(readdirSync(dir).sort()).toEqual([
+      `.gw2.p${process.ppid}.a1b2c3d4e5f6.tmp`,
+      '.not-ours.tmp',
+      'gw4',
+    ]);
+  });
+
+  it('removes its temp when the write fails, and tracks it only while it exists', async () => {
+    const { root, files } = store();
+    // The target is a directory: the final rename fails.
+    mkdirSync(path.join(root, 'etc/x/target'), { recursive: true });
+    await expect(files.writeAtomic('/etc/x/target', 'a')).rejects.toThrow();
+    expect(readdirSync(path.join(root, 'etc/x'))).toEqual(['target']);
+    expect(runTemps.size).toBe(0);
+  });
+
+  it('replaces no file once the run is interrupted', async () => {
+    const root = mkdtempSync(path.join(os.tmpdir(), 'photon-files-'));
+    const abort = new AbortController();
+    const files = new FileStore(new RootSandbox(root), { dryRun: false, signal: abort.signal });
+    abort.abort(new Error('interrupted by SIGTERM'));
+    await expect(files.writeAtomic('/etc/a', 'a')).rejects.toThrow('SIGTERM');
+    expect(existsSync(path.join(root, 'etc/a'))).toBe(false);
   });
 });

@@ -6,6 +6,7 @@ import type { ChangeRecorder } from '../journal/change-recorder.js';
 import type { Logger } from '../log/logger.js';
 import { randomHex } from '../text/random-hex.js';
 import { RootSandbox } from './root-sandbox.js';
+import { runTemps, STALE_TEMP_MS, sweepStaleTemps, tempName } from './run-temps.js';
 
 export interface WriteOptions {
   /** File mode for a new file; an existing file keeps its mode and owner. */
@@ -22,9 +23,13 @@ export interface WriteResult {
 
 /**
  * All file access of a task: paths go through the `--root` sandbox, writes are atomic
- * (temp file in the same directory, fsync, rename) and honour `--dry-run`.
+ * (temp file in the same directory, fsync, rename) and honour `--dry-run`. Temp files are
+ * registered with `runTemps` until renamed (a failed or signalled run removes them), and the
+ * first write into a directory sweeps temps that killed runs left there.
  */
 export class FileStore {
+  private readonly swept = new Set<string>();
+
   constructor(
     readonly sandbox: RootSandbox,
     private readonly options: {
@@ -32,6 +37,8 @@ export class FileStore {
       recorder?: ChangeRecorder;
       logger?: Logger;
       clock?: Clock;
+      /** Aborted when the run is interrupted: no file is replaced after that. */
+      signal?: AbortSignal;
     } = { dryRun: false },
   ) {}
 
@@ -110,29 +117,49 @@ export class FileStore {
       this.options.logger?.info({ path: p, action }, `dry-run: would ${action} ${p}`);
       return { path: p, changed: true };
     }
+    this.options.signal?.throwIfAborted();
     await fsp.mkdir(path.dirname(target), { recursive: true });
+    await this.sweep(path.dirname(target));
     const existing = await fsp.stat(target).catch(() => undefined);
     let backup: string | undefined;
     if (options.backup && existing) backup = await this.backup(p);
-    const temp = path.join(path.dirname(target), `.${path.basename(target)}.${randomHex(6)}.tmp`);
-    const handle = await fsp.open(temp, 'wx', existing ? existing.mode & 0o7777 : (options.mode ?? 0o644));
+    const temp = tempName(target, randomHex(6));
+    runTemps.add(temp);
     try {
-      await handle.writeFile(content);
-      if (existing) {
-        await handle.chmod(existing.mode & 0o7777);
-        await handle.chown(existing.uid, existing.gid).catch(() => undefined);
-      } else if (options.mode !== undefined) {
-        await handle.chmod(options.mode);
+      const handle = await fsp.open(temp, 'wx', existing ? existing.mode & 0o7777 : (options.mode ?? 0o644));
+      try {
+        await handle.writeFile(content);
+        if (existing) {
+          await handle.chmod(existing.mode & 0o7777);
+          await handle.chown(existing.uid, existing.gid).catch(() => undefined);
+        } else if (options.mode !== undefined) {
+          await handle.chmod(options.mode);
+        }
+        await handle.sync();
+      } finally {
+        await handle.close();
       }
-      await handle.sync();
+      this.options.signal?.throwIfAborted();
+      await fsp.rename(temp, target);
     } catch (error) {
-      await handle.close();
       await fsp.rm(temp, { force: true });
       throw error;
+    } finally {
+      runTemps.delete(temp);
     }
-    await handle.close();
-    await fsp.rename(temp, target);
     return { path: p, changed: true, backup };
+  }
+
+  /** Once per directory and run: temps of killed writers go (see sweepStaleTemps). */
+  private async sweep(dir: string): Promise<void> {
+    if (this.swept.has(dir)) return;
+    this.swept.add(dir);
+    const removed = await sweepStaleTemps(dir, STALE_TEMP_MS);
+    if (removed.length > 0)
+      this.options.logger?.info(
+        { dir, removed: removed.length },
+        `removed ${removed.length} stale temp file(s)`,
+      );
   }
 
   /** Copies a file to `<name>_backup_<timestamp>` beside it; returns the backup's task path. */

@@ -1,8 +1,9 @@
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { findProgram } from '../host/find-program.js';
-import { withScratchDir } from './scratch-dir.js';
+import { sweepScratchDirs, withScratchDir } from './scratch-dir.js';
 
 describe('withScratchDir', () => {
   it('hands out a fresh directory and removes it, also when the body throws', async () => {
@@ -21,6 +22,18 @@ describe('withScratchDir', () => {
       }),
     ).rejects.toThrow('rejected');
     expect(existsSync(seen)).toBe(false);
+  });
+
+  it('removes scratch directories a killed run left (its pid gone), not those of live runs', async () => {
+    const dead = path.join(os.tmpdir(), 'photon-bird-p999999999-AbC123');
+    const live = path.join(os.tmpdir(), `photon-bird-p${process.ppid}-AbC123`);
+    mkdirSync(dead, { recursive: true });
+    mkdirSync(live, { recursive: true });
+    writeFileSync(path.join(dead, 'candidate.conf'), 'x');
+    await sweepScratchDirs(os.tmpdir());
+    expect(existsSync(dead)).toBe(false);
+    expect(existsSync(live)).toBe(true);
+    rmSync(live, { recursive: true });
   });
 });
 

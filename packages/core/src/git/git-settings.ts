@@ -123,6 +123,12 @@ export const gitSettings = defineSettings(
       .prefault({}),
   }),
   {
+    example: {
+      snapshot: { deny: ['*.secret'] },
+      repositories: [
+        { name: 'ffapi', remote: 'https://github.com/freifunk-mwu/ffapi-mainz.git', dir: '/var/www/ffapi' },
+      ],
+    },
     programs: (git) => [
       'git',
       ...argvPrograms(

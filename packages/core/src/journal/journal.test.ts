@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -70,5 +70,25 @@ describe('Journal', () => {
       ['web-build', 'ok'],
       ['alfred-zone', 'failed'],
     ]);
+  });
+
+  it('leaves no temp when a record cannot be written, and removes temps earlier runs left', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'photon-journal-'));
+    const journal = new Journal(dir, 10);
+    const taskDir = path.join(dir, 'alfred-announce');
+    mkdirSync(taskDir, { recursive: true });
+    // Left by the previous implementation after ENOSPC, and by a killed writer.
+    writeFileSync(path.join(taskDir, '2026-11-26T00-00-00-000Z-aaaaaa.json.tmp'), '{"ta');
+    writeFileSync(path.join(taskDir, '.2026-11-26T00-01-00-000Z-bbbbbb.json.p999999999.0a0b0c0d.tmp'), '{');
+    // The record's own name is taken by a directory: the rename fails like a full disk would.
+    const blocked = record('alfred-announce', '2026-11-26T01:00:00.000Z');
+    mkdirSync(path.join(taskDir, '2026-11-26T01-00-00-000Z-0.000Z.json'));
+    await expect(journal.write(blocked)).rejects.toThrow();
+    expect(readdirSync(taskDir)).toEqual([
+      '2026-11-26T00-00-00-000Z-aaaaaa.json.tmp',
+      '2026-11-26T01-00-00-000Z-0.000Z.json',
+    ]);
+    await journal.write(record('alfred-announce', '2026-11-26T02:00:00.000Z'));
+    expect(readdirSync(taskDir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
   });
 });

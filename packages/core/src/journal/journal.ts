@@ -1,9 +1,11 @@
 import { promises as fsp } from 'node:fs';
 import path from 'node:path';
+import { STALE_TEMP_MS, sweepStaleTemps, writeTextAtomic } from '../fs/run-temps.js';
 import { byCodeUnit } from '../text/compare.js';
 import type { RunChanges } from './change-recorder.js';
+import type { IncidentNote } from './incidents.js';
 
-export type RunOutcome = 'ok' | 'failed' | 'locked' | 'partial';
+export type RunOutcome = 'ok' | 'failed' | 'locked' | 'partial' | 'interrupted';
 
 /** One run of one task, as stored under `<dataDir>/runs/<task>/`. */
 export interface RunRecord {
@@ -23,6 +25,8 @@ export interface RunRecord {
   files: RunChanges['files'];
   services: RunChanges['services'];
   mails: RunChanges['mails'];
+  /** The run's place in its task's incident and what that meant for the failure mail. */
+  incident?: IncidentNote;
 }
 
 /**
@@ -41,15 +45,18 @@ export class Journal {
     await fsp.mkdir(taskDir, { recursive: true });
     const name = `${record.start.replace(/[:.]/g, '-')}-${record.runId}.json`;
     const file = path.join(taskDir, name);
-    const temp = `${file}.tmp`;
-    await fsp.writeFile(temp, `${JSON.stringify(record, null, 2)}\n`);
-    await fsp.rename(temp, file);
+    await sweepStaleTemps(taskDir, STALE_TEMP_MS);
+    await writeTextAtomic(file, `${JSON.stringify(record, null, 2)}\n`);
     await this.prune(taskDir);
     return file;
   }
 
   private async prune(taskDir: string): Promise<void> {
-    const files = (await fsp.readdir(taskDir)).filter((f) => f.endsWith('.json')).sort();
+    const names = await fsp.readdir(taskDir);
+    // Temps of the previous implementation (`<record>.json.tmp`, left after ENOSPC).
+    for (const legacy of names.filter((f) => f.endsWith('.json.tmp')))
+      await fsp.rm(path.join(taskDir, legacy), { force: true });
+    const files = names.filter((f) => f.endsWith('.json')).sort();
     for (const old of files.slice(0, Math.max(0, files.length - this.keep))) {
       await fsp.rm(path.join(taskDir, old), { force: true });
     }

@@ -1,97 +1,134 @@
+import { createHash } from 'node:crypto';
 import { promises as fsp } from 'node:fs';
+import type { Server } from 'node:net';
 import path from 'node:path';
 import { LockedError } from '../errors/errors.js';
-import { randomHex } from '../text/random-hex.js';
 
 export interface LockOptions {
   /** Seconds to wait for the holder to finish; 0 = fail at once. */
   waitSeconds?: number;
+  /** First pause between attempts while waiting; it doubles up to 200 ms. */
   pollMs?: number;
 }
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
+/**
+ * Longest pause between attempts of a waiting run: a bind attempt is one cheap system call, and
+ * a longer pause leaves the lock idle after its holder ends while 40 runs wait.
+ */
+const MAX_PAUSE_MS = 200;
+
+/** Longest abstract socket name Linux accepts (sun_path is 108 bytes, the leading NUL included). */
+const MAX_NAME = 107;
 
 /**
- * One non-blocking lock per task: a pid file created with link(2), which is atomic.
- * A lock whose holder is dead is taken over; a live holder raises LockedError.
+ * One lock per task and lock directory: an abstract Unix socket bound by the holder. The kernel
+ * frees the name the moment the holder's process ends, however it ends (kill -9 included), so
+ * there are no stale locks, no pid reuse and no takeover race: binding is atomic, EADDRINUSE
+ * means held. Its limit: abstract sockets belong to a network namespace, so runs in different
+ * namespaces (containers) do not see each other's locks.
+ *
+ * `file` is the task's lock file of the previous, file-based implementation
+ * (`<lockDir>/<task>.lock`): its directory names the lock, and such a file (and its temp files)
+ * is ignored and removed once the lock is held.
  */
 export class TaskLock {
-  private held = false;
+  private server: Server | undefined;
 
   constructor(
     readonly file: string,
     readonly task: string,
   ) {}
 
+  /** The abstract socket name (without the leading NUL). */
+  get name(): string {
+    const dir = createHash('sha256')
+      .update(path.resolve(path.dirname(this.file)))
+      .digest('hex');
+    const name = `photon-lock/${dir}/${this.task}`;
+    if (name.length <= MAX_NAME) return name;
+    return `photon-lock/${dir}/#${createHash('sha256').update(this.task).digest('hex').slice(0, 32)}`;
+  }
+
   async acquire(options: LockOptions = {}): Promise<void> {
     const deadline = Date.now() + (options.waitSeconds ?? 0) * 1000;
-    await fsp.mkdir(path.dirname(this.file), { recursive: true });
+    let pause = options.pollMs ?? 50;
     for (;;) {
-      const holder = await this.tryAcquire();
-      if (holder === undefined) {
-        this.held = true;
+      const server = await this.tryBind();
+      if (server) {
+        this.server = server;
+        await this.removeLegacyFiles();
         return;
       }
-      if (Date.now() >= deadline) throw new LockedError(this.task, holder || undefined);
-      await new Promise((resolve) => setTimeout(resolve, options.pollMs ?? 200));
+      if (Date.now() >= deadline) throw new LockedError(this.task, await this.holderPid());
+      // Jitter spreads many waiters over the moment the holder ends.
+      const sleep = Math.min(pause * (0.5 + Math.random()), deadline - Date.now());
+      await new Promise((resolve) => setTimeout(resolve, Math.max(1, sleep)));
+      pause = Math.min(pause * 2, MAX_PAUSE_MS);
     }
   }
 
-  /** Returns undefined when acquired, else the holder's pid (0 if unknown). */
-  private async tryAcquire(): Promise<number | undefined> {
-    const temp = `${this.file}.${process.pid}.${randomHex(4)}`;
-    await fsp.writeFile(
-      temp,
-      `${JSON.stringify({ pid: process.pid, task: this.task, since: new Date().toISOString() })}\n`,
+  /** Whether this object holds the lock. */
+  get held(): boolean {
+    return this.server !== undefined;
+  }
+
+  private tryBind(): Promise<Server | undefined> {
+    // Loaded only when a lock is taken: read-only commands never pay for net.
+    const net = process.getBuiltinModule('node:net');
+    return new Promise((resolve, reject) => {
+      // A connecting waiter learns the holder's pid (for the "already running" message).
+      const server = net.createServer((socket) => {
+        socket.on('error', () => {});
+        socket.end(String(process.pid));
+      });
+      server.once('error', (error: NodeJS.ErrnoException) => {
+        if (error.code === 'EADDRINUSE') resolve(undefined);
+        else reject(error);
+      });
+      server.listen({ path: `\0${this.name}` }, () => {
+        // The lock must not keep the process alive; the kernel frees it when the process ends.
+        server.unref();
+        resolve(server);
+      });
+    });
+  }
+
+  /** The holder's pid as it tells a connecting waiter; undefined when it does not answer in time. */
+  private holderPid(): Promise<number | undefined> {
+    const net = process.getBuiltinModule('node:net');
+    return new Promise((resolve) => {
+      let text = '';
+      const socket = net.connect({ path: `\0${this.name}` });
+      const done = () => {
+        socket.destroy();
+        const pid = Number.parseInt(text, 10);
+        resolve(Number.isSafeInteger(pid) && pid > 0 ? pid : undefined);
+      };
+      socket.setTimeout(500, done);
+      socket.on('data', (chunk) => {
+        text += chunk.toString();
+      });
+      socket.on('end', done);
+      socket.on('error', done);
+    });
+  }
+
+  /** The previous implementation's lock file and its temp/aside files: meaningless now. */
+  private async removeLegacyFiles(): Promise<void> {
+    const dir = path.dirname(this.file);
+    const base = path.basename(this.file);
+    const names = await fsp.readdir(dir).catch(() => [] as string[]);
+    await Promise.all(
+      names
+        .filter((name) => name === base || name.startsWith(`${base}.`))
+        .map((name) => fsp.rm(path.join(dir, name), { force: true }).catch(() => undefined)),
     );
-    try {
-      await fsp.link(temp, this.file);
-      return undefined;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-    } finally {
-      await fsp.rm(temp, { force: true });
-    }
-    const holder = await this.readHolder(this.file);
-    if (holder !== undefined && isAlive(holder)) return holder;
-    // Stale: move it aside atomically; if someone else got there first, just retry.
-    const aside = `${this.file}.stale.${process.pid}`;
-    try {
-      await fsp.rename(this.file, aside);
-    } catch {
-      return 0;
-    }
-    const moved = await this.readHolder(aside);
-    if (moved !== holder && moved !== undefined && isAlive(moved)) {
-      // We moved a fresh lock another process had just taken: put it back.
-      await fsp.link(aside, this.file).catch(() => undefined);
-      await fsp.rm(aside, { force: true });
-      return moved;
-    }
-    await fsp.rm(aside, { force: true });
-    return this.tryAcquire();
-  }
-
-  private async readHolder(file: string): Promise<number | undefined> {
-    try {
-      const parsed = JSON.parse(await fsp.readFile(file, 'utf8')) as { pid?: unknown };
-      return typeof parsed.pid === 'number' ? parsed.pid : undefined;
-    } catch {
-      return undefined;
-    }
   }
 
   async release(): Promise<void> {
-    if (!this.held) return;
-    this.held = false;
-    const holder = await this.readHolder(this.file);
-    if (holder === process.pid) await fsp.rm(this.file, { force: true });
+    const server = this.server;
+    if (!server) return;
+    this.server = undefined;
+    await new Promise<void>((resolve) => server.close(() => resolve()));
   }
 }

@@ -8,6 +8,7 @@ const report: FailureReport = {
   exitCode: 1,
   summary: 'fastd-limit: no gateway online',
   recentLogLines: ['WARN  one', 'WARN  two', 'ERROR three'],
+  attended: false,
   record: {
     start: '2026-11-27T03:00:00.000Z',
     durationMs: 12,

@@ -1,3 +1,4 @@
+import type { IncidentNote } from '../journal/incidents.js';
 import { redactText } from '../log/redact.js';
 import type { FailureNotifier, FailureReport, NotifyResult } from '../task/failure-notifier.js';
 import type { MailSettings } from './mail-settings.js';
@@ -6,9 +7,11 @@ import type { Mailer } from './mailer.js';
 const OUTPUT_LINES = 60;
 
 /**
- * Mails the admins when a task fails (or after every run with `mail.on: always`). The body
- * holds the summary, the last log lines and the failing command's output — all redacted;
- * settings are never attached.
+ * Mails the admins when a task fails (or after every run with `mail.on: always`): once per
+ * incident (the same failure again only as a reminder after `reminderHours`), and a short note
+ * when the task recovers. Runs at a terminal mail only with `attended: true`. The body holds the
+ * summary, the last log lines and the failing command's output — all redacted; settings are
+ * never attached.
  */
 export class MailFailureNotifier implements FailureNotifier {
   constructor(
@@ -17,15 +20,34 @@ export class MailFailureNotifier implements FailureNotifier {
   ) {}
 
   async notify(report: FailureReport): Promise<NotifyResult | undefined> {
+    const on = this.settings.tasks[report.task] ?? this.settings.on;
+    if (on === 'never' || (report.attended && !this.settings.attended)) return undefined;
     const failed = report.exitCode !== 0;
-    if (this.settings.on === 'never' || (!failed && this.settings.on !== 'always')) return undefined;
-    const subject = failed
-      ? `[photon] ${report.host} ${report.task} failed (exit ${report.exitCode})`
-      : `[photon] ${report.host} ${report.task} ok`;
-    const result = await this.mailer.send({ subject, text: failureMailBody(report, this.settings.logLines) });
+    const { incident } = report;
+    const recovered = !failed && incident?.decision === 'recovered' && incident.mailed;
+    if (failed && on === 'failure' && incident?.decision === 'suppressed') return undefined;
+    if (!failed && !recovered && on !== 'always') return undefined;
+    const prefix = `[photon] ${report.host} ${report.task}`;
+    const subject = recovered
+      ? `${prefix} recovered`
+      : !failed
+        ? `${prefix} ok`
+        : incident?.decision === 'reminder'
+          ? `${prefix} still failing (exit ${report.exitCode}) since ${incident.since}`
+          : `${prefix} failed (exit ${report.exitCode})`;
+    const text = recovered
+      ? recoveredMailBody(report, incident)
+      : failureMailBody(report, this.settings.logLines);
+    const result = await this.mailer.send({ subject, text });
     if (result.skipped) return undefined;
     return { sent: result.sent, to: result.recipients, subject, error: result.error };
   }
+}
+
+function recoveredMailBody(report: FailureReport, incident: IncidentNote): string {
+  return redactText(
+    `${report.summary}\n\n${report.task} on ${report.host} works again: it failed ${incident.failures} time(s) since ${incident.since}.\n`,
+  );
 }
 
 export function failureMailBody(report: FailureReport, logLines: number): string {
@@ -33,6 +55,9 @@ export function failureMailBody(report: FailureReport, logLines: number): string
   const lines = [
     report.summary,
     '',
+    ...(report.incident && report.incident.failures > 1
+      ? [`failing since ${report.incident.since}: ${report.incident.failures} failed runs`, '']
+      : []),
     `host:     ${report.host}`,
     `task:     ${report.task}`,
     `exit:     ${report.exitCode}`,

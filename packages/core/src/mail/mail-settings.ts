@@ -18,6 +18,15 @@ export const mailSettings = defineSettings(
     bcc: addresses.default([]),
     /** When a task mails the admins. */
     on: z.enum(['failure', 'always', 'never']).default('failure'),
+    /** Per task (e.g. `alfred-announce: never`): overrides `on` for that task. */
+    tasks: z.record(z.string().min(1), z.enum(['failure', 'always', 'never'])).default({}),
+    /**
+     * One mail per incident: the same failure again mails only after this many hours (a reminder);
+     * 0 mails every failed run.
+     */
+    reminderHours: z.number().min(0).default(24),
+    /** Also mail failures of runs started at a terminal (stdin and stderr a tty); the admin sees those. */
+    attended: z.boolean().default(false),
     /** Log lines of the run quoted in the mail. */
     logLines: z.number().int().min(0).default(40),
     sendmail: z
@@ -43,6 +52,9 @@ export const mailSettings = defineSettings(
     /** Directory the `file` transport writes `.eml` files into. */
     outbox: z.string().min(1).default('/var/spool/photon/outbox'),
   }),
-  { programs: (mail) => (mail.transport === 'sendmail' ? [mail.sendmail.path] : []) },
+  {
+    programs: (mail) => (mail.transport === 'sendmail' ? [mail.sendmail.path] : []),
+    example: { to: ['admins@example.org'] },
+  },
 );
 export type MailSettings = z.output<typeof mailSettings.schema>;

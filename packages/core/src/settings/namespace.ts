@@ -13,6 +13,11 @@ export interface SettingsNamespace<S extends z.ZodType = z.ZodType> {
    * templates included): what `photon doctor` checks.
    */
   readonly programs?: (value: z.output<S>) => string[];
+  /**
+   * A sample value with one entry in each list the defaults leave empty: `photon config init`
+   * shows these entries, commented out (a test checks that the sample validates).
+   */
+  readonly example?: z.input<S>;
 }
 
 export type SettingsOf<N> = N extends SettingsNamespace<infer S> ? z.output<S> : never;
@@ -21,9 +26,15 @@ export function defineSettings<S extends z.ZodType>(
   name: string,
   description: string,
   schema: S,
-  options: { programs?: (value: z.output<S>) => string[] } = {},
+  options: { programs?: (value: z.output<S>) => string[]; example?: z.input<S> } = {},
 ): SettingsNamespace<S> {
-  const ns = { name, description, schema, ...(options.programs && { programs: options.programs }) };
+  const ns = {
+    name,
+    description,
+    schema,
+    ...(options.programs && { programs: options.programs }),
+    ...(options.example !== undefined && { example: options.example }),
+  };
   // Commands list their namespaces in a static property, which oclif copies into the command
   // manifest: without this the whole zod schema was serialized there (1.6 MB for plugin-icvpn),
   // and every photon run parsed it at start-up. In a manifest the name says all there is.

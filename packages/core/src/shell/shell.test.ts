@@ -112,4 +112,24 @@ describe('Shell', () => {
     expect(result.stdout).toBe('');
     expect(result.stdoutBytes).toEqual(Buffer.from([0xff, 0x00, 0xc3]));
   });
+
+  it('endAll ends running programs and their children: SIGTERM, then SIGKILL after the grace time', async () => {
+    const sh = shell();
+    // The child ignores SIGTERM, so only the SIGKILL after the grace time ends it; its own child too.
+    const stubborn = sh.run(['sh', '-c', 'trap "" TERM; sleep 30 & sleep 30; wait'], { allowFailure: true });
+    const polite = sh.run(['sleep', '30'], { allowFailure: true });
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const started = Date.now();
+    await sh.endAll(300);
+    expect(Date.now() - started).toBeLessThan(2_000);
+    expect((await polite).signal).toBe('SIGTERM');
+    expect((await stubborn).signal).toBe('SIGKILL');
+  });
+
+  it('starts no program once the run is interrupted', async () => {
+    const abort = new AbortController();
+    const sh = new Shell({ dryRun: false, defaultTimeoutMs: 10_000, signal: abort.signal });
+    abort.abort(new Error('interrupted by SIGINT'));
+    await expect(sh.run(['true'])).rejects.toThrow('SIGINT');
+  });
 });

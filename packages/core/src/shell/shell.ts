@@ -30,14 +30,39 @@ const MAX_OUTPUT_BYTES = 256 * 1024 * 1024;
  * separate and whole; a timeout kills the whole process group.
  */
 export class Shell {
+  /** Process groups (leader pids) of the programs running now, with a promise of their end. */
+  private readonly running = new Map<number, Promise<void>>();
+
   constructor(
     private readonly options: {
       dryRun: boolean;
       defaultTimeoutMs: number;
       recorder?: ChangeRecorder;
       logger?: Logger;
+      /** Aborted when the run is interrupted: no program starts after that. */
+      signal?: AbortSignal;
     },
   ) {}
+
+  /**
+   * Ends every running program and its children: SIGTERM to each process group, SIGKILL to
+   * those still there after `graceMs`. Resolves when all have ended.
+   */
+  async endAll(graceMs: number): Promise<void> {
+    if (this.running.size === 0) return;
+    const groups = [...this.running.keys()];
+    for (const pid of groups) signalGroup(pid, 'SIGTERM');
+    const ended = Promise.all(this.running.values());
+    let timer: NodeJS.Timeout | undefined;
+    const grace = new Promise<'grace'>((resolve) => {
+      timer = setTimeout(() => resolve('grace'), graceMs);
+    });
+    if ((await Promise.race([ended, grace])) === 'grace') {
+      for (const pid of groups) signalGroup(pid, 'SIGKILL');
+      await ended;
+    }
+    clearTimeout(timer);
+  }
 
   async run(argv: readonly string[], options: RunOptions = {}): Promise<CommandResult> {
     if (argv.length === 0 || !argv[0]) throw new TypeError('Shell.run needs a program name');
@@ -60,9 +85,10 @@ export class Shell {
       this.options.recorder?.recordCommand(result);
       return result;
     }
+    this.options.signal?.throwIfAborted();
     const timeoutMs = options.timeoutMs ?? this.options.defaultTimeoutMs;
     const started = performance.now();
-    const outcome = await spawnAndCollect(full, options, timeoutMs);
+    const outcome = await spawnAndCollect(full, options, timeoutMs, this.running);
     const result: CommandResult = {
       argv: full,
       cwd: options.cwd,
@@ -99,8 +125,14 @@ type SpawnOutcome = Pick<
  * and evaluating execa's module graph cost ~15 ms of each run that started a program. What the
  * Shell needs (argv, pipes, whole output, process-group kill) is what spawn does.
  */
-function spawnAndCollect(argv: string[], options: RunOptions, timeoutMs: number): Promise<SpawnOutcome> {
+function spawnAndCollect(
+  argv: string[],
+  options: RunOptions,
+  timeoutMs: number,
+  running: Map<number, Promise<void>>,
+): Promise<SpawnOutcome> {
   return new Promise((resolve) => {
+    let closed = () => {};
     const env = options.env ? withoutUndefined({ ...process.env, ...options.env }) : process.env;
     // Loaded on first use: most runs start no program, and child_process pulls in net and dgram.
     const { spawn } = process.getBuiltinModule('node:child_process');
@@ -119,12 +151,20 @@ function spawnAndCollect(argv: string[], options: RunOptions, timeoutMs: number)
     let spawnError: Error | undefined;
     let forceTimer: NodeJS.Timeout | undefined;
     const killGroup = (signal: NodeJS.Signals) => {
-      try {
-        if (child.pid) process.kill(-child.pid, signal);
-      } catch {
-        // the group is already gone
-      }
+      if (child.pid) signalGroup(child.pid, signal);
     };
+    const pid = child.pid;
+    if (pid) {
+      running.set(
+        pid,
+        new Promise<void>((ended) => {
+          closed = () => {
+            running.delete(pid);
+            ended();
+          };
+        }),
+      );
+    }
     const collect = (chunks: Buffer[]) => (chunk: Buffer) => {
       outputBytes += chunk.length;
       if (outputBytes > MAX_OUTPUT_BYTES) {
@@ -151,6 +191,7 @@ function spawnAndCollect(argv: string[], options: RunOptions, timeoutMs: number)
     });
     // 'close' comes after the exit and after both pipes ended: the output is whole.
     child.on('close', (code, signal) => {
+      closed();
       clearTimeout(timer);
       if (forceTimer) clearTimeout(forceTimer);
       if (timedOut) killGroup('SIGKILL');
@@ -170,6 +211,14 @@ function spawnAndCollect(argv: string[], options: RunOptions, timeoutMs: number)
       });
     });
   });
+}
+
+function signalGroup(leader: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-leader, signal);
+  } catch {
+    // the group is already gone
+  }
 }
 
 function withoutUndefined(env: Record<string, string | undefined>): Record<string, string> {

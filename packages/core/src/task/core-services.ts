@@ -28,7 +28,8 @@ export async function registerCoreServices(ctx: TaskContext): Promise<void> {
     recorder: ctx.changes,
   });
   ctx.container.register(Mailer, { useValue: mailer });
-  if (mail.on !== 'never' && mail.to.length > 0) {
+  const everNotifies = mail.on !== 'never' || Object.values(mail.tasks).some((on) => on !== 'never');
+  if (everNotifies && mail.to.length > 0) {
     // The runner records the notifier's result itself; this mailer must not record it twice.
     const notifierMailer = new Mailer(mail, ctx.files, {
       host: ctx.host,

@@ -1,4 +1,5 @@
 import type { CommandResult } from '../errors/errors.js';
+import type { IncidentNote } from '../journal/incidents.js';
 import type { RunRecord } from '../journal/journal.js';
 
 /** What a failed (or, with `mail.on: always`, any) run reports to the admins. */
@@ -12,6 +13,10 @@ export interface FailureReport {
   /** Output of the command that failed, when a command failed. */
   failedCommand?: CommandResult;
   record: RunRecord;
+  /** Where the run stands in its task's incident (see decideIncident). */
+  incident?: IncidentNote;
+  /** Started at a terminal (stdin and stderr are ttys): someone watches it. */
+  attended: boolean;
 }
 
 export interface NotifyResult {

@@ -2,9 +2,12 @@ import { format } from 'node:util';
 import type { Interfaces } from '@oclif/core';
 import { Command } from '@oclif/core/command';
 import * as Flags from '@oclif/core/flags';
+import { ExitCode } from '../errors/errors.js';
 import { writeStdout } from '../host/stdio.js';
 import type { LogFormat, LogLevel } from '../log/logger.js';
 import type { SettingsNamespace } from '../settings/namespace.js';
+import { type ChangeVerb, changeClaim, changeDone } from '../text/change-claim.js';
+import { closestWord } from '../text/closest-word.js';
 import { discoverNamespaces } from './plugin-namespaces.js';
 import type { TaskContext } from './task-context.js';
 import { type TaskOutput, TaskRunner } from './task-runner.js';
@@ -27,6 +30,61 @@ class TaskExit extends Error {
   }
 }
 
+/** Flags of every task command. */
+const commonFlags = {
+  config: Flags.string({
+    char: 'c',
+    summary:
+      'Read this settings file after /etc/photon/photon.yaml and ~/.config/photon/photon.yaml (repeatable).',
+    multiple: true,
+    // One value per --config, so positional arguments after it stay arguments.
+    multipleNonGreedy: true,
+    helpGroup: 'GLOBAL',
+  }),
+  root: Flags.string({
+    summary: 'Resolve every absolute path under this directory (a sandbox for tests and demos).',
+    helpGroup: 'GLOBAL',
+  }),
+  'log-level': Flags.option({
+    options: ['trace', 'debug', 'info', 'warn', 'error', 'silent'] as const,
+    summary: 'Console log level (default: info on a terminal, warn otherwise).',
+    helpGroup: 'GLOBAL',
+  })(),
+  'log-format': Flags.option({
+    options: ['pretty', 'json'] as const,
+    summary: 'Console log format (default: pretty on a terminal, json otherwise).',
+    helpGroup: 'GLOBAL',
+  })(),
+  'log-file': Flags.string({
+    summary: 'Append JSON log lines (info and up) to this file.',
+    helpGroup: 'GLOBAL',
+  }),
+};
+
+/** Flags of task commands that change something (not of `readOnly` ones, where they do nothing). */
+const changeFlags = {
+  'dry-run': Flags.boolean({
+    char: 'n',
+    summary: 'Show what would change; change nothing.',
+    default: false,
+    helpGroup: 'GLOBAL',
+  }),
+  lock: Flags.boolean({
+    summary: 'Take the per-task lock (--no-lock to skip it).',
+    default: true,
+    allowNo: true,
+    helpGroup: 'GLOBAL',
+  }),
+  wait: Flags.integer({
+    summary: 'Wait up to this many seconds for a running instance instead of exiting 75.',
+    default: 0,
+    min: 0,
+    helpGroup: 'GLOBAL',
+  }),
+};
+
+const taskFlags = { ...commonFlags, ...changeFlags };
+
 /**
  * Base class of every photon task command. Subclasses declare `settings` (the namespaces
  * they read) and implement `execute` and `summarize`; the base parses the common flags,
@@ -36,57 +94,12 @@ class TaskExit extends Error {
 export abstract class TaskCommand<T extends typeof Command, R> extends Command {
   static override enableJsonFlag = true;
 
-  static override baseFlags = {
-    config: Flags.string({
-      char: 'c',
-      summary:
-        'Read this settings file after /etc/photon/photon.yaml and ~/.config/photon/photon.yaml (repeatable).',
-      multiple: true,
-      // One value per --config, so positional arguments after it stay arguments.
-      multipleNonGreedy: true,
-      helpGroup: 'GLOBAL',
-    }),
-    root: Flags.string({
-      summary: 'Resolve every absolute path under this directory (a sandbox for tests and demos).',
-      helpGroup: 'GLOBAL',
-    }),
-    'dry-run': Flags.boolean({
-      char: 'n',
-      summary: 'Show what would change; change nothing.',
-      default: false,
-      helpGroup: 'GLOBAL',
-    }),
-    'log-level': Flags.option({
-      options: ['trace', 'debug', 'info', 'warn', 'error', 'silent'] as const,
-      summary: 'Console log level (default: info on a terminal, warn otherwise).',
-      helpGroup: 'GLOBAL',
-    })(),
-    'log-format': Flags.option({
-      options: ['pretty', 'json'] as const,
-      summary: 'Console log format (default: pretty on a terminal, json otherwise).',
-      helpGroup: 'GLOBAL',
-    })(),
-    'log-file': Flags.string({
-      summary: 'Append JSON log lines (info and up) to this file.',
-      helpGroup: 'GLOBAL',
-    }),
-    lock: Flags.boolean({
-      summary: 'Take the per-task lock (--no-lock to skip it).',
-      default: true,
-      allowNo: true,
-      helpGroup: 'GLOBAL',
-    }),
-    wait: Flags.integer({
-      summary: 'Wait up to this many seconds for a running instance instead of exiting 75.',
-      default: 0,
-      min: 0,
-      helpGroup: 'GLOBAL',
-    }),
-  };
+  /** `commonFlags` and `changeFlags` (`ReadOnlyTaskCommand` has only `commonFlags`). */
+  static override baseFlags = taskFlags;
 
   /** Settings namespaces this command reads (validated before `execute`). */
   static settings: SettingsNamespace[] = [];
-  /** Read-only commands (status, verify, history) neither lock, nor journal, nor mail. */
+  /** True for `ReadOnlyTaskCommand`s: they neither lock, nor journal, nor mail. */
   static readOnly = false;
 
   protected flags!: TaskFlags<T>;
@@ -103,6 +116,16 @@ export abstract class TaskCommand<T extends typeof Command, R> extends Command {
 
   /** The one summary line of a successful run. */
   protected abstract summarize(result: R): string;
+
+  /** A change claim for summaries and output: "wrote", or "would write" in a dry run. */
+  protected did(verb: ChangeVerb): string {
+    return changeClaim(verb, this.flags?.['dry-run'] === true);
+  }
+
+  /** The same as a participle after a count: "3 written", or "3 would be written" in a dry run. */
+  protected done(verb: ChangeVerb): string {
+    return changeDone(verb, this.flags?.['dry-run'] === true);
+  }
 
   /** Lines printed on stdout after a successful run without --json (e.g. tables, plans). */
   protected render(_result: R, _ctx: TaskOutput<R>): string[] {
@@ -128,12 +151,13 @@ export abstract class TaskCommand<T extends typeof Command, R> extends Command {
         argv: this.argv,
         configFiles: this.flags.config ?? [],
         root: this.flags.root,
-        dryRun: this.flags['dry-run'],
+        // A read-only command has no --dry-run, --lock or --wait: undefined there.
+        dryRun: this.flags['dry-run'] === true,
         logLevel: this.flags['log-level'] as LogLevel | undefined,
         logFormat: this.flags['log-format'] as LogFormat | undefined,
         logFile: this.flags['log-file'],
-        lock: this.flags.lock && !readOnly,
-        waitSeconds: this.flags.wait,
+        lock: this.flags.lock === true && !readOnly,
+        waitSeconds: this.flags.wait ?? 0,
         namespaces: ctor.settings,
         knownNamespaces: discoverNamespaces(this.config),
         defaultDataDir: this.config.dataDir,
@@ -163,8 +187,43 @@ export abstract class TaskCommand<T extends typeof Command, R> extends Command {
     if (!this.jsonEnabled()) writeStdout(`${format(message, ...args)}\n`);
   }
 
+  /**
+   * oclif's parse errors (unknown flag, bad option value, missing argument) are usage errors:
+   * exit 2 like photon's own, and an unknown flag gets the nearest real one as a hint.
+   */
+  public override async catch(
+    error: Error & { parse?: unknown; flags?: string[]; oclif?: { exit?: number } },
+  ) {
+    if (error.parse !== undefined) {
+      error.oclif = { ...error.oclif, exit: ExitCode.Config };
+      const hint = Array.isArray(error.flags) ? this.flagHint(error.flags) : undefined;
+      if (hint) error.message = error.message.replace(/\n|$/, `. Did you mean ${hint}?\n`).trimEnd();
+    }
+    return super.catch(error);
+  }
+
+  private flagHint(typed: string[]): string | undefined {
+    const ctor = this.constructor as typeof TaskCommand;
+    const known = Object.entries({ ...ctor.baseFlags, ...ctor.flags }).flatMap(([name, flag]) => [
+      `--${name}`,
+      ...((flag as { allowNo?: boolean }).allowNo ? [`--no-${name}`] : []),
+    ]);
+    const hints = typed.flatMap((flag) => closestWord(flag.split('=')[0], known) ?? []);
+    return hints.length > 0 ? hints.join(', ') : undefined;
+  }
+
   protected override toErrorJson(error: unknown): unknown {
     if (error instanceof TaskExit) return error.output;
     return super.toErrorJson(error);
   }
+}
+
+/**
+ * Base of task commands that change nothing (status, verify, history): no lock, no journal, no
+ * failure mail, and no --dry-run, --lock or --wait, which would do nothing there.
+ */
+export abstract class ReadOnlyTaskCommand<T extends typeof Command, R> extends TaskCommand<T, R> {
+  static override readOnly = true;
+  // oclif collects static properties up the class chain, the nearest first: this hides changeFlags.
+  static override baseFlags = commonFlags as typeof taskFlags;
 }

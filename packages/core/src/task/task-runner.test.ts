@@ -1,9 +1,17 @@
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { CommandFailedError, ConfigError, ExitCode, PartialFailureError } from '../errors/errors.js';
+import {
+  CommandFailedError,
+  ConfigError,
+  ExitCode,
+  FailedAfterChangesError,
+  InterruptedError,
+  PartialFailureError,
+} from '../errors/errors.js';
+import { withScratchDir } from '../fs/scratch-dir.js';
 import { GitService } from '../git/git-service.js';
 import { TaskLock } from '../lock/task-lock.js';
 import { defineSettings } from '../settings/namespace.js';
@@ -150,6 +158,80 @@ describe('TaskRunner', () => {
     expect(error).toBeInstanceOf(ConfigError);
     expect(output.exitCode).toBe(2);
     expect(output.summary).toMatch(/bad\.yaml:2:13: demo\.greeting/);
+  });
+
+  it('a sandbox error after outputs were installed is exit 1 naming the changes, not exit 2 "nothing changed"', async () => {
+    const { root, opts } = options();
+    const { output, error } = await new TaskRunner().run(
+      opts,
+      async (ctx: TaskContext) => {
+        await ctx.files.writeIfChanged('/etc/bird/one.conf', 'a');
+        await ctx.files.writeIfChanged('/etc/bird/two.conf', 'b');
+        ctx.files.resolve('/etc/../../outside.conf');
+      },
+      () => '',
+    );
+    expect(error).toBeInstanceOf(FailedAfterChangesError);
+    expect(output.exitCode).toBe(ExitCode.Failed);
+    expect(output.error?.code).toBe('FAILED_AFTER_CHANGES');
+    expect(output.summary).toMatch(
+      /found after changing 2 things: create \/etc\/bird\/one\.conf, create \/etc\/bird\/two\.conf/,
+    );
+    const record = JSON.parse(
+      readFileSync(path.join(root, 'var/lib/photon/runs/demo-task', runs(root)[0]), 'utf8'),
+    );
+    expect(record).toMatchObject({ outcome: 'failed', exitCode: 1 });
+    // Before any change the same error stays exit 2.
+    const early = await new TaskRunner().run(
+      options().opts,
+      async (ctx: TaskContext) => {
+        ctx.files.resolve('/etc/../../outside.conf');
+      },
+      () => '',
+    );
+    expect(early.output.exitCode).toBe(ExitCode.Config);
+  });
+
+  it('a signal ends the run: program ended, temps removed, no file replaced, lock released, journaled, 128+n', async () => {
+    const { root, opts } = options();
+    let scratch = '';
+    let wroteAfterSignal: unknown;
+    const started = Date.now();
+    setTimeout(() => process.emit('SIGTERM'), 300);
+    const { output, error } = await new TaskRunner().run(
+      opts,
+      async (ctx: TaskContext) => {
+        await ctx.files.writeIfChanged('/etc/before.conf', 'a');
+        await withScratchDir('demo', async (dir) => {
+          scratch = dir;
+          writeFileSync(path.join(dir, 'candidate.conf'), 'x');
+          await ctx.shell.run(['sleep', '30'], { allowFailure: true });
+        });
+        wroteAfterSignal = await ctx.files.writeIfChanged('/etc/after.conf', 'b').catch((e: unknown) => e);
+      },
+      () => '',
+    );
+    expect(Date.now() - started).toBeLessThan(2_000);
+    expect(error).toBeInstanceOf(InterruptedError);
+    expect(output.exitCode).toBe(143);
+    expect(existsSync(scratch)).toBe(false);
+    expect(process.listenerCount('SIGTERM')).toBe(0);
+    const record = JSON.parse(
+      readFileSync(path.join(root, 'var/lib/photon/runs/demo-task', runs(root)[0]), 'utf8'),
+    );
+    expect(record).toMatchObject({
+      outcome: 'interrupted',
+      exitCode: 143,
+      summary: 'demo-task: interrupted by SIGTERM',
+    });
+    expect(record.commands[0]).toMatchObject({ argv: ['sleep', '30'] });
+    const lock = new TaskLock(path.join(root, 'var/lib/photon/locks/demo-task.lock'), 'demo-task');
+    await lock.acquire();
+    await lock.release();
+    // The body goes on after the signal, but replaces no file.
+    await new Promise((r) => setTimeout(r, 100));
+    expect(wroteAfterSignal).toBeInstanceOf(InterruptedError);
+    expect(existsSync(path.join(root, 'etc/after.conf'))).toBe(false);
   });
 
   it('a mistake in git settings fails the tasks that use git, not the others', async () => {

@@ -4,6 +4,8 @@ import {
   CommandFailedError,
   ExitCode,
   exitCodeOf,
+  FailedAfterChangesError,
+  InterruptedError,
   LockedError,
   messageOf,
   PartialFailureError,
@@ -11,10 +13,12 @@ import {
 } from '../errors/errors.js';
 import { FileStore } from '../fs/file-store.js';
 import { RootSandbox } from '../fs/root-sandbox.js';
+import { runTemps } from '../fs/run-temps.js';
 import { type Clock, formatTimestamp, systemClock } from '../host/clock.js';
 import { shortHostname } from '../host/hostname.js';
 import { isTerminal } from '../host/stdio.js';
 import { type FileChange, RunChanges } from '../journal/change-recorder.js';
+import { decideIncident, errorFingerprint, IncidentLog } from '../journal/incidents.js';
 import { Journal, type RunOutcome, type RunRecord, safeTaskName } from '../journal/journal.js';
 import { TaskLock } from '../lock/task-lock.js';
 import {
@@ -33,7 +37,8 @@ import { loadSettings, Settings } from '../settings/settings-loader.js';
 import { Shell } from '../shell/shell.js';
 import { randomHex } from '../text/random-hex.js';
 import { coreNamespaces, registerCoreServices } from './core-services.js';
-import type { FailureReport } from './failure-notifier.js';
+import type { FailureReport, NotifyResult } from './failure-notifier.js';
+import { Interruption } from './interruption.js';
 import type { TaskContext } from './task-context.js';
 import { CLOCK, DRY_RUN, FAILURE_NOTIFIER, HOSTNAME, LOGGER, TASK_CONTEXT } from './tokens.js';
 
@@ -61,6 +66,8 @@ export interface TaskRunOptions {
   logStream?: LineSink;
   /** Write a journal record and mail on failure (false for read-only inspection commands). */
   journal: boolean;
+  /** Someone watches the run (default: stdin and stderr are terminals); such runs mail only with `mail.attended`. */
+  attended?: boolean;
 }
 
 /** The `--json` contract shared by every task: the envelope around the task's typed result. */
@@ -99,98 +106,178 @@ export class TaskRunner {
     const started = clock.now();
     const runId = randomHex(3);
     const changes = new RunChanges();
-    let host = options.hostname ?? shortHostname();
-    let log: TaskLogger | undefined;
-    let ctx: TaskContext | undefined;
-    let lock: TaskLock | undefined;
+    const interruption = new Interruption();
+    const state: RunState = { host: options.hostname ?? shortHostname() };
     let result: R | undefined;
     let error: unknown;
     try {
-      const interactive = options.logStream === undefined && isTerminal(2);
-      log = await createTaskLogger({
-        level: options.logLevel ?? (interactive ? 'info' : 'warn'),
-        format: options.logFormat ?? (interactive ? 'pretty' : 'json'),
-        file: options.logFile,
-        bindings: { task: options.task, run: runId },
-        stream: options.logStream,
-      });
-      const sandbox = new RootSandbox(options.root);
-      const settings = await loadSettings({
-        sandbox,
-        env,
-        hostname: host,
-        timestamp: formatTimestamp(started),
-        configFiles: options.configFiles,
-        // What the runner reads itself, and what the task declares. Git settings are validated by
-        // the tasks that declare them (and by GitService on first use): a mistake there fails the
-        // git jobs, not fastd's or alfred's. `photon config validate` checks every namespace.
-        namespaces: [photonSettings, mailSettings, ...options.namespaces],
-        knownNamespaces: [...new Set([...coreNamespaces.map((ns) => ns.name), ...options.knownNamespaces])],
-      });
-      const photon = settings.get(photonSettings);
-      host = photon.hostname ?? host;
-      const dataDir = photon.dataDir ?? env.PHOTON_DATA_DIR ?? options.defaultDataDir;
-      const logger = log.logger;
-      const shell = new Shell({
-        dryRun: options.dryRun,
-        defaultTimeoutMs: photon.commandTimeoutSeconds * 1000,
-        recorder: changes,
-        logger,
-      });
-      const files = new FileStore(sandbox, { dryRun: options.dryRun, recorder: changes, logger, clock });
-      const services = new ServiceManager(shell, photon.services, changes, logger);
-      const journal = new Journal(sandbox.resolve(path.join(dataDir, 'runs')), photon.journal.keep);
-      const container = rootContainer.createChildContainer();
-      ctx = {
-        task: options.task,
-        runId,
-        host,
-        dryRun: options.dryRun,
-        settings,
-        logger,
-        shell,
-        files,
-        services,
-        clock,
-        sandbox,
-        dataDir,
-        journal,
-        changes,
-        container,
-      };
-      container.register(Settings, { useValue: settings });
-      container.register(Shell, { useValue: shell });
-      container.register(FileStore, { useValue: files });
-      container.register(ServiceManager, { useValue: services });
-      container.register(Journal, { useValue: journal });
-      container.register(RootSandbox, { useValue: sandbox });
-      container.register(LOGGER, { useValue: logger });
-      container.register(CLOCK, { useValue: clock });
-      container.register(HOSTNAME, { useValue: host });
-      container.register(DRY_RUN, { useValue: options.dryRun });
-      container.register(TASK_CONTEXT, { useValue: ctx });
-      await registerCoreServices(ctx);
-      log.recent.limit = settings.get(mailSettings).logLines;
-
-      // A dry run changes nothing, so it neither needs nor creates the lock.
-      if (options.lock && !options.dryRun) {
-        lock = new TaskLock(
-          sandbox.resolve(
-            path.join(photon.lockDir ?? path.join(dataDir, 'locks'), `${safeTaskName(options.task)}.lock`),
-          ),
-          options.task,
-        );
-        await lock.acquire({ waitSeconds: options.waitSeconds });
-      }
-      result = await body(ctx);
+      // A signal ends the wait for the work (which then stops at its next program or write).
+      result = await Promise.race([
+        this.work(options, body, { env, clock, started, runId, changes, state, signal: interruption.signal }),
+        interruption.interrupted,
+      ]);
     } catch (caught) {
       error = caught;
-    } finally {
-      await lock?.release().catch(() => undefined);
     }
+    if (interruption.signal.aborted) {
+      error = interruption.signal.reason;
+      await state.ctx?.shell.endAll(CHILD_GRACE_MS);
+    }
+    // Whatever the run leaves behind unrenamed (a failure, a signal) goes.
+    runTemps.removeAll();
+    await state.lock?.release().catch(() => undefined);
+    try {
+      return await this.finish(options, {
+        error,
+        result,
+        summarize,
+        changes,
+        state,
+        clock,
+        started,
+        runId,
+        interrupted: interruption.interrupted,
+      });
+    } finally {
+      interruption.dispose();
+    }
+  }
 
+  /** Settings, logger, sandbox, services, lock, then the task's body. */
+  private async work<R>(
+    options: TaskRunOptions,
+    body: TaskBody<R>,
+    run: {
+      env: NodeJS.ProcessEnv;
+      clock: Clock;
+      started: Date;
+      runId: string;
+      changes: RunChanges;
+      state: RunState;
+      signal: AbortSignal;
+    },
+  ): Promise<R> {
+    const { env, clock, changes, state, signal } = run;
+    const interactive = options.logStream === undefined && isTerminal(2);
+    const log = await createTaskLogger({
+      level: options.logLevel ?? (interactive ? 'info' : 'warn'),
+      format: options.logFormat ?? (interactive ? 'pretty' : 'json'),
+      file: options.logFile,
+      bindings: { task: options.task, run: run.runId },
+      stream: options.logStream,
+    });
+    state.log = log;
+    const sandbox = new RootSandbox(options.root);
+    const settings = await loadSettings({
+      sandbox,
+      env,
+      hostname: state.host,
+      timestamp: formatTimestamp(run.started),
+      configFiles: options.configFiles,
+      // What the runner reads itself, and what the task declares. Git settings are validated by
+      // the tasks that declare them (and by GitService on first use): a mistake there fails the
+      // git jobs, not fastd's or alfred's. `photon config validate` checks every namespace.
+      namespaces: [photonSettings, mailSettings, ...options.namespaces],
+      knownNamespaces: [...new Set([...coreNamespaces.map((ns) => ns.name), ...options.knownNamespaces])],
+    });
+    const photon = settings.get(photonSettings);
+    state.host = photon.hostname ?? state.host;
+    const host = state.host;
+    const dataDir = photon.dataDir ?? env.PHOTON_DATA_DIR ?? options.defaultDataDir;
+    const logger = log.logger;
+    const shell = new Shell({
+      dryRun: options.dryRun,
+      defaultTimeoutMs: photon.commandTimeoutSeconds * 1000,
+      recorder: changes,
+      logger,
+      signal,
+    });
+    const files = new FileStore(sandbox, {
+      dryRun: options.dryRun,
+      recorder: changes,
+      logger,
+      clock,
+      signal,
+    });
+    const services = new ServiceManager(shell, photon.services, changes, logger);
+    const journal = new Journal(sandbox.resolve(path.join(dataDir, 'runs')), photon.journal.keep);
+    const incidents = new IncidentLog(sandbox.resolve(path.join(dataDir, 'incidents')));
+    const container = rootContainer.createChildContainer();
+    const ctx: TaskContext = {
+      task: options.task,
+      runId: run.runId,
+      host,
+      dryRun: options.dryRun,
+      settings,
+      logger,
+      shell,
+      files,
+      services,
+      clock,
+      sandbox,
+      dataDir,
+      journal,
+      changes,
+      container,
+    };
+    state.ctx = ctx;
+    state.incidents = incidents;
+    container.register(Settings, { useValue: settings });
+    container.register(Shell, { useValue: shell });
+    container.register(FileStore, { useValue: files });
+    container.register(ServiceManager, { useValue: services });
+    container.register(Journal, { useValue: journal });
+    container.register(IncidentLog, { useValue: incidents });
+    container.register(RootSandbox, { useValue: sandbox });
+    container.register(LOGGER, { useValue: logger });
+    container.register(CLOCK, { useValue: clock });
+    container.register(HOSTNAME, { useValue: host });
+    container.register(DRY_RUN, { useValue: options.dryRun });
+    container.register(TASK_CONTEXT, { useValue: ctx });
+    await registerCoreServices(ctx);
+    log.recent.limit = settings.get(mailSettings).logLines;
+
+    // A dry run changes nothing, so it neither needs nor takes the lock.
+    if (options.lock && !options.dryRun) {
+      const lock = new TaskLock(
+        sandbox.resolve(
+          path.join(photon.lockDir ?? path.join(dataDir, 'locks'), `${safeTaskName(options.task)}.lock`),
+        ),
+        options.task,
+      );
+      state.lock = lock;
+      await lock.acquire({ waitSeconds: options.waitSeconds });
+      // Interrupted while waiting: the lock was taken for nothing.
+      if (signal.aborted) await lock.release();
+      signal.throwIfAborted();
+    }
+    return body(ctx);
+  }
+
+  /**
+   * The finish step of every run (also of a failed or interrupted one): exit code and summary,
+   * the log line, the failure mail and its incident, the journal record.
+   */
+  private async finish<R>(
+    options: TaskRunOptions,
+    run: {
+      error: unknown;
+      result: R | undefined;
+      summarize: (result: R) => string;
+      changes: RunChanges;
+      state: RunState;
+      clock: Clock;
+      started: Date;
+      runId: string;
+      /** Rejects when a signal arrives (see Interruption). */
+      interrupted: Promise<never>;
+    },
+  ): Promise<TaskRunResult<R>> {
+    const { changes, state, clock, started, runId, result } = run;
+    const { ctx, log, host } = state;
+    const error = reportedError(run.error, changes);
     const exitCode = error === undefined ? ExitCode.Ok : exitCodeOf(error);
-    const summary = error === undefined ? summarize(result as R) : failureSummary(options.task, error);
+    const summary = error === undefined ? run.summarize(result as R) : failureSummary(options.task, error);
     const logger = log?.logger;
     if (error instanceof PartialFailureError) {
       // Each refused input by name, here once for every task: the log, the failure mail (which
@@ -236,8 +323,16 @@ export class TaskRunner {
         services: changes.services,
         mails: changes.mails,
       };
-      // The notifier's mail is recorded into changes.mails, the array the record holds.
-      if (options.journal) await this.notify(ctx, error, record, log);
+      if (options.journal && !options.dryRun && !(error instanceof InterruptedError)) {
+        // The notifier's mail is recorded into changes.mails, the array the record holds.
+        const notified = this.notify(ctx, state, error, record, options.attended ?? isAttended()).catch(
+          (notifyError: unknown) => {
+            logger?.warn({ error: serializeError(notifyError) }, 'could not keep the incident state');
+          },
+        );
+        // A signal while the mail is on its way (an SMTP server taking its time) does not wait for it.
+        await Promise.race([notified, run.interrupted.catch(() => undefined)]);
+      }
       if (options.journal && !options.dryRun) {
         await ctx.journal.write(record).catch((journalError: unknown) => {
           logger?.warn({ error: serializeError(journalError) }, 'could not write the run journal');
@@ -248,8 +343,48 @@ export class TaskRunner {
     return { output, error };
   }
 
-  private async notify(ctx: TaskContext, error: unknown, record: RunRecord, log: TaskLogger | undefined) {
-    if (!ctx.container.isRegistered(FAILURE_NOTIFIER)) return;
+  /**
+   * The run's place in its task's incident, and the failure (or recovery) mail that follows
+   * from it. Both go into the journal record (`incident`, `mails`).
+   */
+  private async notify(
+    ctx: TaskContext,
+    state: RunState,
+    error: unknown,
+    record: RunRecord,
+    attended: boolean,
+  ): Promise<void> {
+    const incidents = state.incidents as IncidentLog;
+    const mail = ctx.settings.get(mailSettings);
+    const open = await incidents.get(ctx.task);
+    const { note, next } = decideIncident(
+      open,
+      {
+        task: ctx.task,
+        exitCode: record.exitCode,
+        fingerprint: errorFingerprint(record.exitCode, record.error?.code ?? '', record.error?.message ?? ''),
+        summary: record.summary,
+        at: new Date(record.start),
+      },
+      mail.reminderHours * 3_600_000,
+    );
+    if (note) record.incident = note;
+    const sent = await this.sendMail(ctx, error, record, state.log, attended);
+    if (next) {
+      await incidents.put(sent?.sent && record.exitCode !== 0 ? { ...next, mailedAt: record.end } : next);
+    } else if (open) {
+      await incidents.close(ctx.task);
+    }
+  }
+
+  private async sendMail(
+    ctx: TaskContext,
+    error: unknown,
+    record: RunRecord,
+    log: TaskLogger | undefined,
+    attended: boolean,
+  ): Promise<NotifyResult | undefined> {
+    if (!ctx.container.isRegistered(FAILURE_NOTIFIER)) return undefined;
     const notifier = ctx.container.resolve(FAILURE_NOTIFIER);
     const report: FailureReport = {
       task: ctx.task,
@@ -259,6 +394,8 @@ export class TaskRunner {
       recentLogLines: (log?.recent.get() ?? []).map(redactText),
       failedCommand: error instanceof CommandFailedError ? error.result : undefined,
       record,
+      incident: record.incident,
+      attended,
     };
     const sent = await notifier.notify(report).catch((notifyError: unknown) => ({
       sent: false,
@@ -266,14 +403,46 @@ export class TaskRunner {
       subject: '',
       error: String(notifyError),
     }));
-    if (!sent) return;
+    if (!sent) return undefined;
     ctx.changes.recordMail({ to: sent.to, subject: sent.subject, ok: sent.sent, error: sent.error });
     if (!sent.sent) ctx.logger.warn({ error: sent.error }, `could not send the failure mail: ${sent.error}`);
+    return sent;
   }
+}
+
+/** What the steps of one run share as they go. */
+interface RunState {
+  host: string;
+  log?: TaskLogger;
+  ctx?: TaskContext;
+  lock?: TaskLock;
+  incidents?: IncidentLog;
+}
+
+/** How long programs get to end after SIGTERM when the run is interrupted (then SIGKILL). */
+const CHILD_GRACE_MS = 1_000;
+
+/** Someone watches the run: stdin and stderr are terminals (cron and systemd runs have neither). */
+function isAttended(): boolean {
+  return isTerminal(0) && isTerminal(2);
+}
+
+/**
+ * A usage, config or sandbox error (exit 2, "nothing was changed") raised after the run had
+ * changed files or services is reported as what it is: a failure after changes (exit 1).
+ */
+function reportedError(error: unknown, changes: RunChanges): unknown {
+  if (!(error instanceof PhotonError) || error.exitCode !== ExitCode.Config) return error;
+  const changed = [
+    ...changes.files.filter((f) => !f.dryRun).map((f) => `${f.action} ${f.path}`),
+    ...changes.services.filter((s) => !s.dryRun).map((s) => `${s.action} ${s.unit}`),
+  ];
+  return changed.length === 0 ? error : new FailedAfterChangesError(error, changed);
 }
 
 function outcomeOf(error: unknown): RunOutcome {
   if (error === undefined) return 'ok';
+  if (error instanceof InterruptedError) return 'interrupted';
   if (error instanceof LockedError) return 'locked';
   if (error instanceof PartialFailureError) return 'partial';
   return 'failed';

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 // The package itself, not '../index.js': a published plugin's commands load the bundle
@@ -41,6 +41,9 @@ export function git(cwd: string, ...args: string[]): string {
   return execFileSync('git', args, {
     cwd,
     encoding: 'utf8',
+    // git's advice ("cloned an empty repository") is noise in a test run; a failure still
+    // carries stderr in the thrown error.
+    stdio: ['ignore', 'pipe', 'pipe'],
     env: {
       ...process.env,
       GIT_AUTHOR_NAME: 't',
@@ -69,7 +72,7 @@ export function commandRunner(root: string) {
     command: { run(argv: string[], config: Config): Promise<unknown> },
     argv: string[],
   ): Promise<CommandRun<R>> {
-    config ??= Config.load(root);
+    config ??= loadTestConfig(root);
     const loaded = await config;
     const lines: string[] = [];
     // TaskCommand prints through writeStdout, oclif's own output goes through console.log (which
@@ -97,4 +100,15 @@ export function commandRunner(root: string) {
       process.exitCode = exitCode;
     }
   };
+}
+
+/**
+ * oclif's config for `root` without its command directory: a test hands runCommand the command
+ * class itself, and oclif indexing the commands would import the built files, whose import of
+ * '@ffphoton/core' resolves to TypeScript source under vitest's conditions (a warning for each).
+ */
+async function loadTestConfig(root: string): Promise<Config> {
+  const pjson = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'));
+  const { commands: _commands, ...oclif } = pjson.oclif ?? {};
+  return Config.load({ root, pjson: { ...pjson, oclif } });
 }

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import {
   ConfigError,
+  changeDone,
   messageOf,
   PartialFailureError,
   type TaskContext,
@@ -23,8 +24,10 @@ export interface SyncResult {
 }
 
 /** The one-line outcome of each output (the commands' summaries are built from these). */
-export function zoneSummary(r: ZoneResult): string {
-  const state = r.changed ? `updated to serial ${r.serial}` : `unchanged (serial ${r.serial})`;
+export function zoneSummary(r: ZoneResult, dryRun: boolean): string {
+  const state = r.changed
+    ? `${changeDone('update', dryRun)} to serial ${r.serial}`
+    : `unchanged (serial ${r.serial})`;
   return `zone ${r.zone}: ${r.entries.length} node(s), ${state}`;
 }
 

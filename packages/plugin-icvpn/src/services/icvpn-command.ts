@@ -63,7 +63,7 @@ export abstract class IcvpnOutputCommand<T extends typeof Command> extends TaskC
   }
 
   protected summarize(result: UpdateResult): string {
-    return summarizeUpdate(result);
+    return summarizeUpdate(result, this.flags['dry-run']);
   }
 
   protected override render(result: UpdateResult): string[] {

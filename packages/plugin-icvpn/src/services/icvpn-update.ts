@@ -1,4 +1,5 @@
 import {
+  changeDone,
   type FileStore,
   fillArgvTemplate,
   type GitService,
@@ -179,7 +180,7 @@ function tincRefusal(b: BuiltOutput): string | undefined {
   return b.entries === 0 ? 'no metanode with an Address' : undefined;
 }
 
-export function summarizeUpdate(r: UpdateResult): string {
+export function summarizeUpdate(r: UpdateResult, dryRun: boolean): string {
   const changed = r.outputs.filter((o) => o.changed).length;
-  return `icvpn: ${r.communities} communities, ${r.outputs.length} output(s), ${changed} changed, ${r.reloads.length} reload(s)${r.rejected.length ? `, ${r.rejected.length} rejected` : ''}`;
+  return `icvpn: ${r.communities} communities, ${r.outputs.length} output(s), ${changed} ${changeDone('change', dryRun)}, ${r.reloads.length} reload(s)${r.rejected.length ? `, ${r.rejected.length} rejected` : ''}`;
 }

@@ -34,6 +34,7 @@ const stateOf: Record<RunOutcome, StatusState> = {
   ok: 'ok',
   partial: 'warning',
   locked: 'warning',
+  interrupted: 'warning',
   failed: 'failed',
 };
 const rank: Record<StatusState, number> = { failed: 0, unavailable: 0, warning: 1, ok: 2 };

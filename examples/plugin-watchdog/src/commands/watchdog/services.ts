@@ -1,4 +1,4 @@
-import { PartialFailureError, TaskCommand, type TaskContext } from '@ffphoton/core';
+import { changeClaim, PartialFailureError, TaskCommand, type TaskContext } from '@ffphoton/core';
 import { type ServiceState, ServiceWatchdog } from '../../services/service-watchdog.js';
 import { watchdogSettings } from '../../settings.js';
 
@@ -17,7 +17,7 @@ export default class WatchdogServices extends TaskCommand<typeof WatchdogService
     if (restarted.length) {
       // A restart is worth a mail: report it as a partial failure.
       throw new PartialFailureError(
-        `restarted ${restarted.map((s) => s.unit).join(', ')}`,
+        `${changeClaim('restart', ctx.dryRun)} ${restarted.map((s) => s.unit).join(', ')}`,
         restarted.map((s) => `${s.name} was down`),
         states,
       );

@@ -26,11 +26,7 @@ export default class ConfigInit extends TaskCommand<typeof ConfigInit, InitResul
 
   protected summarize(result: InitResult): string {
     return result.written
-      ? `config init: wrote ${result.path}`
+      ? `config init: ${this.did('write')} ${result.path}`
       : `config init: ${result.path} already up to date`;
-  }
-
-  protected override render(result: InitResult): string[] {
-    return [this.summarize(result)];
   }
 }

@@ -3,19 +3,18 @@ import {
   Flags,
   formatSettingsYaml,
   loadAllNamespaces,
-  TaskCommand,
+  ReadOnlyTaskCommand,
   type TaskContext,
 } from '@ffphoton/core';
 import { ConfigReport, type ConfigReportResult } from '../../services/config-report.js';
 
-export default class ConfigShow extends TaskCommand<typeof ConfigShow, ConfigReportResult> {
+export default class ConfigShow extends ReadOnlyTaskCommand<typeof ConfigShow, ConfigReportResult> {
   static override summary =
     'Show the resolved settings (all layers merged, defaults filled in, secrets redacted).';
   static override examples = [
     '<%= config.bin %> config show',
     '<%= config.bin %> config show fastd.instances --format json',
   ];
-  static override readOnly = true;
   static override args = {
     key: Args.string({
       description: 'Key path to show, e.g. fastd.instances[0].statusSocket',

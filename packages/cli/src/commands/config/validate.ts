@@ -1,13 +1,12 @@
-import { loadAllNamespaces, TaskCommand, type TaskContext } from '@ffphoton/core';
+import { loadAllNamespaces, ReadOnlyTaskCommand, type TaskContext } from '@ffphoton/core';
 import { ConfigReport, type ConfigReportResult } from '../../services/config-report.js';
 
-export default class ConfigValidate extends TaskCommand<
+export default class ConfigValidate extends ReadOnlyTaskCommand<
   typeof ConfigValidate,
   Omit<ConfigReportResult, 'value'>
 > {
   static override summary =
     'Validate every settings file against every installed plugin; exit 2 naming file, line and key.';
-  static override readOnly = true;
 
   protected async execute(ctx: TaskContext): Promise<Omit<ConfigReportResult, 'value'>> {
     const { files, namespaces } = new ConfigReport(

@@ -46,7 +46,7 @@ export default class ScheduleCrontab extends TaskCommand<typeof ScheduleCrontab,
   protected summarize(r: CrontabResult): string {
     const jobs = r.lines.filter((l) => !l.startsWith('#')).length;
     if (!r.installed) return `schedule crontab: ${jobs} jobs for ${r.host}`;
-    return `schedule crontab: ${jobs} jobs for ${r.host} ${r.changed ? 'installed' : 'already installed'}`;
+    return `schedule crontab: ${jobs} jobs for ${r.host} ${r.changed ? this.done('install') : 'up to date'}`;
   }
 
   protected override render(r: CrontabResult): string[] {

@@ -1,8 +1,8 @@
-import { formatTable, TaskCommand, type TaskContext } from '@ffphoton/core';
+import { formatTable, ReadOnlyTaskCommand, type TaskContext } from '@ffphoton/core';
 import { type FleetSchedule, FleetScheduler } from '../../services/schedule/fleet-scheduler.js';
 import { fleetSettings } from '../../settings.js';
 
-export default class ScheduleShow extends TaskCommand<typeof ScheduleShow, FleetSchedule> {
+export default class ScheduleShow extends ReadOnlyTaskCommand<typeof ScheduleShow, FleetSchedule> {
   static override summary = 'Show the fleet schedule: every job on every host, and any collision.';
   static override description =
     'Exit 0 without collisions, 5 when two git pushers share a minute or a weekday group overlaps (a bug worth reporting), 2 for bad fleet settings.';
@@ -10,7 +10,6 @@ export default class ScheduleShow extends TaskCommand<typeof ScheduleShow, Fleet
     '<%= config.bin %> schedule show --config examples/community',
     '<%= config.bin %> schedule show --json',
   ];
-  static override readOnly = true;
   static override settings = [fleetSettings];
 
   protected async execute(ctx: TaskContext): Promise<FleetSchedule> {

@@ -38,6 +38,6 @@ export default class ScheduleSystemd extends TaskCommand<typeof ScheduleSystemd,
 
   protected summarize(r: SystemdResult): string {
     const changed = r.units.filter((u) => u.changed).length;
-    return `schedule systemd: ${r.units.length} units for ${r.host} in ${r.dir}, ${changed} changed, ${r.removed.length} removed`;
+    return `schedule systemd: ${r.units.length} units for ${r.host} in ${r.dir}, ${changed} ${this.done('change')}, ${r.removed.length} ${this.done('remove')}`;
   }
 }

@@ -49,6 +49,6 @@ export default class AlfredAnnounce extends TaskCommand<typeof AlfredAnnounce, A
 
   protected summarize(r: AnnounceResult): string {
     const problems = r.meshes.reduce((n, m) => n + m.problems.length, 0);
-    return `alfred announce: ${r.meshes.length} mesh(es) announced${problems ? `, ${problems} item(s) unreadable` : ''}`;
+    return `alfred announce: ${r.meshes.length} mesh(es) ${this.done('announce')}${problems ? `, ${problems} item(s) unreadable` : ''}`;
   }
 }

@@ -1,4 +1,4 @@
-import { Args, Flags, TaskCommand, type TaskContext } from '@ffphoton/core';
+import { Args, Flags, ReadOnlyTaskCommand, type TaskContext } from '@ffphoton/core';
 
 import type { NodeRecords } from '../../services/alfred-records.js';
 import { alfredClientFor } from '../../services/client-factory.js';
@@ -13,11 +13,10 @@ export interface ReadResult {
   problems: string[];
 }
 
-export default class AlfredRead extends TaskCommand<typeof AlfredRead, ReadResult> {
+export default class AlfredRead extends ReadOnlyTaskCommand<typeof AlfredRead, ReadResult> {
   static override summary = 'Read one alfred data type as JSON keyed by MAC (what alfred-json -z did)';
   static override description =
     'Records that do not decode are warnings (listed in problems), like alfred-json. Exit codes: 0 read; 69 no alfred socket answered; 1 alfred failed; 2 bad type or mesh.';
-  static override readOnly = true;
   static override settings = [alfredSettings];
   static override args = {
     type: Args.integer({

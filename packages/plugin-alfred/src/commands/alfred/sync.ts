@@ -19,6 +19,6 @@ export default class AlfredSync extends TaskCommand<typeof AlfredSync, SyncResul
   }
 
   protected summarize(r: SyncResult): string {
-    return `alfred sync: ${[...(r.zone ? [zoneSummary(r.zone)] : []), nodesSummary(r.nodes)].join('; ')}`;
+    return `alfred sync: ${[...(r.zone ? [zoneSummary(r.zone, this.flags['dry-run'])] : []), nodesSummary(r.nodes)].join('; ')}`;
   }
 }

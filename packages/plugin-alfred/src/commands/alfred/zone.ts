@@ -15,6 +15,6 @@ export default class AlfredZone extends TaskCommand<typeof AlfredZone, ZoneResul
   }
 
   protected summarize(r: ZoneResult): string {
-    return `alfred ${zoneSummary(r)}`;
+    return `alfred ${zoneSummary(r, this.flags['dry-run'])}`;
   }
 }

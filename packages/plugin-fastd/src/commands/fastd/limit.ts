@@ -22,7 +22,7 @@ export default class FastdLimit extends TaskCommand<typeof FastdLimit, LimitResu
   }
 
   protected summarize(r: LimitResult): string {
-    return `fastd limit: ${r.changed} of ${r.instances.length} instance(s) changed, ${r.restarted.length} restarted`;
+    return `fastd limit: ${r.changed} of ${r.instances.length} instance(s) ${this.done('change')}, ${r.restarted.length} ${this.done('restart')}`;
   }
 
   protected override render(r: LimitResult): string[] {

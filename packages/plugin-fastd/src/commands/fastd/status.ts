@@ -1,15 +1,14 @@
-import { Args, formatTable, TaskCommand, type TaskContext } from '@ffphoton/core';
+import { Args, formatTable, ReadOnlyTaskCommand, type TaskContext } from '@ffphoton/core';
 import { selectInstances } from '../../services/instance-selection.js';
 import { StatusReport, type StatusReportResult } from '../../services/status-report.js';
 import { StatusSocketReader } from '../../services/status-socket-reader.js';
 import { fastdSettings } from '../../settings.js';
 
-export default class FastdStatus extends TaskCommand<typeof FastdStatus, StatusReportResult> {
+export default class FastdStatus extends ReadOnlyTaskCommand<typeof FastdStatus, StatusReportResult> {
   static override summary = 'Show uptime, peers and traffic of each fastd instance (from its status socket)';
   static override description =
     'Exit codes: 0 all sockets read; 5 some instances unreadable; 69 no socket readable; 1 malformed socket output; 2 unknown instance.';
   static override settings = [fastdSettings];
-  static override readOnly = true;
   static override strict = false;
   static override args = {
     instance: Args.string({ description: 'instance names (default: all configured)' }),

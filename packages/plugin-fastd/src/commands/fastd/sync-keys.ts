@@ -17,12 +17,12 @@ export default class FastdSyncKeys extends TaskCommand<typeof FastdSyncKeys, Key
   }
 
   protected summarize(r: KeySyncResult): string {
-    return `fastd sync-keys: ${r.changed} of ${r.instances.length} instance(s) changed`;
+    return `fastd sync-keys: ${r.changed} of ${r.instances.length} instance(s) ${this.done('change')}`;
   }
 
   protected override render(r: KeySyncResult): string[] {
     return formatTable(
-      ['instance', 'keys', 'added', 'updated', 'removed', 'refused', 'SIGHUP'],
+      ['instance', 'keys', 'additions', 'updates', 'removals', 'refused', 'SIGHUP'],
       r.instances.map((i) =>
         [
           i.instance,

@@ -1,4 +1,4 @@
-import { Args, Flags, PhotonError, TaskCommand, type TaskContext } from '@ffphoton/core';
+import { Args, Flags, PhotonError, ReadOnlyTaskCommand, type TaskContext } from '@ffphoton/core';
 import { fastdSettings } from '../../settings.js';
 import { decideVerify, readVerifyState, type VerifyVerdict } from '../../verify-state.js';
 
@@ -7,13 +7,12 @@ export class PeerRefusedError extends PhotonError {
   override readonly code = 'PEER_REFUSED';
 }
 
-export default class FastdVerify extends TaskCommand<typeof FastdVerify, VerifyVerdict> {
+export default class FastdVerify extends ReadOnlyTaskCommand<typeof FastdVerify, VerifyVerdict> {
   static override summary = "Decide fastd's on-verify hook: known key and instance below its limit";
   static override description =
     'Exit codes: 0 accept; 1 refuse (unknown key, limit reached, no state yet). Reads only fastd.verifyStateFile. ' +
     'For the hook itself prefer the lean `photon-fastd-verify --state FILE $PEER_KEY` binary (same decision, no CLI start-up).';
   static override settings = [fastdSettings];
-  static override readOnly = true;
   static override args = {
     key: Args.string({ required: true, description: "the peer's public key ($PEER_KEY)" }),
   };

@@ -20,9 +20,9 @@ export default class GitBootstrap extends TaskCommand<typeof GitBootstrap, Boots
   }
 
   protected summarize(r: BootstrapResult): string {
-    const key = r.keyCreated ? `created ${r.keyType} key` : 'key present';
+    const key = r.keyCreated ? `${this.did('create')} ${r.keyType} key` : 'key present';
     const verified = r.verify ? `, ${r.alias} accepts it` : '';
-    return `git bootstrap: ${key} ${r.keyFile}, ssh config ${r.sshConfig.action}${verified}`;
+    return `git bootstrap: ${key} ${r.keyFile}, ssh config ${r.sshConfig.action === 'unchanged' ? 'unchanged' : this.done(r.sshConfig.action === 'added' ? 'add' : 'update')}${verified}`;
   }
 
   protected override render(r: BootstrapResult): string[] {

@@ -23,6 +23,6 @@ export default class GitDeployKeys extends TaskCommand<typeof GitDeployKeys, Dep
   }
 
   protected summarize(r: DeployResult): string {
-    return `git deploy-keys ${r.group}: ${r.added.length} added, ${r.removed.length} removed, ${r.present.length} present`;
+    return `git deploy-keys ${r.group}: ${r.added.length} ${this.done('add')}, ${r.removed.length} ${this.done('remove')}, ${r.present.length} present`;
   }
 }

@@ -15,8 +15,8 @@ export default class GitSnapshot extends TaskCommand<typeof GitSnapshot, Snapsho
   protected summarize(r: SnapshotResult): string {
     if (r.wouldClone) return `git snapshot: would clone ${r.repository} first`;
     const state = r.commit
-      ? `committed ${r.commit.slice(0, 10)}${r.published ? ' and published' : ''}`
+      ? `${this.did('commit')} ${r.commit.slice(0, 10)}${r.published ? ` and ${this.did('publish')}` : ''}`
       : 'no change';
-    return `git snapshot: ${r.files} file(s) in ${r.target}, ${r.written} written, ${r.removed} removed, ${state}`;
+    return `git snapshot: ${r.files} file(s) in ${r.target}, ${r.written} ${this.done('write')}, ${r.removed} ${this.done('remove')}, ${state}`;
   }
 }

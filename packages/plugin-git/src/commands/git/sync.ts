@@ -26,7 +26,7 @@ export default class GitSync extends TaskCommand<typeof GitSync, SyncResult> {
 
   protected summarize(r: SyncResult): string {
     const moved = r.repositories.filter((x) => x.action === 'cloned' || x.action === 'pulled').length;
-    return `git sync: ${r.repositories.length} repositories, ${moved} updated`;
+    return `git sync: ${r.repositories.length} repositories, ${moved} ${this.done('update')}`;
   }
 
   protected override render(r: SyncResult): string[] {

@@ -1,4 +1,4 @@
-import { Args, PartialFailureError, TaskCommand, type TaskContext } from '@ffphoton/core';
+import { Args, PartialFailureError, ReadOnlyTaskCommand, type TaskContext } from '@ffphoton/core';
 import { formatProblem } from '../../services/community.js';
 import { loadCommunities } from '../../services/meta-loader.js';
 import { icvpnSettings } from '../../settings.js';
@@ -10,13 +10,12 @@ export interface CheckResult {
   warnings: string[];
 }
 
-export default class IcvpnCheck extends TaskCommand<typeof IcvpnCheck, CheckResult> {
+export default class IcvpnCheck extends ReadOnlyTaskCommand<typeof IcvpnCheck, CheckResult> {
   static override summary =
     "Validate an icvpn-meta directory by the rules of icvpn-scripts' check and list every problem";
   static override description =
     'Exit codes: 0 no errors (warnings may be listed); 5 errors found; 2 bad arguments.';
   static override settings = [icvpnSettings];
-  static override readOnly = true;
   static override args = {
     dir: Args.string({ description: 'icvpn-meta directory (default: the configured checkout)' }),
   };

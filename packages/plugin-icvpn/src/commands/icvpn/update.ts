@@ -18,6 +18,6 @@ export default class IcvpnUpdateCommand extends TaskCommand<typeof IcvpnUpdateCo
   }
 
   protected summarize(r: UpdateResult): string {
-    return summarizeUpdate(r);
+    return summarizeUpdate(r, this.flags['dry-run']);
   }
 }

@@ -46,12 +46,12 @@ export default class WebBuild extends TaskCommand<typeof WebBuild, WebBuildResul
   protected summarize(r: WebBuildResult): string {
     const changed = r.pages.filter((p) => p.changed).length;
     const failed = r.health.tasks.filter((t) => t.state === 'failed').length;
-    return `web build: ${changed} of ${r.pages.length} pages changed, ${r.health.tasks.length} tasks (${failed} failed), ${r.notes.length} note(s)`;
+    return `web build: ${changed} of ${r.pages.length} pages ${this.done('change')}, ${r.health.tasks.length} tasks (${failed} failed), ${r.notes.length} note(s)`;
   }
 
   protected override render(r: WebBuildResult): string[] {
     return [
-      ...r.pages.map((p) => `${p.changed ? 'wrote    ' : 'unchanged'} ${p.path} (${p.bytes} bytes)`),
+      ...r.pages.map((p) => `${p.changed ? this.did('write') : 'unchanged'} ${p.path} (${p.bytes} bytes)`),
       ...r.notes,
     ];
   }
