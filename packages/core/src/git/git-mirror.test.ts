@@ -87,10 +87,22 @@ describe('a mirror clone follows its remote exactly (real git, bare repositories
     expect(repaired.action).toBe('reset');
     expect(t.tree()).toEqual(['a', 'b', 'c']);
     expect(readFileSync(path.join(t.mirror, 'b'), 'utf8')).toBe('b1\n');
+    // Files git was writing when it was killed: empty, or cut short.
+    t.push({ a: 'a3 long enough to be cut\n', d: 'd1\n' });
+    git(t.mirror, 'fetch', '--quiet');
+    writeFileSync(path.join(t.mirror, 'a'), 'a3 long');
+    writeFileSync(path.join(t.mirror, 'd'), '');
+    expect((await t.update()).action).toBe('reset');
+    expect(readFileSync(path.join(t.mirror, 'a'), 'utf8')).toBe('a3 long enough to be cut\n');
+    expect(t.tree()).toEqual(['a', 'b', 'c', 'd']);
+    // Not the start of the remote's file: an admin's.
+    writeFileSync(path.join(t.mirror, 'd'), 'd2\n');
+    await expect(t.update()).rejects.toBeInstanceOf(GitLocalChangesError);
+    git(t.mirror, 'checkout', '--', 'd');
     // A tree dirty on the same commit is repaired too (a deleted file comes back).
     unlinkSync(path.join(t.mirror, 'c'));
     expect((await t.update()).action).toBe('reset');
-    expect(t.tree()).toEqual(['a', 'b', 'c']);
+    expect(t.tree()).toEqual(['a', 'b', 'c', 'd']);
   });
 
   it('removes a git lock a killed git left (old, no git process) and logs it; a young one is exit 69', async () => {

@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { SimpleGit } from 'simple-git';
@@ -366,7 +366,8 @@ export class GitRepository {
 
   /**
    * The changed paths whose working-tree content is in none of `commits`: an admin's files. Content
-   * equal to one of them is what a killed checkout or reset left half done; a deleted file is restorable.
+   * equal to one of them, or the start of one (git writes a file in place: a killed checkout leaves
+   * it empty or cut short), is what a killed checkout or reset left half done; a deleted file is restorable.
    */
   private async localEdits(status: GitStatus, commits: (string | undefined)[]): Promise<string[]> {
     const paths = [
@@ -374,16 +375,29 @@ export class GitRepository {
     ].filter((p) => existsSync(path.join(this.options.dir, p)));
     if (paths.length === 0) return [];
     const hashes = (await this.raw(['hash-object', '--no-filters', '--', ...paths])).trim().split('\n');
-    const known = new Set<string>();
+    const blobs = new Map<string, string[]>();
     for (const commit of commits) {
       if (!commit) continue;
       const listing = await this.raw(['ls-tree', '-r', '-z', commit, '--', ...paths]);
       for (const line of listing.split('\0')) {
         const [meta, file] = line.split('\t');
-        if (file) known.add(`${file}\0${meta.split(' ')[2]}`);
+        if (file) blobs.set(file, [...(blobs.get(file) ?? []), meta.split(' ')[2]]);
       }
     }
-    return paths.filter((p, i) => !known.has(`${p}\0${hashes[i]}`)).sort();
+    const edits: string[] = [];
+    for (const [i, file] of paths.entries()) {
+      const known = blobs.get(file) ?? [];
+      if (known.includes(hashes[i])) continue;
+      const text = readFileSync(path.join(this.options.dir, file));
+      let cutShort = false;
+      for (const blob of known) {
+        if (cutShort) break;
+        const content = Buffer.from(await this.raw(['cat-file', 'blob', blob]), 'utf8');
+        cutShort = content.subarray(0, text.length).equals(text);
+      }
+      if (!cutShort) edits.push(file);
+    }
+    return edits.sort();
   }
 
   private async hasRef(ref: string): Promise<boolean> {
