@@ -265,7 +265,7 @@ const stats = Object.fromEntries(
       locks: 0,
       failing: 0,
       corrupt: 0,
-      temps: 0,
+      temps: new Set(),
       failures: [],
       typicalMs: 0,
       nextMs: [],
