@@ -299,7 +299,9 @@ try {
       );
     }
     s.corrupt += tasks[task].check();
-    for (const file of leftovers()) s.temps.add(file);
+    // A file is counted for the task whose next run it was first seen after.
+    for (const file of leftovers())
+      if (!Object.values(stats).some((t) => t.temps.has(file))) s.temps.add(file);
   }
   const rows = Object.entries(stats).map(([task, s]) => [
     `\`${task}\``,

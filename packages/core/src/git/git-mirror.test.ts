@@ -119,6 +119,13 @@ describe('a mirror clone follows its remote exactly (real git, bare repositories
     expect(existsSync(lock)).toBe(true);
     const old = new Date(Date.now() - 31_000);
     utimesSync(lock, old, old);
+    // The killed git's temp object (old) goes too; a young one may be a live git's.
+    const tempObject = path.join(t.mirror, '.git/objects/ab/tmp_obj_x1');
+    const youngObject = path.join(t.mirror, '.git/objects/ab/tmp_obj_x2');
+    mkdirSync(path.dirname(tempObject), { recursive: true });
+    writeFileSync(tempObject, 'half');
+    writeFileSync(youngObject, 'half');
+    utimesSync(tempObject, old, old);
     const warnings: unknown[] = [];
     const logger = { warn: (...args: unknown[]) => warnings.push(args), info() {}, debug() {} };
     const logged = gitService({ networkTimeoutSeconds: 30 });
@@ -126,6 +133,8 @@ describe('a mirror clone follows its remote exactly (real git, bare repositories
     (logged as any).logger = logger;
     expect((await logged.update(t.bare, t.mirror, { mirror: true })).action).toBe('pulled');
     expect(existsSync(lock)).toBe(false);
+    expect(existsSync(tempObject)).toBe(false);
+    expect(existsSync(youngObject)).toBe(true);
     expect(t.tree()).toEqual(['a', 'b', 'c']);
     expect(warnings).toHaveLength(1);
     expect(JSON.stringify(warnings[0])).toContain('left by a killed git');

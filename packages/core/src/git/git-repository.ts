@@ -14,7 +14,7 @@ import {
   gitMessage,
   remoteError,
 } from './git-errors.js';
-import { clearStaleGitLock, lockFileOf } from './git-lock.js';
+import { clearStaleGitLock, lockFileOf, sweepGitTemps } from './git-lock.js';
 import { type GitStatus, parsePorcelainV2 } from './git-status.js';
 
 export interface GitRepositoryOptions {
@@ -335,9 +335,11 @@ export class GitRepository {
           );
         }
         if (verdict.state === 'removed') {
+          // The killed git may also have left temp objects behind.
+          const temps = sweepGitTemps(path.join(this.options.dir, '.git'), this.options.staleLockMs);
           this.options.logger?.warn(
-            { dir: this.options.displayDir, lock, ageSeconds: verdict.ageSeconds },
-            `removed ${lock}, left by a killed git ${verdict.ageSeconds} s ago`,
+            { dir: this.options.displayDir, lock, ageSeconds: verdict.ageSeconds, temps },
+            `removed ${lock}, left by a killed git ${verdict.ageSeconds} s ago${temps ? `, and ${temps} temp object file(s)` : ''}`,
           );
         }
         removed.add(lock);
