@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { photon, sandbox } from './helpers/photon.js';
@@ -72,6 +72,44 @@ describe('photon git (built binary)', () => {
     expect(second.code).toBe(0);
     expect(JSON.parse(second.stdout).summary).toMatch(/no change/);
     expect(git(bare, 'rev-list', '--count', 'main').trim()).toBe('2');
+  });
+
+  it('a git lock a killed git left: exit 69 with a clear message while young, removed once stale', async () => {
+    const { root, env } = sandbox('photon-e2e-gitlock-');
+    const bare = bareRepo(root);
+    mkdirSync(path.join(root, 'etc/bird'), { recursive: true });
+    writeFileSync(path.join(root, 'etc/bird/bird.conf'), 'router id 10.0.0.1;\n');
+    const config = path.join(root, 'photon.yaml');
+    writeFileSync(
+      config,
+      [
+        'photon: { hostname: kaschu }',
+        'git:',
+        '  snapshot:',
+        `    repository: { remote: ${bare}, dir: /var/lib/photon/gateway-configs }`,
+        '    paths: [/etc/bird]',
+        '    commands: {}',
+        '',
+      ].join('\n'),
+    );
+    const args = ['git', 'snapshot', '--root', root, '--config', config];
+    expect((await photon(args, { env })).code).toBe(0);
+    writeFileSync(path.join(root, 'etc/bird/bird.conf'), 'router id 10.0.0.2;\n');
+    const lock = path.join(root, 'var/lib/photon/gateway-configs/.git/index.lock');
+    writeFileSync(lock, '');
+    const young = await photon(args, { env });
+    expect(young.code).toBe(69);
+    expect(young.stderr).toMatch(
+      /gateway-configs: git is locked by \/var\/lib\/photon\/gateway-configs\/.git\/index.lock \(it is \d+ s old; it is removed once it is 120 s old and no git process works in the repository\); nothing was changed/,
+    );
+    expect(young.stderr).not.toContain('are terminated then try again');
+    expect(existsSync(lock)).toBe(true);
+    const old = new Date(Date.now() - 130_000);
+    utimesSync(lock, old, old);
+    const healed = await photon(args, { env });
+    expect(healed.code).toBe(0);
+    expect(existsSync(lock)).toBe(false);
+    expect(git(bare, 'show', 'main:kaschu/etc/bird/bird.conf')).toBe('router id 10.0.0.2;\n');
   });
 
   it('a failing task writes the failure mail into the outbox and keeps its exit code', async () => {

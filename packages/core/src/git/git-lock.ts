@@ -59,3 +59,38 @@ export function clearStaleGitLock(
   rmSync(lock, { force: true });
   return { state: 'removed', ageSeconds };
 }
+
+/**
+ * Removes the temp files a killed git leaves in the object store (`objects/??/tmp_obj_*`,
+ * `objects/pack/tmp_*`) older than `staleAfterMs`; called once a stale lock showed a git was killed.
+ * git ignores them, but they would pile up until a gc two weeks later. Returns how many went.
+ */
+export function sweepGitTemps(gitDir: string, staleAfterMs: number, now = Date.now()): number {
+  const objects = path.join(gitDir, 'objects');
+  let removed = 0;
+  let dirs: string[];
+  try {
+    dirs = readdirSync(objects).filter((name) => /^[0-9a-f]{2}$|^pack$/.test(name));
+  } catch {
+    return 0;
+  }
+  for (const dir of dirs) {
+    let names: string[];
+    try {
+      names = readdirSync(path.join(objects, dir)).filter((name) => name.startsWith('tmp_'));
+    } catch {
+      continue;
+    }
+    for (const name of names) {
+      const file = path.join(objects, dir, name);
+      try {
+        if (now - statSync(file).mtimeMs < staleAfterMs) continue;
+        rmSync(file, { force: true, recursive: true });
+        removed++;
+      } catch {
+        // gone meanwhile
+      }
+    }
+  }
+  return removed;
+}

@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { SimpleGit } from 'simple-git';
@@ -14,7 +14,7 @@ import {
   gitMessage,
   remoteError,
 } from './git-errors.js';
-import { clearStaleGitLock, lockFileOf } from './git-lock.js';
+import { clearStaleGitLock, lockFileOf, sweepGitTemps } from './git-lock.js';
 import { type GitStatus, parsePorcelainV2 } from './git-status.js';
 
 export interface GitRepositoryOptions {
@@ -325,15 +325,21 @@ export class GitRepository {
             verdict.pids.length > 0
               ? `git process ${verdict.pids.join(', ')} is working in the repository`
               : `it is ${verdict.ageSeconds} s old; it is removed once it is ${Math.round(this.options.staleLockMs / 1000)} s old and no git process works in the repository`;
+          // The lock as the task sees it (under --root the host path means little to the admin).
+          const shown = lock.startsWith(`${this.options.dir}/`)
+            ? `${this.options.displayDir}${lock.slice(this.options.dir.length)}`
+            : lock;
           throw new GitLockedError(
-            `${this.options.displayDir}: git is locked by ${lock} (${why}); nothing was changed, try again later`,
+            `${this.options.displayDir}: git is locked by ${shown} (${why}); nothing was changed, try again later`,
             lock,
           );
         }
         if (verdict.state === 'removed') {
+          // The killed git may also have left temp objects behind.
+          const temps = sweepGitTemps(path.join(this.options.dir, '.git'), this.options.staleLockMs);
           this.options.logger?.warn(
-            { dir: this.options.displayDir, lock, ageSeconds: verdict.ageSeconds },
-            `removed ${lock}, left by a killed git ${verdict.ageSeconds} s ago`,
+            { dir: this.options.displayDir, lock, ageSeconds: verdict.ageSeconds, temps },
+            `removed ${lock}, left by a killed git ${verdict.ageSeconds} s ago${temps ? `, and ${temps} temp object file(s)` : ''}`,
           );
         }
         removed.add(lock);
@@ -362,7 +368,8 @@ export class GitRepository {
 
   /**
    * The changed paths whose working-tree content is in none of `commits`: an admin's files. Content
-   * equal to one of them is what a killed checkout or reset left half done; a deleted file is restorable.
+   * equal to one of them, or the start of one (git writes a file in place: a killed checkout leaves
+   * it empty or cut short), is what a killed checkout or reset left half done; a deleted file is restorable.
    */
   private async localEdits(status: GitStatus, commits: (string | undefined)[]): Promise<string[]> {
     const paths = [
@@ -370,16 +377,29 @@ export class GitRepository {
     ].filter((p) => existsSync(path.join(this.options.dir, p)));
     if (paths.length === 0) return [];
     const hashes = (await this.raw(['hash-object', '--no-filters', '--', ...paths])).trim().split('\n');
-    const known = new Set<string>();
+    const blobs = new Map<string, string[]>();
     for (const commit of commits) {
       if (!commit) continue;
       const listing = await this.raw(['ls-tree', '-r', '-z', commit, '--', ...paths]);
       for (const line of listing.split('\0')) {
         const [meta, file] = line.split('\t');
-        if (file) known.add(`${file}\0${meta.split(' ')[2]}`);
+        if (file) blobs.set(file, [...(blobs.get(file) ?? []), meta.split(' ')[2]]);
       }
     }
-    return paths.filter((p, i) => !known.has(`${p}\0${hashes[i]}`)).sort();
+    const edits: string[] = [];
+    for (const [i, file] of paths.entries()) {
+      const known = blobs.get(file) ?? [];
+      if (known.includes(hashes[i])) continue;
+      const text = readFileSync(path.join(this.options.dir, file));
+      let cutShort = false;
+      for (const blob of known) {
+        if (cutShort) break;
+        const content = Buffer.from(await this.raw(['cat-file', 'blob', blob]), 'utf8');
+        cutShort = content.subarray(0, text.length).equals(text);
+      }
+      if (!cutShort) edits.push(file);
+    }
+    return edits.sort();
   }
 
   private async hasRef(ref: string): Promise<boolean> {

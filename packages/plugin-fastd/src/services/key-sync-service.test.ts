@@ -100,7 +100,10 @@ describe('KeySyncService against real git and files (no daemon)', () => {
     await t.sync();
     const peersDir = path.join(t.root, 'etc/fastd/mz/peers');
     writeFileSync(path.join(peersDir, 'local-node'), peer(9));
-    writeFileSync(path.join(peersDir, 'n2'), `${peer(2)}# pinned by hand\n`);
+    // n2 now holds another peer's key: an admin's file. n3 holds n3's key in other words (a peers
+    // directory from before photon): the same peer, replaced by the repository's file.
+    writeFileSync(path.join(peersDir, 'n2'), peer(8));
+    writeFileSync(path.join(peersDir, 'n3'), `# node three\nkey "${key(3).toUpperCase()}";\n`);
     t.repo.commit({ n1: null, n2: `${peer(2)}float yes;\n`, n3: peer(3) });
     const error = await t.sync().catch((e: unknown) => e);
     expect(error).toBeInstanceOf(PartialFailureError);
@@ -109,10 +112,11 @@ describe('KeySyncService against real git and files (no daemon)', () => {
       'mz: n2: not from the key repository, kept (remove it, or add it to the repository)',
     ]);
     const result = (error as PartialFailureError).result as { instances: InstanceKeySync[] };
-    expect(counts(result.instances[0])).toEqual([['n3'], [], ['n1'], ['local-node', 'n2']]);
+    expect(counts(result.instances[0])).toEqual([[], ['n3'], ['n1'], ['local-node', 'n2']]);
     expect(t.peers()).toEqual(['local-node', 'n2', 'n3']);
     expect(readFileSync(path.join(peersDir, 'local-node'), 'utf8')).toBe(peer(9));
-    expect(readFileSync(path.join(peersDir, 'n2'), 'utf8')).toBe(`${peer(2)}# pinned by hand\n`);
+    expect(readFileSync(path.join(peersDir, 'n2'), 'utf8')).toBe(peer(8));
+    expect(readFileSync(path.join(peersDir, 'n3'), 'utf8')).toBe(peer(3));
     // The verify state is the repository's keys, not the admin's.
     expect(t.state()?.instances.mz.keys).toEqual([key(2), key(3)]);
   });

@@ -229,9 +229,12 @@ export class KeySyncService {
     await this.files.mkdir(dir);
     const hostDir = this.files.resolve(dir);
     const existing = new Set(listNames(hostDir).filter((name) => !isIgnoredPeerName(name)));
-    const ours = async (name: string) => {
+    // Ours: bytes the repository once held, or (replacing a file of the same name) the same peer's
+    // key in other words — a peers directory from before photon. Anything else is an admin's file.
+    const ours = async (name: string, replacing?: WantedPeer) => {
       const bytes = readIfFile(path.join(hostDir, name));
       if (bytes === undefined || (await fromRepository(bytes))) return true;
+      if (replacing && keyOf(bytes) === replacing.key) return true;
       result.kept.push(name);
       return false;
     };
@@ -239,7 +242,7 @@ export class KeySyncService {
     for (const [name, peer] of wanted) {
       const bytes = existing.has(name) ? readIfFile(path.join(hostDir, name)) : undefined;
       if (bytes?.equals(peer.bytes)) continue;
-      if (!existing.has(name) || (await ours(name))) changed.push([name, peer]);
+      if (!existing.has(name) || (await ours(name, peer))) changed.push([name, peer]);
     }
     // Parallel writes overlap their fsyncs (the first run writes every file).
     for (let i = 0; i < changed.length; i += WRITE_BATCH) {
@@ -293,6 +296,15 @@ function listNames(hostDir: string): string[] {
 function readIfFile(file: string): Buffer | undefined {
   try {
     return readFileSync(file);
+  } catch {
+    return undefined;
+  }
+}
+
+/** The key of a peer file fastd would accept, else undefined. */
+function keyOf(bytes: Buffer): string | undefined {
+  try {
+    return validatePeerFile(bytes.toString('utf8')).key;
   } catch {
     return undefined;
   }

@@ -17,6 +17,10 @@ import { startStatusServers } from '../test-helpers/status-servers.js';
 import { readVerifyState } from '../verify-state.js';
 import { type LimitResult, PeerLimitService } from './peer-limit-service.js';
 import { StatusSocketReader } from './status-socket-reader.js';
+import { VerifyStateStore } from './verify-state-store.js';
+
+const key1 = 'a'.repeat(64);
+const key2 = 'b'.repeat(64);
 
 const status = readFileSync(new URL('../../test-data/status-gw-tap.raw.json', import.meta.url), 'utf8');
 const secret = /Secret: ([0-9a-f]{64})/.exec(
@@ -106,7 +110,11 @@ async function bed(name: string, remotes: Record<string, unknown>, peerLimit: st
   };
   const statement = () => readFileSync(path.join(etc, 'peer_limit.conf'), 'utf8');
   const state = () => readVerifyState(path.join(root, 'var/lib/photon/fastd-verify.json'))?.instances.mz;
-  return { etc, run, set, restarts, statement, state, fastdConf };
+  const syncKeys = (keys: string[]) =>
+    new VerifyStateStore(files, cfg.verifyStateFile, () => new Date()).update(cfg.instances, (entry) => {
+      entry.keys = keys;
+    });
+  return { etc, run, set, restarts, statement, state, fastdConf, syncKeys };
 }
 
 describe('PeerLimitService with real files and fastd --verify-config (no daemon)', () => {
@@ -116,6 +124,8 @@ describe('PeerLimitService with real files and fastd --verify-config (no daemon)
       { b: 5, c: 3_000_000_000, d: 1e300, e: -2, f: 7.5, g: 1001 },
       '7.5e+299',
     );
+    // sync-keys wrote the keys into the same state file before: limit keeps them.
+    await t.syncKeys([key1]);
     const result = await t.run();
     // Online: this gateway (3) and b (5); c–g are offline for mz: avg 4 + (1 + 5) × 8.
     expect(result.instances[0]).toMatchObject({
@@ -138,7 +148,7 @@ describe('PeerLimitService with real files and fastd --verify-config (no daemon)
     ]);
     expect(t.statement()).toBe('# managed by photon\npeer limit 52;\n');
     expect(t.restarts).toEqual(['fastd@mz']);
-    expect(t.state()).toEqual({ interface: 'mzVPN', keys: [], limit: 52, connected: 3 });
+    expect(t.state()).toEqual({ interface: 'mzVPN', keys: [key1], limit: 52, connected: 3 });
 
     // The next cycle: nothing to do.
     const again = await t.run();
@@ -150,7 +160,10 @@ describe('PeerLimitService with real files and fastd --verify-config (no daemon)
     const third = await t.run();
     expect(third.instances[0]).toMatchObject({ total: 24, online: 7, offline: 0, limit: 3 + 8, old: 52 });
     expect(t.restarts).toEqual(['fastd@mz', 'fastd@mz']);
-    expect(t.state()).toEqual({ interface: 'mzVPN', keys: [], limit: 11, connected: 3 });
+    expect(t.state()).toEqual({ interface: 'mzVPN', keys: [key1], limit: 11, connected: 3 });
+    // And sync-keys after limit keeps the limit.
+    await t.syncKeys([key1, key2]);
+    expect(t.state()).toEqual({ interface: 'mzVPN', keys: [key1, key2], limit: 11, connected: 3 });
   });
 
   it('keeps the old configuration and does not restart when fastd --verify-config refuses the new one', async () => {
