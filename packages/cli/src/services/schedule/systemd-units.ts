@@ -17,7 +17,7 @@ export interface SystemdWriteResult {
   removed: string[];
 }
 
-/** A oneshot `.service` and its `.timer` per job of the host. */
+/** Per job of the host: a oneshot `.service` and its `.timer`, or for `cadence: always` a service systemd keeps running. */
 export function systemdUnits(
   schedule: FleetSchedule,
   host: string,
@@ -26,24 +26,37 @@ export function systemdUnits(
   const units: UnitFile[] = [];
   for (const job of schedule.jobs) {
     const slot = schedule.slots.find((s) => s.job === job.name && s.host === host);
-    if (!slot) continue;
+    if (!slot && !(job.always && job.hosts.includes(host))) continue;
     const description = `photon job ${job.name}${job.description ? `: ${job.description}` : ''}`;
-    units.push({
-      name: `photon-${job.name}.service`,
-      content: [
-        MARKER,
-        '[Unit]',
-        `Description=${description}`,
-        'Wants=network-online.target',
-        'After=network-online.target',
-        '',
-        '[Service]',
-        'Type=oneshot',
-        ...(fleet.systemdUser ? [`User=${fleet.systemdUser}`] : []),
-        `ExecStart=${jobArgv(job, fleet).map(systemdQuote).join(' ')}`,
-        '',
-      ].join('\n'),
-    });
+    const service = [
+      MARKER,
+      '[Unit]',
+      `Description=${description}`,
+      'Wants=network-online.target',
+      'After=network-online.target',
+      '',
+      '[Service]',
+      ...(slot ? ['Type=oneshot'] : ['Type=simple']),
+      ...(fleet.systemdUser ? [`User=${fleet.systemdUser}`] : []),
+      `ExecStart=${jobArgv(job, fleet).map(systemdQuote).join(' ')}`,
+    ];
+    if (!slot) {
+      units.push({
+        name: `photon-${job.name}.service`,
+        content: [
+          ...service,
+          // A crash or a missing interface at boot (exit 69) is retried; a clean stop (exit 0) is not.
+          'Restart=on-failure',
+          'RestartSec=10',
+          '',
+          '[Install]',
+          'WantedBy=multi-user.target',
+          '',
+        ].join('\n'),
+      });
+      continue;
+    }
+    units.push({ name: `photon-${job.name}.service`, content: [...service, ''].join('\n') });
     units.push({
       name: `photon-${job.name}.timer`,
       content: [
