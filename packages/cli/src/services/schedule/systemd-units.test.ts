@@ -54,6 +54,14 @@ describe('an always-running job', () => {
     expect(units[1].content).toContain('\nType=oneshot\n');
   });
 
+  it('is, like the timers, a unit to enable (the timed services are started by their timers)', () => {
+    const units = systemdUnits(schedule, 'Spinat', fleet);
+    expect(units.filter((u) => u.enable).map((u) => u.name)).toEqual([
+      'photon-respondd.service',
+      'photon-fastd-limit.timer',
+    ]);
+  });
+
   it('runs as fleet.systemdUser when set', () => {
     const [service] = systemdUnits(schedule, 'Spinat', { ...fleet, systemdUser: 'photon' });
     expect(service.content).toContain('\nUser=photon\n');
