@@ -71,6 +71,13 @@ describe('an always-running job (cadence: always) as a systemd service', () => {
     );
   });
 
+  it('shows `always` on its hosts in the fleet table', () => {
+    const r = photon(['schedule', 'show', '--config', path.join(exampleConfig, 'fleet.yaml')]);
+    expect(r.code, r.stderr).toBe(0);
+    // Five gateways run it; the two service machines do not.
+    expect(r.stdout).toMatch(/^respondd\s+none\s+(always\s+){5}-\s+-\s*$/m);
+  });
+
   it('is named, not scheduled, in the crontab', () => {
     const r = photon([
       'schedule',
