@@ -31,6 +31,7 @@ describe('photon doctor checks the scheduled jobs of this host', () => {
   jobs:
     - { name: ghost-command, hosts: gw, command: [photon, nosuch, thing], cadence: every 5m }
     - { name: ghost-program, hosts: gw, command: [/usr/bin/no-such-program-here, -v], cadence: daily }
+    - { name: ghost-service, hosts: gw, command: [photon, nosuch, serve], cadence: always }
     - { name: fastd-limit, hosts: gw, command: [photon, fastd, limit], cadence: every 5m }
     - { name: web-site, hosts: [gw1], command: [photon, web, build], cadence: every 5m }
     - { name: elsewhere, hosts: [gw2], command: [photon, nosuch, other], cadence: daily }
@@ -44,6 +45,7 @@ fastd:
       'job fastd-limit',
       'job ghost-command',
       'job ghost-program',
+      'job ghost-service',
     ]);
     const detail = (job: string) => r.jobs.find((c) => c.check === `job ${job}`)?.detail;
     expect(detail('ghost-command')).toMatch(/photon nosuch thing: no such photon command/);
@@ -66,6 +68,11 @@ fastd:
     const spinat = doctor('Spinat', exampleConfig);
     expect(spinat.jobs.some((c) => c.check.startsWith('job watchdog'))).toBe(false);
     expect(spinat.jobs.find((c) => c.check === 'job icvpn-roa')?.status).toBe('ok');
+    // The always-running responder is checked like the timed jobs.
+    expect(spinat.jobs.find((c) => c.check === 'job respondd')).toMatchObject({
+      status: 'ok',
+      detail: expect.stringMatching(/photon respondd serve/),
+    });
     // The firmware job is checked for its program (rsync), found or not.
     expect(spinat.jobs.find((c) => c.check === 'job firmware-rsync')?.detail).toMatch(/rsync/);
   });

@@ -16,7 +16,10 @@ const fleetJob = z.strictObject({
   hosts: z.union([name, z.array(name).min(1)]).default('all'),
   /** `["photon", "icvpn", "tinc"]` runs a photon task; anything else runs through `photon exec`. */
   command: argvTemplate,
-  /** `every 5m`, `every 2h`, `hourly`, `daily`, `weekly`, or a cron expression (`U` as weekday = spread). */
+  /**
+   * `every 5m`, `every 2h`, `hourly`, `daily`, `weekly`, a cron expression (`U` as weekday = spread),
+   * or `always`: a long-running service (a systemd unit restarted on failure; not in the crontab).
+   */
   cadence: z.string().min(1),
   /** Time of day (`HH:MM`) for `daily` and `weekly`; minute (`:MM`) for `hourly`. */
   at: z

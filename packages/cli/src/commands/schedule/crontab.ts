@@ -17,6 +17,7 @@ export default class ScheduleCrontab extends TaskCommand<typeof ScheduleCrontab,
   static override description =
     'Every job logs to <fleet.logDir>/<job>.log, locks and mails on failure: photon tasks by themselves, other programs through `photon exec`. ' +
     '--install replaces only the block between the photon marker lines and keeps the rest of the crontab. ' +
+    'A job with `cadence: always` is no crontab entry, only a comment: cron cannot restart it; install its unit with `photon schedule systemd`. ' +
     'Exit 69 when the crontab cannot be read, 1 when it cannot be written (nothing is changed either way), 2 for bad fleet settings.';
   static override examples = [
     '<%= config.bin %> schedule crontab --host Kaschu',

@@ -8,6 +8,7 @@ export default class ScheduleShow extends ReadOnlyTaskCommand<typeof ScheduleSho
   static override description =
     'Below the table: the load per minute of the hour (minute-spread starts) and per weekday (hosts of each weekday group). ' +
     'Hosts that share a minute start seconds apart: `sleep N;` in the crontab line, second N in the timer. ' +
+    'A job with `cadence: always` (a long-running service such as `respondd serve`) shows `always` on its hosts. ' +
     'Exit 0 without collisions, 5 when two git pushers share a minute or a weekday group overlaps (a bug worth reporting), 2 for bad fleet settings.';
   static override examples = [
     '<%= config.bin %> schedule show --config examples/community',
@@ -32,6 +33,7 @@ export default class ScheduleShow extends ReadOnlyTaskCommand<typeof ScheduleSho
       job.name,
       job.spread,
       ...hosts.map((host) => {
+        if (job.always) return job.hosts.includes(host) ? 'always' : '-';
         const slot = schedule.slots.find((s) => s.job === job.name && s.host === host);
         return slot ? `${slot.cron}${slot.delaySeconds ? ` +${slot.delaySeconds}s` : ''}` : '-';
       }),

@@ -17,7 +17,9 @@ export default class ScheduleSystemd extends TaskCommand<typeof ScheduleSystemd,
   static override summary = "Write this host's jobs as systemd .service and .timer units.";
   static override description =
     'Writes photon-<job>.service and photon-<job>.timer into --out and removes generated units of jobs the host no longer runs. ' +
-    'Enable them with `systemctl daemon-reload && systemctl enable --now photon-<job>.timer`. Exit 2 for bad fleet settings.';
+    'Enable them with `systemctl daemon-reload && systemctl enable --now photon-<job>.timer`. ' +
+    'A job with `cadence: always` gets a Type=simple service restarted on failure and no timer: `systemctl enable --now photon-<job>.service`. ' +
+    'Exit 2 for bad fleet settings.';
   static override examples = [
     '<%= config.bin %> schedule systemd --out /etc/systemd/system',
     '<%= config.bin %> schedule systemd --host Spinat --out units --dry-run',

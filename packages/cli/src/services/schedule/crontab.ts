@@ -15,6 +15,14 @@ export function crontabLines(
 ): string[] {
   const lines: string[] = [];
   for (const job of schedule.jobs) {
+    if (job.always && job.hosts.includes(host)) {
+      // cron cannot restart a crashed service, and an @reboot line would start it only at the next boot.
+      lines.push(
+        `# ${job.name}${job.description ? `: ${job.description}` : ''} (always running: not from cron; ` +
+          `\`photon schedule systemd\` writes its unit, then \`systemctl enable --now photon-${job.name}.service\`)`,
+      );
+      continue;
+    }
     const slot = schedule.slots.find((s) => s.job === job.name && s.host === host);
     if (!slot) continue;
     const spread =

@@ -211,3 +211,36 @@ describe('FleetScheduler', () => {
     expect(attempt).toThrow(message);
   });
 });
+
+describe('FleetScheduler: always-running jobs (cadence: always)', () => {
+  const responder = job({ name: 'respondd', cadence: 'always', command: ['photon', 'respondd', 'serve'] });
+
+  it('plans the job on its hosts without a time slot, and moves no other slot', () => {
+    const without = new FleetScheduler(fleetOf(9)).schedule();
+    const withIt = new FleetScheduler(fleetOf(9, [...JOBS, responder])).schedule();
+    const planned = withIt.jobs.find((j) => j.name === 'respondd');
+    expect(planned).toMatchObject({ always: true, cadence: 'always', spread: 'none' });
+    expect(planned?.hosts).toHaveLength(9);
+    expect(withIt.slots.some((s) => s.job === 'respondd')).toBe(false);
+    expect(withIt.slots).toEqual(without.slots);
+    expect(withIt.collisions).toEqual([]);
+    expect(without.jobs.every((j) => !j.always)).toBe(true);
+  });
+
+  it.each([
+    [{ spread: 'minute' as const }, 'spread', /cannot be spread: it always runs/],
+    [{ spread: 'weekday' as const }, 'spread', /cannot be spread: it always runs/],
+    [{ at: '04:00' }, 'at', /"at" needs a timed cadence/],
+    [{ timeoutSeconds: 60 }, 'timeoutSeconds', /has no timeout: it always runs/],
+  ])('refuses %o naming the key', (over, key, message) => {
+    const bad = job({ ...responder, ...over });
+    const run = () => new FleetScheduler(fleetOf(2, [bad])).schedule();
+    expect(run).toThrow(ConfigError);
+    expect(run).toThrow(message);
+    try {
+      run();
+    } catch (error) {
+      expect((error as ConfigError).location.keyPath).toBe(`fleet.jobs[0].${key}`);
+    }
+  });
+});

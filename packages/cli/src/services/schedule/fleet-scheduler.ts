@@ -19,6 +19,8 @@ export interface PlannedJob {
   /** Weekday jobs only: the group whose days it shares. */
   group?: string;
   timeoutSeconds?: number;
+  /** `cadence: always`: a long-running service (systemd restarts it), no time slot. */
+  always?: true;
   /** Host names in fleet order. */
   hosts: string[];
 }
@@ -81,13 +83,14 @@ export class FleetScheduler {
     const weekdays = this.weekdayGroups(parsed.map((p) => p.job));
     const slots: Slot[] = [];
     for (const { job, cadence } of parsed) {
+      if (!cadence) continue;
       for (const host of job.hosts) {
         const times = { ...cadence.times };
         if (job.spread === 'weekday') times.weekday = weekdays.get(job.group ?? job.name)?.get(host);
         slots.push({ job: job.name, host, cron: '', times, delaySeconds: 0 });
       }
     }
-    this.spreadMinutes(slots, parsed);
+    this.spreadMinutes(slots, parsed.filter(isTimed));
     for (const slot of slots) slot.cron = formatCron(slot.times);
     const jobs = parsed.map((p) => p.job);
     return { hosts, jobs, slots, collisions: findCollisions(jobs, slots), load: loadOf(jobs, slots) };
@@ -110,9 +113,10 @@ export class FleetScheduler {
     job: FleetJobSettings,
     index: number,
     hosts: FleetHost[],
-  ): { job: PlannedJob; cadence: Cadence } {
+  ): { job: PlannedJob; cadence?: Cadence } {
     const fail = (detail: string, key: string) =>
       new ConfigError(`job "${job.name}": ${detail}`, { keyPath: `fleet.jobs[${index}].${key}` });
+    if (job.cadence.trim() === ALWAYS) return { job: this.planAlways(job, hosts, fail) };
     let cadence: Cadence;
     try {
       cadence = parseCadence(job.cadence, job.at);
@@ -147,6 +151,28 @@ export class FleetScheduler {
         hosts: this.selectHosts(job, hosts, (detail) => fail(detail, 'hosts')),
       },
       cadence,
+    };
+  }
+
+  /** A service has no time to spread and no end to time out; systemd keeps it running. */
+  private planAlways(
+    job: FleetJobSettings,
+    hosts: FleetHost[],
+    fail: (detail: string, key: string) => ConfigError,
+  ): PlannedJob {
+    if (job.spread !== 'none') throw fail('cannot be spread: it always runs', 'spread');
+    if (job.at !== undefined) throw fail('"at" needs a timed cadence, not "always"', 'at');
+    if (job.group !== undefined) throw fail('a weekday group needs a timed cadence, not "always"', 'group');
+    if (job.timeoutSeconds !== undefined)
+      throw fail('has no timeout: it always runs (systemd restarts it on failure)', 'timeoutSeconds');
+    return {
+      name: job.name,
+      ...(job.description ? { description: job.description } : {}),
+      command: job.command,
+      cadence: ALWAYS,
+      spread: 'none',
+      always: true,
+      hosts: this.selectHosts(job, hosts, (detail) => fail(detail, 'hosts')),
     };
   }
 
@@ -242,6 +268,12 @@ export class FleetScheduler {
     }
   }
 }
+
+/** The cadence of a long-running service. */
+const ALWAYS = 'always';
+
+const isTimed = (p: { job: PlannedJob; cadence?: Cadence }): p is { job: PlannedJob; cadence: Cadence } =>
+  p.cadence !== undefined;
 
 /** Sharers of a minute take these delays first (every 3 s), then, in a very crowded minute, the other seconds. */
 const DELAY_SEATS = Array.from({ length: 20 }, (_, i) => i * 3);

@@ -5,11 +5,14 @@ const HOME = '$HOME';
 
 /**
  * The argv cron or systemd runs for a job: photon tasks get `--log-file` (they lock, journal
- * and mail by themselves); any other program is wrapped in `photon exec` for the same.
+ * and mail by themselves); any other timed program is wrapped in `photon exec` for the same. An
+ * always-running program is started as it is: `photon exec` would end it at its timeout, and
+ * systemd already restarts it and keeps its output in the journal.
  */
 export function jobArgv(job: PlannedJob, fleet: Pick<FleetSettings, 'photon' | 'logDir'>): string[] {
   const logFile = `${fleet.logDir.replace(/\/+$/, '')}/${job.name}.log`;
   if (job.command[0] === 'photon') return [...fleet.photon, ...job.command.slice(1), '--log-file', logFile];
+  if (job.always) return job.command;
   const timeout = job.timeoutSeconds ? ['--timeout', String(job.timeoutSeconds)] : [];
   return [
     ...fleet.photon,
