@@ -73,6 +73,7 @@ function hostVars(host: string, schedule: 'crontab' | 'systemd') {
     photon_prefix: path.join(dir, 'usr'),
     photon_settings_dir: path.join(dir, 'etc/photon'),
     photon_data_dir: path.join(dir, 'var/lib/photon'),
+    photon_plugins_dir: path.join(dir, 'var/lib/photon/plugins'),
     photon_unit_dir: path.join(dir, 'units'),
     photon_systemd_enable: false,
     photon_schedule: schedule,
@@ -172,7 +173,11 @@ describe('examples/ansible: the photon role with the real ansible-playbook', () 
     const gw1 = hostDir('gw1');
     const photon = (host: string, ...args: string[]) =>
       run(path.join(hostDir(host), 'usr/bin/photon'), args, {
-        env: { PHOTON_DATA_DIR: path.join(hostDir(host), 'var/lib/photon'), HOME: work },
+        env: {
+          PHOTON_DATA_DIR: path.join(hostDir(host), 'var/lib/photon'),
+          PHOTON_PLUGINS_DIR: path.join(hostDir(host), 'var/lib/photon/plugins'),
+          HOME: work,
+        },
       });
     expect(photon('gw1', '--version').out).toMatch(/^@ffphoton\/cli\/0\.1\.0/);
     expect(readFileSync(path.join(gw1, 'etc/photon/photon.yaml'), 'utf8')).toMatch(/hostname: gw1/);

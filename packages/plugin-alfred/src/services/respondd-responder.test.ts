@@ -92,6 +92,23 @@ describe('respondd responder on loopback (unicast)', () => {
     expect(responder!.counts).toMatchObject({ answered: 0, unanswerable: 1 });
   });
 
+  it('listens on an IPv4 address too (--address 127.0.0.1)', async () => {
+    responder = new ResponddResponder(
+      [mesh('mz')],
+      cfg,
+      new NodeDataCache(async () => dataOf('gw4', '02cafe00ff0b'), 1),
+    );
+    const { port } = await responder.start({ address: '127.0.0.1', port: 0 });
+    const socket = dgram.createSocket('udp4');
+    await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve));
+    const answer = await new Promise<Buffer>((resolve) => {
+      socket.once('message', resolve);
+      socket.send('nodeinfo', port, '127.0.0.1');
+    });
+    socket.close();
+    expect(JSON.parse(answer.toString())).toMatchObject({ node_id: '02cafe00ff0b', hostname: 'gw4' });
+  });
+
   it('limits the answers per source (a burst of twice the rate)', async () => {
     const { port } = await start({ ...cfg, answersPerSecondPerSource: 2 });
     const socket = dgram.createSocket('udp6');

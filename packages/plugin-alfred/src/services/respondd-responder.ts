@@ -103,7 +103,9 @@ export class ResponddResponder {
 
   /** Binds and joins; UnavailableError when the port is taken or an interface is missing. */
   async start(listen: ResponderListen): Promise<{ address: string; port: number }> {
-    const socket = dgram.createSocket({ type: 'udp6', reuseAddr: false });
+    // An IPv4 --address (127.0.0.1) needs an IPv4 socket; the multicast groups are IPv6.
+    const type = listen.address !== undefined && isIP(listen.address) === 4 ? 'udp4' : 'udp6';
+    const socket = dgram.createSocket({ type, reuseAddr: false });
     this.socket = socket;
     await new Promise<void>((resolve, reject) => {
       socket.once('error', reject);
