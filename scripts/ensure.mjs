@@ -85,7 +85,8 @@ function ensureBuild() {
   ];
   const newestInput = Math.max(...inputs.map((f) => statSync(path.join(repo, f)).mtimeMs));
   const bundle = path.join(repo, 'packages/core/dist/bundle/core.cjs');
-  if (!existsSync(bundle) || statSync(bundle).mtimeMs < newestInput) {
+  const manPages = path.join(repo, 'packages/cli/man');
+  if (!existsSync(bundle) || !existsSync(manPages) || statSync(bundle).mtimeMs < newestInput) {
     run(process.execPath, [path.join(repo, 'scripts/bundle.mjs')]);
   }
 }
