@@ -13,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { bundleCore } from './bundle/core.mjs';
 import { precompilePackage } from './bundle/precompile.mjs';
 import { warmUp } from './bundle/warm-up.mjs';
+import { writeManPages } from './man-pages.mjs';
 
 const repo = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const finalDir = path.join(repo, 'packages/core/dist/bundle');
@@ -32,3 +33,5 @@ for (const dir of readdirSync(path.join(repo, 'packages')).filter((d) => d !== '
   await precompilePackage(path.join(repo, 'packages', dir));
 
 warmUp(repo);
+// Man pages come from the commands as built (scripts/man-pages.mjs).
+await writeManPages(repo);

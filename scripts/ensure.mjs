@@ -36,6 +36,8 @@ const SYSTEM_PACKAGES = {
   'ansible-playbook': 'ansible-core',
   'prometheus-node-exporter': 'prometheus-node-exporter',
   promtool: 'prometheus',
+  groff: 'groff-base',
+  man: 'man-db',
 };
 
 function run(cmd, argv, options = {}) {
@@ -71,6 +73,7 @@ function ensureBuild() {
   const inputs = [
     'packages/core/tsconfig.tsbuildinfo',
     'scripts/bundle.mjs',
+    'scripts/man-pages.mjs',
     'node_modules/.package-lock.json',
     // The bundler's parts, the loader it copies, every package it precompiles.
     ...['scripts/bundle', 'packages/core/loader'].flatMap((dir) =>
@@ -82,7 +85,8 @@ function ensureBuild() {
   ];
   const newestInput = Math.max(...inputs.map((f) => statSync(path.join(repo, f)).mtimeMs));
   const bundle = path.join(repo, 'packages/core/dist/bundle/core.cjs');
-  if (!existsSync(bundle) || statSync(bundle).mtimeMs < newestInput) {
+  const manPages = path.join(repo, 'packages/cli/man');
+  if (!existsSync(bundle) || !existsSync(manPages) || statSync(bundle).mtimeMs < newestInput) {
     run(process.execPath, [path.join(repo, 'scripts/bundle.mjs')]);
   }
 }

@@ -44,6 +44,9 @@ const shell = (...args: string[]) =>
     PHOTON_DATA_DIR: '',
     PHOTON_PLUGINS_DIR: pluginsDir,
     NO_COLOR: '1',
+    // As in an admin's shell: vitest's NODE_ENV=test turns on oclif's developer warnings (e.g.
+    // "did not parse its arguments" from @oclif/plugin-autocomplete's cache refresh).
+    NODE_ENV: '',
   });
 /** A cron job: `env -i` plus the example fleet's variables (examples/community/fleet.yaml). */
 const cron = (...args: string[]) =>
@@ -161,6 +164,21 @@ describe('a release through a real npm registry', () => {
     expect(Date.now() - started).toBeLessThan(30_000);
     expect(shell('plugins').stdout).toMatch(/photon-plugin-barcheck 0\.1\.0/);
   }, 120_000);
+
+  it('installs the man pages and a working shell completion with the CLI (issue 20)', () => {
+    const manDir = path.join(prefix, 'share/man');
+    for (const page of ['photon', 'photon-fastd-limit', 'photon-config-validate']) {
+      const r = spawnSync('man', ['-M', manDir, page], {
+        encoding: 'utf8',
+        env: { ...process.env, MANPAGER: 'cat', PAGER: 'cat', MANWIDTH: '120' },
+      });
+      expect({ page, code: r.status, stderr: r.stderr }).toEqual({ page, code: 0, stderr: '' });
+      expect(r.stdout).toContain(page === 'photon' ? 'photon fastd limit' : 'EXAMPLES');
+    }
+    const completion = shell('autocomplete', 'script', 'bash');
+    expect(completion.code, completion.stderr).toBe(0);
+    expect(completion.stdout).toContain('PHOTON_AC_BASH_SETUP_PATH=');
+  });
 
   it('selfupgrade --dry-run names the prefix photon was installed into and the registry', () => {
     const config = path.join(work, 'upgrade.yaml');

@@ -43,6 +43,9 @@ function install(): void {
         recursive: true,
         filter: (f) => !f.endsWith('.test.js') && !f.includes('.node-compile-cache'),
       });
+    // Dependencies npm could not hoist (e.g. the cli's @oclif/plugin-autocomplete) stay with their package.
+    if (existsSync(path.join(from, 'node_modules')))
+      symlinkSync(path.join(from, 'node_modules'), path.join(to, 'node_modules'));
   }
   bin = path.join(modules, '@ffphoton/cli/bin/run.js');
 }
