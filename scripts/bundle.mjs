@@ -20,7 +20,21 @@ const finalDir = path.join(repo, 'packages/core/dist/bundle');
 // Built beside the old bundle and swapped in at the end, so a running photon never sees it half-written.
 const outDir = `${finalDir}.tmp-${process.pid}`;
 
-rmSync(outDir, { recursive: true, force: true });
+// A build that was killed or failed left its temp dir behind (it would ship with the package):
+// remove those of builds no longer running.
+const alive = (pid) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return error.code === 'EPERM';
+  }
+};
+for (const entry of readdirSync(path.dirname(finalDir))) {
+  const pid = Number(entry.slice(`${path.basename(finalDir)}.tmp-`.length));
+  if (entry.startsWith(`${path.basename(finalDir)}.tmp-`) && (pid === process.pid || !alive(pid)))
+    rmSync(path.join(path.dirname(finalDir), entry), { recursive: true, force: true });
+}
 await bundleCore(repo, outDir);
 rmSync(`${finalDir}.old`, { recursive: true, force: true });
 try {

@@ -141,16 +141,16 @@ describe('a same-size edit', () => {
   it("of core's dist (tsc -b without the bundle step) runs the edited core", () => {
     const missing = ['config', 'validate', '-c', path.join(root, 'nowhere')];
     expect(run(missing).stderr).toContain('nowhere: file not found');
-    const original = readFileSync(file('core/dist/settings/settings-loader.js'));
+    const original = readFileSync(file('core/dist/input/bounded-file.js'));
     try {
-      editSameSize('core/dist/settings/settings-loader.js', "'file not found'", "'FILE NOT FOUND'");
+      editSameSize('core/dist/input/bounded-file.js', "'file not found'", "'FILE NOT FOUND'");
       const r = run(missing);
       expect(r.code).toBe(2);
       expect(r.stderr).toContain('nowhere: FILE NOT FOUND');
       // The other commands keep working on core's dist, quietly.
       expect(run(['config', 'validate', '-c', exampleConfig])).toMatchObject({ code: 0, stderr: '' });
     } finally {
-      writeFileSync(file('core/dist/settings/settings-loader.js'), original);
+      writeFileSync(file('core/dist/input/bounded-file.js'), original);
     }
     // Restored to the content the bundle was built from.
     expect(run(missing).stderr).toContain('nowhere: file not found');
