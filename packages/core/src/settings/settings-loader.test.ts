@@ -165,6 +165,23 @@ describe('loadSettings', () => {
     ).rejects.toThrow(/c\.yaml:2:1: fastdd: unknown top-level key \(did you mean "fastd"\?\)/);
   });
 
+  it('points a mistyped key at any depth at its own line, with the nearest known key', async () => {
+    const { root, sandbox } = sandboxWith({
+      'c.yaml': 'fastd:\n  instances:\n    - name: a\n      statusSocket: /s\n      nmae: b\n',
+    });
+    await expect(
+      loadSettings({
+        sandbox,
+        ...base,
+        configFiles: [path.join(root, 'c.yaml')],
+        namespaces: [fastd],
+        knownNamespaces: ['fastd'],
+      }),
+    ).rejects.toThrow(
+      /c\.yaml:5:13: fastd\.instances\[0\]: Unrecognized key: "nmae" \(did you mean "name"\?\)/,
+    );
+  });
+
   it('reports malformed YAML with its position', async () => {
     const { root, sandbox } = sandboxWith({ 'c.yaml': 'fastd:\n  additional: [1, 2\n' });
     await expect(

@@ -8,10 +8,13 @@ import { errnoOf, readBoundedText } from '../input/bounded-file.js';
 import { assertTreeWithin } from '../input/bounded-tree.js';
 import { INPUT_LIMITS } from '../input/limits.js';
 import { rememberSecrets } from '../log/redact.js';
+import { closestWord } from '../text/closest-word.js';
 import { loadSettingsYamlFast } from './fast-yaml.js';
 import type { SettingsNamespace, SettingsOf } from './namespace.js';
 import { photonTags, type TagContext, TagError } from './photon-tags.js';
+import { knownKeysAt } from './schema-keys.js';
 import { assertFlowDepthWithin, parseYamlBounded, throwOnSyntaxError } from './yaml-file.js';
+import type { z } from './zod.js';
 
 export type SettingsLayerKind = 'system' | 'user' | 'config' | 'env';
 
@@ -108,7 +111,7 @@ export async function loadSettings(options: SettingsLoadOptions): Promise<Settin
   for (const layer of layers) {
     for (const key of Object.keys(layer.data)) {
       if (known.has(key) || key.startsWith('x-')) continue;
-      const hint = closest(key, [...known]);
+      const hint = closestWord(key, known);
       throw new ConfigError(
         `unknown top-level key${hint ? ` (did you mean "${hint}"?)` : ''}; known keys: ${[...known].sort().join(', ')} (keys starting with "x-" are free for anchors)`,
         { ...locateKey(layer, key), keyPath: key },
@@ -317,8 +320,10 @@ function validateNamespace(
       ns.name,
       ...issue.path.map((p) => (typeof p === 'symbol' ? String(p) : p)),
     ]);
-    const origin = originOf(layers, [ns.name, ...issue.path.map(String)]);
-    return { keyPath, origin, message: issue.message };
+    // An unknown key is pointed at itself, not at the mapping that holds it.
+    const at = issue.code === 'unrecognized_keys' && issue.keys.length === 1 ? [issue.keys[0]] : [];
+    const origin = originOf(layers, [ns.name, ...issue.path.map(String), ...at]);
+    return { keyPath, origin, message: withKeyHints(issue, ns.schema) };
   });
   const [first, ...rest] = messages;
   const detail = rest.length
@@ -385,29 +390,17 @@ function hasPath(data: unknown, keyPath: string[]): boolean {
   return true;
 }
 
-function closest(word: string, candidates: string[]): string | undefined {
-  let best: string | undefined;
-  let bestDistance = 3;
-  for (const candidate of candidates) {
-    const d = levenshtein(word.toLowerCase(), candidate.toLowerCase());
-    if (d < bestDistance) {
-      best = candidate;
-      bestDistance = d;
-    }
-  }
-  return best;
-}
-
-function levenshtein(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i += 1) {
-    let prev = row[0];
-    row[0] = i;
-    for (let j = 1; j <= b.length; j += 1) {
-      const tmp = row[j];
-      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
-      prev = tmp;
-    }
-  }
-  return row[b.length];
+/** zod's "Unrecognized key" with the nearest key the schema knows there: a typo at any depth. */
+function withKeyHints(issue: z.core.$ZodIssue, schema: z.ZodType): string {
+  if (issue.code !== 'unrecognized_keys') return issue.message;
+  const known = knownKeysAt(
+    schema,
+    issue.path.map((p) => (typeof p === 'symbol' ? String(p) : p)),
+  );
+  const hints = issue.keys.flatMap((key) => {
+    const hint = closestWord(key, known);
+    if (!hint) return [];
+    return issue.keys.length === 1 ? [`"${hint}"`] : [`"${hint}" for "${key}"`];
+  });
+  return hints.length ? `${issue.message} (did you mean ${hints.join(', ')}?)` : issue.message;
 }

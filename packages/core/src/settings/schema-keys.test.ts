@@ -1,0 +1,30 @@
+import { describe, expect, it } from 'vitest';
+import { knownKeysAt } from './schema-keys.js';
+import { z } from './zod.js';
+
+describe('knownKeysAt', () => {
+  const schema = z.strictObject({
+    instances: z.array(z.strictObject({ name: z.string(), peersDir: z.string().optional() })).default([]),
+    limit: z.strictObject({ additional: z.number().default(8), gateways: z.array(z.string()) }).prefault({}),
+    outputs: z.array(
+      z.discriminatedUnion('kind', [
+        z.strictObject({ kind: z.literal('bgp'), family: z.string() }),
+        z.strictObject({ kind: z.literal('dns'), format: z.string() }),
+      ]),
+    ),
+    commands: z.record(z.string(), z.strictObject({ argv: z.array(z.string()) })).optional(),
+  });
+
+  it('finds the keys of the mapping at any depth, through arrays, defaults and unions', () => {
+    expect(knownKeysAt(schema, [])).toEqual(['instances', 'limit', 'outputs', 'commands']);
+    expect(knownKeysAt(schema, ['limit'])).toEqual(['additional', 'gateways']);
+    expect(knownKeysAt(schema, ['instances', 0])).toEqual(['name', 'peersDir']);
+    expect(knownKeysAt(schema, ['outputs', 2])).toEqual(['kind', 'family', 'format']);
+    expect(knownKeysAt(schema, ['commands', 'uname'])).toEqual(['argv']);
+  });
+
+  it('knows no keys where the schema has no mapping', () => {
+    expect(knownKeysAt(schema, ['limit', 'additional'])).toEqual([]);
+    expect(knownKeysAt(schema, ['nosuch'])).toEqual([]);
+  });
+});
