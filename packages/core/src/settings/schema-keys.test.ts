@@ -5,7 +5,9 @@ import { z } from './zod.js';
 describe('knownKeysAt', () => {
   const schema = z.strictObject({
     instances: z.array(z.strictObject({ name: z.string(), peersDir: z.string().optional() })).default([]),
-    limit: z.strictObject({ additional: z.number().default(8), gateways: z.array(z.string()) }).prefault({}),
+    limit: z
+      .strictObject({ additional: z.number().default(8), gateways: z.array(z.string()).default([]) })
+      .prefault({}),
     outputs: z.array(
       z.discriminatedUnion('kind', [
         z.strictObject({ kind: z.literal('bgp'), family: z.string() }),
