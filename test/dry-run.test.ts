@@ -24,6 +24,7 @@ const extraArgs = (root: string): Record<string, string[]> => ({
   'git deploy-keys': ['admins'],
   'schedule crontab': ['--host', 'Kaschu', '--install'],
   'schedule systemd': ['--host', 'Kaschu', '--out', '/etc/systemd/system'],
+  'plugins new': ['photon-plugin-probe', '--dir', '/srv/photon-plugin-probe'],
 });
 
 /** Path → kind, mode, size and content hash of every entry under dir. */

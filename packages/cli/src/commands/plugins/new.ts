@@ -39,7 +39,7 @@ export default class PluginsNew extends TaskCommand<typeof PluginsNew, NewPlugin
   }
 
   protected summarize(result: NewPluginResult): string {
-    return `plugins new: wrote ${result.name} to ${result.dir} (${result.files.length} files); next: cd ${result.dir} && npm install && npm test`;
+    return `plugins new: ${this.did('write')} ${result.name} to ${result.dir} (${result.files.length} files); next: cd ${result.dir} && npm install && npm test`;
   }
 
   protected override render(result: NewPluginResult): string[] {
