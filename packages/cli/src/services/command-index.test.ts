@@ -17,6 +17,7 @@ describe('commandIndex', () => {
     ]);
     expect(index).toEqual([
       {
+        id: 'doctor',
         command: 'doctor',
         plugin: '@ffphoton/cli',
         summary: 'Check things',
@@ -25,6 +26,7 @@ describe('commandIndex', () => {
         args: [],
       },
       {
+        id: 'fastd:verify',
         command: 'fastd verify',
         plugin: '@ffphoton/plugin-fastd',
         summary: 'Decide the hook',

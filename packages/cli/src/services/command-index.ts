@@ -1,5 +1,7 @@
 /** One command as `photon commands --json` lists it: what a script or a test needs to call it. */
 export interface CommandEntry {
+  /** oclif's id, as @oclif/plugin-commands lists it: `fastd:status`. */
+  id: string;
   /** As typed: `fastd status`. */
   command: string;
   plugin: string;
@@ -26,6 +28,7 @@ export function commandIndex(commands: CachedCommand[], withHidden = false): Com
   return commands
     .filter((c) => withHidden || !c.hidden)
     .map((c) => ({
+      id: c.id,
       command: c.id.replaceAll(':', ' '),
       plugin: c.pluginName ?? '',
       summary: c.summary ?? c.description?.split('\n')[0] ?? '',
