@@ -56,6 +56,11 @@ describe('photon usage errors', () => {
     const ours = commands.filter((c) => c.plugin.startsWith('@ffphoton/'));
     expect(ours.length).toBeGreaterThan(30);
     expect(ours.filter((c) => c.examples.length === 0).map((c) => c.command)).toEqual([]);
+    // oclif's own commands get theirs when help is asked for (bin/run.js).
+    for (const command of ['plugins reset', 'plugins update']) {
+      const help = await photon(['help', ...command.split(' ')]);
+      expect(help.stdout).toMatch(new RegExp(`^EXAMPLES\\n  \\$ photon ${command}`, 'm'));
+    }
     const readOnly = ['history', 'config show', 'config validate', 'doctor', 'fastd status', 'fastd verify'];
     for (const name of readOnly) {
       const flags = ours.find((c) => c.command === name)?.flags.map((f) => f.name);

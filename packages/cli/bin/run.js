@@ -20,5 +20,9 @@ if (args.length === 1 && (args[0] === '--version' || args[0] === '-v')) {
   // Plugins live in one directory for cron and shells alike (see `photon doctor`).
   const { setUpPluginsDir } = await import('../dist/services/plugins/plugins-dir.js');
   setUpPluginsDir(new URL('..', import.meta.url).pathname, Config, args, process.env);
+  if (args[0] === 'help' || args.includes('--help') || args.includes('-h')) {
+    const { addBuiltInExamples } = await import('../dist/services/help-examples.js');
+    addBuiltInExamples(Config);
+  }
   await execute({ dir: import.meta.url });
 }
