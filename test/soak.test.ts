@@ -207,7 +207,9 @@ describe('soak: one gateway through many cron cycles with changing inputs, kills
             additional: 2,
             fetchTimeoutMs: 1_000,
           },
-          restartCommand: bed.restartCommand,
+          // As systemd does it: a restart runs outside photon's process group, so killing a run
+          // (kill -9 of its group) never leaves fastd stopped half-way through a restart.
+          restartCommand: ['setsid', '--wait', ...bed.restartCommand],
           signalCommand: bed.signalCommand,
           verifyStateFile: '/var/lib/photon/fastd-verify.json',
         },
