@@ -88,7 +88,13 @@ function run(pkg) {
 function countMutants(report, base) {
   const rows = [];
   for (const [file, { mutants }] of Object.entries(report.files).sort(([a], [b]) => a.localeCompare(b))) {
-    const row = { file: path.relative(base, file), mutants: 0, killed: 0, survived: 0, noCoverage: 0 };
+    const row = {
+      file: path.relative(base, path.resolve(repo, file)),
+      mutants: 0,
+      killed: 0,
+      survived: 0,
+      noCoverage: 0,
+    };
     for (const { status } of mutants) {
       if (status === 'Killed' || status === 'Timeout') row.killed++;
       else if (status === 'Survived') row.survived++;
