@@ -39,6 +39,13 @@ function mutatedFiles(pkg) {
   };
 }
 
+/**
+ * Packages whose mutants run against their unit tests only (PHOTON_TEST_INCLUDE, read by
+ * vitest.shared.ts): plugin-web's browser and site-build suites start Chromium and build the
+ * whole site for every mutant (hours); its services have whole-output unit tests.
+ */
+const UNIT_TESTS_ONLY = { 'plugin-web': 'src/services/**/*.test.ts' };
+
 function strykerConfig(pkg, outDir) {
   return {
     $schema: '../../../node_modules/@stryker-mutator/core/schema/stryker-schema.json',
@@ -78,7 +85,15 @@ function run(pkg) {
       path.relative(repo, configFile),
       ...(flags.has('--force') ? ['--force'] : []),
     ],
-    { cwd: repo, stdio: 'inherit', env: { ...process.env, TMPDIR: tmp } },
+    {
+      cwd: repo,
+      stdio: 'inherit',
+      env: {
+        ...process.env,
+        TMPDIR: tmp,
+        ...(UNIT_TESTS_ONLY[pkg] ? { PHOTON_TEST_INCLUDE: UNIT_TESTS_ONLY[pkg] } : {}),
+      },
+    },
   );
   rmSync(tmp, { recursive: true, force: true });
   return { status: result.status ?? 1, minutes: (Date.now() - started) / 60_000 };
@@ -127,7 +142,8 @@ function section(pkg, minutes) {
     `### ${base}`,
     '',
     `Measured on commit ${commit}${dirty}, ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC` +
-      `${minutes ? `, ${Math.round(minutes)} min` : ''}, by \`npm run mutate ${pkg}\`.`,
+      `${minutes ? `, ${Math.round(minutes)} min` : ''}, by \`npm run mutate ${pkg}\`` +
+      `${UNIT_TESTS_ONLY[pkg] ? ` (tests: ${UNIT_TESTS_ONLY[pkg]} only)` : ''}.`,
     '',
     '| file | mutants | killed | survived | no coverage | score |',
     '|---|---:|---:|---:|---:|---:|',
