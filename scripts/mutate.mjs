@@ -124,7 +124,15 @@ function countMutants(report, base) {
 
 const percent = (part, whole) => (whole === 0 ? '100.0' : ((100 * part) / whole).toFixed(1));
 
-function section(pkg, minutes) {
+const git = (args) => spawnSync('git', args, { cwd: repo, encoding: 'utf8' }).stdout.trim();
+
+/** The commit the run measures (taken when it starts: Stryker copies the tree then). */
+function measuredCommit(pkg) {
+  const dirty = git(['status', '--porcelain', '--', `packages/${pkg}`]) ? ' plus uncommitted changes' : '';
+  return `${git(['rev-parse', '--short', 'HEAD'])}${dirty}`;
+}
+
+function section(pkg, minutes, commit) {
   const outDir = path.join(repo, 'reports', 'mutation', pkg);
   const report = JSON.parse(readFileSync(path.join(outDir, 'mutation.json'), 'utf8'));
   const { base } = mutatedFiles(pkg);
@@ -132,16 +140,13 @@ function section(pkg, minutes) {
   const total = { file: '**all files**', mutants: 0, killed: 0, survived: 0, noCoverage: 0 };
   for (const row of rows)
     for (const key of ['mutants', 'killed', 'survived', 'noCoverage']) total[key] += row[key];
-  const git = (args) => spawnSync('git', args, { cwd: repo, encoding: 'utf8' }).stdout.trim();
-  const commit = git(['rev-parse', '--short', 'HEAD']);
-  const dirty = git(['status', '--porcelain', '--', `packages/${pkg}`]) ? ' plus uncommitted changes' : '';
   const line = (r) =>
     `| ${r.file} | ${r.mutants} | ${r.killed} | ${r.survived} | ${r.noCoverage} | ${percent(r.killed, r.mutants)} % |`;
   return [
     `<!-- mutate:${pkg}:start -->`,
     `### ${base}`,
     '',
-    `Measured on commit ${commit}${dirty}, ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC` +
+    `Measured on commit ${commit}, ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC` +
       `${minutes ? `, ${Math.round(minutes)} min` : ''}, by \`npm run mutate ${pkg}\`` +
       `${UNIT_TESTS_ONLY[pkg] ? ` (tests: ${UNIT_TESTS_ONLY[pkg]} only)` : ''}.`,
     '',
@@ -156,10 +161,10 @@ function section(pkg, minutes) {
 }
 
 /** Replaces the package's section of docs/test-strength.md (or adds it), leaving the others as they are. */
-function writeSummary(pkg, minutes) {
+function writeSummary(pkg, minutes, commit) {
   const text = readFileSync(SUMMARY, 'utf8');
   const pattern = new RegExp(`<!-- mutate:${pkg}:start -->[\\s\\S]*?<!-- mutate:${pkg}:end -->`);
-  const fresh = section(pkg, minutes);
+  const fresh = section(pkg, minutes, commit);
   writeFileSync(
     SUMMARY,
     pattern.test(text) ? text.replace(pattern, fresh) : `${text.trimEnd()}\n\n${fresh}\n`,
@@ -169,6 +174,8 @@ function writeSummary(pkg, minutes) {
 let failed = 0;
 for (const pkg of chosen.length > 0 ? chosen : PACKAGES) {
   let minutes = 0;
+  // With --summary-only the figures are those of the last run; its commit is in the section already.
+  let commit = measuredCommit(pkg);
   if (!flags.has('--summary-only')) {
     const result = run(pkg);
     minutes = result.minutes;
@@ -183,7 +190,13 @@ for (const pkg of chosen.length > 0 ? chosen : PACKAGES) {
     failed = 1;
     continue;
   }
-  writeSummary(pkg, minutes);
+  if (flags.has('--summary-only')) {
+    const previous = new RegExp(`<!-- mutate:${pkg}:start -->[\\s\\S]*?Measured on commit ([^,]+),`).exec(
+      readFileSync(SUMMARY, 'utf8'),
+    );
+    if (previous) commit = previous[1];
+  }
+  writeSummary(pkg, minutes, commit);
   console.log(`mutate: ${pkg} summary written to docs/test-strength.md`);
 }
 process.exit(failed);
