@@ -82,6 +82,16 @@ describe('planAuthorizedKeys', () => {
     expect(planAuthorizedKeys(odd, 'admins', [], true).text).toBe(odd);
   });
 
+  it('prunes a marker with extra blanks but never a look-alike comment that is not a marker', () => {
+    const current = `# group=admins name=alice\n${alice}\n${MARKER_PREFIX} group=admins   name=bob\n${bob}\n`;
+    expect(planAuthorizedKeys(current, 'admins', [], true)).toEqual({
+      text: `# group=admins name=alice\n${alice}\n`,
+      added: [],
+      removed: ['bob'],
+      present: [],
+    });
+  });
+
   it('removes the last key photon added, leaving an empty text', () => {
     const plan = planAuthorizedKeys(`${marker('admins', 'alice')}\n${alice}\n`, 'admins', [], true);
     expect(plan).toEqual({ text: '', added: [], removed: ['alice'], present: [] });

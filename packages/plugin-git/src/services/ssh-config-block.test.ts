@@ -63,6 +63,17 @@ describe('upsertHostBlock', () => {
     });
   });
 
+  it('ignores the alias in comments and ends a block only at a Host or Match line', () => {
+    const commented = '# Host github was here\n';
+    expect(upsertHostBlock(commented, block)).toEqual({ text: `${commented}\n${rendered}`, action: 'added' });
+    const config =
+      'Host github\n\tProxyCommand ssh -W %h:%p jumpHost x\n\tUser old\n  Host other\n\tUser o\n';
+    expect(upsertHostBlock(config, block)).toEqual({
+      text: `${rendered}  Host other\n\tUser o\n`,
+      action: 'updated',
+    });
+  });
+
   it('keeps a comment that is not photon’s marker above the block', () => {
     const config = '# my github\nHost github\n\tUser old\n';
     expect(upsertHostBlock(config, block)).toEqual({ text: `# my github\n${rendered}`, action: 'updated' });

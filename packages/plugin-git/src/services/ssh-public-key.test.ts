@@ -59,6 +59,20 @@ describe('parsePublicKey', () => {
     for (const line of refused) expect(parsePublicKey(line), line).toBeUndefined();
   });
 
+  it('takes runs of blanks as one separator', () => {
+    const key = blob('ssh-ed25519');
+    expect(parsePublicKey(`ssh-ed25519  ${key}   admin`)).toEqual({
+      type: 'ssh-ed25519',
+      blob: key,
+      comment: 'admin',
+      line: `ssh-ed25519  ${key}   admin`,
+    });
+  });
+
+  it('refuses a blob that claims more bytes than it has', () => {
+    expect(parsePublicKey(`ssh-rsa ${blob('ssh-rsa', '', 100)}`)).toBeUndefined();
+  });
+
   it('accepts base64 padding', () => {
     const padded = blob('ssh-rsa', 'ab');
     expect(padded.endsWith('=')).toBe(true);
