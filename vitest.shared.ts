@@ -10,7 +10,8 @@ export function photonProject(
     ssr: { resolve: { conditions: ['photon-source'], externalConditions: ['photon-source'] } },
     test: {
       name,
-      include: overrides.include ?? ['src/**/*.test.ts'],
+      // PHOTON_TEST_INCLUDE narrows a package's tests (scripts/mutate.mjs: unit tests only).
+      include: process.env.PHOTON_TEST_INCLUDE?.split(',') ?? overrides.include ?? ['src/**/*.test.ts'],
       testTimeout: overrides.testTimeout ?? 30_000,
       hookTimeout: 60_000,
       setupFiles: [new URL('./vitest.setup.ts', import.meta.url).pathname],
