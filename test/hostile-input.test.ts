@@ -32,7 +32,8 @@ describe('hostile input to the built binary', () => {
     const good = path.join(root, 'good.git');
     execFileSync('git', ['init', '-q', '--bare', '-b', 'main', good]);
     const work = path.join(root, 'work');
-    execFileSync('git', ['clone', '-q', good, work]);
+    // stdio piped: git's "cloned an empty repository" is noise in a test run.
+    execFileSync('git', ['clone', '-q', good, work], { stdio: 'pipe' });
     writeFileSync(path.join(work, 'a'), 'a\n');
     const git = (...args: string[]) =>
       execFileSync('git', ['-C', work, '-c', 'user.name=t', '-c', 'user.email=t@t', ...args]);
