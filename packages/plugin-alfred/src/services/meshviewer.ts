@@ -1,5 +1,5 @@
 import type { JsonObject } from './alfred-records.js';
-import type { NodesState } from './nodes-export.js';
+import { memoryUsage, type NodesState, num, obj } from './nodes-export.js';
 
 /** One node of meshviewer.json (the meshviewer-ffrgb format yanic writes). */
 export interface MeshviewerNode {
@@ -63,10 +63,7 @@ export interface Graph {
   };
 }
 
-const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
 const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
-const obj = (v: unknown): JsonObject =>
-  v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as JsonObject) : {};
 const strings = (v: unknown): string[] =>
   Array.isArray(v) ? v.filter((s): s is string => typeof s === 'string') : [];
 
@@ -127,9 +124,6 @@ export function buildMapData(
     const location = obj(nodeinfo.location);
     const stats = obj(statistics);
     const clients = obj(stats.clients);
-    const memory = obj(stats.memory);
-    const total = num(memory.total);
-    const free = (num(memory.free) ?? 0) + (num(memory.buffers) ?? 0) + (num(memory.cached) ?? 0);
     const wifi24 = num(clients.wifi24) ?? 0;
     const wifi5 = num(clients.wifi5) ?? 0;
     const clientCount = num(clients.total) ?? num(stats.clients) ?? wifi24 + wifi5;
@@ -152,7 +146,7 @@ export function buildMapData(
       clients_wifi5: wifi5,
       clients_other: Math.max(0, clientCount - wifi24 - wifi5),
       loadavg: num(stats.loadavg),
-      memory_usage: total ? Math.round((1 - free / total) * 1e4) / 1e4 : undefined,
+      memory_usage: memoryUsage(stats),
       uptime: uptime === undefined ? undefined : new Date(now.getTime() - uptime * 1000).toISOString(),
       gateway_nexthop: nodeOf(str(stats.gateway_nexthop)),
       gateway: nodeOf(str(stats.gateway)),

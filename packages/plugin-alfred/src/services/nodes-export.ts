@@ -78,9 +78,19 @@ export function mergeNodes(
   return { state: { version: 1, nodes }, online, dropped, problems };
 }
 
-const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
-const obj = (v: unknown): JsonObject =>
+/** A finite number from node data, else undefined. */
+export const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
+/** A JSON object from node data, else an empty one. */
+export const obj = (v: unknown): JsonObject =>
   v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as JsonObject) : {};
+
+/** The share of memory in use (free, buffers and cached count as available), 4 decimals. */
+export function memoryUsage(stats: JsonObject): number | undefined {
+  const memory = obj(stats.memory);
+  const total = num(memory.total);
+  const available = (num(memory.free) ?? 0) + (num(memory.buffers) ?? 0) + (num(memory.cached) ?? 0);
+  return total ? Math.round((1 - available / total) * 1e4) / 1e4 : undefined;
+}
 
 const clientsOf = (stats: JsonObject | undefined) =>
   stats ? (num(obj(stats.clients).total) ?? num(stats.clients) ?? 0) : 0;
@@ -91,15 +101,12 @@ const sortedIds = (state: NodesState) => Object.keys(state.nodes).sort();
 /** meshviewer's flat statistics block from a statistics (159) record. */
 function meshviewerStatistics(id: string, stats: JsonObject | undefined): JsonObject {
   if (!stats) return { node_id: id };
-  const memory = obj(stats.memory);
-  const total = num(memory.total);
-  const available = (num(memory.free) ?? 0) + (num(memory.buffers) ?? 0) + (num(memory.cached) ?? 0);
   return {
     node_id: id,
     clients: clientsOf(stats),
     uptime: num(stats.uptime),
     loadavg: num(stats.loadavg),
-    memory_usage: total ? Math.round((1 - available / total) * 1e4) / 1e4 : undefined,
+    memory_usage: memoryUsage(stats),
     gateway: typeof stats.gateway === 'string' ? stats.gateway : undefined,
   };
 }
