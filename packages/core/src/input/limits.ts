@@ -14,6 +14,8 @@ export const INPUT_LIMITS = {
   peerFileBytes: 64 * 1024,
   /** Output of a command read as data (vnstat --json …). */
   commandOutputBytes: 16 * 1024 * 1024,
+  /** A document fetched from another host (a gateway's fastd_status.json is ~200 bytes). */
+  remoteDocumentBytes: 1024 * 1024,
   /** Nesting of JSON and YAML values; node data and settings use fewer than 10 levels. */
   maxDepth: 64,
   /**

@@ -1,3 +1,5 @@
+import { INPUT_LIMITS, parseBoundedJson } from '@ffphoton/core';
+
 /** What one remote gateway's published status amounted to. */
 export interface RemoteGatewayStatus {
   gateway: string;
@@ -35,7 +37,15 @@ export class RemoteStatusFetcher {
       // The signal bounds the whole exchange, body included, not just the connect.
       const response = await fetch(url, { signal: AbortSignal.timeout(this.options.timeoutMs) });
       if (!response.ok) return { gateway, url, state: 'unreachable', reason: `HTTP ${response.status}` };
-      text = await response.text();
+      const body = await readBounded(response, INPUT_LIMITS.remoteDocumentBytes);
+      if (body === undefined)
+        return {
+          gateway,
+          url,
+          state: 'invalid',
+          reason: `larger than ${INPUT_LIMITS.remoteDocumentBytes} bytes`,
+        };
+      text = body;
     } catch (error) {
       const reason =
         (error as Error).name === 'TimeoutError'
@@ -55,9 +65,12 @@ export function judgeRemoteStatus(
 ): Pick<RemoteGatewayStatus, 'state' | 'reason' | 'data' | 'ageSeconds'> {
   let data: unknown;
   try {
-    data = JSON.parse(text);
-  } catch {
-    return { state: 'invalid', reason: 'not JSON' };
+    data = parseBoundedJson(text);
+  } catch (error) {
+    return {
+      state: 'invalid',
+      reason: /nested/.test((error as Error).message) ? 'JSON nested too deep' : 'not JSON',
+    };
   }
   if (typeof data !== 'object' || data === null || Array.isArray(data)) {
     return { state: 'invalid', reason: 'not a JSON object' };
@@ -77,4 +90,26 @@ export function judgeRemoteStatus(
     };
   }
   return { state: 'fresh', data: data as Record<string, unknown>, ageSeconds };
+}
+
+/**
+ * The body as text, or undefined once it passes `maxBytes`: another gateway's answer is read no
+ * further than a status document can be, whatever it claims or sends.
+ */
+async function readBounded(response: Response, maxBytes: number): Promise<string | undefined> {
+  if (Number(response.headers.get('content-length') ?? 0) > maxBytes) {
+    await response.body?.cancel();
+    return undefined;
+  }
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for await (const chunk of response.body ?? []) {
+    size += chunk.byteLength;
+    if (size > maxBytes) {
+      await response.body?.cancel().catch(() => undefined);
+      return undefined;
+    }
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks).toString('utf8');
 }
