@@ -103,13 +103,14 @@ async function readBounded(response: Response, maxBytes: number): Promise<string
   }
   const chunks: Uint8Array[] = [];
   let size = 0;
-  for await (const chunk of response.body ?? []) {
-    size += chunk.byteLength;
+  const reader = response.body?.getReader();
+  for (let read = await reader?.read(); reader && read && !read.done; read = await reader.read()) {
+    size += read.value.byteLength;
     if (size > maxBytes) {
-      await response.body?.cancel().catch(() => undefined);
+      await reader.cancel().catch(() => undefined);
       return undefined;
     }
-    chunks.push(chunk);
+    chunks.push(read.value);
   }
   return Buffer.concat(chunks).toString('utf8');
 }
