@@ -40,11 +40,18 @@ function mutatedFiles(pkg) {
 }
 
 /**
- * Packages whose mutants run against their unit tests only (PHOTON_TEST_INCLUDE, read by
- * vitest.shared.ts): plugin-web's browser and site-build suites start Chromium and build the
- * whole site for every mutant (hours); its services have whole-output unit tests.
+ * Packages whose service mutants run against the services' own tests (PHOTON_TEST_INCLUDE, read
+ * by vitest.shared.ts). Their command suites start real daemons (fastd, alfred in a namespace,
+ * tincd), Chromium or whole site builds and would run once per mutant (hours); each service has
+ * fast unit tests against the real filesystem and tools. A figure from fewer tests is a lower bound.
  */
-const UNIT_TESTS_ONLY = { 'plugin-web': 'src/services/**/*.test.ts' };
+const SERVICE_TESTS = 'src/services/**/*.test.ts';
+const UNIT_TESTS_ONLY = {
+  'plugin-fastd': SERVICE_TESTS,
+  'plugin-icvpn': SERVICE_TESTS,
+  'plugin-alfred': SERVICE_TESTS,
+  'plugin-web': SERVICE_TESTS,
+};
 
 function strykerConfig(pkg, outDir) {
   return {
