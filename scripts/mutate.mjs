@@ -73,7 +73,7 @@ function strykerConfig(pkg, outDir) {
     htmlReporter: { fileName: path.relative(repo, path.join(outDir, 'index.html')) },
     tempDirName: 'reports/mutation/.stryker-tmp',
     // Real-tool tests (git, daemons) are slower than Stryker's default allowance.
-    timeoutMS: 20_000,
+    timeoutMS: 10_000,
   };
 }
 
