@@ -61,6 +61,19 @@ describe('photon usage errors', () => {
       const help = await photon(['help', ...command.split(' ')]);
       expect(help.stdout).toMatch(new RegExp(`^EXAMPLES\\n  \\$ photon ${command}`, 'm'));
     }
+    // The help command's own page (oclif printed the root help, which has no examples).
+    for (const args of [
+      ['help', 'help'],
+      ['help', '--help'],
+    ]) {
+      const help = await photon(args);
+      expect({ args, first: help.stdout.split('\n')[0] }).toEqual({
+        args,
+        first: 'Display help for photon.',
+      });
+      expect(help.stdout).toMatch(/^EXAMPLES\n {2}\$ photon help fastd$/m);
+    }
+    expect((await photon(['help'])).stdout).toMatch(/^TOPICS$/m);
     const readOnly = ['history', 'config show', 'config validate', 'doctor', 'fastd status', 'fastd verify'];
     for (const name of readOnly) {
       const flags = ours.find((c) => c.command === name)?.flags.map((f) => f.name);

@@ -9,6 +9,11 @@ export { Command } from '@oclif/core/command';
 export { Config } from '@oclif/core/config';
 export { execute } from '@oclif/core/execute';
 export * as Flags from '@oclif/core/flags';
+
+/** oclif's help renderer, loaded when help is printed (runs that print none never evaluate it). */
+export async function loadOclifHelp(): Promise<typeof import('@oclif/core/help').Help> {
+  return (await import('@oclif/core/help')).Help;
+}
 export {
   container,
   type DependencyContainer,
