@@ -3,7 +3,6 @@ import {
   Flags,
   formatTable,
   type Incident,
-  IncidentLog,
   ReadOnlyTaskCommand,
   type RunRecord,
   type TaskContext,
@@ -36,7 +35,7 @@ export default class History extends ReadOnlyTaskCommand<typeof History, RunReco
 
   protected async execute(ctx: TaskContext): Promise<RunRecord[] | Incident[]> {
     const task = this.args.task;
-    this.openIncidents = (await ctx.container.resolve(IncidentLog).list()).filter(
+    this.openIncidents = (await ctx.incidents.list()).filter(
       (incident) => task === undefined || incident.task === task,
     );
     if (this.flags.incidents) return this.openIncidents;

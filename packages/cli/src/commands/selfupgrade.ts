@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { GitService, TaskCommand, type TaskContext } from '@ffphoton/core';
+import { TaskCommand, type TaskContext } from '@ffphoton/core';
 import {
   installPrefix,
   processEnvironment,
@@ -29,13 +29,11 @@ export default class SelfUpgrade extends TaskCommand<typeof SelfUpgrade, SelfUpg
       'plugins',
       'update',
     ];
-    return new SelfUpgrader(
-      ctx.shell,
-      ctx.container.resolve(GitService),
-      ctx.files,
-      ctx.logger,
-      processEnvironment,
-    ).run(settings, pluginsUpdate, installPrefix(this.config.root));
+    return new SelfUpgrader(ctx.shell, ctx.git, ctx.files, ctx.logger, processEnvironment).run(
+      settings,
+      pluginsUpdate,
+      installPrefix(this.config.root),
+    );
   }
 
   protected summarize(r: SelfUpgradeResult): string {

@@ -25,7 +25,7 @@ export interface EnsureCloneResult {
 
 /**
  * Factory of GitRepository objects for one run; registered in the run's container by
- * `registerCoreServices` (`ctx.container.resolve(GitService)`). simple-git is loaded on first use.
+ * `registerCoreServices` (`ctx.git`). simple-git is loaded on first use.
  */
 export class GitService {
   constructor(

@@ -1,3 +1,4 @@
+import { instanceCachingFactory } from 'tsyringe';
 import { GitService } from '../git/git-service.js';
 import { gitSettings } from '../git/git-settings.js';
 import { MailFailureNotifier } from '../mail/mail-failure-notifier.js';
@@ -16,9 +17,11 @@ export const coreNamespaces: SettingsNamespace[] = [photonSettings, gitSettings,
  * GitService and Mailer load simple-git and nodemailer only when first used.
  */
 export async function registerCoreServices(ctx: TaskContext): Promise<void> {
+  // One instance per run, made on first use: a task without git never validates git settings.
   ctx.container.register(GitService, {
-    useFactory: () =>
-      new GitService(ctx.settings.get(gitSettings), ctx.files, ctx.host, ctx.logger, ctx.changes),
+    useFactory: instanceCachingFactory(
+      () => new GitService(ctx.settings.get(gitSettings), ctx.files, ctx.host, ctx.logger, ctx.changes),
+    ),
   });
   const mail = ctx.settings.get(mailSettings);
   const mailer = new Mailer(mail, ctx.files, {

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { container as rootContainer } from 'tsyringe';
+import { type DependencyContainer, container as rootContainer } from 'tsyringe';
 import {
   CommandFailedError,
   ExitCode,
@@ -14,6 +14,7 @@ import {
 import { FileStore } from '../fs/file-store.js';
 import { RootSandbox } from '../fs/root-sandbox.js';
 import { runTemps } from '../fs/run-temps.js';
+import { GitService } from '../git/git-service.js';
 import { type Clock, formatTimestamp, systemClock } from '../host/clock.js';
 import { shortHostname } from '../host/hostname.js';
 import { isTerminal } from '../host/stdio.js';
@@ -31,6 +32,7 @@ import {
 import { ProgressLine } from '../log/progress-line.js';
 import { redactSecrets, redactText } from '../log/redact.js';
 import { mailSettings } from '../mail/mail-settings.js';
+import { Mailer } from '../mail/mailer.js';
 import { writeTaskMetrics } from '../metrics/task-metrics.js';
 import { ServiceManager } from '../services/service-manager.js';
 import { photonSettings } from '../settings/core-settings.js';
@@ -75,6 +77,12 @@ export interface TaskRunOptions {
   journal: boolean;
   /** Someone watches the run (default: stdin and stderr are terminals); such runs mail only with `mail.attended`. */
   attended?: boolean;
+  /**
+   * Registrations made after core's: they replace the services core makes from settings
+   * (GitService, Mailer, the failure notifier) for this run, and `ctx.git`/`ctx.mailer` return
+   * them (a test's substitute: `(c) => c.register(Mailer, { useValue: fake })`).
+   */
+  register?: (container: DependencyContainer) => void;
 }
 
 /** The `--json` contract shared by every task: the envelope around the task's typed result. */
@@ -99,8 +107,9 @@ export interface TaskRunResult<R> {
 export type TaskBody<R> = (ctx: TaskContext) => Promise<R>;
 
 /**
- * Runs one task: settings, logger, sandbox, lock, DI container, the body, journal and
- * failure notification. Never exits the process; the exit code is in the output.
+ * Runs one task in three steps: open (logger, settings, sandbox, services, DI container, lock),
+ * the task's body, finish (exit code, log line, failure mail, journal). Never exits the
+ * process; the exit code is in the output.
  */
 export class TaskRunner {
   async run<R>(
@@ -123,9 +132,11 @@ export class TaskRunner {
         ? new ProgressLine({ write: (text) => process.stderr.write(text) }, options.task).start()
         : undefined;
     try {
-      // A signal ends the wait for the work (which then stops at its next program or write).
+      // open → body → finish. A signal ends the wait (the work then stops at its next program
+      // or write).
+      const open = { env, clock, started, runId, changes, state, signal: interruption.signal };
       result = await Promise.race([
-        this.work(options, body, { env, clock, started, runId, changes, state, signal: interruption.signal }),
+        this.open(options, open).then((ctx) => body(ctx)),
         interruption.interrupted,
       ]);
     } catch (caught) {
@@ -157,10 +168,9 @@ export class TaskRunner {
     }
   }
 
-  /** Settings, logger, sandbox, services, lock, then the task's body. */
-  private async work<R>(
+  /** The open step: logger, settings, sandbox, services, DI container, lock. */
+  private async open(
     options: TaskRunOptions,
-    body: TaskBody<R>,
     run: {
       env: NodeJS.ProcessEnv;
       clock: Clock;
@@ -170,7 +180,7 @@ export class TaskRunner {
       state: RunState;
       signal: AbortSignal;
     },
-  ): Promise<R> {
+  ): Promise<TaskContext> {
     const { env, clock, changes, state, signal } = run;
     const interactive = options.logStream === undefined && isTerminal(2);
     const log = await createTaskLogger({
@@ -233,7 +243,14 @@ export class TaskRunner {
       sandbox,
       dataDir,
       journal,
+      incidents,
       changes,
+      get git() {
+        return container.resolve(GitService);
+      },
+      get mailer() {
+        return container.resolve(Mailer);
+      },
       container,
     };
     state.ctx = ctx;
@@ -251,6 +268,7 @@ export class TaskRunner {
     container.register(DRY_RUN, { useValue: options.dryRun });
     container.register(TASK_CONTEXT, { useValue: ctx });
     await registerCoreServices(ctx);
+    options.register?.(container);
     log.recent.limit = settings.get(mailSettings).logLines;
 
     // A dry run changes nothing, so it neither needs nor takes the lock.
@@ -267,7 +285,7 @@ export class TaskRunner {
       if (signal.aborted) await lock.release();
       signal.throwIfAborted();
     }
-    return body(ctx);
+    return ctx;
   }
 
   /**

@@ -1,4 +1,4 @@
-import { Args, type Command, Flags, GitService, TaskCommand, type TaskContext } from '@ffphoton/core';
+import { Args, type Command, Flags, TaskCommand, type TaskContext } from '@ffphoton/core';
 import { icvpnSettings, type OutputSpec } from '../settings.js';
 import { IcvpnUpdate, summarizeUpdate, type UpdateResult } from './icvpn-update.js';
 import { selectOutputs } from './output-selection.js';
@@ -56,10 +56,11 @@ export abstract class IcvpnOutputCommand<T extends typeof Command> extends TaskC
     const effective = { ...settings, exclude: [...settings.exclude, ...(flags.exclude ?? [])] };
     if (kind === 'tinc' && dir) effective.tinc = { ...settings.tinc, dir, remote: undefined };
     const outputs = selectOutputs(effective, kind, this.options(), flags.target, flags.print);
-    return new IcvpnUpdate(ctx.shell, ctx.files, ctx.container.resolve(GitService), ctx.logger).run(
-      effective,
-      { outputs, print: flags.print, metaDir: kind === 'tinc' ? undefined : dir },
-    );
+    return new IcvpnUpdate(ctx.shell, ctx.files, ctx.git, ctx.logger).run(effective, {
+      outputs,
+      print: flags.print,
+      metaDir: kind === 'tinc' ? undefined : dir,
+    });
   }
 
   protected summarize(result: UpdateResult): string {

@@ -1,4 +1,4 @@
-import { formatTable, GitService, TaskCommand, type TaskContext } from '@ffphoton/core';
+import { formatTable, TaskCommand, type TaskContext } from '@ffphoton/core';
 import { type KeySyncResult, KeySyncService } from '../../services/key-sync-service.js';
 import { fastdSettings } from '../../settings.js';
 
@@ -16,9 +16,7 @@ export default class FastdSyncKeys extends TaskCommand<typeof FastdSyncKeys, Key
 
   protected async execute(ctx: TaskContext): Promise<KeySyncResult> {
     const cfg = ctx.settings.get(fastdSettings);
-    return new KeySyncService(ctx.container.resolve(GitService), ctx.files, ctx.services, ctx.clock).sync(
-      cfg,
-    );
+    return new KeySyncService(ctx.git, ctx.files, ctx.services, ctx.clock).sync(cfg);
   }
 
   protected summarize(r: KeySyncResult): string {

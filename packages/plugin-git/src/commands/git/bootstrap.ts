@@ -1,4 +1,4 @@
-import { Flags, GitService, gitSettings, TaskCommand, type TaskContext } from '@ffphoton/core';
+import { Flags, gitSettings, TaskCommand, type TaskContext } from '@ffphoton/core';
 import { type BootstrapResult, KeyBootstrapper } from '../../services/key-bootstrapper.js';
 
 export default class GitBootstrap extends TaskCommand<typeof GitBootstrap, BootstrapResult> {
@@ -14,7 +14,7 @@ export default class GitBootstrap extends TaskCommand<typeof GitBootstrap, Boots
   static override examples = ['<%= config.bin %> git bootstrap', '<%= config.bin %> git bootstrap --dry-run'];
 
   protected async execute(ctx: TaskContext): Promise<BootstrapResult> {
-    const git = ctx.container.resolve(GitService);
+    const git = ctx.git;
     return new KeyBootstrapper(ctx.shell, ctx.files, git, ctx.host, ctx.logger).run({
       rsa: this.flags.rsa,
       verify: this.flags.verify,

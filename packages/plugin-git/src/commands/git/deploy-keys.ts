@@ -1,4 +1,4 @@
-import { Args, Flags, GitService, gitSettings, TaskCommand, type TaskContext } from '@ffphoton/core';
+import { Args, Flags, gitSettings, TaskCommand, type TaskContext } from '@ffphoton/core';
 import { type DeployResult, KeyDeployer } from '../../services/key-deployer.js';
 
 export default class GitDeployKeys extends TaskCommand<typeof GitDeployKeys, DeployResult> {
@@ -19,7 +19,7 @@ export default class GitDeployKeys extends TaskCommand<typeof GitDeployKeys, Dep
   ];
 
   protected async execute(ctx: TaskContext): Promise<DeployResult> {
-    const git = ctx.container.resolve(GitService);
+    const git = ctx.git;
     return new KeyDeployer(ctx.shell, ctx.files, git, ctx.logger).run(
       git.settings.deployKeys,
       this.args.group,

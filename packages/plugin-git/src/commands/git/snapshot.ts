@@ -1,4 +1,4 @@
-import { GitService, gitSettings, TaskCommand, type TaskContext } from '@ffphoton/core';
+import { gitSettings, TaskCommand, type TaskContext } from '@ffphoton/core';
 import { ConfigSnapshot, type SnapshotResult } from '../../services/config-snapshot.js';
 
 export default class GitSnapshot extends TaskCommand<typeof GitSnapshot, SnapshotResult> {
@@ -10,7 +10,7 @@ export default class GitSnapshot extends TaskCommand<typeof GitSnapshot, Snapsho
   static override examples = ['<%= config.bin %> git snapshot', '<%= config.bin %> git snapshot --dry-run'];
 
   protected async execute(ctx: TaskContext): Promise<SnapshotResult> {
-    const git = ctx.container.resolve(GitService);
+    const git = ctx.git;
     return new ConfigSnapshot(ctx.shell, ctx.files, git, ctx.host, ctx.logger).run(git.settings.snapshot);
   }
 

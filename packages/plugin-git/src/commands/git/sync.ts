@@ -1,4 +1,4 @@
-import { Flags, GitService, gitSettings, TaskCommand, type TaskContext, UsageError } from '@ffphoton/core';
+import { Flags, gitSettings, TaskCommand, type TaskContext, UsageError } from '@ffphoton/core';
 import { RepositorySync, repositoryName, type SyncResult } from '../../services/repository-sync.js';
 
 export default class GitSync extends TaskCommand<typeof GitSync, SyncResult> {
@@ -13,7 +13,7 @@ export default class GitSync extends TaskCommand<typeof GitSync, SyncResult> {
   static override examples = ['<%= config.bin %> git sync', '<%= config.bin %> git sync --json'];
 
   protected async execute(ctx: TaskContext): Promise<SyncResult> {
-    const git = ctx.container.resolve(GitService);
+    const git = ctx.git;
     const wanted = this.flags.repo;
     const repositories = wanted
       ? git.settings.repositories.filter((r) => wanted.includes(repositoryName(r)))

@@ -1,4 +1,4 @@
-import { GitService, TaskCommand, type TaskContext } from '@ffphoton/core';
+import { TaskCommand, type TaskContext } from '@ffphoton/core';
 import { IcvpnUpdate, summarizeUpdate, type UpdateResult } from '../../services/icvpn-update.js';
 import { icvpnSettings } from '../../settings.js';
 
@@ -16,10 +16,9 @@ export default class IcvpnUpdateCommand extends TaskCommand<typeof IcvpnUpdateCo
 
   protected async execute(ctx: TaskContext): Promise<UpdateResult> {
     const settings = ctx.settings.get(icvpnSettings);
-    return new IcvpnUpdate(ctx.shell, ctx.files, ctx.container.resolve(GitService), ctx.logger).run(
-      settings,
-      { outputs: settings.outputs },
-    );
+    return new IcvpnUpdate(ctx.shell, ctx.files, ctx.git, ctx.logger).run(settings, {
+      outputs: settings.outputs,
+    });
   }
 
   protected summarize(r: UpdateResult): string {

@@ -1,7 +1,6 @@
 import {
   ConfigError,
   Flags,
-  Mailer,
   PartialFailureError,
   TaskCommand,
   type TaskContext,
@@ -35,7 +34,7 @@ export default class WebAccounts extends TaskCommand<typeof WebAccounts, DigestR
     const cfg = ctx.settings.get(webSettings).accounts;
     if (!cfg.file) throw new ConfigError('no accounts file configured', { keyPath: 'web.accounts.file' });
     const now = this.flags.at ? parseAt(this.flags.at) : ctx.clock.now();
-    const digest = new AccountDigest(ctx.files, ctx.container.resolve(Mailer));
+    const digest = new AccountDigest(ctx.files, ctx.mailer);
     const result = await digest.run({ ...cfg, file: cfg.file }, ctx.host, now, this.flags['force-mail']);
     if (result.mail && !result.mail.sent && !result.mail.skipped) {
       throw new UnavailableError(`digest mail not sent: ${result.mail.error}`);
