@@ -26,55 +26,127 @@ export {
 // YAML for plugins' own files (key lists, account files), from the same bundled copy settings use.
 export { parse as parseYaml, parseDocument as parseYamlDocument, stringify as stringifyYaml } from 'yaml';
 
-export * from './errors/errors.js';
-export * from './fs/file-store.js';
-export * from './fs/root-sandbox.js';
-export * from './fs/scratch-dir.js';
-export * from './fs/template-file.js';
-export * from './git/git-errors.js';
-export * from './git/git-repository.js';
-export * from './git/git-service.js';
-export * from './git/git-settings.js';
-export * from './git/git-status.js';
-export * from './git/home-path.js';
-export * from './git/ssh-command.js';
-export * from './host/clock.js';
-export * from './host/daemon-signal.js';
-export * from './host/find-program.js';
-export * from './host/hostname.js';
-export * from './host/stdio.js';
-export * from './input/index.js';
-export * from './journal/change-recorder.js';
-export * from './journal/incidents.js';
-export * from './journal/journal.js';
-export * from './lock/task-lock.js';
-export * from './log/logger.js';
-export * from './log/redact.js';
-export * from './mail/mail-failure-notifier.js';
-export * from './mail/mail-settings.js';
-export * from './mail/mailer.js';
-export * from './metrics/status-metrics.js';
-export * from './metrics/task-metrics.js';
-export * from './metrics/textfile.js';
-export * from './net/ip.js';
-export * from './net/ping.js';
-export * from './services/service-manager.js';
-export * from './settings/core-settings.js';
-export * from './settings/namespace.js';
-export * from './settings/settings-loader.js';
+export {
+  CommandFailedError,
+  type CommandResult,
+  ConfigError,
+  type ConfigErrorLocation,
+  ExitCode,
+  exitCodeOf,
+  FailedAfterChangesError,
+  InterruptedError,
+  LockedError,
+  lastLines,
+  messageOf,
+  PartialFailureError,
+  PhotonError,
+  SandboxError,
+  UnavailableError,
+  UsageError,
+  ValidationRejectedError,
+} from './errors/errors.js';
+export { FileStore, type WriteOptions, type WriteResult } from './fs/file-store.js';
+export { RootSandbox } from './fs/root-sandbox.js';
+export { withScratchDir } from './fs/scratch-dir.js';
+export { TemplateFile, type TemplateWriteResult } from './fs/template-file.js';
+export {
+  GitCommandError,
+  GitConflictError,
+  GitLocalChangesError,
+  GitLockedError,
+  GitRemoteError,
+  type GitRemoteReason,
+  remoteError,
+} from './git/git-errors.js';
+export {
+  type GitLogEntry,
+  GitRepository,
+  type GitRepositoryOptions,
+  type MirrorResult,
+  type PublishResult,
+  type PullResult,
+} from './git/git-repository.js';
+export { type EnsureCloneResult, GitService, type UpdateResult } from './git/git-service.js';
+export {
+  DEFAULT_SNAPSHOT_DENY,
+  type GitSettings,
+  gitSettings,
+  type RepositorySpec,
+  repositorySchema,
+  type SyncRepository,
+} from './git/git-settings.js';
+export type { GitStatus } from './git/git-status.js';
+export { shellQuote, sshArgv } from './git/ssh-command.js';
+export { type Clock, systemClock } from './host/clock.js';
+export { DaemonSignal, type SignalResult } from './host/daemon-signal.js';
+export { findProgram } from './host/find-program.js';
+// captureStdout: for @ffphoton/core/testing, which must reach the bundle's copy of stdout.
+export { captureStdout, isTerminal, writeStdout } from './host/stdio.js';
+export {
+  assertTreeWithin,
+  type BoundedJsonOptions,
+  type BoundedReadOptions,
+  ByteBudget,
+  formatBytes,
+  gunzipBounded,
+  INPUT_LIMITS,
+  jsonDepth,
+  parseBoundedJson,
+  readBoundedFile,
+  readBoundedText,
+  readBoundedTextIfExists,
+  type TreeLimits,
+} from './input/index.js';
+export { type FileChange, RunChanges, type ServiceAction } from './journal/change-recorder.js';
+export { type Incident, IncidentLog } from './journal/incidents.js';
+export { Journal, type RunOutcome, type RunRecord } from './journal/journal.js';
+export {
+  type LineSink,
+  type LogFormat,
+  type Logger,
+  type LogLevel,
+  silentLogger,
+  type TaskLogger,
+} from './log/logger.js';
+export { redactSecrets } from './log/redact.js';
+export type { MailSettings } from './mail/mail-settings.js';
+export { Mailer, type MailMessage, type MailResult } from './mail/mailer.js';
+export { writeStatusMetrics } from './metrics/status-metrics.js';
+export type { MetricFamily, MetricSample } from './metrics/textfile.js';
+export { isPrefix, type ParsedIp, PrefixSet, parseIp } from './net/ip.js';
+export { Ping, type PingOptions, type PingResult, type PingSummary } from './net/ping.js';
+export { fillArgvTemplate, ServiceManager, type ServiceTemplates } from './services/service-manager.js';
+export { argvPrograms, argvTemplate, photonSettings } from './settings/core-settings.js';
+export { defineSettings, type SettingsNamespace, type SettingsOf } from './settings/namespace.js';
+export { formatKeyPath, Settings } from './settings/settings-loader.js';
 export { formatSettingsYaml } from './settings/settings-yaml.js';
-export * from './settings/yaml-file.js';
+export { parseYamlBounded, parseYamlFile, readYamlTextIfExists } from './settings/yaml-file.js';
 export { z } from './settings/zod.js';
-export * from './shell/shell.js';
-export * from './status/status-section.js';
-export * from './task/core-services.js';
-export * from './task/failure-notifier.js';
-export * from './task/plugin-namespaces.js';
-export * from './task/task-command.js';
-export * from './task/task-context.js';
-export * from './task/task-runner.js';
-export * from './task/tokens.js';
-export * from './text/change-claim.js';
-export * from './text/closest-word.js';
-export * from './text/compare.js';
-export * from './text/table.js';
+export { type RunOptions, Shell } from './shell/shell.js';
+export {
+  formatAge,
+  STATUS_EVENT,
+  type StatusHookOptions,
+  type StatusHookResult,
+  type StatusSection,
+  type StatusState,
+  statusSectionSchema,
+  type ValidStatusSection,
+  worstState,
+} from './status/status-section.js';
+export type { FailureNotifier, FailureReport, NotifyResult } from './task/failure-notifier.js';
+export { loadAllNamespaces } from './task/plugin-namespaces.js';
+export { ReadOnlyTaskCommand, type TaskArgs, TaskCommand, type TaskFlags } from './task/task-command.js';
+export type { TaskContext } from './task/task-context.js';
+export {
+  type TaskBody,
+  type TaskOutput,
+  TaskRunner,
+  type TaskRunOptions,
+  type TaskRunResult,
+} from './task/task-runner.js';
+export { CLOCK, DRY_RUN, FAILURE_NOTIFIER, HOSTNAME, LOGGER, TASK_CONTEXT } from './task/tokens.js';
+export { type ChangeVerb, changeClaim, changeDone, PAST_TENSE_CLAIMS } from './text/change-claim.js';
+export { closestWord } from './text/closest-word.js';
+export { byCodeUnit } from './text/compare.js';
+export { formatTable } from './text/table.js';
