@@ -55,8 +55,14 @@ export function readSchedulePins(files: Pick<FileStore, 'resolve'>, file: string
 export function parseSchedulePins(text: string, file: string): SchedulePins {
   const data = parseYamlFile(text, file) ?? {};
   const doc = parseYamlDocument(text);
+  // The line of the last key itself (of a list item: the item), as the settings loader points.
   const lineOf = (keys: (string | number)[]): number | undefined => {
-    const node = doc.getIn(keys, true) as { range?: [number, number, number] } | undefined;
+    const parent = (keys.length > 1 ? doc.getIn(keys.slice(0, -1), true) : doc.contents) as YamlNode;
+    const last = keys.at(-1);
+    const node =
+      typeof last === 'number'
+        ? parent?.items?.[last]
+        : parent?.items?.find((item) => String(item?.key?.value) === last)?.key;
     return node?.range ? text.slice(0, node.range[0]).split('\n').length : undefined;
   };
   const fail = (detail: string, keys: (string | number)[]) =>
@@ -116,6 +122,12 @@ const yamlKey = (name: string) => (parseYaml(name) === name ? name : JSON.string
 
 const keyPathOf = (keys: (string | number)[]) =>
   keys.map((k, i) => (typeof k === 'number' ? `[${k}]` : i === 0 ? k : `.${k}`)).join('') || undefined;
+
+/** The parts of a `yaml` node the positions need (the package's types are core's, not ours). */
+type YamlNode =
+  | { items?: ({ key?: { value?: unknown; range?: number[] }; range?: number[] } | undefined)[] }
+  | null
+  | undefined;
 
 const isMapping = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
