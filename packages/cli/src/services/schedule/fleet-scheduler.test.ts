@@ -261,9 +261,10 @@ describe('FleetScheduler with pins', () => {
     icvpn: ['icvpn-tinc', 'icvpn-bgp', 'icvpn-dns'],
     selfupgrade: ['selfupgrade'],
   };
+  // The weekday jobs only: the minute spreading (unaffected by pins) would triple the time.
   const named = (names: string[]): Fleet => ({
     hosts: names.map((name) => ({ name, roles: ['gw'] })),
-    jobs: EXAMPLE_JOBS,
+    jobs: EXAMPLE_JOBS.filter((j) => j.spread === 'weekday'),
   });
 
   it('moves at most one gateway (≤ 2 × the ideal) per join or leave for fleets of 1 to 100, pins carried', () => {
@@ -308,8 +309,8 @@ describe('FleetScheduler with pins', () => {
           });
         },
       ),
-      // One run schedules 124 fleets of up to 100 hosts (about 5 s; weekday-spread.test.ts walks
-      // the spread itself many times); shrinking a failure would take minutes.
+      // One run schedules 124 fleets of up to 100 hosts and reads each one's pins file (3–5 s;
+      // weekday-spread.test.ts walks the spread itself more often); shrinking would take minutes.
       { numRuns: 1, endOnFailure: true },
     );
   });
@@ -330,6 +331,56 @@ describe('FleetScheduler with pins', () => {
       days: { gw01: [2] },
       pins: { moved: [], added: expect.arrayContaining(['gw02', 'gw13']) },
     });
+  });
+
+  it('drops only the garbage entries of a pins file, each with a warning; every valid pin holds', () => {
+    const garbage = fc.oneof(
+      fc.constant('[7]'),
+      fc.constant('[-1, 8]'),
+      fc.constant('Mon'),
+      fc.constant('[]'),
+      fc.constant('{ day: 1 }'),
+      fc.constant('[1.5]'),
+      fc.constant('null'),
+    );
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 20 }),
+        fc.array(fc.tuple(fc.constantFrom('icvpn', 'selfupgrade'), fc.nat(), garbage), { maxLength: 6 }),
+        (n, entries) => {
+          const fleet = fleetOf(n, EXAMPLE_JOBS);
+          const good = new FleetScheduler(fleet).schedule();
+          const lines = formatSchedulePins(
+            good.weekdayGroups.map(({ group, days }) => ({ group, days: new Map(Object.entries(days)) })),
+          ).split('\n');
+          // Each garbage entry either replaces a host's days or names a host the fleet lacks.
+          const bad = new Set<string>();
+          for (const [group, pick, value] of entries) {
+            const host = pick % 2 ? `gw${String((pick % n) + 1).padStart(2, '0')}` : `ghost${pick}`;
+            if (bad.has(`${group}.${host}`)) continue;
+            bad.add(`${group}.${host}`);
+            const at = lines.indexOf(`  ${group}:`);
+            const end = lines.findIndex((l, k) => k > at && !l.startsWith('    '));
+            const own = lines.findIndex((l, k) => k > at && k < end && l.startsWith(`    ${host}:`));
+            if (own >= 0) lines[own] = `    ${host}: ${value}`;
+            else lines.splice(at + 1, 0, `    ${host}: ${value}`);
+          }
+          const after = new FleetScheduler(fleet, pinsOf(good, lines.join('\n'))).schedule();
+          expect(after.collisions).toEqual([]);
+          expect(after.pins?.warnings.length).toBeGreaterThanOrEqual(bad.size);
+          for (const g of after.weekdayGroups) {
+            const kept = Object.keys(g.days).filter((h) => !bad.has(`${g.group}.${h}`));
+            const before = good.weekdayGroups.find((x) => x.group === g.group);
+            // A host whose pin was garbage takes its freed days back (or the emptiest): no valid pin moves.
+            expect(Object.fromEntries(kept.map((h) => [h, g.days[h]]))).toEqual(
+              Object.fromEntries(kept.map((h) => [h, before?.days[h]])),
+            );
+            expect(g.pins?.moved).toEqual([]);
+          }
+        },
+      ),
+      { numRuns: 60 },
+    );
   });
 
   it('drops pins of unknown hosts and groups and a second pin of a host, with warnings, and keeps the rest', () => {

@@ -249,15 +249,10 @@ export class FleetScheduler {
         groups.push(this.spreadGroup(job.group, job.hosts, warnings));
       }
     });
-    for (const [group, { line }] of this.pins?.groups ?? []) {
+    for (const group of this.pins?.groups.keys() ?? []) {
       if (!members.has(group) && this.pins)
         warnings.push(
-          pinWarning(
-            this.pins,
-            'no weekday group of this name in the fleet; its pins are ignored',
-            [group],
-            line,
-          ),
+          pinWarning(this.pins, 'no weekday group of this name in the fleet; its pins are ignored', [group]),
         );
     }
     return groups;
@@ -269,12 +264,10 @@ export class FleetScheduler {
     if (!this.pins || !pinned) return { group, days: Object.fromEntries(spreadWeekdays(group, hosts)) };
     const byName = new Map(hosts.map((h) => [h.toLowerCase(), h]));
     const pins = new Map<string, number[]>();
-    for (const entry of pinned.hosts) {
+    for (const entry of pinned) {
       const host = byName.get(entry.host.toLowerCase());
       const drop = (why: string) =>
-        warnings.push(
-          pinWarning(this.pins as SchedulePins, `${why}; pin dropped`, [group, entry.host], entry.line),
-        );
+        warnings.push(pinWarning(this.pins as SchedulePins, `${why}; pin dropped`, [group, entry.host]));
       if (host === undefined) drop(`no host "${entry.host}" runs the weekday group ${group}`);
       else if (pins.has(host)) drop(`${host} is pinned twice`);
       else pins.set(host, entry.days);

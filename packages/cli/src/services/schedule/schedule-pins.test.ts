@@ -23,7 +23,7 @@ describe('parseSchedulePins', () => {
     const pins = parseSchedulePins(formatSchedulePins(groups), FILE);
     expect(pins.warnings).toEqual([]);
     expect([...pins.groups.keys()]).toEqual(['icvpn', 'empty']);
-    expect(pins.groups.get('icvpn')?.hosts.map(({ host, days }) => [host, days])).toEqual([
+    expect(pins.groups.get('icvpn')?.map(({ host, days }) => [host, days])).toEqual([
       ['Kaschu', [3]],
       ['Linse', [0, 5]],
       ['true', [1]],
@@ -45,10 +45,11 @@ describe('parseSchedulePins', () => {
       '    Pudding: { day: 1 }',
     ].join('\n');
     const pins = parseSchedulePins(text, FILE);
-    expect(pins.groups.get('icvpn')?.hosts.map(({ host, days, line }) => [host, days, line])).toEqual([
-      ['Kaschu', [3], 3],
-      ['Linse', [5], 4],
+    expect(pins.groups.get('icvpn')?.map(({ host, days }) => [host, days])).toEqual([
+      ['Kaschu', [3]],
+      ['Linse', [5]],
     ]);
+    expect(pins.lineOf(['weekdays', 'icvpn', 'Linse'])).toBe(4);
     expect(pins.warnings).toEqual([
       `${FILE}:3: weekdays.icvpn.Kaschu[1]: 9 is no weekday (0–6, 0 = Sunday); day dropped`,
       `${FILE}:5: weekdays.icvpn.Spinat: "Mon" is no weekday (0–6, 0 = Sunday); day dropped`,

@@ -16,15 +16,16 @@ export const PINS_FILE_NAME = 'schedule.pins';
 export interface HostPin {
   host: string;
   days: number[];
-  line?: number;
 }
 
 /** The weekdays `photon schedule pin` wrote, per weekday group. */
 export interface SchedulePins {
   file: string;
-  groups: Map<string, { line?: number; hosts: HostPin[] }>;
+  groups: Map<string, HostPin[]>;
   /** What was dropped while reading (a day outside 0–6 …), each naming file, line and key. */
   warnings: string[];
+  /** The line of a key path in the file (the positions are parsed on first use: rarely needed). */
+  lineOf(keys: (string | number)[]): number | undefined;
 }
 
 /**
@@ -54,9 +55,10 @@ export function readSchedulePins(files: Pick<FileStore, 'resolve'>, file: string
  */
 export function parseSchedulePins(text: string, file: string): SchedulePins {
   const data = parseYamlFile(text, file) ?? {};
-  const doc = parseYamlDocument(text);
+  let doc: ReturnType<typeof parseYamlDocument> | undefined;
   // The line of the last key itself (of a list item: the item), as the settings loader points.
   const lineOf = (keys: (string | number)[]): number | undefined => {
+    doc ??= parseYamlDocument(text);
     const parent = (keys.length > 1 ? doc.getIn(keys.slice(0, -1), true) : doc.contents) as YamlNode;
     const last = keys.at(-1);
     const node =
@@ -73,7 +75,7 @@ export function parseSchedulePins(text: string, file: string): SchedulePins {
   const weekdays = data.weekdays ?? {};
   if (!isMapping(weekdays))
     throw fail('expected a mapping of weekday groups to hosts and their weekdays', ['weekdays']);
-  const pins: SchedulePins = { file, groups: new Map(), warnings: [] };
+  const pins: SchedulePins = { file, groups: new Map(), warnings: [], lineOf };
   const warn = (detail: string, keys: (string | number)[]) =>
     pins.warnings.push(ConfigError.format(detail, { file, line: lineOf(keys), keyPath: keyPathOf(keys) }));
   for (const [group, hosts] of Object.entries(weekdays)) {
@@ -88,17 +90,18 @@ export function parseSchedulePins(text: string, file: string): SchedulePins {
         warn(`${JSON.stringify(day)} is no weekday (0–6, 0 = Sunday); day dropped`, keys);
         return false;
       }) as number[];
-      if (days.length) entries.push({ host, days: [...new Set(days)], line: lineOf([...at, host]) });
+      if (days.length) entries.push({ host, days: [...new Set(days)] });
       else if (listed.length === 0) warn('no weekday; pin dropped', [...at, host]);
     }
-    pins.groups.set(group, { line: lineOf(at), hosts: entries });
+    pins.groups.set(group, entries);
   }
   return pins;
 }
 
-/** A warning about a pin the fleet cannot use (unknown group or host), in the file's own words. */
-export function pinWarning(pins: SchedulePins, detail: string, keys: string[], line?: number): string {
-  return ConfigError.format(detail, { file: pins.file, line, keyPath: keyPathOf(['weekdays', ...keys]) });
+/** A warning about a pin the fleet cannot use (unknown group or host), naming file, line and key. */
+export function pinWarning(pins: SchedulePins, detail: string, keys: string[]): string {
+  const at = ['weekdays', ...keys];
+  return ConfigError.format(detail, { file: pins.file, line: pins.lineOf(at), keyPath: keyPathOf(at) });
 }
 
 /** The pins file's text: each weekday group's hosts and their days, in fleet order. */
@@ -118,7 +121,10 @@ export function formatSchedulePins(groups: { group: string; days: Map<string, nu
 }
 
 /** A host or group name as a YAML key: plain unless YAML would read it as a number, boolean or null. */
-const yamlKey = (name: string) => (parseYaml(name) === name ? name : JSON.stringify(name));
+const yamlKey = (name: string) =>
+  (/^[A-Za-z][\w.-]*$/.test(name) && !/^(true|false|null)$/i.test(name)) || parseYaml(name) === name
+    ? name
+    : JSON.stringify(name);
 
 const keyPathOf = (keys: (string | number)[]) =>
   keys.map((k, i) => (typeof k === 'number' ? `[${k}]` : i === 0 ? k : `.${k}`)).join('') || undefined;
