@@ -1,7 +1,10 @@
+import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { ConfigError } from '@ffphoton/core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { formatSchedulePins, parseSchedulePins, pinsFileOf } from './schedule-pins.js';
+import { formatSchedulePins, parseSchedulePins, pinsFileOf, readSchedulePins } from './schedule-pins.js';
 
 const FILE = '/etc/photon/schedule.pins';
 
@@ -101,6 +104,22 @@ describe('parseSchedulePins', () => {
       }),
       { numRuns: 300 },
     );
+  });
+});
+
+describe('readSchedulePins', () => {
+  it('reads bounded input: none when missing, exit 2 for a device or an oversized file', () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'schedule-pins-'));
+    const files = { resolve: (p: string) => p };
+    try {
+      expect(readSchedulePins(files, path.join(dir, 'schedule.pins'))).toBeUndefined();
+      symlinkSync('/dev/zero', path.join(dir, 'zero.pins'));
+      expect(() => readSchedulePins(files, path.join(dir, 'zero.pins'))).toThrow(ConfigError);
+      writeFileSync(path.join(dir, 'big.pins'), `# ${'x'.repeat(5 * 1024 * 1024)}\n`);
+      expect(() => readSchedulePins(files, path.join(dir, 'big.pins'))).toThrow(/big\.pins.*(MiB|large)/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 
