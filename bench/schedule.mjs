@@ -2,16 +2,18 @@
 // Schedule computation for fleets up to 100 gateways and its stability: the slots of existing
 // gateways that move when one gateway joins (fleet n → n+1, n = 1..99) or leaves (one from the
 // middle of the list), per spread group, against the ideal 1/n of the group's slots (the
-// newcomer's share). Runs the BUILT scheduler (`npm run build` first) and, as the reference,
-// `node -e 0` in the same run. Prints Markdown tables.
+// newcomer's share): stateless (no pins file) and with the weekday pins carried from step to
+// step (`photon schedule pin` after every change). Runs the BUILT scheduler (`npm run build`
+// first) and, as the reference, `node -e 0` in the same run. Prints Markdown tables.
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { fmt, markdownTable, median, repoRoot } from './lib.mjs';
 
-const { FleetScheduler, movedSlots } = await import(
-  pathToFileURL(path.join(repoRoot, 'packages/cli/dist/services/schedule/fleet-scheduler.js')).href
-);
+const built = (file) =>
+  import(pathToFileURL(path.join(repoRoot, 'packages/cli/dist/services/schedule', file)).href);
+const { FleetScheduler, movedSlots } = await built('fleet-scheduler.js');
+const { formatSchedulePins, parseSchedulePins } = await built('schedule-pins.js');
 
 const job = (over) => ({ hosts: 'gw', command: ['photon', over.name], spread: 'none', ...over });
 // The example fleet's job mix (examples/community/fleet.yaml): two git pushers spread by
@@ -50,6 +52,16 @@ function timeIt(fn, runs) {
 const nodeStart = timeIt(() => spawnSync(process.execPath, ['-e', '0']), 10);
 const at30 = timeIt(() => new FleetScheduler(fleet(gateways(30))).schedule(), 50);
 const at100 = timeIt(() => new FleetScheduler(fleet(gateways(100))).schedule(), 10);
+/** What `photon schedule pin` writes for a schedule, read back as the next run reads it. */
+const pinsOf = (schedule) =>
+  parseSchedulePins(
+    formatSchedulePins(
+      schedule.weekdayGroups.map(({ group, days }) => ({ group, days: new Map(Object.entries(days)) })),
+    ),
+    'schedule.pins',
+  );
+const pins99 = pinsOf(new FleetScheduler(fleet(gateways(99))).schedule());
+const pinned100 = timeIt(() => new FleetScheduler(fleet(gateways(100)), pins99).schedule(), 10);
 console.log('## Schedule computation (9 jobs)\n');
 console.log(
   markdownTable(
@@ -57,37 +69,57 @@ console.log(
     [
       ['FleetScheduler.schedule(), 30 gateways (270 slots)', fmt(at30.median, 2), fmt(at30.p95, 2)],
       ['FleetScheduler.schedule(), 100 gateways (900 slots)', fmt(at100.median, 2), fmt(at100.p95, 2)],
+      [
+        'the same with pins of 99 gateways (pins file parsed beforehand)',
+        fmt(pinned100.median, 2),
+        fmt(pinned100.p95, 2),
+      ],
       ['reference: node -e 0 (process start)', fmt(nodeStart.median), fmt(nodeStart.p95)],
     ],
   ),
 );
 
 const only = (schedule, jobs) => ({ ...schedule, slots: schedule.slots.filter((s) => jobs.includes(s.job)) });
-const stats = (kind) =>
+const PINNED_GROUPS = Object.keys(GROUPS).filter((g) => g.startsWith('weekday'));
+const stats = (kind, groups, pinned) =>
   Object.fromEntries(
-    Object.keys(GROUPS).map((g) => [g, { kind, moved: 0, ideal: 0, worst: 0, over: 0, steps: 0 }]),
+    groups.map((g) => [g, { group: g, kind, pinned, moved: 0, ideal: 0, worst: 0, over: 0, steps: 0 }]),
   );
-const joins = stats('join');
-const leaves = stats('leave');
+const joins = stats('join', Object.keys(GROUPS), false);
+const leaves = stats('leave', Object.keys(GROUPS), false);
+const pinnedJoins = stats('join', PINNED_GROUPS, true);
+const pinnedLeaves = stats('leave', PINNED_GROUPS, true);
 const schedules = [undefined];
 for (let n = 1; n <= MAX; n += 1) schedules.push(new FleetScheduler(fleet(gateways(n))).schedule());
+// Pinned: every schedule starts from the pins of the one before (n hosts → n + 1), and a leave
+// from the pins of the n + 1 hosts.
+const pinnedSchedules = [undefined, schedules[1]];
+for (let n = 1; n < MAX; n += 1)
+  pinnedSchedules.push(new FleetScheduler(fleet(gateways(n + 1)), pinsOf(pinnedSchedules[n])).schedule());
+const record = (row, before, after, jobs, n) => {
+  const { moved, compared } = movedSlots(only(before, jobs), only(after, jobs));
+  const ideal = compared / n;
+  row.moved += moved;
+  row.ideal += ideal;
+  row.steps += 1;
+  row.worst = Math.max(row.worst, moved);
+  if (moved > 2 * ideal) row.over += 1;
+};
 for (let n = 1; n < MAX; n += 1) {
   const names = gateways(n + 1);
-  const without = new FleetScheduler(fleet(names.filter((_, i) => i !== Math.floor(n / 2)))).schedule();
+  const left = names.filter((_, i) => i !== Math.floor(n / 2));
+  const without = new FleetScheduler(fleet(left)).schedule();
+  const pinnedWithout = new FleetScheduler(fleet(left), pinsOf(pinnedSchedules[n + 1])).schedule();
   for (const [group, jobs] of Object.entries(GROUPS)) {
+    if (pinnedJoins[group]) {
+      record(pinnedJoins[group], pinnedSchedules[n], pinnedSchedules[n + 1], jobs, n);
+      record(pinnedLeaves[group], pinnedSchedules[n + 1], pinnedWithout, jobs, n);
+    }
     for (const [table, before, after] of [
       [joins, schedules[n], schedules[n + 1]],
       [leaves, without, schedules[n + 1]],
-    ]) {
-      const { moved, compared } = movedSlots(only(before, jobs), only(after, jobs));
-      const ideal = compared / n;
-      const row = table[group];
-      row.moved += moved;
-      row.ideal += ideal;
-      row.steps += 1;
-      row.worst = Math.max(row.worst, moved);
-      if (moved > 2 * ideal) row.over += 1;
-    }
+    ])
+      record(table[group], before, after, jobs, n);
   }
 }
 const minuteLoad = schedules[MAX].load;
@@ -107,8 +139,13 @@ console.log(
       'worst step',
       'steps over 2 × ideal',
     ],
-    [...Object.values(joins), ...Object.values(leaves)].map((row, i) => [
-      Object.keys(GROUPS)[i % 3],
+    [
+      ...Object.values(joins),
+      ...Object.values(leaves),
+      ...Object.values(pinnedJoins),
+      ...Object.values(pinnedLeaves),
+    ].map((row) => [
+      row.pinned ? `${row.group}, pinned` : row.group,
       row.kind === 'join' ? 'add one gateway' : 'remove one (middle)',
       row.moved,
       fmt(row.ideal),

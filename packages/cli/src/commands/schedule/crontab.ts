@@ -1,6 +1,6 @@
 import { Flags, TaskCommand, type TaskContext } from '@ffphoton/core';
 import { CrontabInstaller, crontabLines } from '../../services/schedule/crontab.js';
-import { FleetScheduler } from '../../services/schedule/fleet-scheduler.js';
+import { pinnedSchedule } from '../../services/schedule/pinned-schedule.js';
 import { resolveFleetHost } from '../../services/schedule/this-host.js';
 import { fleetSettings } from '../../settings.js';
 
@@ -36,7 +36,7 @@ export default class ScheduleCrontab extends TaskCommand<typeof ScheduleCrontab,
 
   protected async execute(ctx: TaskContext): Promise<CrontabResult> {
     const fleet = ctx.settings.get(fleetSettings);
-    const schedule = new FleetScheduler(fleet).schedule();
+    const { schedule } = pinnedSchedule(ctx, fleet);
     const host = resolveFleetHost(fleet, this.flags.host, ctx.host);
     const lines = crontabLines(schedule, host, fleet);
     if (!this.flags.install) return { host, lines, installed: false, changed: false };

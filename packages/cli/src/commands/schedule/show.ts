@@ -1,6 +1,7 @@
 import { formatTable, ReadOnlyTaskCommand, type TaskContext } from '@ffphoton/core';
 import { WEEKDAY_NAMES } from '../../services/schedule/cron.js';
-import { type FleetSchedule, FleetScheduler } from '../../services/schedule/fleet-scheduler.js';
+import type { FleetSchedule } from '../../services/schedule/fleet-scheduler.js';
+import { pinnedSchedule } from '../../services/schedule/pinned-schedule.js';
 import { fleetSettings } from '../../settings.js';
 
 export default class ScheduleShow extends ReadOnlyTaskCommand<typeof ScheduleShow, FleetSchedule> {
@@ -9,6 +10,7 @@ export default class ScheduleShow extends ReadOnlyTaskCommand<typeof ScheduleSho
     'Below the table: the load per minute of the hour (minute-spread starts) and per weekday (hosts of each weekday group). ' +
     'Hosts that share a minute start seconds apart: `sleep N;` in the crontab line, second N in the timer. ' +
     'A job with `cadence: always` (a long-running service such as `respondd serve`) shows `always` on its hosts. ' +
+    'With schedule.pins beside the fleet settings (`photon schedule pin` writes it), the weekday groups keep their pinned days: the last lines say how many hosts moved from their pins; without it, weekdays are spread stateless. ' +
     'Exit 0 without collisions, 5 when two git pushers share a minute or a weekday group overlaps (a bug worth reporting), 2 for bad fleet settings.';
   static override examples = [
     '<%= config.bin %> schedule show --config examples/community',
@@ -17,14 +19,14 @@ export default class ScheduleShow extends ReadOnlyTaskCommand<typeof ScheduleSho
   static override settings = [fleetSettings];
 
   protected async execute(ctx: TaskContext): Promise<FleetSchedule> {
-    return new FleetScheduler(ctx.settings.get(fleetSettings)).schedule();
+    return pinnedSchedule(ctx, ctx.settings.get(fleetSettings)).schedule;
   }
 
   protected summarize(schedule: FleetSchedule): string {
     const collisions = schedule.collisions.length
       ? `${schedule.collisions.length} collisions`
       : 'no collisions';
-    return `schedule: ${schedule.jobs.length} jobs on ${schedule.hosts.length} hosts, ${collisions}`;
+    return `schedule: ${schedule.jobs.length} jobs on ${schedule.hosts.length} hosts, ${collisions}, ${pinsSummary(schedule)}`;
   }
 
   protected override render(schedule: FleetSchedule): string[] {
@@ -40,7 +42,7 @@ export default class ScheduleShow extends ReadOnlyTaskCommand<typeof ScheduleSho
     ]);
     const roles = ['(roles)', '', ...schedule.hosts.map((h) => h.roles.join(',') || '-')];
     const lines = formatTable(['job', 'spread', ...hosts], [roles, ...rows]);
-    lines.push(...loadLines(schedule));
+    lines.push(...loadLines(schedule), ...pinLines(schedule));
     for (const collision of schedule.collisions)
       lines.push(`collision (${collision.kind}): ${collision.detail}`);
     return lines;
@@ -65,4 +67,28 @@ function loadLines({ load }: FleetSchedule): string[] {
       `load per weekday (${group}): ${hosts.map((n, day) => `${WEEKDAY_NAMES[day]} ${n}`).join(', ')}`,
     );
   return lines;
+}
+
+/** Pinned weekday groups: how many hosts left their pins (the count issue 17 bounds). */
+function pinsSummary({ pins, weekdayGroups }: FleetSchedule): string {
+  if (!pins) return 'weekdays unpinned';
+  const moved = weekdayGroups.reduce((sum, g) => sum + (g.pins?.moved.length ?? 0), 0);
+  return `weekdays pinned, ${moved} host(s) moved from their pins`;
+}
+
+function pinLines({ pins, weekdayGroups }: FleetSchedule): string[] {
+  if (weekdayGroups.length === 0) return [];
+  if (!pins)
+    return [
+      'pins: none (weekdays spread stateless; `photon schedule pin` writes schedule.pins to keep them)',
+    ];
+  return weekdayGroups.map(({ group, pins: used }) => {
+    if (!used)
+      return `pins (${group}): not in ${pins.file} (spread stateless; \`photon schedule pin\` adds it)`;
+    const names = (hosts: string[]) => (hosts.length ? ` (${hosts.join(', ')})` : '');
+    return (
+      `pins (${group}): from ${pins.file}, ${used.moved.length} host(s) moved from their pins${names(used.moved)}, ` +
+      `${used.added.length} new${names(used.added)}`
+    );
+  });
 }

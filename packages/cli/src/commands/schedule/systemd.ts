@@ -1,5 +1,5 @@
 import { Flags, TaskCommand, type TaskContext } from '@ffphoton/core';
-import { FleetScheduler } from '../../services/schedule/fleet-scheduler.js';
+import { pinnedSchedule } from '../../services/schedule/pinned-schedule.js';
 import {
   type SystemdWriteResult,
   systemdUnits,
@@ -32,7 +32,7 @@ export default class ScheduleSystemd extends TaskCommand<typeof ScheduleSystemd,
 
   protected async execute(ctx: TaskContext): Promise<SystemdResult> {
     const fleet = ctx.settings.get(fleetSettings);
-    const schedule = new FleetScheduler(fleet).schedule();
+    const { schedule } = pinnedSchedule(ctx, fleet);
     const host = resolveFleetHost(fleet, this.flags.host, ctx.host);
     const written = await writeSystemdUnits(ctx.files, this.flags.out, systemdUnits(schedule, host, fleet));
     return { host, dir: this.flags.out, ...written };

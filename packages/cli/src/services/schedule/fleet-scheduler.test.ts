@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { FleetJobSettings, FleetSettings } from '../../settings.js';
 import { type FleetSchedule, FleetScheduler, findCollisions, movedSlots } from './fleet-scheduler.js';
+import { formatSchedulePins, parseSchedulePins, type SchedulePins } from './schedule-pins.js';
 
 type Fleet = Pick<FleetSettings, 'hosts' | 'jobs'>;
 
@@ -242,5 +243,170 @@ describe('FleetScheduler: always-running jobs (cadence: always)', () => {
     } catch (error) {
       expect((error as ConfigError).location.keyPath).toBe(`fleet.jobs[0].${key}`);
     }
+  });
+});
+
+/** What `photon schedule pin` would write for this schedule, read back as the next run reads it. */
+const pinsOf = (schedule: FleetSchedule, text?: string): SchedulePins =>
+  parseSchedulePins(
+    text ??
+      formatSchedulePins(
+        schedule.weekdayGroups.map(({ group, days }) => ({ group, days: new Map(Object.entries(days)) })),
+      ),
+    '/fleet/schedule.pins',
+  );
+
+describe('FleetScheduler with pins', () => {
+  const WEEKDAY_GROUPS = {
+    icvpn: ['icvpn-tinc', 'icvpn-bgp', 'icvpn-dns'],
+    selfupgrade: ['selfupgrade'],
+  };
+  // The weekday jobs only: the minute spreading (unaffected by pins) would triple the time.
+  const named = (names: string[]): Fleet => ({
+    hosts: names.map((name) => ({ name, roles: ['gw'] })),
+    jobs: EXAMPLE_JOBS.filter((j) => j.spread === 'weekday'),
+  });
+
+  it('moves at most one gateway (≤ 2 × the ideal) per join or leave for fleets of 1 to 100, pins carried', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.nat(), { minLength: 99, maxLength: 99 }),
+        fc.array(fc.nat(), { minLength: 25, maxLength: 25 }),
+        (joins, leaves) => {
+          let names = ['gw0'];
+          let before = new FleetScheduler(named(names)).schedule();
+          // Grow to 100, each newcomer at a random place in the list, then remove random hosts.
+          const steps = [
+            ...joins.map((pick) => ['join', pick] as const),
+            ...leaves.map((p) => ['leave', p] as const),
+          ];
+          steps.forEach(([change, pick], i) => {
+            names =
+              change === 'join'
+                ? names.toSpliced(pick % (names.length + 1), 0, `gw${i + 1}`)
+                : names.filter((_, k) => k !== pick % names.length);
+            const after = new FleetScheduler(named(names), pinsOf(before)).schedule();
+            expect(after.collisions).toEqual([]);
+            // A leaving host's pins are stale until the next `schedule pin`: dropped, with a warning.
+            expect(after.pins?.warnings).toHaveLength(change === 'join' ? 0 : 2);
+            for (const [group, jobs] of Object.entries(WEEKDAY_GROUPS)) {
+              const only = (s: FleetSchedule) => ({
+                ...s,
+                slots: s.slots.filter((x) => jobs.includes(x.job)),
+              });
+              const { moved, compared } = movedSlots(only(before), only(after));
+              const common = compared / jobs.length;
+              // Ideal: the share of the one gateway that joins or leaves, 1/n of the compared slots.
+              expect(moved, `${group}, ${change} to ${names.length}`).toBeLessThanOrEqual(
+                2 * (compared / common),
+              );
+              expect(moved, `${group}, ${change} to ${names.length}`).toBeLessThanOrEqual(jobs.length);
+              const report = after.weekdayGroups.find((g) => g.group === group)?.pins;
+              expect(report?.moved.length).toBe(moved / jobs.length);
+              expect(report?.added).toEqual(change === 'join' ? [`gw${i + 1}`] : []);
+            }
+            before = after;
+          });
+        },
+      ),
+      // One run schedules 124 fleets of up to 100 hosts and reads each one's pins file (3–5 s;
+      // weekday-spread.test.ts walks the spread itself more often); shrinking would take minutes.
+      { numRuns: 1, endOnFailure: true },
+    );
+  });
+
+  it('keeps a schedule without pins as it was, and spreads a group missing from the pins stateless', () => {
+    const stateless = new FleetScheduler(fleetOf(12, EXAMPLE_JOBS)).schedule();
+    const pinned = new FleetScheduler(fleetOf(12, EXAMPLE_JOBS), pinsOf(stateless)).schedule();
+    expect(pinned.slots).toEqual(stateless.slots);
+    expect(stateless.pins).toBeUndefined();
+    expect(pinned.pins).toEqual({ file: '/fleet/schedule.pins', warnings: [] });
+    const onlyIcvpn = pinsOf(stateless, 'weekdays:\n  icvpn:\n    gw01: [2]\n');
+    const partly = new FleetScheduler(fleetOf(13, EXAMPLE_JOBS), onlyIcvpn).schedule();
+    const fresh = new FleetScheduler(fleetOf(13, EXAMPLE_JOBS)).schedule();
+    const selfupgrade = (s: FleetSchedule) => s.slots.filter((x) => x.job === 'selfupgrade');
+    expect(selfupgrade(partly)).toEqual(selfupgrade(fresh));
+    expect(partly.weekdayGroups.find((g) => g.group === 'selfupgrade')?.pins).toBeUndefined();
+    expect(partly.weekdayGroups.find((g) => g.group === 'icvpn')).toMatchObject({
+      days: { gw01: [2] },
+      pins: { moved: [], added: expect.arrayContaining(['gw02', 'gw13']) },
+    });
+  });
+
+  it('drops only the garbage entries of a pins file, each with a warning; every valid pin holds', () => {
+    const garbage = fc.oneof(
+      fc.constant('[7]'),
+      fc.constant('[-1, 8]'),
+      fc.constant('Mon'),
+      fc.constant('[]'),
+      fc.constant('{ day: 1 }'),
+      fc.constant('[1.5]'),
+      fc.constant('null'),
+    );
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 20 }),
+        fc.array(fc.tuple(fc.constantFrom('icvpn', 'selfupgrade'), fc.nat(), garbage), { maxLength: 6 }),
+        (n, entries) => {
+          const fleet = fleetOf(n, EXAMPLE_JOBS);
+          const good = new FleetScheduler(fleet).schedule();
+          const lines = formatSchedulePins(
+            good.weekdayGroups.map(({ group, days }) => ({ group, days: new Map(Object.entries(days)) })),
+          ).split('\n');
+          // Each garbage entry either replaces a host's days or names a host the fleet lacks.
+          const bad = new Set<string>();
+          for (const [group, pick, value] of entries) {
+            const host = pick % 2 ? `gw${String((pick % n) + 1).padStart(2, '0')}` : `ghost${pick}`;
+            if (bad.has(`${group}.${host}`)) continue;
+            bad.add(`${group}.${host}`);
+            const at = lines.indexOf(`  ${group}:`);
+            const end = lines.findIndex((l, k) => k > at && !l.startsWith('    '));
+            const own = lines.findIndex((l, k) => k > at && k < end && l.startsWith(`    ${host}:`));
+            if (own >= 0) lines[own] = `    ${host}: ${value}`;
+            else lines.splice(at + 1, 0, `    ${host}: ${value}`);
+          }
+          const after = new FleetScheduler(fleet, pinsOf(good, lines.join('\n'))).schedule();
+          expect(after.collisions).toEqual([]);
+          expect(after.pins?.warnings.length).toBeGreaterThanOrEqual(bad.size);
+          for (const g of after.weekdayGroups) {
+            const kept = Object.keys(g.days).filter((h) => !bad.has(`${g.group}.${h}`));
+            const before = good.weekdayGroups.find((x) => x.group === g.group);
+            // A host whose pin was garbage takes its freed days back (or the emptiest): no valid pin moves.
+            expect(Object.fromEntries(kept.map((h) => [h, g.days[h]]))).toEqual(
+              Object.fromEntries(kept.map((h) => [h, before?.days[h]])),
+            );
+            expect(g.pins?.moved).toEqual([]);
+          }
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+
+  it('drops pins of unknown hosts and groups and a second pin of a host, with warnings, and keeps the rest', () => {
+    const text = [
+      'weekdays:',
+      '  icvpn:',
+      '    gw01: [4]',
+      '    GW02: [5]',
+      '    gw02: [6]',
+      '    gw99: [1]',
+      '  retired:',
+      '    gw01: [0]',
+    ].join('\n');
+    const schedule = new FleetScheduler(
+      fleetOf(3, EXAMPLE_JOBS),
+      pinsOf(fleetOf(0) as never, text),
+    ).schedule();
+    expect(schedule.collisions).toEqual([]);
+    expect(schedule.pins?.warnings).toEqual([
+      '/fleet/schedule.pins:5: weekdays.icvpn.gw02: gw02 is pinned twice; pin dropped',
+      '/fleet/schedule.pins:6: weekdays.icvpn.gw99: no host "gw99" runs the weekday group icvpn; pin dropped',
+      '/fleet/schedule.pins:7: weekdays.retired: no weekday group of this name in the fleet; its pins are ignored',
+    ]);
+    const icvpn = schedule.weekdayGroups.find((g) => g.group === 'icvpn');
+    expect(icvpn?.days.gw01).toContain(4);
+    expect(icvpn?.days.gw02).toContain(5);
+    expect(icvpn?.pins?.added).toEqual(['gw03']);
   });
 });

@@ -2,7 +2,8 @@ import { ConfigError } from '@ffphoton/core';
 import type { FleetJobSettings, FleetSettings } from '../../settings.js';
 import { type Cadence, CronSyntaxError, type CronTimes, formatCron, overlaps, parseCadence } from './cron.js';
 import { preferenceOrder } from './rendezvous.js';
-import { spreadWeekdays } from './weekday-spread.js';
+import { pinWarning, type SchedulePins } from './schedule-pins.js';
+import { spreadWeekdays, spreadWeekdaysPinned } from './weekday-spread.js';
 
 export interface FleetHost {
   name: string;
@@ -53,12 +54,24 @@ export interface FleetLoad {
   weekdays: { group: string; hosts: number[] }[];
 }
 
+/** One weekday group's days. */
+export interface WeekdayGroup {
+  group: string;
+  /** Each host's weekdays (0 = Sunday), in fleet order. */
+  days: Record<string, number[]>;
+  /** Present when the pins file pins this group: pinned hosts that had to move, hosts placed anew. */
+  pins?: { moved: string[]; added: string[] };
+}
+
 export interface FleetSchedule {
   hosts: FleetHost[];
   jobs: PlannedJob[];
   slots: Slot[];
   collisions: Collision[];
   load: FleetLoad;
+  weekdayGroups: WeekdayGroup[];
+  /** Present when a pins file was read: its path and the pins it could not use. */
+  pins?: { file: string; warnings: string[] };
 }
 
 type Fleet = Pick<FleetSettings, 'hosts' | 'jobs'>;
@@ -66,10 +79,14 @@ type Fleet = Pick<FleetSettings, 'hosts' | 'jobs'>;
 /**
  * Turns the fleet settings into one cron time per job and host. Deterministic (rendezvous
  * hashing of job, host and candidate, never the host's position) and stable: a gateway
- * joining or leaving moves only the slots it competes for.
+ * joining or leaving moves only the slots it competes for. With pins (`schedule pin`), the
+ * weekday groups keep their pinned days and move at most one host per join or leave.
  */
 export class FleetScheduler {
-  constructor(private readonly fleet: Fleet) {}
+  constructor(
+    private readonly fleet: Fleet,
+    private readonly pins?: SchedulePins,
+  ) {}
 
   schedule(): FleetSchedule {
     const hosts = this.hosts();
@@ -80,20 +97,33 @@ export class FleetScheduler {
         throw new ConfigError(`job "${job.name}" is defined twice`, { keyPath: `fleet.jobs[${index}].name` });
       names.add(job.name);
     });
-    const weekdays = this.weekdayGroups(parsed.map((p) => p.job));
+    const warnings = [...(this.pins?.warnings ?? [])];
+    const weekdayGroups = this.weekdayGroups(
+      parsed.map((p) => p.job),
+      warnings,
+    );
     const slots: Slot[] = [];
     for (const { job, cadence } of parsed) {
       if (!cadence) continue;
       for (const host of job.hosts) {
         const times = { ...cadence.times };
-        if (job.spread === 'weekday') times.weekday = weekdays.get(job.group ?? job.name)?.get(host);
+        if (job.spread === 'weekday')
+          times.weekday = weekdayGroups.find((g) => g.group === job.group)?.days[host];
         slots.push({ job: job.name, host, cron: '', times, delaySeconds: 0 });
       }
     }
     this.spreadMinutes(slots, parsed.filter(isTimed));
     for (const slot of slots) slot.cron = formatCron(slot.times);
     const jobs = parsed.map((p) => p.job);
-    return { hosts, jobs, slots, collisions: findCollisions(jobs, slots), load: loadOf(jobs, slots) };
+    return {
+      hosts,
+      jobs,
+      slots,
+      collisions: findCollisions(jobs, slots),
+      load: loadOf(jobs, slots),
+      weekdayGroups,
+      ...(this.pins ? { pins: { file: this.pins.file, warnings } } : {}),
+    };
   }
 
   private hosts(): FleetHost[] {
@@ -202,8 +232,8 @@ export class FleetScheduler {
   }
 
   /** Jobs of one weekday group must run on the same hosts, or "every day covered" means nothing. */
-  private weekdayGroups(jobs: PlannedJob[]): Map<string, Map<string, number[]>> {
-    const groups = new Map<string, Map<string, number[]>>();
+  private weekdayGroups(jobs: PlannedJob[], warnings: string[]): WeekdayGroup[] {
+    const groups: WeekdayGroup[] = [];
     const members = new Map<string, PlannedJob>();
     jobs.forEach((job, index) => {
       if (job.spread !== 'weekday' || job.group === undefined) return;
@@ -216,10 +246,34 @@ export class FleetScheduler {
       }
       if (!first) {
         members.set(job.group, job);
-        groups.set(job.group, spreadWeekdays(job.group, job.hosts));
+        groups.push(this.spreadGroup(job.group, job.hosts, warnings));
       }
     });
+    for (const group of this.pins?.groups.keys() ?? []) {
+      if (!members.has(group) && this.pins)
+        warnings.push(
+          pinWarning(this.pins, 'no weekday group of this name in the fleet; its pins are ignored', [group]),
+        );
+    }
     return groups;
+  }
+
+  /** A group without pins is spread stateless, as without a pins file. */
+  private spreadGroup(group: string, hosts: string[], warnings: string[]): WeekdayGroup {
+    const pinned = this.pins?.groups.get(group);
+    if (!this.pins || !pinned) return { group, days: Object.fromEntries(spreadWeekdays(group, hosts)) };
+    const byName = new Map(hosts.map((h) => [h.toLowerCase(), h]));
+    const pins = new Map<string, number[]>();
+    for (const entry of pinned) {
+      const host = byName.get(entry.host.toLowerCase());
+      const drop = (why: string) =>
+        warnings.push(pinWarning(this.pins as SchedulePins, `${why}; pin dropped`, [group, entry.host]));
+      if (host === undefined) drop(`no host "${entry.host}" runs the weekday group ${group}`);
+      else if (pins.has(host)) drop(`${host} is pinned twice`);
+      else pins.set(host, entry.days);
+    }
+    const { days, moved, added } = spreadWeekdaysPinned(group, hosts, pins);
+    return { group, days: Object.fromEntries(days), pins: { moved, added } };
   }
 
   /**
