@@ -1,0 +1,429 @@
+#!/usr/bin/env node
+// `npm run schemas`: writes schemas/commands/<topic>-<verb>.json, one JSON Schema per command of
+// `photon commands --json`, generated with the TypeScript compiler from what each command's run()
+// returns: oclif prints that value with --json (for task commands the TaskOutput envelope around the
+// task's result). `--check` writes nothing and exits 1 naming each schema that differs from the
+// committed one (test/json-schemas.test.ts runs it in CI). docs/json-output.md describes the contract.
+import { existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import ts from 'typescript';
+
+const SCHEMA_DIALECT = 'https://json-schema.org/draft/2020-12/schema';
+/** What photon prints in place of a secret-keyed value (core's log/redact.ts). */
+const REDACTED = '***';
+const SECRET_KEY = /(password|secret|passphrase|token|pass$|privatekey|private_key|apikey|api_key)/i;
+
+/** A type photon cannot print as JSON faithfully: the generator refuses it, naming where it was. */
+export class SchemaError extends Error {}
+
+class Recursion extends Error {
+  constructor(type) {
+    super('recursive type');
+    this.type = type;
+  }
+}
+
+/**
+ * Turns checked TypeScript types into JSON Schema (draft 2020-12) as JSON.stringify prints them:
+ * optional and undefined-able properties are not required, methods are left out, a Date is an ISO
+ * string. Named object types go to `$defs` (so recursive types work). Objects are closed
+ * (additionalProperties: false: a field the type does not declare is a failure), except objects of
+ * another project's types (oclif's Plugin): any object, since their fields are that project's contract.
+ */
+export class SchemaWriter {
+  constructor(checker) {
+    this.checker = checker;
+    this.defs = new Map();
+    this.nameOf = new Map();
+    this.taken = new Set();
+    this.inlining = [];
+    this.recursive = new Set();
+  }
+
+  /** The schema of `type`, with `$defs` of the named types it uses; `where` names it in errors. */
+  document(type, where) {
+    const schema = this.inline(type, where);
+    const defs = Object.fromEntries([...this.defs.entries()].sort(([a], [b]) => (a < b ? -1 : 1)));
+    return Object.keys(defs).length > 0 ? { ...schema, $defs: defs } : schema;
+  }
+
+  /** A type's schema; named object types (and recursive anonymous ones) as a `$ref`. */
+  schema(type, where) {
+    if (this.isNamedObject(type) || this.recursive.has(type)) return this.ref(type, where);
+    // An anonymous type met again inside itself is defined after all: unwind to its first use.
+    if (this.inlining.includes(type)) {
+      this.recursive.add(type);
+      throw new Recursion(type);
+    }
+    this.inlining.push(type);
+    try {
+      return this.inline(type, where);
+    } catch (error) {
+      if (error instanceof Recursion && error.type === type) return this.ref(type, where);
+      throw error;
+    } finally {
+      this.inlining.pop();
+    }
+  }
+
+  ref(type, where) {
+    return { $ref: `#/$defs/${this.define(type, where)}` };
+  }
+
+  inline(type, where) {
+    const { flags } = type;
+    const F = ts.TypeFlags;
+    if (flags & (F.Any | F.Unknown)) return {};
+    if (flags & F.Never) return { not: {} };
+    if (flags & F.Null) return { type: 'null' };
+    // JSON.stringify prints undefined as null in an array (and leaves it out of an object: see object()).
+    if (flags & (F.Undefined | F.Void)) return { type: 'null' };
+    if (flags & F.BooleanLiteral) return { const: type === this.checker.getTrueType() };
+    if (flags & F.StringLiteral) return { const: type.value };
+    if (flags & F.NumberLiteral) return { const: type.value };
+    if (flags & (F.String | F.TemplateLiteral | F.StringMapping)) return { type: 'string' };
+    if (flags & F.Number) return { type: 'number' };
+    if (flags & F.Boolean) return { type: 'boolean' };
+    if (flags & F.Union) return this.union(type.types, where);
+    if (flags & (F.BigInt | F.BigIntLiteral | F.ESSymbolLike))
+      throw new SchemaError(`${where}: ${this.checker.typeToString(type)} has no JSON form`);
+    if (flags & F.TypeParameter)
+      throw new SchemaError(`${where}: the type parameter ${this.checker.typeToString(type)} is not bound`);
+    if (flags & (F.Object | F.Intersection)) return this.object(type, where);
+    if (flags & F.NonPrimitive) return { type: 'object' };
+    throw new SchemaError(`${where}: no schema for ${this.checker.typeToString(type)}`);
+  }
+
+  union(types, where) {
+    const members = types.filter((t) => !(t.flags & (ts.TypeFlags.Undefined | ts.TypeFlags.Void)));
+    if (members.length < types.length && members.length === 0) return { type: 'null' };
+    const booleans = members.filter((t) => t.flags & ts.TypeFlags.BooleanLiteral);
+    const schemas = [];
+    if (booleans.length === 2) schemas.push({ type: 'boolean' });
+    const strings = members.filter((t) => t.flags & ts.TypeFlags.StringLiteral).map((t) => t.value);
+    if (strings.length > 1) schemas.push({ type: 'string', enum: strings });
+    for (const member of members) {
+      if (booleans.length === 2 && member.flags & ts.TypeFlags.BooleanLiteral) continue;
+      if (strings.length > 1 && member.flags & ts.TypeFlags.StringLiteral) continue;
+      schemas.push(this.schema(member, where));
+    }
+    return schemas.length === 1 ? schemas[0] : { anyOf: schemas };
+  }
+
+  object(type, where) {
+    const { checker } = this;
+    if (isLibType(type, 'Date')) return { type: 'string', format: 'date-time' };
+    if (checker.isArrayType(type)) {
+      return { type: 'array', items: this.schema(checker.getTypeArguments(type)[0], `${where}[]`) };
+    }
+    if (checker.isTupleType(type)) {
+      const elements = checker.getTypeArguments(type);
+      const target = type.target;
+      const required = target.elementFlags.filter((f) => f & ts.ElementFlags.Required).length;
+      return {
+        type: 'array',
+        prefixItems: elements.map((t, i) => this.schema(t, `${where}[${i}]`)),
+        minItems: required,
+        ...(target.hasRestElement ? {} : { maxItems: elements.length }),
+      };
+    }
+    for (const unsupported of ['Map', 'Set', 'Promise', 'RegExp', 'Buffer', 'Uint8Array', 'Function']) {
+      if (isLibType(type, unsupported) || type.getSymbol()?.getName() === unsupported)
+        throw new SchemaError(`${where}: a ${unsupported} does not print as JSON; return plain data`);
+    }
+    if (type.getCallSignatures().length > 0 && type.getProperties().length === 0)
+      throw new SchemaError(`${where}: a function does not print as JSON`);
+
+    // Another project's class (oclif's Plugin): its fields are its contract, not photon's.
+    if (isExternal(type)) return { type: 'object' };
+    const properties = {};
+    const required = [];
+    for (const property of checker.getPropertiesOfType(type)) {
+      const declaration = property.valueDeclaration ?? property.declarations?.[0];
+      // JSON.stringify leaves out methods and accessors of a class (they live on its prototype).
+      if (property.flags & (ts.SymbolFlags.Method | ts.SymbolFlags.Accessor)) continue;
+      const name = property.getName();
+      const propertyType = checker.getTypeOfSymbol(property);
+      if (propertyType.getCallSignatures().length > 0 && propertyType.getProperties().length === 0) continue;
+      const optional =
+        property.flags & ts.SymbolFlags.Optional ||
+        propertyType.flags & (ts.TypeFlags.Undefined | ts.TypeFlags.Void) ||
+        (propertyType.flags & ts.TypeFlags.Union &&
+          propertyType.types.some((t) => t.flags & (ts.TypeFlags.Undefined | ts.TypeFlags.Void)));
+      let schema = this.schema(propertyType, `${where}.${name}`);
+      if (SECRET_KEY.test(name) && !acceptsString(schema)) schema = { anyOf: [schema, { const: REDACTED }] };
+      const description = declaration ? documentation(checker, property) : '';
+      properties[name] = description ? withDescription(schema, description) : schema;
+      if (!optional) required.push(name);
+    }
+    const index = checker.getIndexInfosOfType(type)[0];
+    return {
+      type: 'object',
+      ...(Object.keys(properties).length > 0 ? { properties } : {}),
+      ...(required.length > 0 ? { required } : {}),
+      additionalProperties: index ? this.schema(index.type, `${where}[key]`) : false,
+    };
+  }
+
+  /** An interface, class or aliased object type (not an array, tuple, Date or anonymous literal). */
+  isNamedObject(type) {
+    if (!(type.flags & ts.TypeFlags.Object) || isLibType(type, 'Date')) return false;
+    if (this.checker.isArrayType(type) || this.checker.isTupleType(type)) return false;
+    const symbol = type.aliasSymbol ?? type.getSymbol();
+    if (!symbol) return false;
+    return type.aliasSymbol !== undefined || !symbol.getName().startsWith('__');
+  }
+
+  define(type, where) {
+    const known = this.nameOf.get(type);
+    if (known) return known;
+    const named = this.isNamedObject(type);
+    const base = (named ? this.checker.typeToString(type, undefined, ts.TypeFormatFlags.NoTruncation) : where.split(/[.:]/).at(-1))
+      .replace(/[^A-Za-z0-9]+/g, '_')
+      .replace(/^_|_$/g, '');
+    let name = base;
+    for (let n = 2; this.taken.has(name); n++) name = `${base}_${n}`;
+    this.taken.add(name);
+    this.nameOf.set(type, name);
+    const symbol = type.aliasSymbol ?? type.getSymbol();
+    const description = symbol ? documentation(this.checker, symbol) : '';
+    const schema = this.inline(type, where);
+    this.defs.set(name, description ? withDescription(schema, description) : schema);
+    return name;
+  }
+}
+
+function isLibType(type, name) {
+  const symbol = type.getSymbol();
+  if (symbol?.getName() !== name) return false;
+  return (symbol.declarations ?? []).some((d) => /[/\\]typescript[/\\]lib[/\\]lib\./.test(d.getSourceFile().fileName));
+}
+
+/** Declared in another project (node_modules), not in this repository. */
+function isExternal(type) {
+  const symbol = type.aliasSymbol ?? type.getSymbol();
+  const declarations = symbol?.declarations ?? [];
+  return declarations.length > 0 && declarations.every((d) => d.getSourceFile().fileName.includes('/node_modules/'));
+}
+
+function acceptsString(schema) {
+  if (schema.type === 'string' || Object.keys(schema).length === 0) return true;
+  return (schema.anyOf ?? []).some(acceptsString);
+}
+
+function documentation(checker, symbol) {
+  return ts.displayPartsToString(symbol.getDocumentationComment(checker)).replace(/\s+/g, ' ').trim();
+}
+
+function withDescription(schema, description) {
+  return schema.$ref ? { $ref: schema.$ref, description } : { description, ...schema };
+}
+
+/** One command as oclif finds it: id, the module of its class, and what the class says statically. */
+function commandsOfPlugin(dir, name, workspace) {
+  const pjson = JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8'));
+  const target = pjson.oclif?.commands;
+  if (typeof target !== 'string') return [];
+  // Our packages are read from source (their dist is a build away); other projects' from .d.ts.
+  const commandsDir = path.join(dir, workspace ? target.replace(/^(\.\/)?dist\//, 'src/') : target);
+  const suffix = workspace ? '.ts' : '.d.ts';
+  const files = readdirSync(commandsDir, { recursive: true })
+    .map(String)
+    .filter((f) => f.endsWith(suffix) && !f.endsWith('.test.ts') && !(workspace && f.endsWith('.d.ts')))
+    .sort();
+  return files.map((file) => {
+    const parts = file.slice(0, -suffix.length).split(path.sep);
+    if (parts.at(-1) === 'index') parts.pop();
+    return { id: parts.join(':'), plugin: name, file: path.join(commandsDir, file), workspace };
+  });
+}
+
+/** A static property's initializer up the class chain: the class's own module, or its compiled .js. */
+function staticInitializer(checker, classSymbol, name, command) {
+  if (!command.workspace) {
+    // A .d.ts has no values: read the compiled class beside it.
+    const js = command.file.replace(/\.d\.ts$/, '.js');
+    const source = ts.createSourceFile(js, readFileSync(js, 'utf8'), ts.ScriptTarget.Latest, true);
+    let found;
+    const visit = (node) => {
+      if (
+        ts.isPropertyDeclaration(node) &&
+        node.modifiers?.some((m) => m.kind === ts.SyntaxKind.StaticKeyword) &&
+        node.name.getText(source) === name
+      )
+        found ??= node.initializer;
+      ts.forEachChild(node, visit);
+    };
+    visit(source);
+    return found;
+  }
+  const staticType = checker.getTypeOfSymbol(classSymbol);
+  const property = checker.getPropertyOfType(staticType, name);
+  const declaration = property?.valueDeclaration;
+  return declaration && ts.isPropertyDeclaration(declaration) ? declaration.initializer : undefined;
+}
+
+/** Where node finds package `name` from `from` (not through require: exports may hide package.json). */
+function packageDir(from, name) {
+  for (let dir = from; ; dir = path.dirname(dir)) {
+    const candidate = path.join(dir, 'node_modules', name);
+    if (existsSync(path.join(candidate, 'package.json'))) return realpathSync(candidate);
+    if (dir === path.dirname(dir)) throw new SchemaError(`${name}: not installed (npm install)`);
+  }
+}
+
+/** The commands `photon commands --json` lists: the cli's own and those of its bundled plugins. */
+export function listCommands(repo) {
+  const cli = path.join(repo, 'packages/cli');
+  const pjson = JSON.parse(readFileSync(path.join(cli, 'package.json'), 'utf8'));
+  const commands = commandsOfPlugin(cli, pjson.name, true);
+  for (const plugin of pjson.oclif.plugins ?? []) {
+    const dir = packageDir(cli, plugin);
+    commands.push(...commandsOfPlugin(dir, plugin, !dir.includes(`${path.sep}node_modules${path.sep}`)));
+  }
+  return commands;
+}
+
+function createProgram(repo, files) {
+  const base = ts.readConfigFile(path.join(repo, 'tsconfig.base.json'), ts.sys.readFile);
+  const { options } = ts.convertCompilerOptionsFromJson(base.config.compilerOptions, repo);
+  return ts.createProgram(files, {
+    ...options,
+    paths: sourcePaths(repo),
+    composite: false,
+    declaration: false,
+    declarationMap: false,
+    sourceMap: false,
+    noEmit: true,
+  });
+}
+
+/**
+ * Our packages' types from their source, as vitest reads them (package.json exports
+ * "photon-source"), not from dist/*.d.ts, which is a build away and lists "types" first.
+ */
+function sourcePaths(repo) {
+  const { workspaces } = JSON.parse(readFileSync(path.join(repo, 'package.json'), 'utf8'));
+  const paths = {};
+  for (const workspace of workspaces) {
+    const pjson = JSON.parse(readFileSync(path.join(repo, workspace, 'package.json'), 'utf8'));
+    for (const [subpath, target] of Object.entries(pjson.exports ?? {})) {
+      const source = target?.['photon-source'];
+      if (source) paths[`${pjson.name}${subpath.slice(1)}`] = [path.join(repo, workspace, source)];
+    }
+  }
+  return paths;
+}
+
+const fileName = (id) => `${id.replaceAll(':', '-')}.json`;
+
+/** Every command's schema: file name → schema, in command order. */
+export function generateSchemas(repo) {
+  const commands = listCommands(repo);
+  const program = createProgram(
+    repo,
+    commands.map((c) => c.file),
+  );
+  const checker = program.getTypeChecker();
+  const schemas = new Map();
+  for (const command of commands) {
+    const where = path.relative(repo, command.file);
+    const source = program.getSourceFile(command.file);
+    const moduleSymbol = source && checker.getSymbolAtLocation(source);
+    const exported = moduleSymbol && checker.getExportsOfModule(moduleSymbol).find((s) => s.getName() === 'default');
+    if (!exported) throw new SchemaError(`${where}: no default export (an oclif command class)`);
+    const classSymbol = exported.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(exported) : exported;
+    const initializer = (name) => staticInitializer(checker, classSymbol, name, command);
+    if (initializer('hidden')?.kind === ts.SyntaxKind.TrueKeyword) continue;
+    const json = initializer('enableJsonFlag')?.kind === ts.SyntaxKind.TrueKeyword;
+    const aliasesNode = initializer('aliases');
+    const aliases =
+      aliasesNode && ts.isArrayLiteralExpression(aliasesNode)
+        ? aliasesNode.elements.filter(ts.isStringLiteral).map((e) => e.text)
+        : [];
+    const body = json ? resultSchema(checker, classSymbol, where) : noJsonSchema();
+    for (const id of [command.id, ...aliases]) {
+      const typed = id.replaceAll(':', ' ');
+      schemas.set(fileName(id), {
+        $schema: SCHEMA_DIALECT,
+        title: `photon ${typed} --json`,
+        description: json
+          ? `What \`photon ${typed} --json\` prints on stdout. Generated by scripts/json-schemas.mjs from the type its run() returns (${where}${command.workspace ? '' : `, ${command.plugin}`}); regenerate with \`npm run schemas\`, do not edit.`
+          : `\`photon ${typed}\` has no --json flag: it prints no JSON document (${command.plugin}). Generated by scripts/json-schemas.mjs.`,
+        ...body,
+      });
+    }
+  }
+  return schemas;
+}
+
+function resultSchema(checker, classSymbol, where) {
+  const instance = checker.getDeclaredTypeOfSymbol(classSymbol);
+  const run = checker.getPropertyOfType(instance, 'run');
+  const signature = run && checker.getTypeOfSymbol(run).getCallSignatures()[0];
+  if (!signature) throw new SchemaError(`${where}: the command class has no run()`);
+  const returned = checker.getAwaitedType(signature.getReturnType()) ?? signature.getReturnType();
+  // run() returning nothing: oclif prints no result.
+  if (returned.flags & (ts.TypeFlags.Void | ts.TypeFlags.Undefined)) return noJsonSchema();
+  return new SchemaWriter(checker).document(returned, `${where}: run()`);
+}
+
+function noJsonSchema() {
+  return { not: {} };
+}
+
+export const schemaDir = (repo) => path.join(repo, 'schemas/commands');
+export const schemaText = (schema) => `${JSON.stringify(schema, null, 2)}\n`;
+
+/** Names of the committed schema files that differ from the generated ones (missing, stale, changed). */
+export function compareSchemas(repo, schemas = generateSchemas(repo)) {
+  const dir = schemaDir(repo);
+  let committed = [];
+  try {
+    committed = readdirSync(dir).filter((f) => f.endsWith('.json'));
+  } catch {}
+  const differ = [];
+  for (const [file, schema] of schemas) {
+    let text;
+    try {
+      text = readFileSync(path.join(dir, file), 'utf8');
+    } catch {
+      differ.push(`${file} (missing)`);
+      continue;
+    }
+    if (text !== schemaText(schema)) differ.push(`${file} (changed)`);
+  }
+  for (const file of committed) if (!schemas.has(file)) differ.push(`${file} (no such command)`);
+  return differ;
+}
+
+export function writeSchemas(repo, schemas = generateSchemas(repo)) {
+  const dir = schemaDir(repo);
+  mkdirSync(dir, { recursive: true });
+  for (const file of readdirSync(dir)) if (file.endsWith('.json') && !schemas.has(file)) rmSync(path.join(dir, file));
+  for (const [file, schema] of schemas) writeFileSync(path.join(dir, file), schemaText(schema));
+  return schemas;
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const repo = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
+  try {
+    if (process.argv.includes('--check')) {
+      const differ = compareSchemas(repo);
+      if (differ.length > 0) {
+        console.error(
+          `The --json schemas in schemas/commands do not match the commands' result types:\n  ${differ.join('\n  ')}\n` +
+            'Run `npm run schemas` and commit the result (docs/json-output.md: is the change breaking?).',
+        );
+        process.exit(1);
+      }
+    } else {
+      writeSchemas(repo);
+    }
+  } catch (error) {
+    if (!(error instanceof SchemaError)) throw error;
+    console.error(`json-schemas: ${error.message}`);
+    process.exit(1);
+  }
+}
