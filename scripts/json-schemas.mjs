@@ -4,7 +4,15 @@
 // returns: oclif prints that value with --json (for task commands the TaskOutput envelope around the
 // task's result). `--check` writes nothing and exits 1 naming each schema that differs from the
 // committed one (test/json-schemas.test.ts runs it in CI). docs/json-output.md describes the contract.
-import { existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  realpathSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
@@ -49,7 +57,8 @@ export class SchemaWriter {
   }
 
   /** A type's schema; named object types (and recursive anonymous ones) as a `$ref`. */
-  schema(type, where) {
+  schema(type, where, optional = false) {
+    if (optional && type.flags & ts.TypeFlags.Union) return this.union(type.types, where, true);
     if (this.isNamedObject(type) || this.recursive.has(type)) return this.ref(type, where);
     // An anonymous type met again inside itself is defined after all: unwind to its first use.
     if (this.inlining.includes(type)) {
@@ -85,19 +94,22 @@ export class SchemaWriter {
     if (flags & (F.String | F.TemplateLiteral | F.StringMapping)) return { type: 'string' };
     if (flags & F.Number) return { type: 'number' };
     if (flags & F.Boolean) return { type: 'boolean' };
-    if (flags & F.Union) return this.union(type.types, where);
+    if (flags & F.Union) return this.union(type.types, where, false);
     if (flags & (F.BigInt | F.BigIntLiteral | F.ESSymbolLike))
       throw new SchemaError(`${where}: ${this.checker.typeToString(type)} has no JSON form`);
     if (flags & F.TypeParameter)
       throw new SchemaError(`${where}: the type parameter ${this.checker.typeToString(type)} is not bound`);
+    // A branded primitive (`string & { brand }`) prints as the primitive.
+    const primitive = flags & F.Intersection && type.types.find((t) => t.flags & F.Primitive);
+    if (primitive) return this.inline(primitive, where);
     if (flags & (F.Object | F.Intersection)) return this.object(type, where);
     if (flags & F.NonPrimitive) return { type: 'object' };
     throw new SchemaError(`${where}: no schema for ${this.checker.typeToString(type)}`);
   }
 
-  union(types, where) {
-    const members = types.filter((t) => !(t.flags & (ts.TypeFlags.Undefined | ts.TypeFlags.Void)));
-    if (members.length < types.length && members.length === 0) return { type: 'null' };
+  /** `optional`: the union is a property's type, whose undefined JSON.stringify leaves out. */
+  union(types, where, optional) {
+    const members = optional ? types.filter((t) => !isUndefined(t)) : types;
     const booleans = members.filter((t) => t.flags & ts.TypeFlags.BooleanLiteral);
     const schemas = [];
     if (booleans.length === 2) schemas.push({ type: 'boolean' });
@@ -146,12 +158,12 @@ export class SchemaWriter {
       const name = property.getName();
       const propertyType = checker.getTypeOfSymbol(property);
       if (propertyType.getCallSignatures().length > 0 && propertyType.getProperties().length === 0) continue;
+      // Left out of the JSON when undefined: optional, whatever the type says.
       const optional =
         property.flags & ts.SymbolFlags.Optional ||
-        propertyType.flags & (ts.TypeFlags.Undefined | ts.TypeFlags.Void) ||
-        (propertyType.flags & ts.TypeFlags.Union &&
-          propertyType.types.some((t) => t.flags & (ts.TypeFlags.Undefined | ts.TypeFlags.Void)));
-      let schema = this.schema(propertyType, `${where}.${name}`);
+        isUndefined(propertyType) ||
+        (propertyType.flags & ts.TypeFlags.Union && propertyType.types.some(isUndefined));
+      let schema = this.schema(propertyType, `${where}.${name}`, true);
       if (SECRET_KEY.test(name) && !acceptsString(schema)) schema = { anyOf: [schema, { const: REDACTED }] };
       const description = declaration ? documentation(checker, property) : '';
       properties[name] = description ? withDescription(schema, description) : schema;
@@ -166,12 +178,15 @@ export class SchemaWriter {
     };
   }
 
-  /** An interface, class or aliased object type (not an array, tuple, Date or anonymous literal). */
+  /**
+   * An interface, class or aliased object type of a program's own (not an array, tuple, anonymous
+   * literal, nor one of TypeScript's library types such as Date or Record<K, V>).
+   */
   isNamedObject(type) {
-    if (!(type.flags & ts.TypeFlags.Object) || isLibType(type, 'Date')) return false;
+    if (!(type.flags & ts.TypeFlags.Object)) return false;
     if (this.checker.isArrayType(type) || this.checker.isTupleType(type)) return false;
     const symbol = type.aliasSymbol ?? type.getSymbol();
-    if (!symbol) return false;
+    if (!symbol || isLibSymbol(symbol)) return false;
     return type.aliasSymbol !== undefined || !symbol.getName().startsWith('__');
   }
 
@@ -179,7 +194,11 @@ export class SchemaWriter {
     const known = this.nameOf.get(type);
     if (known) return known;
     const named = this.isNamedObject(type);
-    const base = (named ? this.checker.typeToString(type, undefined, ts.TypeFormatFlags.NoTruncation) : where.split(/[.:]/).at(-1))
+    const base = (
+      named
+        ? this.checker.typeToString(type, undefined, ts.TypeFormatFlags.NoTruncation)
+        : where.split(/[.:]/).at(-1)
+    )
       .replace(/[^A-Za-z0-9]+/g, '_')
       .replace(/^_|_$/g, '');
     let name = base;
@@ -187,24 +206,45 @@ export class SchemaWriter {
     this.taken.add(name);
     this.nameOf.set(type, name);
     const symbol = type.aliasSymbol ?? type.getSymbol();
-    const description = symbol ? documentation(this.checker, symbol) : '';
-    const schema = this.inline(type, where);
-    this.defs.set(name, description ? withDescription(schema, description) : schema);
+    const description = symbol && named ? documentation(this.checker, symbol) : '';
+    // A defined type ends every cycle through it: anonymous types start afresh inside it.
+    const inlining = this.inlining;
+    this.inlining = [];
+    try {
+      const schema = this.inline(type, where);
+      this.defs.set(name, description ? withDescription(schema, description) : schema);
+    } finally {
+      this.inlining = inlining;
+    }
     return name;
   }
 }
 
-function isLibType(type, name) {
-  const symbol = type.getSymbol();
-  if (symbol?.getName() !== name) return false;
-  return (symbol.declarations ?? []).some((d) => /[/\\]typescript[/\\]lib[/\\]lib\./.test(d.getSourceFile().fileName));
+function isUndefined(type) {
+  return (type.flags & (ts.TypeFlags.Undefined | ts.TypeFlags.Void)) !== 0;
 }
 
-/** Declared in another project (node_modules), not in this repository. */
+/** Declared by TypeScript's standard library (lib.*.d.ts). */
+function isLibSymbol(symbol) {
+  return (symbol.declarations ?? []).some((d) =>
+    /[/\\]typescript[/\\]lib[/\\]lib\./.test(d.getSourceFile().fileName),
+  );
+}
+
+function isLibType(type, name) {
+  const symbol = type.getSymbol();
+  return symbol?.getName() === name && isLibSymbol(symbol);
+}
+
+/** Declared in another project (node_modules), neither in this repository nor TypeScript's library. */
 function isExternal(type) {
   const symbol = type.aliasSymbol ?? type.getSymbol();
   const declarations = symbol?.declarations ?? [];
-  return declarations.length > 0 && declarations.every((d) => d.getSourceFile().fileName.includes('/node_modules/'));
+  return (
+    declarations.length > 0 &&
+    !isLibSymbol(symbol) &&
+    declarations.every((d) => d.getSourceFile().fileName.includes('/node_modules/'))
+  );
 }
 
 function acceptsString(schema) {
@@ -235,7 +275,8 @@ function commandsOfPlugin(dir, name, workspace) {
   return files.map((file) => {
     const parts = file.slice(0, -suffix.length).split(path.sep);
     if (parts.at(-1) === 'index') parts.pop();
-    return { id: parts.join(':'), plugin: name, file: path.join(commandsDir, file), workspace };
+    const where = path.relative(dir, path.join(commandsDir, file));
+    return { id: parts.join(':'), plugin: name, file: path.join(commandsDir, file), where, workspace };
   });
 }
 
@@ -328,10 +369,14 @@ export function generateSchemas(repo) {
   const checker = program.getTypeChecker();
   const schemas = new Map();
   for (const command of commands) {
-    const where = path.relative(repo, command.file);
+    // Named in the package, not by where npm happened to install it.
+    const where = command.workspace
+      ? path.relative(repo, command.file)
+      : `${command.plugin}/${command.where}`;
     const source = program.getSourceFile(command.file);
     const moduleSymbol = source && checker.getSymbolAtLocation(source);
-    const exported = moduleSymbol && checker.getExportsOfModule(moduleSymbol).find((s) => s.getName() === 'default');
+    const exported =
+      moduleSymbol && checker.getExportsOfModule(moduleSymbol).find((s) => s.getName() === 'default');
     if (!exported) throw new SchemaError(`${where}: no default export (an oclif command class)`);
     const classSymbol = exported.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(exported) : exported;
     const initializer = (name) => staticInitializer(checker, classSymbol, name, command);
@@ -342,16 +387,19 @@ export function generateSchemas(repo) {
       aliasesNode && ts.isArrayLiteralExpression(aliasesNode)
         ? aliasesNode.elements.filter(ts.isStringLiteral).map((e) => e.text)
         : [];
-    const body = json ? resultSchema(checker, classSymbol, where) : noJsonSchema();
+    const body = json ? resultSchema(checker, classSymbol, where) : undefined;
     for (const id of [command.id, ...aliases]) {
-      const typed = id.replaceAll(':', ' ');
+      const typed = `photon ${id.replaceAll(':', ' ')}`;
+      const what = !json
+        ? `\`${typed}\` has no --json flag: it prints no JSON document (${where}).`
+        : body === undefined
+          ? `\`${typed} --json\` prints no JSON document: its run() returns nothing (${where}).`
+          : `What \`${typed} --json\` prints on stdout, from the type its run() returns (${where}).`;
       schemas.set(fileName(id), {
         $schema: SCHEMA_DIALECT,
-        title: `photon ${typed} --json`,
-        description: json
-          ? `What \`photon ${typed} --json\` prints on stdout. Generated by scripts/json-schemas.mjs from the type its run() returns (${where}${command.workspace ? '' : `, ${command.plugin}`}); regenerate with \`npm run schemas\`, do not edit.`
-          : `\`photon ${typed}\` has no --json flag: it prints no JSON document (${command.plugin}). Generated by scripts/json-schemas.mjs.`,
-        ...body,
+        title: `${typed} --json`,
+        description: `${what} Generated by scripts/json-schemas.mjs (npm run schemas); do not edit.`,
+        ...(body ?? { not: {} }),
       });
     }
   }
@@ -364,21 +412,38 @@ function resultSchema(checker, classSymbol, where) {
   const signature = run && checker.getTypeOfSymbol(run).getCallSignatures()[0];
   if (!signature) throw new SchemaError(`${where}: the command class has no run()`);
   const returned = checker.getAwaitedType(signature.getReturnType()) ?? signature.getReturnType();
-  // run() returning nothing: oclif prints no result.
-  if (returned.flags & (ts.TypeFlags.Void | ts.TypeFlags.Undefined)) return noJsonSchema();
+  if (returned.flags & (ts.TypeFlags.Void | ts.TypeFlags.Undefined)) return undefined;
   return new SchemaWriter(checker).document(returned, `${where}: run()`);
 }
 
-function noJsonSchema() {
-  return { not: {} };
+/** The schemas of types exported by one TypeScript file, by name (strict, as the packages compile). */
+export function schemasOfExports(file, names) {
+  const program = ts.createProgram([file], {
+    strict: true,
+    target: ts.ScriptTarget.ES2022,
+    lib: ['lib.es2023.d.ts'],
+    types: [],
+    module: ts.ModuleKind.NodeNext,
+    moduleResolution: ts.ModuleResolutionKind.NodeNext,
+    noEmit: true,
+  });
+  const checker = program.getTypeChecker();
+  const source = program.getSourceFile(file);
+  const exports = source ? checker.getExportsOfModule(checker.getSymbolAtLocation(source)) : [];
+  return Object.fromEntries(
+    names.map((name) => {
+      const symbol = exports.find((s) => s.getName() === name);
+      if (!symbol) throw new SchemaError(`${file}: exports no ${name}`);
+      return [name, new SchemaWriter(checker).document(checker.getDeclaredTypeOfSymbol(symbol), name)];
+    }),
+  );
 }
 
 export const schemaDir = (repo) => path.join(repo, 'schemas/commands');
 export const schemaText = (schema) => `${JSON.stringify(schema, null, 2)}\n`;
 
 /** Names of the committed schema files that differ from the generated ones (missing, stale, changed). */
-export function compareSchemas(repo, schemas = generateSchemas(repo)) {
-  const dir = schemaDir(repo);
+export function compareSchemas(repo, schemas = generateSchemas(repo), dir = schemaDir(repo)) {
   let committed = [];
   try {
     committed = readdirSync(dir).filter((f) => f.endsWith('.json'));
@@ -401,7 +466,8 @@ export function compareSchemas(repo, schemas = generateSchemas(repo)) {
 export function writeSchemas(repo, schemas = generateSchemas(repo)) {
   const dir = schemaDir(repo);
   mkdirSync(dir, { recursive: true });
-  for (const file of readdirSync(dir)) if (file.endsWith('.json') && !schemas.has(file)) rmSync(path.join(dir, file));
+  for (const file of readdirSync(dir))
+    if (file.endsWith('.json') && !schemas.has(file)) rmSync(path.join(dir, file));
   for (const [file, schema] of schemas) writeFileSync(path.join(dir, file), schemaText(schema));
   return schemas;
 }
