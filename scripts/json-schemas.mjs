@@ -442,6 +442,23 @@ export function schemasOfExports(file, names) {
 export const schemaDir = (repo) => path.join(repo, 'schemas/commands');
 export const schemaText = (schema) => `${JSON.stringify(schema, null, 2)}\n`;
 
+const MAX_CHANGES_SHOWN = 10;
+
+/** Where two schemas differ, as JSON pointers: `+` added, `-` removed, `~` another value. */
+export function schemaChanges(before, after, at = '') {
+  const isObject = (v) => v !== null && typeof v === 'object' && !Array.isArray(v);
+  if (isObject(before) && isObject(after)) {
+    const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])];
+    return keys.flatMap((key) => {
+      const where = `${at}/${key.replaceAll('~', '~0').replaceAll('/', '~1')}`;
+      if (!(key in after)) return [`- ${where}`];
+      if (!(key in before)) return [`+ ${where}`];
+      return schemaChanges(before[key], after[key], where);
+    });
+  }
+  return JSON.stringify(before) === JSON.stringify(after) ? [] : [`~ ${at || '/'}`];
+}
+
 /** Names of the committed schema files that differ from the generated ones (missing, stale, changed). */
 export function compareSchemas(repo, schemas = generateSchemas(repo), dir = schemaDir(repo)) {
   let committed = [];
@@ -457,7 +474,18 @@ export function compareSchemas(repo, schemas = generateSchemas(repo), dir = sche
       differ.push(`${file} (missing)`);
       continue;
     }
-    if (text !== schemaText(schema)) differ.push(`${file} (changed)`);
+    if (text === schemaText(schema)) continue;
+    let committedSchema;
+    try {
+      committedSchema = JSON.parse(text);
+    } catch {
+      differ.push(`${file} (not JSON)`);
+      continue;
+    }
+    const changes = schemaChanges(committedSchema, schema);
+    const shown = changes.slice(0, MAX_CHANGES_SHOWN).join(', ');
+    const more = changes.length > MAX_CHANGES_SHOWN ? ` and ${changes.length - MAX_CHANGES_SHOWN} more` : '';
+    differ.push(`${file} (changed: ${shown || 'formatting'}${more})`);
   }
   for (const file of committed) if (!schemas.has(file)) differ.push(`${file} (no such command)`);
   return differ;
