@@ -44,7 +44,7 @@ describe('committed --json schemas', () => {
     expect(compareSchemas(repoRoot, generated, dir).sort()).toEqual([
       'git-frobnicate.json (no such command)',
       'git-sync.json (missing)',
-      'history.json (changed: - /properties/result)',
+      'history.json (changed: + /properties/result)',
     ]);
   });
 });
