@@ -148,7 +148,7 @@ export class SchemaWriter {
       throw new SchemaError(`${where}: a function does not print as JSON`);
 
     // Another project's class (oclif's Plugin): its fields are its contract, not photon's.
-    if (isExternal(type)) return { type: 'object' };
+    if (isExternal(checker, type)) return { type: 'object' };
     const properties = {};
     const required = [];
     for (const property of checker.getPropertiesOfType(type)) {
@@ -179,15 +179,17 @@ export class SchemaWriter {
   }
 
   /**
-   * An interface, class or aliased object type of a program's own (not an array, tuple, anonymous
-   * literal, nor one of TypeScript's library types such as Date or Record<K, V>).
+   * An interface or class (not TypeScript's library's: Date, Record<K, V>), or an object type
+   * aliased in this repository; not an array, tuple, anonymous literal or another project's alias
+   * (zod's `output<T>` is expanded).
    */
   isNamedObject(type) {
     if (!(type.flags & ts.TypeFlags.Object)) return false;
     if (this.checker.isArrayType(type) || this.checker.isTupleType(type)) return false;
-    const symbol = type.aliasSymbol ?? type.getSymbol();
-    if (!symbol || isLibSymbol(symbol)) return false;
-    return type.aliasSymbol !== undefined || !symbol.getName().startsWith('__');
+    const alias = type.aliasSymbol;
+    if (alias && !isLibSymbol(alias) && !isExternalSymbol(alias)) return true;
+    const symbol = type.getSymbol();
+    return symbol !== undefined && isClassOrInterface(symbol) && !isLibSymbol(symbol);
   }
 
   define(type, where) {
@@ -236,15 +238,30 @@ function isLibType(type, name) {
   return symbol?.getName() === name && isLibSymbol(symbol);
 }
 
-/** Declared in another project (node_modules), neither in this repository nor TypeScript's library. */
-function isExternal(type) {
-  const symbol = type.aliasSymbol ?? type.getSymbol();
-  const declarations = symbol?.declarations ?? [];
+function isClassOrInterface(symbol) {
+  return (symbol.flags & (ts.SymbolFlags.Class | ts.SymbolFlags.Interface)) !== 0;
+}
+
+function isExternalSymbol(symbol) {
+  const declarations = symbol.declarations ?? [];
   return (
     declarations.length > 0 &&
-    !isLibSymbol(symbol) &&
     declarations.every((d) => d.getSourceFile().fileName.includes('/node_modules/'))
   );
+}
+
+/**
+ * Another project's object (node_modules, not TypeScript's library): an interface or class
+ * declared there, or a type all of whose properties are (oclif's `Omit<Plugin, …> & {deps}`).
+ * A type inferred by a library from our own declarations (zod's `output<typeof schema>`) has its
+ * properties declared here, so it is expanded like our own.
+ */
+function isExternal(checker, type) {
+  const symbol = type.getSymbol();
+  if (symbol !== undefined && isClassOrInterface(symbol))
+    return !isLibSymbol(symbol) && isExternalSymbol(symbol);
+  const properties = checker.getPropertiesOfType(type);
+  return properties.length > 0 && properties.every((p) => !isLibSymbol(p) && isExternalSymbol(p));
 }
 
 function acceptsString(schema) {

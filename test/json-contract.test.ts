@@ -1,11 +1,12 @@
 // The --json contract (docs/json-output.md): every command photon lists has a committed JSON Schema
 // of what it prints with --json, and real output validates against it. The runs on a whole gateway
 // (every --dry-run command on the demo's sandbox) are in dry-run.test.ts, which builds that sandbox.
-import { readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { contractViolations, schemaDir, schemaFile, validatorOf } from './helpers/json-contract.js';
-import { exampleConfig, photonSync, sandbox } from './helpers/photon.js';
+import { exampleConfig, photon, photonSync, repoRoot, sandbox } from './helpers/photon.js';
 
 interface Listed {
   command: string;
@@ -70,6 +71,32 @@ describe('--json output matches the schema', () => {
     ];
     expect(results.filter((r) => r.violations.length > 0)).toEqual([]);
     expect(results.map((r) => r.code)).toEqual([0, 0, 0, 0, 0, expect.toBeOneOf([0, 5]), 1, 69, 2]);
+  });
+
+  it('of fastd status reading a status document a real fastd wrote (a gateway with peers)', async () => {
+    // The status socket answers as fastd does: one JSON document, then it closes.
+    const document = readFileSync(
+      path.join(repoRoot, 'packages/plugin-fastd/test-data/status-gw-tap.raw.json'),
+    );
+    mkdirSync(path.join(root, 'run'), { recursive: true });
+    const server = net.createServer((socket) => socket.end(document));
+    await new Promise<void>((resolve) => server.listen(path.join(root, 'run/fastd.status'), resolve));
+    const settings = path.join(root, 'fastd.yaml');
+    const instance = {
+      name: 'gw',
+      interface: 'gw0',
+      configFile: '/etc/fastd/gw.conf',
+      statusSocket: '/run/fastd.status',
+    };
+    writeFileSync(settings, JSON.stringify({ fastd: { instances: [instance] } }));
+    try {
+      const run = await photon(['fastd', 'status', '--json', '--root', root, '--config', settings], { env });
+      expect(run.code, run.stderr).toBe(0);
+      expect(JSON.parse(run.stdout).result).toBeDefined();
+      expect(contractViolations('fastd status', run.stdout)).toEqual([]);
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 
   it('and the schema refuses what the types do not declare', () => {

@@ -1,6 +1,6 @@
 // The --json contract (docs/json-output.md): scripts/json-schemas.mjs turns each command's result
 // type into a JSON Schema; the committed schemas/commands/*.json must be what it generates now.
-import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
@@ -71,7 +71,20 @@ describe('the schema of a type', () => {
 }
 export interface Nested { tree: { name: string; below: Nested['tree'][] } }
 export interface WithMap { seen: Map<string, number> }
+export interface UsesLibrary {
+  inferred: Output<{ x: number }>;
+  theirs: Thing;
+  theirAlias: Shape;
+}
+import type { Output, Shape, Thing } from 'lib';
 `,
+  );
+  // Another project: its interfaces and aliases are its contract; a type it infers from ours is ours.
+  mkdirSync(path.join(tmp, 'node_modules/lib'), { recursive: true });
+  writeFileSync(path.join(tmp, 'node_modules/lib/package.json'), '{"name": "lib", "types": "index.d.ts"}');
+  writeFileSync(
+    path.join(tmp, 'node_modules/lib/index.d.ts'),
+    'export type Output<T> = { [K in keyof T]: T[K] };\nexport interface Thing { a: string }\nexport type Shape = { b: number };\n',
   );
   const schemaOf = (name: string) => schemasOfExports(file, [name])[name];
   const ajv = new Ajv2020({ strict: true });
@@ -134,6 +147,21 @@ export interface WithMap { seen: Map<string, number> }
     expect(validate({ tree: { name: 'a', below: [{ name: 'b', below: [{ name: 1, below: [] }] }] } })).toBe(
       false,
     );
+  });
+
+  it("expands a type another project infers from ours, not that project's own types", () => {
+    const schema = schemaOf('UsesLibrary');
+    expect(schema.properties).toEqual({
+      inferred: {
+        type: 'object',
+        properties: { x: { type: 'number' } },
+        required: ['x'],
+        additionalProperties: false,
+      },
+      theirs: { $ref: '#/$defs/Thing' },
+      theirAlias: { type: 'object' },
+    });
+    expect(schema.$defs).toEqual({ Thing: { type: 'object' } });
   });
 
   it('refuses a type that does not print as JSON, naming where it is', () => {
