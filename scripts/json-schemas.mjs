@@ -292,12 +292,15 @@ function commandsOfPlugin(dir, name, workspace) {
   return files.map((file) => {
     const parts = file.slice(0, -suffix.length).split(path.sep);
     if (parts.at(-1) === 'index') parts.pop();
-    const where = path.relative(dir, path.join(commandsDir, file));
-    return { id: parts.join(':'), plugin: name, file: path.join(commandsDir, file), where, workspace };
+    const inPackage = path.relative(dir, path.join(commandsDir, file));
+    return { id: parts.join(':'), plugin: name, file: path.join(commandsDir, file), inPackage, workspace };
   });
 }
 
-/** A static property's initializer up the class chain: the class's own module, or its compiled .js. */
+/**
+ * A static property's initializer (`static enableJsonFlag = true`): for our sources wherever the
+ * checker finds it up the class chain; for another project's .d.ts, in the compiled .js beside it.
+ */
 function staticInitializer(checker, classSymbol, name, command) {
   if (!command.workspace) {
     // A .d.ts has no values: read the compiled class beside it.
@@ -389,7 +392,7 @@ export function generateSchemas(repo) {
     // Named in the package, not by where npm happened to install it.
     const where = command.workspace
       ? path.relative(repo, command.file)
-      : `${command.plugin}/${command.where}`;
+      : `${command.plugin}/${command.inPackage}`;
     const source = program.getSourceFile(command.file);
     const moduleSymbol = source && checker.getSymbolAtLocation(source);
     const exported =
