@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { PAST_TENSE_CLAIMS } from '@ffphoton/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { contractViolations } from './helpers/json-contract.js';
 import { photonSync, repoRoot } from './helpers/photon.js';
 
 interface CommandEntry {
@@ -105,4 +106,30 @@ describe('--dry-run on every command', () => {
     expect(claims).toEqual([]);
     expect(treeState(root)).toEqual(before);
   }, 240_000);
+
+  // The --json contract (docs/json-output.md), on a whole gateway: each of those runs, and the
+  // read-only commands, print JSON that validates against the command's schema in schemas/commands.
+  it("prints --json output that matches the command's schema", () => {
+    const root = path.join(demo, 'root');
+    const listed = JSON.parse(photonSync(['commands', '--json']).stdout) as CommandEntry[];
+    const runs = [
+      ...listed
+        .filter((c) => c.flags.some((flag) => flag.name === 'dry-run'))
+        .map((c) => [c.command, '--dry-run', ...(extraArgs(root)[c.command] ?? [])]),
+      // Read-only commands with more to show here than on the example community (json-contract.test.ts).
+      ...['doctor', 'history', 'icvpn check', 'fastd status'].map((c) => [c]),
+      ['fastd verify', 'no-such-key'],
+      ['alfred read', '158'],
+    ];
+    const violations: string[] = [];
+    let results = 0;
+    for (const [command, ...extra] of runs) {
+      const run = photonSync([...command.split(' '), '--json', '--root', root, ...config, ...extra], { env });
+      violations.push(...contractViolations(command, run.stdout));
+      if (/^ {2}"result": /m.test(run.stdout)) results++;
+    }
+    expect(violations).toEqual([]);
+    // Most runs get as far as a result: the results' schemas are checked, not only the envelope.
+    expect(results).toBeGreaterThan(20);
+  }, 120_000);
 });
