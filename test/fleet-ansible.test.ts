@@ -23,6 +23,7 @@ const work = mkdtempSync(path.join(os.tmpdir(), 'photon-ansible-'));
 const tarballs = path.join(work, 'tarballs');
 const hostDir = (host: string) => path.join(work, host);
 const crontabFile = path.join(work, 'gw1/crontab.txt');
+const pinsFile = path.join(work, 'schedule.pins');
 
 function run(cmd: string, args: string[], options: { cwd?: string; env?: Record<string, string> } = {}) {
   const r = spawnSync(cmd, args, {
@@ -77,6 +78,7 @@ function hostVars(host: string, schedule: 'crontab' | 'systemd') {
     photon_unit_dir: path.join(dir, 'units'),
     photon_systemd_enable: false,
     photon_schedule: schedule,
+    photon_schedule_pins: pinsFile,
     photon_package_sources: Object.fromEntries(
       ['cli', 'core', 'plugin-alfred', 'plugin-fastd', 'plugin-git', 'plugin-icvpn', 'plugin-web'].map(
         (p) => [`@ffphoton/${p}`, tgz(`ffphoton-${p}`)],
@@ -101,6 +103,14 @@ function hostVars(host: string, schedule: 'crontab' | 'systemd') {
             command: ['photon', 'git', 'snapshot'],
             cadence: '23 5,23 * * *',
             spread: 'minute',
+          },
+          // Stateless, two hosts split the week 4/3; the pins give gw1 Wednesday only.
+          {
+            name: 'selfupgrade',
+            hosts: 'all',
+            command: ['photon', 'selfupgrade'],
+            cadence: '42 19 * * U',
+            spread: 'weekday',
           },
           {
             name: 'watchdog-services',
@@ -148,6 +158,7 @@ beforeAll(() => {
     `#!/bin/sh\ncase "$1" in\n  -l) [ -f '${crontabFile}' ] && exec cat '${crontabFile}'; echo "no crontab for $(id -un)" >&2; exit 1 ;;\n  -) cat > '${crontabFile}' ;;\n  *) exit 2 ;;\nesac\n`,
   );
   chmodSync(fake, 0o755);
+  writeFileSync(pinsFile, 'weekdays:\n  selfupgrade:\n    gw1: [3]\n    gw2: [0, 1, 2, 4, 5, 6]\n');
   const inventory = {
     all: {
       children: { photon: { hosts: { gw1: hostVars('gw1', 'crontab'), gw2: hostVars('gw2', 'systemd') } } },
@@ -188,6 +199,11 @@ describe('examples/ansible: the photon role with the real ansible-playbook', () 
     expect(crontab).toMatch(
       /# BEGIN photon schedule[\s\S]*web build[\s\S]*watchdog services[\s\S]*# END photon schedule/,
     );
+    // The pins reached the host: gw1 upgrades on its pinned Wednesday only.
+    expect(readFileSync(path.join(gw1, 'etc/photon/schedule.pins'), 'utf8')).toBe(
+      readFileSync(pinsFile, 'utf8'),
+    );
+    expect(crontab).toMatch(/^\S+ \S+ \* \* 3 .*selfupgrade/m);
     // gw2: systemd units in its unit directory, no watchdog.
     const units = readdirSync(path.join(hostDir('gw2'), 'units')).sort();
     expect(units).toContain('photon-web-site.timer');
