@@ -52,8 +52,12 @@ function install(): void {
 
 const file = (relative: string) => path.join(installed, 'node_modules/@ffphoton', relative);
 
+/** The Node that runs photon; `PHOTON_TEST_NODE` names another one (e.g. 22, from the `node@22` npm package). */
+const node = process.env.PHOTON_TEST_NODE ?? process.execPath;
+
 function run(args: string[]): { code: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [bin, ...args, '--root', root], {
+  // stdout and stderr are pipes, as under cron.
+  const r = spawnSync(node, [bin, ...args, '--root', root], {
     cwd: installed,
     encoding: 'utf8',
     env: { ...process.env, NODE_ENV: 'production', ...env },
@@ -154,6 +158,22 @@ describe('a same-size edit', () => {
     }
     // Restored to the content the bundle was built from.
     expect(run(missing).stderr).toContain('nowhere: file not found');
+  });
+
+  it("of core's dist logs through pino loaded by core's dist (a failing task, stderr a pipe)", () => {
+    const original = readFileSync(file('core/dist/input/bounded-file.js'));
+    try {
+      editSameSize('core/dist/input/bounded-file.js', "'file not found'", "'FILE NOT FOUND'");
+      // Node 22's ESM loader handed core's dist an empty pino ("pino.multistream is not a
+      // function"): the task failed without a word.
+      const r = run(['exec', '--name', 'stale-core', '--', 'false']);
+      expect(r.code).toBe(1);
+      // (run() appends --root, which `false` gets as an argument.)
+      expect(r.stderr).toMatch(/stale-core: command \\"false [^"]*\\" exited 1/);
+      expect(r.stderr).not.toContain('is not a function');
+    } finally {
+      writeFileSync(file('core/dist/input/bounded-file.js'), original);
+    }
   });
 
   it('of core.cjs itself runs the edited bundle, not the cached bytecode of the old one', () => {
