@@ -141,6 +141,31 @@ describe('a corrupted code cache', () => {
   });
 });
 
+describe('the bin', () => {
+  it("runs a first-party command without Node's ESM loader (all CommonJS through the bundles)", () => {
+    const preload = path.join(installed, 'module-list.cjs');
+    const list = path.join(installed, 'module-list.txt');
+    writeFileSync(
+      preload,
+      `process.on('exit', () => require('node:fs').writeFileSync(${JSON.stringify(list)}, process.moduleLoadList.join('\\n')));\n`,
+    );
+    const r = spawnSync(
+      node,
+      ['-r', preload, bin, 'config', 'validate', '-c', exampleConfig, '--root', root],
+      {
+        cwd: installed,
+        encoding: 'utf8',
+        env: { ...process.env, NODE_ENV: 'production', ...env },
+      },
+    );
+    expect({ code: r.status, stderr: r.stderr }).toEqual({ code: 0, stderr: '' });
+    // Every ES module gets a module job; a CommonJS-only run starts none.
+    expect(readFileSync(list, 'utf8').split('\n')).not.toContain(
+      'NativeModule internal/modules/esm/module_job',
+    );
+  });
+});
+
 describe('a same-size edit', () => {
   it("of core's dist (tsc -b without the bundle step) runs the edited core", () => {
     const missing = ['config', 'validate', '-c', path.join(root, 'nowhere')];

@@ -1,5 +1,6 @@
 // A first-party package's precompiled modules: its commands, hooks and settings modules
-// (everything oclif or core import()s from it) and what they import, in one file,
+// (everything oclif or core import()s from it), those its package.json lists in
+// `photon.precompile` (what the CLI's bin loads), and what they import, in one file,
 // dist/bundle/modules.cjs, which core's loader runs through the code cache instead of Node's ESM
 // loader (packages/core/loader/precompiled-modules.cjs). `@ffphoton/core` stays outside: the
 // bundle is handed the running copy. modules.json records the content of every input, so a dist
@@ -29,7 +30,9 @@ export async function precompilePackage(root) {
     .flat()
     .map((f) => path.join(root, f));
   const settings = Object.values(pjson.photon?.settings ?? {}).map((f) => path.join(root, f));
-  const entries = [...new Set([...commands, ...hooks, ...settings])].map((f) =>
+  // Modules the package's bin loads before oclif (the CLI's plugin directory and help helpers).
+  const extra = (pjson.photon?.precompile ?? []).map((f) => path.join(root, f));
+  const entries = [...new Set([...commands, ...hooks, ...settings, ...extra])].map((f) =>
     path.relative(root, f).split(path.sep).join('/'),
   );
   const outDir = path.join(root, 'dist/bundle');
