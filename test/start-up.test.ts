@@ -129,11 +129,14 @@ describe('a corrupted code cache', () => {
           expect({ args, code: r.code, stderr: r.stderr }).toEqual({ args, code: 0, stderr: '' });
           expect(r.stdout).toContain(expected);
         }
-      for (const c of all) {
+      // This copy has no oclif manifests, so oclif loads every command and the packages' whole
+      // bundles serve their settings too: the settings-only bundles (`config validate` of an
+      // install with manifests) are not loaded here (precompiled-modules.test.ts covers them).
+      for (const c of all.filter((f) => !f.endsWith('settings.cjs.cache'))) {
         const bytes = readFileSync(c);
         const newline = bytes.indexOf(10);
         const header = JSON.parse(bytes.toString('latin1', 0, newline));
-        expect(header.checksum).toBe(crc32(bytes.subarray(newline + 1)));
+        expect({ c, checksum: header.checksum }).toEqual({ c, checksum: crc32(bytes.subarray(newline + 1)) });
       }
     } finally {
       for (const [i, c] of all.entries()) writeFileSync(c, originals[i] as Buffer);

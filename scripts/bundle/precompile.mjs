@@ -38,6 +38,24 @@ export async function precompilePackage(root) {
   const outDir = path.join(root, 'dist/bundle');
   rmSync(outDir, { recursive: true, force: true });
   if (entries.length === 0) return;
+  const name = path.basename(root);
+  const all = await bundleEntries(root, name, entries);
+  // The settings modules once more on their own: `config validate` reads every package's
+  // settings and runs none of its commands (the loader picks this bundle while nothing else of
+  // the package has loaded).
+  const settingsEntries = [...new Set(settings)].map((f) => path.relative(root, f).split(path.sep).join('/'));
+  const settingsOnly =
+    settingsEntries.length > 0 ? await bundleEntries(root, name, settingsEntries) : undefined;
+  mkdirSync(outDir, { recursive: true });
+  const manifest = { format: FORMAT, inputs: all.inputs };
+  if (settingsOnly) manifest.settings = { entries: settingsEntries, inputs: settingsOnly.inputs };
+  writeFileSync(path.join(outDir, 'modules.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+  writeFileSync(path.join(outDir, 'modules.cjs'), all.text);
+  if (settingsOnly) writeFileSync(path.join(outDir, 'settings.cjs'), settingsOnly.text);
+}
+
+/** One CommonJS bundle of `entries` (paths relative to `root`): its file text and its inputs' fingerprints. */
+async function bundleEntries(root, name, entries) {
   const result = await build({
     stdin: {
       contents: `export const modules = {\n${entries.map((e) => `  ${JSON.stringify(e)}: () => import(${JSON.stringify(`./${e}`)}),`).join('\n')}\n};\n`,
@@ -56,19 +74,13 @@ export async function precompilePackage(root) {
     write: false,
     logLevel: 'silent',
   });
-  const name = path.basename(root);
   // A module that needs what CommonJS cannot give it must stay an ES module.
   const problems = result.warnings.map((w) => w.text).filter((t) => /import\.meta|top-level await/.test(t));
   const code = result.outputFiles[0].text;
   if (hasDynamicImport(code)) problems.push('a dynamic import() of a module outside the package');
   if (problems.length > 0) throw new Error(`cannot precompile ${name}: ${problems.join('; ')}`);
-  mkdirSync(outDir, { recursive: true });
-  writeFileSync(
-    path.join(outDir, 'modules.json'),
-    `${JSON.stringify({ format: FORMAT, inputs: firstPartyInputs(root, result.metafile) }, null, 2)}\n`,
-  );
-  writeFileSync(
-    path.join(outDir, 'modules.cjs'),
-    bundleText(['exports', 'require', 'module', '__filename', '__dirname'], asciiOnly(code)),
-  );
+  return {
+    text: bundleText(['exports', 'require', 'module', '__filename', '__dirname'], asciiOnly(code)),
+    inputs: firstPartyInputs(root, result.metafile),
+  };
 }
