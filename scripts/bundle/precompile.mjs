@@ -1,5 +1,6 @@
 // A first-party package's precompiled modules: its commands, hooks and settings modules
-// (everything oclif or core import()s from it) and what they import, in one file,
+// (everything oclif or core import()s from it), those its package.json lists in
+// `photon.precompile` (what the CLI's bin loads), and what they import, in one file,
 // dist/bundle/modules.cjs, which core's loader runs through the code cache instead of Node's ESM
 // loader (packages/core/loader/precompiled-modules.cjs). `@ffphoton/core` stays outside: the
 // bundle is handed the running copy. modules.json records the content of every input, so a dist
@@ -29,12 +30,32 @@ export async function precompilePackage(root) {
     .flat()
     .map((f) => path.join(root, f));
   const settings = Object.values(pjson.photon?.settings ?? {}).map((f) => path.join(root, f));
-  const entries = [...new Set([...commands, ...hooks, ...settings])].map((f) =>
+  // Modules the package's bin loads before oclif (the CLI's plugin directory and help helpers).
+  const extra = (pjson.photon?.precompile ?? []).map((f) => path.join(root, f));
+  const entries = [...new Set([...commands, ...hooks, ...settings, ...extra])].map((f) =>
     path.relative(root, f).split(path.sep).join('/'),
   );
   const outDir = path.join(root, 'dist/bundle');
   rmSync(outDir, { recursive: true, force: true });
   if (entries.length === 0) return;
+  const name = path.basename(root);
+  const all = await bundleEntries(root, name, entries);
+  // The settings modules once more on their own: `config validate` reads every package's
+  // settings and runs none of its commands (the loader picks this bundle while nothing else of
+  // the package has loaded).
+  const settingsEntries = [...new Set(settings)].map((f) => path.relative(root, f).split(path.sep).join('/'));
+  const settingsOnly =
+    settingsEntries.length > 0 ? await bundleEntries(root, name, settingsEntries) : undefined;
+  mkdirSync(outDir, { recursive: true });
+  const manifest = { format: FORMAT, inputs: all.inputs };
+  if (settingsOnly) manifest.settings = { entries: settingsEntries, inputs: settingsOnly.inputs };
+  writeFileSync(path.join(outDir, 'modules.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+  writeFileSync(path.join(outDir, 'modules.cjs'), all.text);
+  if (settingsOnly) writeFileSync(path.join(outDir, 'settings.cjs'), settingsOnly.text);
+}
+
+/** One CommonJS bundle of `entries` (paths relative to `root`): its file text and its inputs' fingerprints. */
+async function bundleEntries(root, name, entries) {
   const result = await build({
     stdin: {
       contents: `export const modules = {\n${entries.map((e) => `  ${JSON.stringify(e)}: () => import(${JSON.stringify(`./${e}`)}),`).join('\n')}\n};\n`,
@@ -53,19 +74,13 @@ export async function precompilePackage(root) {
     write: false,
     logLevel: 'silent',
   });
-  const name = path.basename(root);
   // A module that needs what CommonJS cannot give it must stay an ES module.
   const problems = result.warnings.map((w) => w.text).filter((t) => /import\.meta|top-level await/.test(t));
   const code = result.outputFiles[0].text;
   if (hasDynamicImport(code)) problems.push('a dynamic import() of a module outside the package');
   if (problems.length > 0) throw new Error(`cannot precompile ${name}: ${problems.join('; ')}`);
-  mkdirSync(outDir, { recursive: true });
-  writeFileSync(
-    path.join(outDir, 'modules.json'),
-    `${JSON.stringify({ format: FORMAT, inputs: firstPartyInputs(root, result.metafile) }, null, 2)}\n`,
-  );
-  writeFileSync(
-    path.join(outDir, 'modules.cjs'),
-    bundleText(['exports', 'require', 'module', '__filename', '__dirname'], asciiOnly(code)),
-  );
+  return {
+    text: bundleText(['exports', 'require', 'module', '__filename', '__dirname'], asciiOnly(code)),
+    inputs: firstPartyInputs(root, result.metafile),
+  };
 }

@@ -1,28 +1,53 @@
 #!/usr/bin/env node
 // The photon binary. oclif (bundled inside @ffphoton/core) loads the bundled plugins
 // (@ffphoton/plugin-*) and the community plugins installed with `photon plugins install`.
+// CommonJS (bin/package.json): with core's bundle and the packages' precompiled modules current,
+// a run never starts Node's ESM loader (~10 ms CPU and 2 MiB of every run, docs/start-up.md).
+'use strict';
 
 const args = process.argv.slice(2);
+const fs = require('node:fs');
+const path = require('node:path');
+const cliRoot = path.join(__dirname, '..');
+
 if (args.length === 1 && (args[0] === '--version' || args[0] === '-v')) {
   // Monitoring and scripts ask this often; it needs no plugin, so no oclif start-up either.
   // Same text as oclif's `config.userAgent`.
-  // Not `import … from 'node:fs'`: its ESM face reads every export of fs, which loads the
-  // stream machinery (~3 ms) into every run.
-  const { readFileSync } = process.getBuiltinModule('node:fs');
-  const { name, version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
+  const { name, version } = JSON.parse(fs.readFileSync(path.join(cliRoot, 'package.json'), 'utf8'));
   process.stdout.write(`${name}/${version} ${process.platform}-${process.arch} node-${process.version}\n`);
 } else {
+  // A failure to start oclif is an unhandled rejection: printed, exit code 1.
+  main();
+}
+
+async function main() {
   // photon runs compiled JavaScript only: no ts-node for linked plugins, and none of oclif's
   // "linked ESM module cannot be auto-transpiled" warnings in cron mail. (oclif's settings
   // object, read when the bundle loads.)
   globalThis.oclif = { ...globalThis.oclif, enableAutoTranspile: false };
-  const { Config, execute } = await import('@ffphoton/core');
+  const loader = coreLoader();
+  // Without a current bundle (tsc -b alone, an edited install): core's dist through its ESM face.
+  const core = loader?.loadCore() ?? (await import('@ffphoton/core'));
+  const load = (relative) => {
+    const url = require('node:url').pathToFileURL(path.join(cliRoot, relative)).href;
+    return loader ? loader.importFirstParty(url) : import(url);
+  };
   // Plugins live in one directory for cron and shells alike (see `photon doctor`).
-  const { setUpPluginsDir } = await import('../dist/services/plugins/plugins-dir.js');
-  setUpPluginsDir(new URL('..', import.meta.url).pathname, Config, args, process.env);
+  const { setUpPluginsDir } = await load('dist/services/plugins/plugins-dir.js');
+  setUpPluginsDir(cliRoot, core.Config, args, process.env);
   if (args[0] === 'help' || args.includes('--help') || args.includes('-h')) {
-    const { addBuiltInExamples } = await import('../dist/services/help-examples.js');
-    addBuiltInExamples(Config);
+    const { addBuiltInExamples } = await load('dist/services/help-examples.js');
+    addBuiltInExamples(core.Config);
   }
-  await execute({ dir: import.meta.url });
+  await core.execute({ dir: cliRoot });
+}
+
+/** core's bundle loader (dist/bundle/loader.cjs), or undefined when core has no bundle. */
+function coreLoader() {
+  try {
+    const coreRoot = path.dirname(require.resolve('@ffphoton/core/package.json'));
+    return require(path.join(coreRoot, 'dist/bundle/loader.cjs'));
+  } catch {
+    return undefined;
+  }
 }

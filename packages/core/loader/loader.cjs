@@ -1,6 +1,7 @@
 'use strict';
 // Copied into dist/bundle by scripts/bundle.mjs: loads core.cjs (core, oclif and the libraries in
-// one file) with its bytecode cached, for the ESM face index.js beside it.
+// one file) with its bytecode cached, for the ESM face index.js beside it and for the photon bin
+// (CommonJS, so a run needs no ESM loader at all).
 const fs = require('node:fs');
 const path = require('node:path');
 const Module = require('node:module');
@@ -10,6 +11,8 @@ const { createPrecompiledImporter } = require('./precompiled-modules.cjs');
 
 const FORMAT = 'photon-core-bundle/1';
 let core;
+// A first-party package's precompiled module when it has it, Node's ESM loader otherwise.
+let importModule = (specifier) => import(specifier);
 
 /**
  * core's exports from the bundle, or null when the bundle cannot vouch for them: missing, or
@@ -44,6 +47,7 @@ function loadCore() {
   // precompiled modules when it has them, Node's ESM loader otherwise.
   let importPrecompiled = () => undefined;
   const photonImport = (specifier) => importPrecompiled(specifier) ?? import(specifier);
+  importModule = photonImport;
   loadBundle(file).call(
     bundle.exports,
     bundle.exports,
@@ -58,4 +62,12 @@ function loadCore() {
   return core;
 }
 
-module.exports = { loadCore, FORMAT };
+/**
+ * Imports `specifier` (a file: URL) the way the bundle does: from its package's precompiled
+ * modules while they are current (the bin's own helpers, before oclif), with import() otherwise.
+ */
+function importFirstParty(specifier) {
+  return importModule(specifier);
+}
+
+module.exports = { loadCore, importFirstParty, FORMAT };

@@ -4,7 +4,8 @@
 // CommonJS file loaded through the code cache, instead of a dozen ES modules that Node resolves,
 // reads, compiles and links on every run (Node 20 caches no ES module bytecode).
 // Anything the bundle cannot vouch for is left to import(): no bundle, a dist file whose content
-// changed since the bundle was built, a module it does not hold.
+// changed since the bundle was built, a module it does not hold. Its settings modules are also in
+// dist/bundle/settings.cjs, for runs that read settings only (`config validate`, `config show`).
 const fs = require('node:fs');
 const path = require('node:path');
 const { fileURLToPath } = require('node:url');
@@ -20,41 +21,57 @@ const FORMAT = 'photon-precompiled-modules/2';
  * running copy, so a plugin's classes and errors are the ones the runtime checks against.
  */
 function createPrecompiledImporter(core) {
-  const registries = new Map();
+  const packages = new Map();
   return function importPrecompiled(specifier) {
     if (typeof specifier !== 'string' || !specifier.startsWith('file:')) return undefined;
     const file = fileURLToPath(specifier);
     const at = file.lastIndexOf(`${path.sep}dist${path.sep}`);
     if (at < 0) return undefined;
     const root = file.slice(0, at);
-    let modules = registries.get(root);
-    if (modules === undefined) {
-      modules = loadRegistry(root, core);
-      registries.set(root, modules);
+    let pkg = packages.get(root);
+    if (pkg === undefined) {
+      pkg = { manifest: readManifest(root), modules: undefined, settings: undefined };
+      packages.set(root, pkg);
     }
-    const load =
-      modules?.[
-        file
-          .slice(at + 1)
-          .split(path.sep)
-          .join('/')
-      ];
+    const entry = file
+      .slice(at + 1)
+      .split(path.sep)
+      .join('/');
+    // A settings module while nothing else of the package ran (`config validate` reads every
+    // plugin's settings and runs none of its commands): the package's small settings bundle.
+    // Once a command or hook loaded, the whole bundle serves everything.
+    const settings = pkg.manifest?.settings;
+    if (pkg.modules === undefined && Array.isArray(settings?.entries) && settings.entries.includes(entry)) {
+      if (pkg.settings === undefined) pkg.settings = loadModules(root, 'settings.cjs', settings.inputs, core);
+      const load = pkg.settings?.[entry];
+      if (load) return load();
+    }
+    if (pkg.modules === undefined) pkg.modules = loadModules(root, 'modules.cjs', pkg.manifest?.inputs, core);
+    const load = pkg.modules?.[entry];
     return load ? load() : undefined;
   };
 }
 
-/** The package's `{ 'dist/…/x.js': () => Promise<exports> }`, or null when it has no usable bundle. */
-function loadRegistry(root, core) {
-  const dir = path.join(root, 'dist', 'bundle');
-  const file = path.join(dir, 'modules.cjs');
-  let manifest;
+/** The package's dist/bundle/modules.json, or null when it has none of this format. */
+function readManifest(root) {
   try {
-    manifest = JSON.parse(fs.readFileSync(path.join(dir, 'modules.json'), 'utf8'));
+    const manifest = JSON.parse(fs.readFileSync(path.join(root, 'dist', 'bundle', 'modules.json'), 'utf8'));
+    return manifest?.format === FORMAT ? manifest : null;
   } catch {
     return null;
   }
+}
+
+/**
+ * `{ 'dist/…/x.js': () => Promise<exports> }` of the bundle `name` in the package's dist/bundle,
+ * or null when it is missing or any of its `inputs` changed since it was built.
+ */
+function loadModules(root, name, inputs, core) {
   // Every input must have the content it had at build, checkout or installed alike.
-  if (manifest?.format !== FORMAT || !unchanged(root, manifest.inputs)) return null;
+  if (inputs === undefined || !unchanged(root, inputs)) return null;
+  const dir = path.join(root, 'dist', 'bundle');
+  const file = path.join(dir, name);
+  if (!fs.existsSync(file)) return null;
   const requireFromBundle = Module.createRequire(file);
   const bundle = { exports: {} };
   loadBundle(file)(

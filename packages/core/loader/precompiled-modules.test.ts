@@ -75,6 +75,39 @@ describe('precompiled modules of a first-party package', () => {
     },
   );
 
+  it("serve a settings module from the package's settings bundle until another of its modules loads", async () => {
+    const { root, settings } = precompiledPackage();
+    const command = path.join(root, 'dist/commands/x.js');
+    mkdirSync(path.dirname(command));
+    writeFileSync(command, "export const command = 'x';\n");
+    const manifestFile = path.join(root, 'dist/bundle/modules.json');
+    const manifest = JSON.parse(readFileSync(manifestFile, 'utf8'));
+    manifest.inputs['dist/commands/x.js'] = fingerprint(readFileSync(command));
+    manifest.settings = {
+      entries: ['dist/settings.js'],
+      inputs: { 'dist/settings.js': manifest.inputs['dist/settings.js'] },
+    };
+    writeFileSync(manifestFile, JSON.stringify(manifest));
+    writeFileSync(
+      path.join(root, 'dist/bundle/modules.cjs'),
+      "(function (exports, require, module) { module.exports.modules = { 'dist/settings.js': () => Promise.resolve({ answer: 'whole bundle' }), 'dist/commands/x.js': () => Promise.resolve({ command: 'x' }) }; })",
+    );
+    writeFileSync(
+      path.join(root, 'dist/bundle/settings.cjs'),
+      "(function (exports, require, module) { module.exports.modules = { 'dist/settings.js': () => Promise.resolve({ answer: 'settings bundle' }) }; })",
+    );
+    // `config validate`: settings only, from the small bundle.
+    const importer = createPrecompiledImporter({});
+    expect(await importer(pathToFileURL(settings).href)).toEqual({ answer: 'settings bundle' });
+    // A task: its command first, and from then on the whole bundle.
+    const task = createPrecompiledImporter({});
+    expect(await task(pathToFileURL(command).href)).toEqual({ command: 'x' });
+    expect(await task(pathToFileURL(settings).href)).toEqual({ answer: 'whole bundle' });
+    // A settings input edited: the settings bundle cannot vouch for it, nor can the whole one.
+    writeFileSync(settings, "export const answer = 'FROM THE ES MODULE';\n");
+    expect(createPrecompiledImporter({})(pathToFileURL(settings).href)).toBeUndefined();
+  });
+
   it('refuse a bundle whose input changed size or is gone, or that has no manifest', () => {
     const changed = precompiledPackage();
     writeFileSync(changed.settings, "export const answer = 'edited';\n");

@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module';
 import type { DestinationStream, Logger as PinoLogger } from 'pino';
 import { redactSecrets } from './redact.js';
 
@@ -99,9 +100,20 @@ class PrettyStream implements LineSink {
  */
 const stderrSink: LineSink = { write: (text) => process.stderr.write(text) };
 
+/**
+ * pino, through CommonJS `require`, on the first logger of a run. Not `import('pino')`: on Node 22,
+ * core's unbundled dist (a stale bundle) importing this CommonJS package with stderr a pipe got
+ * an empty placeholder module from the ESM loader — "pino.multistream is not a function", and a
+ * failing task said nothing. In core's bundle `require` is the bundle's (esbuild inlines pino and
+ * evaluates it here, on first use); Node's ESM has none, so the dist makes one.
+ */
+function loadPino(): typeof import('pino')['default'] {
+  return typeof require === 'function' ? require('pino') : createRequire(import.meta.url)('pino');
+}
+
 /** Builds the run's pino logger: console (pretty or JSON) + optional file + recent-lines buffer. */
 export async function createTaskLogger(options: LoggerOptions): Promise<TaskLogger> {
-  const { default: pino } = await import('pino');
+  const pino = loadPino();
   const console = options.stream ?? stderrSink;
   const recent = new RecentLines();
   const streams: { level: LogLevel; stream: DestinationStream }[] = [];
