@@ -45,6 +45,19 @@ describe('Journal', () => {
     ]);
   });
 
+  it('prunes the oldest records by start time, whatever order they were written in', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'photon-journal-'));
+    const journal = new Journal(dir, 3);
+    // Written out of order (a clock set back, a slow run ending late): pruning goes by name.
+    for (const hour of ['05', '01', '08', '03', '07', '02', '06', '04'])
+      await journal.write(record('fastd-limit', `2026-11-26T${hour}:00:00.000Z`));
+    expect(readdirSync(path.join(dir, 'fastd-limit')).sort()).toEqual([
+      '2026-11-26T06-00-00-000Z-0.000Z.json',
+      '2026-11-26T07-00-00-000Z-0.000Z.json',
+      '2026-11-26T08-00-00-000Z-0.000Z.json',
+    ]);
+  });
+
   it('skips a damaged record instead of failing history', async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'photon-journal-'));
     const journal = new Journal(dir, 5);
