@@ -1,0 +1,231 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigError } from '../errors/errors.js';
+import { RootSandbox } from '../fs/root-sandbox.js';
+import { defineSettings } from './namespace.js';
+import {
+  defaultSettingsFiles,
+  environmentLayer,
+  formatKeyPath,
+  loadSettings,
+  parseSettingsText,
+  photonLocations,
+} from './settings-loader.js';
+import { z } from './zod.js';
+
+const env = { HOME: '/home/gw', XDG_CONFIG_HOME: '', XDG_DATA_HOME: '' };
+
+const web = defineSettings(
+  'web-site',
+  'test namespace',
+  z.strictObject({
+    title: z.string().default('Freifunk'),
+    pageSize: z.number().int().default(20),
+    theme: z
+      .strictObject({ darkMode: z.boolean().default(false), accentColor: z.string().default('#dc0067') })
+      .default({
+        darkMode: false,
+        accentColor: '#dc0067',
+      }),
+    mirrors: z.array(z.string()).default([]),
+  }),
+);
+
+/** Settings files under a fresh --root, loaded with `extra` options. */
+async function load(
+  files: Record<string, string>,
+  extra: { env?: NodeJS.ProcessEnv; configFiles?: string[] } = {},
+) {
+  const root = mkdtempSync(path.join(os.tmpdir(), 'photon-layers-'));
+  for (const [file, text] of Object.entries(files)) {
+    mkdirSync(path.dirname(path.join(root, file)), { recursive: true });
+    writeFileSync(path.join(root, file), text);
+  }
+  return loadSettings({
+    sandbox: new RootSandbox(root),
+    env: extra.env ?? env,
+    hostname: 'gw',
+    timestamp: 't',
+    configFiles: (extra.configFiles ?? []).map((f) => path.join(root, f)),
+    namespaces: [web],
+    knownNamespaces: ['web-site', 'fastd'],
+  }).catch((error: unknown) => error as ConfigError);
+}
+
+const SYSTEM = 'etc/photon/photon.yaml';
+
+describe('settings layers', () => {
+  it('an empty file, a comment-only file and `~` are empty layers; the defaults fill in', async () => {
+    for (const text of ['', '# nothing yet\n', '~\n', '---\n']) {
+      const settings = await load({ [SYSTEM]: text });
+      expect(settings).not.toBeInstanceOf(Error);
+      expect((settings as Awaited<ReturnType<typeof loadSettings>>).resolved()).toEqual({
+        'web-site': {
+          title: 'Freifunk',
+          pageSize: 20,
+          theme: { darkMode: false, accentColor: '#dc0067' },
+          mirrors: [],
+        },
+      });
+    }
+  });
+
+  it('a top level that is no mapping is refused at line 1, whichever reader read it', async () => {
+    for (const text of ['- a\n- b\n', 'just text\n', '42\n', '[1, 2]\n', '!!str x\n']) {
+      const error = await load({ [SYSTEM]: text });
+      expect(error).toBeInstanceOf(ConfigError);
+      expect((error as ConfigError).message).toMatch(
+        /photon\.yaml:1:1: the top level must be a mapping of settings namespaces$/,
+      );
+    }
+  });
+
+  it('PHOTON_<NS>__<KEY>__<KEY> overrides: multi-word names in camelCase, YAML values, the raw text when it is no YAML', () => {
+    const layer = environmentLayer(
+      {
+        PHOTON_WEB_SITE__PAGE_SIZE: '50',
+        PHOTON_WEB_SITE__THEME__DARK_MODE: 'true',
+        PHOTON_WEB_SITE__THEME__ACCENT_COLOR: '#00ff00',
+        PHOTON_WEB_SITE__MIRRORS: '[a, b]',
+        PHOTON_WEB_SITE__TITLE: '[not yaml',
+        PHOTON_FASTD__LIMIT__MAX_PEERS_2: '~',
+        PHOTON_DATA_DIR: '/var/lib/x',
+        OTHER__X: '1',
+        PHOTON_FASTD__UNSET: undefined,
+      },
+      ['web-site', 'fastd'],
+    );
+    expect(layer).toEqual({
+      kind: 'env',
+      file: '<environment>',
+      data: {
+        'web-site': {
+          pageSize: 50,
+          theme: { darkMode: true, accentColor: '#00ff00' },
+          mirrors: ['a', 'b'],
+          title: '[not yaml',
+        },
+        fastd: { limit: { maxPeers2: '~' } },
+      },
+    });
+    expect(environmentLayer({ PHOTON_DATA_DIR: '/x', HOME: '/root' }, ['fastd'])).toBeUndefined();
+    expect(() => environmentLayer({ PHOTON_FASTD__: '1', PHOTON_X: '1' }, ['fastd'])).not.toThrow();
+    expect(() => environmentLayer({ PHOTON___X: '1' }, ['fastd'])).toThrow(
+      new ConfigError('environment variable PHOTON___X names no known settings namespace', {
+        file: '<environment>',
+      }),
+    );
+  });
+
+  it('a later environment key replaces a scalar an earlier one set where it needs a mapping', () => {
+    expect(
+      environmentLayer({ PHOTON_FASTD__LIMIT: '5', PHOTON_FASTD__LIMIT__MAX: '6' }, ['fastd'])?.data,
+    ).toEqual({ fastd: { limit: { max: 6 } } });
+  });
+
+  it('loads environment overrides over the files and blames a bad one on the environment', async () => {
+    const settings = await load(
+      { [SYSTEM]: 'web-site:\n  title: Gateway\n  theme:\n    darkMode: false\n' },
+      { env: { ...env, PHOTON_WEB_SITE__THEME__DARK_MODE: 'yes please', PHOTON_WEB_SITE__PAGE_SIZE: '5' } },
+    );
+    expect(settings).toBeInstanceOf(ConfigError);
+    expect((settings as ConfigError).message).toBe(
+      '<environment>: web-site.theme.darkMode: Invalid input: expected boolean, received string',
+    );
+  });
+
+  it('lists every problem, each with its own place, the first one in front', async () => {
+    const error = await load(
+      {
+        [SYSTEM]: 'web-site:\n  title: 3\n',
+        'c.yaml': 'web-site:\n  pageSize: many\n  thme: {}\n',
+      },
+      { configFiles: ['c.yaml'] },
+    );
+    expect(error).toBeInstanceOf(ConfigError);
+    const lines = (error as ConfigError).message.split('\n');
+    expect(lines[0]).toMatch(
+      /photon\.yaml:2:10: web-site\.title: Invalid input: expected string, received number$/,
+    );
+    expect(lines.slice(1).map((line) => line.replace(/^ {2}\/\S+\//, '  '))).toEqual([
+      '  c.yaml:2:13: web-site.pageSize: Invalid input: expected number, received string',
+      '  c.yaml:3:9: web-site: Unrecognized key: "thme" (did you mean "theme"?)',
+    ]);
+  });
+
+  it('hints for several unknown keys at once, each by name; none for a key like nothing known', async () => {
+    const error = await load({ [SYSTEM]: 'web-site:\n  titel: x\n  pagesize: 3\n  zzzzzzzz: 1\n' });
+    expect((error as ConfigError).message).toMatch(
+      /photon\.yaml:2:3: web-site: Unrecognized keys: "titel", "pagesize", "zzzzzzzz" \(did you mean "title" for "titel", "pageSize" for "pagesize"\?\)$/,
+    );
+    const unhinted = await load({ [SYSTEM]: 'web-site:\n  zzzzzzzz: 1\n' });
+    expect((unhinted as ConfigError).message).toMatch(
+      /photon\.yaml:2:13: web-site: Unrecognized key: "zzzzzzzz"$/,
+    );
+  });
+
+  it('an unknown top-level key without a near known one lists the known keys', async () => {
+    const error = await load({ [SYSTEM]: 'web-site: {}\nqqqqqqqq: 1\n' });
+    expect((error as ConfigError).message).toMatch(
+      /photon\.yaml:2:1: qqqqqqqq: unknown top-level key; known keys: fastd, web-site \(keys starting with "x-" are free for anchors\)$/,
+    );
+  });
+
+  it('resolved(): the merged settings with the validated namespaces filled in, others as written', async () => {
+    const settings = await load({
+      [SYSTEM]: 'web-site:\n  title: Gateway\nfastd:\n  anything: [1]\nx-anchor: 1\n',
+    });
+    expect((settings as Awaited<ReturnType<typeof loadSettings>>).resolved()).toEqual({
+      'web-site': {
+        title: 'Gateway',
+        pageSize: 20,
+        theme: { darkMode: false, accentColor: '#dc0067' },
+        mirrors: [],
+      },
+      fastd: { anything: [1] },
+      'x-anchor': 1,
+    });
+  });
+
+  it('the places photon reads from follow HOME and the XDG variables', () => {
+    expect(
+      photonLocations({ HOME: '/home/gw', XDG_CONFIG_HOME: '/cfg', XDG_DATA_HOME: '/data' }, '/etc'),
+    ).toEqual({
+      home_dir: '/home/gw',
+      conf_dir: '/cfg/photon',
+      data_dir: '/data/photon',
+      call_dir: '/etc',
+    });
+    expect(photonLocations({}, '/')).toEqual({
+      home_dir: os.homedir(),
+      conf_dir: path.join(os.homedir(), '.config/photon'),
+      data_dir: path.join(os.homedir(), '.local/share/photon'),
+      call_dir: '/',
+    });
+    expect(defaultSettingsFiles({ HOME: '/home/gw' })).toEqual([
+      { kind: 'system', file: '/etc/photon/photon.yaml' },
+      { kind: 'user', file: '/home/gw/.config/photon/photon.yaml' },
+    ]);
+  });
+
+  it('formats key paths with indexes', () => {
+    expect(formatKeyPath(['fastd', 'instances', 1, 'statusSocket'])).toBe('fastd.instances[1].statusSocket');
+    expect(formatKeyPath(['a', '2', 'b'])).toBe('a[2].b');
+    expect(formatKeyPath([0, 'x'])).toBe('[0].x');
+    expect(formatKeyPath([])).toBe('');
+  });
+
+  it('a layer from text: a tag error names its line and column', () => {
+    expect(() =>
+      parseSettingsText(
+        'config',
+        'x.yaml',
+        'a: 1\nb: !loc_join [1]\n',
+        { env, hostname: 'h', timestamp: 't' },
+        '/',
+      ),
+    ).toThrow(/^x\.yaml:2:\d+: /);
+  });
+});
