@@ -123,6 +123,7 @@ describe('yamlFlowDepth', () => {
     expect(yamlFlowDepth('[[[[', 2)).toBe(3);
     expect(yamlFlowDepth('[[', 2)).toBe(2);
     // An apostrophe in a plain scalar ends at the line's end outside any collection.
-    expect(yamlFlowDepth("a: don't\nb: [[x]]")).toBe(0);
+    expect(yamlFlowDepth("a: don't\nb: [[x]]")).toBe(2);
+    expect(yamlFlowDepth("a: [it's\n[x]]")).toBe(1);
   });
 });
