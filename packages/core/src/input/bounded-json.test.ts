@@ -97,6 +97,7 @@ describe('assertTreeWithin', () => {
     const shared = [[['leaf']]];
     // First met at depth 1 (fits: 1 + 3 levels), then again at depth 2 (does not).
     expect(() => assertTreeWithin({ a: shared }, { maxDepth: 4 })).not.toThrow();
+    expect(() => assertTreeWithin([shared, shared], { maxDepth: 4 })).not.toThrow();
     expect(() => assertTreeWithin([shared, [shared]], { maxDepth: 4 })).toThrow(
       'nested deeper than 4 levels',
     );
