@@ -104,4 +104,21 @@ describe('Journal', () => {
     await journal.write(record('alfred-announce', '2026-11-26T02:00:00.000Z'));
     expect(readdirSync(taskDir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
   });
+
+  it('has no history before the first run, for every task and for one', async () => {
+    const journal = new Journal(path.join(mkdtempSync(path.join(os.tmpdir(), 'photon-journal-')), 'runs'), 5);
+    expect([
+      await journal.history(),
+      await journal.history('fastd-limit'),
+      await journal.latestPerTask(),
+    ]).toEqual([[], [], []]);
+  });
+
+  it('files a task name that is no file name under a safe one', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'photon-journal-'));
+    const journal = new Journal(dir, 5);
+    const file = await journal.write(record('../web build:x', '2026-11-26T01:00:00.000Z'));
+    expect(path.relative(dir, file)).toBe('..-web-build-x/2026-11-26T01-00-00-000Z-0.000Z.json');
+    expect((await journal.history('../web build:x')).map((r) => r.task)).toEqual(['../web build:x']);
+  });
 });
