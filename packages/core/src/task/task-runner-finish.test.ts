@@ -223,4 +223,28 @@ describe('TaskRunner: the end of a run', () => {
     );
     expect(dryOutput).toMatchObject({ exitCode: 2, error: { code: 'CONFIG', message: 'bad peer setting' } });
   });
+
+  it('registers the failure mail only where some task may mail and someone receives it', async () => {
+    const registered = async (mail: string) => {
+      const { options } = setup(mail);
+      let found: boolean | undefined;
+      await new TaskRunner().run(
+        options,
+        async (ctx) => {
+          found = ctx.container.isRegistered(FAILURE_NOTIFIER);
+        },
+        () => 'x',
+      );
+      return found;
+    };
+    expect([
+      await registered('mail:\n  to: [noc@example.org]\n'),
+      await registered('mail:\n  to: [noc@example.org]\n  on: never\n'),
+      await registered(
+        'mail:\n  to: [noc@example.org]\n  on: never\n  tasks: {fastd-limit: never, web-build: always}\n',
+      ),
+      await registered('mail:\n  to: [noc@example.org]\n  on: never\n  tasks: {fastd-limit: never}\n'),
+      await registered('mail:\n  on: always\n'),
+    ]).toEqual([true, false, true, false, false]);
+  });
 });
