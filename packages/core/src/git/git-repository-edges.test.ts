@@ -247,4 +247,40 @@ describe('GitRepository edge cases against real repositories', () => {
     expect(await dry.ensureClone(bare, path.join(dir, 'later'))).toEqual({ cloned: false });
     expect(dryMessages()).toEqual([`dry-run: would clone ${bare} into ${path.join(dir, 'later')}`]);
   });
+
+  it('a detached mirror follows the remote HEAD; a push to a vanished remote is a remote error', async () => {
+    const dir = tempDir('git-edges-detached');
+    const bare = bareRepo(dir);
+    const { service } = await observedService();
+    const mirror = path.join(dir, 'mirror');
+    await service.update(bare, mirror, { mirror: true });
+    git(mirror, 'checkout', '--quiet', '--detach');
+    pushFrom(path.join(dir, 'seed'), { 'new.txt': 'n\n' }, 'new');
+    const updated = await service.update(bare, mirror, { mirror: true });
+    expect(updated).toMatchObject({ action: 'pulled', head: head(bare, 'main') });
+    expect(readFileSync(path.join(mirror, 'new.txt'), 'utf8')).toBe('n\n');
+
+    const clone = (await service.ensureClone(bare, path.join(dir, 'clone'))).repo!;
+    writeFileSync(path.join(clone.dir, 'x'), 'x');
+    await clone.commitAll('x');
+    rmSync(bare, { recursive: true });
+    const error = await clone.publish().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(GitRemoteError);
+    expect(error).toMatchObject({ reason: 'not-found' });
+    expect((error as Error).message).toMatch(/^git push \(/);
+  });
+
+  it('checkout refuses an empty ref and names the kind of a bad one', async () => {
+    const dir = tempDir('git-edges-checkout');
+    const bare = bareRepo(dir);
+    const { service } = await observedService();
+    const clone = (await service.ensureClone(bare, path.join(dir, 'clone'))).repo!;
+    await expect(clone.checkout({ branch: '' })).rejects.toThrow(new GitCommandError('not a git branch: ""'));
+    await expect(clone.checkout({ commit: '-x' })).rejects.toThrow(
+      new GitCommandError('not a git commit: "-x"'),
+    );
+    await expect(clone.checkout({ commit: 'f'.repeat(40) })).rejects.toThrow(
+      new RegExp(`^git checkout of commit ${'f'.repeat(40)} in ${clone.dir} failed: `),
+    );
+  });
 });
