@@ -136,6 +136,17 @@ describe('settings layers', () => {
     );
   });
 
+  it('a bad value in a file is blamed on its line even when the environment sets a sibling key', async () => {
+    const error = await load(
+      { [SYSTEM]: 'web-site:\n  theme:\n    darkMode: maybe\n' },
+      { env: { ...env, PHOTON_WEB_SITE__THEME__ACCENT_COLOR: '#000000', PHOTON_WEB_SITE__TITLE: 'x' } },
+    );
+    expect((error as ConfigError).message).toBe(
+      `${(error as ConfigError).location.file}:3:15: web-site.theme.darkMode: Invalid input: expected boolean, received string`,
+    );
+    expect((error as ConfigError).location.file).toMatch(/\/etc\/photon\/photon\.yaml$/);
+  });
+
   it('lists every problem, each with its own place, the first one in front', async () => {
     const error = await load(
       {
