@@ -283,4 +283,35 @@ describe('GitRepository edge cases against real repositories', () => {
       new RegExp(`^git checkout of commit ${'f'.repeat(40)} in ${clone.dir} failed: `),
     );
   });
+
+  it('GitService.update pulls a plain clone, logs a mirror reset, and refuses a .git git does not accept', async () => {
+    const dir = tempDir('git-edges-update');
+    const bare = bareRepo(dir);
+    const { service, messages } = await observedService();
+    const plain = path.join(dir, 'plain');
+    const mirror = path.join(dir, 'mirror');
+    await service.update(bare, plain);
+    await service.update(bare, mirror, { mirror: true });
+    expect(await service.update(bare, plain)).toMatchObject({
+      action: 'unchanged',
+      head: head(bare, 'main'),
+    });
+    pushFrom(path.join(dir, 'seed'), { 'n.txt': 'n\n' }, 'n');
+    expect(await service.update(bare, plain)).toMatchObject({ action: 'pulled', head: head(bare, 'main') });
+    expect(await service.update(bare, mirror, { mirror: true })).toMatchObject({ action: 'pulled' });
+    git(path.join(dir, 'seed'), 'commit', '--quiet', '--amend', '-m', 'rewritten');
+    git(path.join(dir, 'seed'), 'push', '--quiet', '--force', 'origin', 'HEAD:main');
+    const before = head(mirror);
+    expect(await service.update(bare, mirror, { mirror: true })).toMatchObject({ action: 'reset' });
+    expect(messages()).toEqual([`cloned ${bare}`, `cloned ${bare}`, `${mirror} reset to the remote`]);
+    expect(before).not.toBe(head(mirror));
+
+    mkdirSync(path.join(dir, 'broken'));
+    writeFileSync(path.join(dir, 'broken', '.git'), 'not a gitdir line\n');
+    const error = await service.ensureClone(bare, path.join(dir, 'broken')).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(GitCommandError);
+    expect((error as Error).message).toMatch(
+      new RegExp(`^${path.join(dir, 'broken')} has a \\.git but git does not accept it: `),
+    );
+  });
 });
