@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -119,5 +119,12 @@ describe('readBoundedFile', () => {
     expect(
       [0, 1023, 1024, 1536, 4096, 1024 * 1024, 3 * 1024 * 1024 + 1024, 5 * 1024 * 1024].map(formatBytes),
     ).toEqual(['0 bytes', '1023 bytes', '1 KiB', '1536 bytes', '4 KiB', '1 MiB', '3073 KiB', '5 MiB']);
+  });
+
+  // Block devices are root's to open; nothing is read from it.
+  it.skipIf(process.getuid?.() !== 0 || !existsSync('/dev/loop0'))('refuses a block device', () => {
+    expect(refusal(() => readBoundedText('/dev/loop0', { maxBytes: 9 })).message).toBe(
+      '/dev/loop0: not a regular file (a block device)',
+    );
   });
 });
