@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ConfigError, PartialFailureError } from '../errors/errors.js';
 import type { RunRecord } from '../journal/journal.js';
+import { TaskLock } from '../lock/task-lock.js';
 import { forgetSecrets, rememberSecrets } from '../log/redact.js';
 import type { FailureNotifier, FailureReport } from './failure-notifier.js';
 import type { TaskContext } from './task-context.js';
@@ -246,5 +247,29 @@ describe('TaskRunner: the end of a run', () => {
       await registered('mail:\n  to: [noc@example.org]\n  on: never\n  tasks: {fastd-limit: never}\n'),
       await registered('mail:\n  on: always\n'),
     ]).toEqual([true, false, true, false, false]);
+  });
+
+  it('a run interrupted while it waits for the lock lets go of the lock it gets afterwards, and never runs', async () => {
+    const { root, options } = setup('', { lock: true, waitSeconds: 5 });
+    const lockFile = path.join(root, 'var/lib/photon/locks/demo-task.lock');
+    const holder = new TaskLock(lockFile, 'demo-task');
+    await holder.acquire();
+    setTimeout(() => process.emit('SIGTERM'), 100);
+    setTimeout(() => void holder.release(), 300);
+    let ran = false;
+    const { output } = await new TaskRunner().run(
+      options,
+      async () => {
+        ran = true;
+      },
+      () => 'x',
+    );
+    expect(output.exitCode).toBe(143);
+    // The abandoned wait gets the lock once the holder is gone, and gives it back at once.
+    await new Promise((resolve) => setTimeout(resolve, 700));
+    const next = new TaskLock(lockFile, 'demo-task');
+    await next.acquire();
+    await next.release();
+    expect(ran).toBe(false);
   });
 });
