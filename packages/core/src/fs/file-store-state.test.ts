@@ -6,6 +6,7 @@ import {
   mkdtempSync,
   readdirSync,
   readFileSync,
+  rmSync,
   statSync,
   writeFileSync,
 } from 'node:fs';
@@ -16,6 +17,7 @@ import { RunChanges } from '../journal/change-recorder.js';
 import { createTaskLogger } from '../log/logger.js';
 import { FileStore } from './file-store.js';
 import { RootSandbox } from './root-sandbox.js';
+import { runTemps } from './run-temps.js';
 
 /** A store over a fresh root, with the changes it records and the messages it logs. */
 async function store(dryRun = false) {
@@ -183,5 +185,66 @@ describe('FileStore: whole results and states', () => {
     await files.writeIfChanged('/etc/b', 'b');
     expect(messages).toEqual(['removed 2 stale temp file(s)']);
     expect(readdirSync(host('etc')).sort()).toEqual(['.c.p999999997.0a0b.tmp', 'a', 'b']);
+  });
+
+  it('without umask a new file still gets 0644 unless asked otherwise', async () => {
+    const { host, files } = await store();
+    const umask = process.umask(0);
+    try {
+      await files.writeIfChanged('/plain', 'x');
+      await files.writeIfChanged('/asked', 'x', { mode: 0o640 });
+    } finally {
+      process.umask(umask);
+    }
+    expect([mode(host('plain')), mode(host('asked'))]).toEqual([0o644, 0o640]);
+  });
+
+  it('tracks its temp while the write is under way, and replaces nothing when interrupted meanwhile', async () => {
+    const root = mkdtempSync(path.join(os.tmpdir(), 'photon-store-'));
+    writeFileSync(path.join(root, 'big'), 'old');
+    const abort = new AbortController();
+    const files = new FileStore(new RootSandbox(root), { dryRun: false, signal: abort.signal });
+    const writing = files.writeAtomic('/big', Buffer.alloc(32 * 1024 * 1024, 0x61)).then(
+      () => 'written',
+      (error: Error) => error.message,
+    );
+    let seen = 0;
+    while (seen === 0) {
+      await new Promise((resolve) => setImmediate(resolve));
+      seen = Math.max(seen, runTemps.size);
+    }
+    abort.abort(new Error('interrupted by SIGTERM'));
+    expect(await writing).toBe('interrupted by SIGTERM');
+    expect(seen).toBe(1);
+    expect(readdirSync(root)).toEqual(['big']);
+    expect(readFileSync(path.join(root, 'big'), 'utf8')).toBe('old');
+    expect(runTemps.size).toBe(0);
+  });
+
+  it('a backup without a clock is named by the current time', async () => {
+    const root = mkdtempSync(path.join(os.tmpdir(), 'photon-store-'));
+    writeFileSync(path.join(root, 'a.conf'), 'a');
+    const backup = await new FileStore(new RootSandbox(root)).backup('/a.conf');
+    expect(backup).toMatch(/^\/a\.conf_backup_\d{4}\.\d\d\.\d\d-\d\d\.\d\d\.\d\d$/);
+    expect(readFileSync(path.join(root, backup), 'utf8')).toBe('a');
+  });
+
+  it('moves across filesystems by copying, then removing the source', async () => {
+    const shm = mkdtempSync('/dev/shm/photon-store-');
+    const tmp = mkdtempSync(path.join(os.tmpdir(), 'photon-store-'));
+    try {
+      writeFileSync(path.join(tmp, 'a'), 'across\n');
+      chmodSync(path.join(tmp, 'a'), 0o600);
+      const files = new FileStore(new RootSandbox());
+      expect(await files.move(path.join(tmp, 'a'), path.join(shm, 'sub', 'a'))).toStrictEqual({
+        path: path.join(shm, 'sub', 'a'),
+        changed: true,
+      });
+      expect(existsSync(path.join(tmp, 'a'))).toBe(false);
+      expect(readFileSync(path.join(shm, 'sub', 'a'), 'utf8')).toBe('across\n');
+      expect(mode(path.join(shm, 'sub', 'a'))).toBe(0o600);
+    } finally {
+      rmSync(shm, { recursive: true, force: true });
+    }
   });
 });
