@@ -282,4 +282,16 @@ describe('TaskCommand', () => {
       /^Expected --log-level=loud to be one of: trace, debug, info, warn, error, silent/,
     );
   });
+
+  it('a usage error with --json is printed as JSON with exit 2; a command without render prints nothing', async () => {
+    const { root } = sandbox();
+    const json = await run(Greet, ['--root', root, '--json', '--dry-rn']);
+    expect(json.returned).toBeUndefined();
+    expect(json.exitCode).toBe(2);
+    expect(JSON.parse(json.stdout)).toMatchObject({
+      error: { message: expect.stringMatching(/^Nonexistent flag: --dry-rn\. Did you mean --dry-run\?/) },
+    });
+    const quiet = await run(Show, ['--root', root, 'x']);
+    expect(quiet).toMatchObject({ stdout: '', returned: { ok: true, summary: 'show: x; wrote' } });
+  });
 });

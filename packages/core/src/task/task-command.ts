@@ -206,10 +206,12 @@ export abstract class TaskCommand<T extends typeof Command, R> extends Command {
    * exit 2 like photon's own, and an unknown flag gets the nearest real one as a hint.
    */
   public override async catch(
-    error: Error & { parse?: unknown; flags?: string[]; oclif?: { exit?: number } },
+    error: Error & { parse?: unknown; flags?: string[]; oclif?: { exit?: number }; exitCode?: number },
   ) {
     if (error.parse !== undefined) {
       error.oclif = { ...error.oclif, exit: ExitCode.Config };
+      // With --json, oclif's catch sets the process's exit code from `exitCode` (it was 1 there).
+      error.exitCode = ExitCode.Config;
       const hint = Array.isArray(error.flags) ? this.flagHint(error.flags) : undefined;
       if (hint) error.message = error.message.replace(/\n|$/, `. Did you mean ${hint}?\n`).trimEnd();
     }
