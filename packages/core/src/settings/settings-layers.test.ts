@@ -147,6 +147,32 @@ describe('settings layers', () => {
     expect((error as ConfigError).location.file).toMatch(/\/etc\/photon\/photon\.yaml$/);
   });
 
+  it('a required key no file sets is named without a place; one whose mapping a file sets is blamed there', async () => {
+    const required = defineSettings('needs', 'test', z.strictObject({ name: z.string(), port: z.number() }));
+    const loadNeeds = async (files: Record<string, string>) => {
+      const root = mkdtempSync(path.join(os.tmpdir(), 'photon-layers-'));
+      for (const [file, text] of Object.entries(files)) {
+        mkdirSync(path.dirname(path.join(root, file)), { recursive: true });
+        writeFileSync(path.join(root, file), text);
+      }
+      return loadSettings({
+        sandbox: new RootSandbox(root),
+        env,
+        hostname: 'gw',
+        timestamp: 't',
+        configFiles: [],
+        namespaces: [required],
+        knownNamespaces: ['needs'],
+      }).catch((error: ConfigError) => error.message);
+    };
+    expect(await loadNeeds({})).toBe(
+      'needs.name: Invalid input: expected string, received undefined\n  needs.port: Invalid input: expected number, received undefined',
+    );
+    expect(await loadNeeds({ [SYSTEM]: 'needs:\n  port: 1\n' })).toMatch(
+      /photon\.yaml:2:3: needs\.name: Invalid input: expected string, received undefined$/,
+    );
+  });
+
   it('lists every problem, each with its own place, the first one in front', async () => {
     const error = await load(
       {
