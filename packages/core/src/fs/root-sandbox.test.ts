@@ -79,6 +79,11 @@ describe('RootSandbox', () => {
       new SandboxError(`path a/../../b escapes the --root sandbox ${root}`),
     );
     expect(() => sandbox.resolve('/..')).toThrow(SandboxError);
+    // Neither `.` nor an empty segment is a level to climb back from.
+    for (const p of ['/./..', '/.//..', 'a/./../..', './..'])
+      expect(() => sandbox.resolve(p), p).toThrow(
+        new SandboxError(`path ${p} escapes the --root sandbox ${root}`),
+      );
     expect(() => sandbox.resolve('/etc/\0x')).toThrow(
       new SandboxError('path contains a NUL byte: "/etc/\\u0000x"'),
     );
@@ -93,6 +98,8 @@ describe('RootSandbox', () => {
     expect(new RootSandbox('/').resolve('etc/x')).toBe('/etc/x');
     expect(new RootSandbox().resolve('etc/x')).toBe(path.resolve('etc/x'));
     expect(new RootSandbox().root).toBeUndefined();
+    // Without a root nothing is taken off a path, whatever it starts with.
+    expect(new RootSandbox().display('undefined/etc')).toBe('undefined/etc');
     expect(new RootSandbox('/').display('/')).toBe('/');
   });
 
