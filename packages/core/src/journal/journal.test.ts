@@ -121,4 +121,29 @@ describe('Journal', () => {
     expect(path.relative(dir, file)).toBe('..-web-build-x/2026-11-26T01-00-00-000Z-0.000Z.json');
     expect((await journal.history('../web build:x')).map((r) => r.task)).toEqual(['../web build:x']);
   });
+
+  it('counts and reads only records: other files in a task directory are neither pruned nor read', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'photon-journal-'));
+    const journal = new Journal(dir, 2);
+    const taskDir = path.join(dir, 'web-build');
+    mkdirSync(taskDir, { recursive: true });
+    // A complete record left as a temp by the old implementation, and an admin's note.
+    writeFileSync(
+      path.join(taskDir, 'zz-late.json.tmp'),
+      JSON.stringify(record('web-build', '2026-11-26T09:00:00.000Z')),
+    );
+    writeFileSync(
+      path.join(taskDir, 'notes.txt'),
+      JSON.stringify(record('web-build', '2026-11-26T08:00:00.000Z')),
+    );
+    expect(await journal.history('web-build')).toEqual([]);
+    await journal.write(record('web-build', '2026-11-26T01:00:00.000Z'));
+    await journal.write(record('web-build', '2026-11-26T02:00:00.000Z'));
+    expect(readdirSync(taskDir).sort()).toEqual([
+      '2026-11-26T01-00-00-000Z-0.000Z.json',
+      '2026-11-26T02-00-00-000Z-0.000Z.json',
+      'notes.txt',
+    ]);
+    expect((await journal.history('web-build')).map((r) => r.start.slice(11, 13))).toEqual(['02', '01']);
+  });
 });
