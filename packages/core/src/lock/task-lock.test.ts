@@ -109,6 +109,8 @@ describe('TaskLock', () => {
     const second = new TaskLock(file, 't');
     await second.acquire({ waitSeconds: 5, pollMs: 50 });
     expect(Date.now() - started).toBeGreaterThanOrEqual(250);
+    // It polls (at most every 200 ms and a bit), it does not sleep out the whole wait.
+    expect(Date.now() - started).toBeLessThan(2_500);
     await second.release();
   });
 
