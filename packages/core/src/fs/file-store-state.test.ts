@@ -24,15 +24,30 @@ async function store(dryRun = false) {
   const root = mkdtempSync(path.join(os.tmpdir(), 'photon-store-'));
   const changes = new RunChanges();
   const messages: string[] = [];
+  const records: Record<string, unknown>[] = [];
   const { logger } = await createTaskLogger({
     level: 'info',
     format: 'json',
-    stream: { write: (text: string) => void messages.push(JSON.parse(text).msg) },
+    stream: {
+      write: (text: string) => {
+        const { level: _level, time: _time, ...record } = JSON.parse(text);
+        records.push(record);
+        messages.push(record.msg);
+      },
+    },
   });
   const clock = { now: () => new Date(2026, 10, 26, 3, 4, 5) };
   const files = new FileStore(new RootSandbox(root), { dryRun, recorder: changes, logger, clock });
   const host = (p: string) => path.join(root, p);
-  return { root, host, files, changes, messages, tree: () => readdirSync(root, { recursive: true }).sort() };
+  return {
+    root,
+    host,
+    files,
+    changes,
+    messages,
+    records,
+    tree: () => readdirSync(root, { recursive: true }).sort(),
+  };
 }
 
 const mode = (file: string) => statSync(file).mode & 0o7777;
@@ -246,5 +261,45 @@ describe('FileStore: whole results and states', () => {
     } finally {
       rmSync(shm, { recursive: true, force: true });
     }
+  });
+
+  it('logs what a dry run would do with its fields; a directory in the way is an error in a dry run too', async () => {
+    const { host, files, records } = await store(true);
+    writeFileSync(host('a'), 'a');
+    mkdirSync(host('dir'));
+    await files.writeIfChanged('/new', 'x');
+    await files.remove('/a');
+    await files.move('/a', '/b');
+    await expect(files.writeIfChanged('/dir', 'x')).rejects.toMatchObject({ code: 'EISDIR' });
+    expect(records).toEqual([
+      { path: '/new', action: 'create', msg: 'dry-run: would create /new' },
+      { path: '/a', msg: 'dry-run: would delete /a' },
+      { from: '/a', to: '/b', msg: 'dry-run: would move /a to /b' },
+    ]);
+  });
+
+  it('a direct atomic write is recorded as an update; a sweep that finds nothing logs nothing', async () => {
+    const { host, files, changes, records } = await store();
+    mkdirSync(host('etc'));
+    writeFileSync(host('etc/.old.p999999999.0a0b.tmp'), 'half');
+    await files.writeAtomic('/etc/direct', 'x');
+    await files.writeAtomic('/var/clean', 'x');
+    expect(changes.files).toEqual([
+      { path: '/etc/direct', action: 'update', dryRun: false },
+      { path: '/var/clean', action: 'update', dryRun: false },
+    ]);
+    expect(records).toEqual([{ dir: host('etc'), removed: 1, msg: 'removed 1 stale temp file(s)' }]);
+  });
+
+  it('a store without a recorder removes files too; a copy makes a backup only when asked', async () => {
+    const root = mkdtempSync(path.join(os.tmpdir(), 'photon-store-'));
+    writeFileSync(path.join(root, 'gone'), 'x');
+    writeFileSync(path.join(root, 'from'), 'new');
+    writeFileSync(path.join(root, 'to'), 'old');
+    const files = new FileStore(new RootSandbox(root));
+    expect(await files.remove('/gone')).toBe(true);
+    expect(await files.copy('/from', '/to')).toEqual({ path: '/to', changed: true });
+    expect(readdirSync(root).sort()).toEqual(['from', 'to']);
+    expect(readFileSync(path.join(root, 'to'), 'utf8')).toBe('new');
   });
 });
