@@ -6,6 +6,7 @@ import { ConfigError } from '../errors/errors.js';
 import { RootSandbox } from '../fs/root-sandbox.js';
 import { defineSettings } from './namespace.js';
 import {
+  deepMerge,
   defaultSettingsFiles,
   environmentLayer,
   formatKeyPath,
@@ -97,7 +98,7 @@ describe('settings layers', () => {
       },
       ['web-site', 'fastd'],
     );
-    expect(layer).toEqual({
+    expect(layer).toStrictEqual({
       kind: 'env',
       file: '<environment>',
       data: {
@@ -166,6 +167,10 @@ describe('settings layers', () => {
       }).catch((error: ConfigError) => error.message);
     };
     expect(await loadNeeds({})).toBe(
+      'needs.name: Invalid input: expected string, received undefined\n  needs.port: Invalid input: expected number, received undefined',
+    );
+    // A file that sets nothing of the namespace is not blamed either.
+    expect(await loadNeeds({ [SYSTEM]: 'x-anchor: 1\n' })).toBe(
       'needs.name: Invalid input: expected string, received undefined\n  needs.port: Invalid input: expected number, received undefined',
     );
     expect(await loadNeeds({ [SYSTEM]: 'needs:\n  port: 1\n' })).toMatch(
@@ -252,6 +257,7 @@ describe('settings layers', () => {
     expect(formatKeyPath(['a', '2', 'b'])).toBe('a[2].b');
     expect(formatKeyPath([0, 'x'])).toBe('[0].x');
     expect(formatKeyPath([])).toBe('');
+    expect(formatKeyPath(['a', 'v1', '2x', '12'])).toBe('a.v1.2x[12]');
   });
 
   it('a layer from text: a tag error names its line and column', () => {
@@ -264,5 +270,36 @@ describe('settings layers', () => {
         '/',
       ),
     ).toThrow(/^x\.yaml:2:\d+: /);
+  });
+
+  it('a --config directory gives its *.yaml and *.yml files, not backups or hidden ones', async () => {
+    const settings = await load(
+      {
+        'conf/10-a.yaml': 'web-site:\n  title: A\n',
+        'conf/20-b.yml': 'web-site:\n  pageSize: 7\n',
+        'conf/30-c.yaml.bak': 'web-site:\n  title: backup\n',
+        'conf/.40-hidden.yaml': 'web-site:\n  title: hidden\n',
+        'conf/50-d.txt': 'web-site:\n  title: text\n',
+      },
+      { configFiles: ['conf'] },
+    );
+    const loaded = settings as Awaited<ReturnType<typeof loadSettings>>;
+    expect(loaded.layers.map((l) => path.basename(l.file))).toEqual(['10-a.yaml', '20-b.yml']);
+    expect(loaded.get(web)).toMatchObject({ title: 'A', pageSize: 7 });
+    // Validated once: the same value on every get.
+    expect(loaded.get(web)).toBe(loaded.get(web));
+  });
+
+  it('a key given twice in one mapping is an error, not the last one silently', async () => {
+    const error = await load({ [SYSTEM]: 'web-site:\n  title: a\n  title: b\n' });
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).message).toMatch(/photon\.yaml:3:3: invalid YAML: Map keys must be unique/);
+  });
+
+  it('merges a scalar over a mapping as a replacement, and a mapping over a scalar', () => {
+    expect(deepMerge({ a: { b: 1 } }, { a: 5 })).toEqual({ a: 5 });
+    expect(deepMerge({ a: 5 }, { a: { b: 1 } })).toEqual({ a: { b: 1 } });
+    expect(deepMerge({ a: [1, 2] }, { a: { b: 1 } })).toEqual({ a: { b: 1 } });
+    expect(deepMerge({ a: { b: 1 } }, { a: [3] })).toEqual({ a: [3] });
   });
 });
