@@ -185,7 +185,8 @@ export abstract class TaskCommand<T extends typeof Command, R> extends Command {
   /** The rendered lines, without the summary where the terminal's log already showed it. */
   private print(output: TaskOutput<R>): void {
     const level = this.flags['log-level'];
-    const summaryLogged = isTerminal(2) && (level === undefined || ['trace', 'debug', 'info'].includes(level));
+    const summaryLogged =
+      isTerminal(2) && (level === undefined || ['trace', 'debug', 'info'].includes(level));
     for (const line of this.render(output.result as R, output)) {
       if (!(summaryLogged && line === output.summary)) this.log(line);
     }
