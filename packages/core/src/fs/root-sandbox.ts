@@ -33,7 +33,8 @@ export class RootSandbox {
       if (depth < 0) throw new SandboxError(`path ${p} escapes the --root sandbox ${this.root}`);
     }
     // Paths already inside the root (e.g. handed back by an earlier resolve) are kept as they are.
-    const inside = this.root === '/' || p === this.root || p.startsWith(`${this.root}/`);
+    // With the root `/` every other path is joined to it too: a relative one is relative to `/`.
+    const inside = p === this.root || p.startsWith(`${this.root}/`);
     const joined = inside ? path.normalize(p) : path.join(this.root, path.posix.normalize(`/${p}`));
     this.assertNoSymlinkEscape(joined, p);
     return joined;

@@ -403,12 +403,9 @@ export class GitRepository {
   }
 
   private async hasRef(ref: string): Promise<boolean> {
-    try {
-      await this.raw(['show-ref', '--verify', '--quiet', ref]);
-      return true;
-    } catch {
-      return false;
-    }
+    // Not `show-ref --verify --quiet`: simple-git reports its silent non-zero exit as success, so
+    // every ref "existed" and a pull from an empty remote failed in `git merge`.
+    return (await this.revParse(ref)) !== undefined;
   }
 
   private networkError(operation: string, error: unknown) {

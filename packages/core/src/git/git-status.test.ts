@@ -41,4 +41,30 @@ describe('parsePorcelainV2', () => {
     expect(status.clean).toBe(false);
     expect(parsePorcelainV2('# branch.head main\0').clean).toBe(true);
   });
+
+  it('reads the whole state: type changes, both-side deletes, ignored entries, a rename cut short', () => {
+    const blob = 'e69de29bb2d1d6434b8b29ae775ad8c2e48c5391';
+    const output = [
+      '# branch.oid 0123456789abcdef0123456789abcdef01234567',
+      '# branch.head feature/x',
+      '# branch.ab +0 -3',
+      `1 .T N... 100644 120000 120000 ${blob} ${blob} link`,
+      `1 MD N... 100644 100644 000000 ${blob} ${blob} both ways.txt`,
+      '! build/out.log',
+      `2 R. N... 100644 100644 100644 ${blob} ${blob} R100 renamed`,
+    ].join('\0');
+    expect(parsePorcelainV2(output)).toEqual({
+      branch: 'feature/x',
+      ahead: 0,
+      behind: 3,
+      staged: ['both ways.txt', 'renamed'],
+      modified: ['link'],
+      deleted: ['both ways.txt'],
+      untracked: [],
+      renamed: [{ from: '', to: 'renamed' }],
+      conflicted: [],
+      clean: false,
+    });
+    expect(parsePorcelainV2('! ignored\0')).toMatchObject({ clean: true, untracked: [] });
+  });
 });

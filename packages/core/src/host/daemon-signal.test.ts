@@ -62,4 +62,39 @@ describe('DaemonSignal with the real kill', () => {
       '/run/daemon.pid: not a process id: "12ab"',
     );
   });
+
+  it('reads a pid with blanks around it; refuses 0, 1, signs, several numbers and junk (quoting 40 characters)', async () => {
+    const { root, signals } = daemon();
+    const pidOf = async (text: string) => {
+      writeFileSync(path.join(root, 'run/x.pid'), text);
+      return signals(true)
+        .pid('/run/x.pid')
+        .catch((error: Error) => error.message);
+    };
+    expect(await pidOf(' 42 \n')).toBe(42);
+    expect(await pidOf('2')).toBe(2);
+    const refused = [];
+    for (const text of ['0', '1', '+5', '5 6', '', 'x'.repeat(50)]) refused.push(await pidOf(text));
+    expect(refused).toEqual([
+      '/run/x.pid: not a process id: "0"',
+      '/run/x.pid: not a process id: "1"',
+      '/run/x.pid: not a process id: "+5"',
+      '/run/x.pid: not a process id: "5 6"',
+      '/run/x.pid: not a process id: ""',
+      `/run/x.pid: not a process id: "${'x'.repeat(40)}"`,
+    ]);
+  });
+
+  it("with sudo the liveness check is left to kill: its failure is UnavailableError with kill's words", async () => {
+    const { child, exited, signals } = daemon();
+    child.kill('SIGKILL');
+    await exited;
+    const error = await signals(false)
+      .send('/run/daemon.pid', 'SIGUSR1', { sudo: true })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(UnavailableError);
+    expect((error as Error).message).toMatch(
+      new RegExp(`^/run/daemon.pid: kill -SIGUSR1 ${child.pid} failed: \\S`),
+    );
+  });
 });

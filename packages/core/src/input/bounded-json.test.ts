@@ -76,6 +76,34 @@ describe('assertTreeWithin', () => {
     expect(() => assertTreeWithin(deep)).toThrow('nested deeper than 64 levels');
     expect(() => assertTreeWithin({ a: [1, 2, { b: null }] })).not.toThrow();
   });
+
+  it('the limits hold exactly: depth and node count at the limit pass, one more is refused', () => {
+    const nest = (levels: number): unknown => (levels === 0 ? 'leaf' : [nest(levels - 1)]);
+    expect(() => assertTreeWithin(nest(3), { maxDepth: 3 })).not.toThrow();
+    expect(() => assertTreeWithin(nest(4), { maxDepth: 3 }, 'f.yaml')).toThrow(
+      new ConfigError('nested deeper than 3 levels', { file: 'f.yaml' }),
+    );
+    // Nodes: the array, its three items.
+    expect(() => assertTreeWithin([1, 2, 3], { maxNodes: 4 })).not.toThrow();
+    expect(() => assertTreeWithin([1, 2, 3, 4], { maxNodes: 4 })).toThrow(
+      'aliases expand to more than 4 values (an alias bomb?)',
+    );
+    // A lone value is one node too.
+    expect(() => assertTreeWithin('x', { maxNodes: 0 })).toThrow('aliases expand to more than 0 values');
+    expect(() => assertTreeWithin('x', { maxNodes: 1 })).not.toThrow();
+  });
+
+  it('a shared subtree counts at every depth it is used, also where it is used again deeper', () => {
+    const shared = [[['leaf']]];
+    // First met at depth 1 (fits: 1 + 3 levels), then again at depth 2 (does not).
+    expect(() => assertTreeWithin({ a: shared }, { maxDepth: 4 })).not.toThrow();
+    expect(() => assertTreeWithin([shared, shared], { maxDepth: 4 })).not.toThrow();
+    expect(() => assertTreeWithin([shared, [shared]], { maxDepth: 4 })).toThrow(
+      'nested deeper than 4 levels',
+    );
+    expect(() => assertTreeWithin([shared, shared, shared], { maxNodes: 100 })).not.toThrow();
+    expect(() => assertTreeWithin([shared, shared, shared], { maxNodes: 12 })).toThrow('more than 12 values');
+  });
 });
 
 describe('yamlFlowDepth', () => {
@@ -83,5 +111,20 @@ describe('yamlFlowDepth', () => {
     expect(yamlFlowDepth('a: [1, {b: [2]}]\n')).toBe(3);
     expect(yamlFlowDepth('a: "[[[" # [[[[\nb: \'[[\'\n')).toBe(0);
     expect(yamlFlowDepth(`x: ${'['.repeat(5000)}`, 64)).toBe(65);
+  });
+
+  it('a comment needs a blank before it and ends at the line end (or the text end); quotes end where they close', () => {
+    expect(yamlFlowDepth('# [[\n[a]')).toBe(1);
+    expect(yamlFlowDepth('a: [x]# [[ not a comment')).toBe(2);
+    expect(yamlFlowDepth('a: [x] # [[[')).toBe(1);
+    expect(yamlFlowDepth('a: "x\\"[" [b]')).toBe(1);
+    expect(yamlFlowDepth("a: 'it''s' [[c]]")).toBe(2);
+    expect(yamlFlowDepth('a: ]]] [[x]]')).toBe(2);
+    expect(yamlFlowDepth('[{}] [[[]]]')).toBe(3);
+    expect(yamlFlowDepth('[[[[', 2)).toBe(3);
+    expect(yamlFlowDepth('[[', 2)).toBe(2);
+    // An apostrophe in a plain scalar ends at the line's end outside any collection.
+    expect(yamlFlowDepth("a: don't\nb: [[x]]")).toBe(2);
+    expect(yamlFlowDepth("a: [it's\n[x]]")).toBe(1);
   });
 });

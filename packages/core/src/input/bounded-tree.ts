@@ -48,7 +48,8 @@ export function assertTreeWithin(value: unknown, limits: TreeLimits = {}, file?:
  * The deepest nesting of YAML flow collections (`[`, `{`) in `text`, skipping quoted scalars and
  * comments; stops at `stopAbove` + 1. The `yaml` parser takes seconds on a few thousand levels
  * (and overflows the stack beyond), so deep text is refused before it is parsed. An apostrophe
- * inside a plain scalar can hide brackets from this scan; the tree check after parsing still holds.
+ * inside a plain scalar within a flow collection can hide brackets from this scan (up to the next
+ * apostrophe); the tree check after parsing still holds.
  */
 export function yamlFlowDepth(text: string, stopAbove = Number.POSITIVE_INFINITY): number {
   let depth = 0;
@@ -58,7 +59,9 @@ export function yamlFlowDepth(text: string, stopAbove = Number.POSITIVE_INFINITY
     const c = text.charCodeAt(i);
     if (quote !== 0) {
       if (quote === 0x22 && c === 0x5c) i += 1;
-      else if (c === quote) quote = 0;
+      // Outside collections a line end ends it too: an apostrophe in a plain scalar (`don't`)
+      // opened no quote, and must not hide the brackets of the lines below.
+      else if (c === quote || (c === 0x0a && depth === 0)) quote = 0;
       continue;
     }
     if (c === 0x22 || c === 0x27) quote = c;
@@ -72,7 +75,6 @@ export function yamlFlowDepth(text: string, stopAbove = Number.POSITIVE_INFINITY
         if (deepest > stopAbove) return deepest;
       }
     } else if ((c === 0x5d || c === 0x7d) && depth > 0) depth -= 1;
-    else if (c === 0x0a && depth === 0) quote = 0;
   }
   return deepest;
 }

@@ -1,5 +1,8 @@
+import { mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { decideIncident, errorFingerprint } from './incidents.js';
+import { decideIncident, errorFingerprint, type Incident, IncidentLog } from './incidents.js';
 
 describe('errorFingerprint', () => {
   it('is the same for the same failure with other timestamps, pids and ids, and differs otherwise', () => {
@@ -57,5 +60,49 @@ describe('decideIncident', () => {
   it('mails an incident none was mailed for yet (an attended first failure, a send that failed)', () => {
     const open = decideIncident(undefined, run(1, '2026-12-01T00:00:00Z'), day).next;
     expect(decideIncident(open, run(1, '2026-12-01T00:01:00Z'), day).note?.decision).toBe('mailed');
+  });
+});
+
+describe('IncidentLog on disk', () => {
+  const incident = (task: string, since: string): Incident => ({
+    task,
+    exitCode: 1,
+    fingerprint: `1 FAILED ${task}`,
+    summary: `${task}: broken`,
+    since,
+    lastFailure: since,
+    failures: 1,
+  });
+
+  it('keeps one file per task, lists them oldest first, skips damaged ones, closes them', async () => {
+    const dir = path.join(mkdtempSync(path.join(os.tmpdir(), 'photon-incidents-')), 'incidents');
+    const log = new IncidentLog(dir);
+    expect(await log.list()).toEqual([]);
+    expect(await log.get('fastd-limit')).toBeUndefined();
+    await log.put(incident('web-build', '2026-11-26T03:00:00.000Z'));
+    await log.put(incident('fastd/limit', '2026-11-26T01:00:00.000Z'));
+    await log.put(incident('alfred-zone', '2026-11-26T02:00:00.000Z'));
+    await log.put(incident('same-time', '2026-11-26T02:00:00.000Z'));
+    writeFileSync(path.join(dir, 'broken.json'), '{"task": ');
+    writeFileSync(path.join(dir, 'notes.txt'), 'not an incident');
+    mkdirSync(path.join(dir, 'sub.json'));
+    expect((await log.list()).map((i) => [i.task, i.since.slice(11, 13)])).toEqual([
+      ['fastd/limit', '01'],
+      ['alfred-zone', '02'],
+      ['same-time', '02'],
+      ['web-build', '03'],
+    ]);
+    expect(await log.get('fastd/limit')).toEqual(incident('fastd/limit', '2026-11-26T01:00:00.000Z'));
+    expect(await log.get('broken')).toBeUndefined();
+    await log.close('fastd/limit');
+    await log.close('never-opened');
+    expect(readdirSync(dir).sort()).toEqual([
+      'alfred-zone.json',
+      'broken.json',
+      'notes.txt',
+      'same-time.json',
+      'sub.json',
+      'web-build.json',
+    ]);
   });
 });

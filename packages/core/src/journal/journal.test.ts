@@ -45,6 +45,19 @@ describe('Journal', () => {
     ]);
   });
 
+  it('prunes the oldest records by start time, whatever order they were written in', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'photon-journal-'));
+    const journal = new Journal(dir, 3);
+    // Written out of order (a clock set back, a slow run ending late): pruning goes by name.
+    for (const hour of ['05', '01', '08', '03', '07', '02', '06', '04'])
+      await journal.write(record('fastd-limit', `2026-11-26T${hour}:00:00.000Z`));
+    expect(readdirSync(path.join(dir, 'fastd-limit')).sort()).toEqual([
+      '2026-11-26T06-00-00-000Z-0.000Z.json',
+      '2026-11-26T07-00-00-000Z-0.000Z.json',
+      '2026-11-26T08-00-00-000Z-0.000Z.json',
+    ]);
+  });
+
   it('skips a damaged record instead of failing history', async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'photon-journal-'));
     const journal = new Journal(dir, 5);
@@ -90,5 +103,47 @@ describe('Journal', () => {
     ]);
     await journal.write(record('alfred-announce', '2026-11-26T02:00:00.000Z'));
     expect(readdirSync(taskDir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+  });
+
+  it('has no history before the first run, for every task and for one', async () => {
+    const journal = new Journal(path.join(mkdtempSync(path.join(os.tmpdir(), 'photon-journal-')), 'runs'), 5);
+    expect([
+      await journal.history(),
+      await journal.history('fastd-limit'),
+      await journal.latestPerTask(),
+    ]).toEqual([[], [], []]);
+  });
+
+  it('files a task name that is no file name under a safe one', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'photon-journal-'));
+    const journal = new Journal(dir, 5);
+    const file = await journal.write(record('../web build:x', '2026-11-26T01:00:00.000Z'));
+    expect(path.relative(dir, file)).toBe('..-web-build-x/2026-11-26T01-00-00-000Z-0.000Z.json');
+    expect((await journal.history('../web build:x')).map((r) => r.task)).toEqual(['../web build:x']);
+  });
+
+  it('counts and reads only records: other files in a task directory are neither pruned nor read', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'photon-journal-'));
+    const journal = new Journal(dir, 2);
+    const taskDir = path.join(dir, 'web-build');
+    mkdirSync(taskDir, { recursive: true });
+    // A complete record left as a temp by the old implementation, and an admin's note.
+    writeFileSync(
+      path.join(taskDir, 'zz-late.json.tmp'),
+      JSON.stringify(record('web-build', '2026-11-26T09:00:00.000Z')),
+    );
+    writeFileSync(
+      path.join(taskDir, 'notes.txt'),
+      JSON.stringify(record('web-build', '2026-11-26T08:00:00.000Z')),
+    );
+    expect(await journal.history('web-build')).toEqual([]);
+    await journal.write(record('web-build', '2026-11-26T01:00:00.000Z'));
+    await journal.write(record('web-build', '2026-11-26T02:00:00.000Z'));
+    expect(readdirSync(taskDir).sort()).toEqual([
+      '2026-11-26T01-00-00-000Z-0.000Z.json',
+      '2026-11-26T02-00-00-000Z-0.000Z.json',
+      'notes.txt',
+    ]);
+    expect((await journal.history('web-build')).map((r) => r.start.slice(11, 13))).toEqual(['02', '01']);
   });
 });

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -109,6 +109,76 @@ describe('TaskLock', () => {
     const second = new TaskLock(file, 't');
     await second.acquire({ waitSeconds: 5, pollMs: 50 });
     expect(Date.now() - started).toBeGreaterThanOrEqual(250);
+    // It polls (at most every 200 ms and a bit), it does not sleep out the whole wait.
+    expect(Date.now() - started).toBeLessThan(2_500);
     await second.release();
+  });
+
+  it('a task name too long for a socket name is hashed; each long name is its own lock', async () => {
+    const file = lockFile();
+    const long = (c: string) => new TaskLock(file, c.repeat(120));
+    const [a, b] = [long('a'), long('b')];
+    expect(a.name).toMatch(/^photon-lock\/[0-9a-f]{64}\/#[0-9a-f]{29}$/);
+    expect(a.name).toHaveLength(107);
+    expect(a.name).not.toBe(b.name);
+    expect(a.name.split('/')[1]).toBe(b.name.split('/')[1]);
+    // The longest name that still fits is used as it is.
+    const fits = 'x'.repeat(107 - 'photon-lock/'.length - 64 - 1);
+    expect(new TaskLock(file, fits).name).toBe(`photon-lock/${a.name.split('/')[1]}/${fits}`);
+    expect(new TaskLock(file, `${fits}y`).name).toMatch(/\/#[0-9a-f]{29}$/);
+    await a.acquire();
+    await b.acquire();
+    await expect(long('a').acquire()).rejects.toBeInstanceOf(LockedError);
+    await Promise.all([a.release(), b.release()]);
+  });
+
+  it('says whether it is held; releasing twice is harmless', async () => {
+    const lock = new TaskLock(lockFile(), 't');
+    expect(lock.held).toBe(false);
+    await lock.acquire();
+    expect(lock.held).toBe(true);
+    await lock.release();
+    await lock.release();
+    expect(lock.held).toBe(false);
+  });
+
+  it('a holder that does not tell its pid is named without one', async () => {
+    const file = lockFile();
+    const lock = new TaskLock(file, 't');
+    for (const answer of ['', 'abc', '0']) {
+      // A foreign process holding the name that answers nothing useful (or nothing at all).
+      const holder = spawn(process.execPath, [
+        '-e',
+        `require('net').createServer((s) => { if (process.argv[2]) s.end(process.argv[2]); }).listen({ path: '\\0' + process.argv[1] }, () => console.log('held'))`,
+        lock.name,
+        answer,
+      ]);
+      try {
+        await new Promise((resolve) => holder.stdout.once('data', resolve));
+        const refused = (await lock.acquire().catch((e: unknown) => e)) as LockedError;
+        expect([refused.holderPid, refused.message]).toEqual([undefined, 'task t is already running']);
+      } finally {
+        holder.kill('SIGKILL');
+        await new Promise((resolve) => holder.on('exit', resolve));
+      }
+    }
+  });
+
+  it("removes only the old implementation's lock file and its temps, nothing else of the directory", async () => {
+    const file = lockFile();
+    const dir = path.dirname(file);
+    mkdirSync(dir, { recursive: true });
+    for (const name of [
+      'fastd-limit.lock',
+      'fastd-limit.lock.1.tmp',
+      'fastd-limit.lockfile',
+      'other.lock',
+      'fastd-limit',
+    ])
+      writeFileSync(path.join(dir, name), '');
+    const lock = new TaskLock(file, 'fastd-limit');
+    await lock.acquire();
+    expect(readdirSync(dir).sort()).toEqual(['fastd-limit', 'fastd-limit.lockfile', 'other.lock']);
+    await lock.release();
   });
 });

@@ -55,7 +55,8 @@ export class TaskLock {
     const dir = createHash('sha256').update(real).digest('hex');
     const name = `photon-lock/${dir}/${this.task}`;
     if (name.length <= MAX_NAME) return name;
-    return `photon-lock/${dir}/#${createHash('sha256').update(this.task).digest('hex').slice(0, 32)}`;
+    // As much of the task's hash as fits: the kernel would cut a longer name to MAX_NAME anyway.
+    return `photon-lock/${dir}/#${createHash('sha256').update(this.task).digest('hex')}`.slice(0, MAX_NAME);
   }
 
   async acquire(options: LockOptions = {}): Promise<void> {

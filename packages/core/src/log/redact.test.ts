@@ -91,4 +91,12 @@ describe('redacting errors', () => {
     expect(copy.remote).toBe('https://u:***@h/r.git');
     expect(error.message).toContain('pw12');
   });
+
+  it('an error without a stack is copied without one; a secret field is hidden whole', () => {
+    const error = new Error('token=abc123 refused') as Error & { apiToken?: string };
+    error.apiToken = 'abc123';
+    error.stack = undefined;
+    const copy = redactSecrets(error);
+    expect([copy.message, copy.stack, copy.apiToken]).toEqual(['token=*** refused', undefined, '***']);
+  });
 });

@@ -316,3 +316,129 @@ describe('smtp transport: STARTTLS with auth, and timeouts', () => {
     }
   });
 });
+
+describe('Mailer: recipients, dry-run and refusals', () => {
+  /** An SMTP server that refuses one recipient and keeps the envelopes of what it takes. */
+  const envelopes: { from: string; to: string[] }[] = [];
+  const server = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ['STARTTLS'],
+    logger: false,
+    onRcptTo: (address, _session, callback) =>
+      callback(address.address === 'refused@example.org' ? new Error('no such user') : undefined),
+    onData: (stream, session, callback) => {
+      stream.resume();
+      stream.on('end', () => {
+        envelopes.push({
+          from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
+          to: session.envelope.rcptTo.map((r) => r.address),
+        });
+        callback();
+      });
+    },
+  });
+  let port = 0;
+  beforeAll(async () => {
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    port = (server.server.address() as AddressInfo).port;
+  });
+  afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+  async function mailer(settings: Record<string, unknown>, dryRun = false) {
+    const { RunChanges } = await import('../journal/change-recorder.js');
+    const { createTaskLogger } = await import('../log/logger.js');
+    const changes = new RunChanges();
+    const logged: unknown[] = [];
+    const { logger } = await createTaskLogger({
+      level: 'info',
+      format: 'json',
+      stream: { write: (text: string) => void logged.push(JSON.parse(text).msg) },
+    });
+    const files = new FileStore(new RootSandbox(mkdtempSync(path.join(os.tmpdir(), 'photon-mailer-'))), {
+      dryRun,
+    });
+    const mail = new Mailer(
+      mailSettings.schema.parse({ transport: 'smtp', smtp: { host: '127.0.0.1', port }, ...settings }),
+      files,
+      {
+        host: 'kaschu',
+        dryRun,
+        logger,
+        recorder: changes,
+      },
+    );
+    return { mail, changes, logged };
+  }
+
+  it('sends to to, cc and bcc from photon@<host>; the message names recipients over the settings', async () => {
+    const { mail, changes } = await mailer({ to: 'settings@example.org', cc: 'cc@example.org' });
+    // The message's own recipients replace the settings' (an empty one is dropped).
+    const result = await mail.send({
+      subject: 's',
+      text: 't',
+      to: ['noc@example.org', ''],
+      bcc: ['bcc@example.org'],
+    });
+    expect(result).toMatchObject({
+      sent: true,
+      recipients: ['noc@example.org', 'cc@example.org', 'bcc@example.org'],
+      subject: 's',
+    });
+    expect(envelopes.at(-1)).toEqual({
+      from: 'photon@kaschu',
+      to: ['noc@example.org', 'cc@example.org', 'bcc@example.org'],
+    });
+    expect(changes.mails).toEqual([
+      {
+        to: ['noc@example.org', 'cc@example.org', 'bcc@example.org'],
+        subject: 's',
+        ok: true,
+        error: undefined,
+      },
+    ]);
+  });
+
+  it('a recipient the server refuses makes the mail unsent, naming it', async () => {
+    const { mail, changes } = await mailer({
+      to: ['noc@example.org', 'refused@example.org'],
+      from: 'gw@example.org',
+    });
+    const result = await mail.send({ subject: 'partly', text: 't' });
+    expect(result).toEqual({
+      sent: false,
+      recipients: ['noc@example.org', 'refused@example.org'],
+      subject: 'partly',
+      error: 'rejected: refused@example.org',
+    });
+    expect(changes.mails).toEqual([
+      {
+        to: ['noc@example.org', 'refused@example.org'],
+        subject: 'partly',
+        ok: false,
+        error: 'rejected: refused@example.org',
+      },
+    ]);
+  });
+
+  it('without recipients nothing is sent (and that is recorded); a dry run logs and records nothing', async () => {
+    const none = await mailer({});
+    expect(await none.mail.send({ subject: 'x', text: 't' })).toEqual({
+      sent: false,
+      recipients: [],
+      subject: 'x',
+      error: 'no recipients',
+    });
+    expect(none.changes.mails).toEqual([{ to: [], subject: 'x', ok: false, error: 'no recipients' }]);
+    const sentBefore = envelopes.length;
+    const dry = await mailer({ to: 'noc@example.org' }, true);
+    expect(await dry.mail.send({ subject: 'y', text: 't' })).toEqual({
+      sent: false,
+      recipients: ['noc@example.org'],
+      subject: 'y',
+      skipped: true,
+    });
+    expect(dry.changes.mails).toEqual([]);
+    expect(dry.logged).toEqual(['dry-run: would send mail']);
+    expect(envelopes.length).toBe(sentBefore);
+  });
+});

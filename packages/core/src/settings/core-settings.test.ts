@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { mailSettings } from '../mail/mail-settings.js';
 import { argvPrograms } from './core-settings.js';
 
 describe('argvPrograms', () => {
@@ -18,5 +19,18 @@ describe('argvPrograms', () => {
 
   it('leaves out a program that is only known at run time', () => {
     expect(argvPrograms(['{bin}', '--x'], ['sudo', '{tool}'])).toEqual(['sudo']);
+  });
+});
+
+describe('mail settings', () => {
+  it('name the sendmail program only for the sendmail transport', () => {
+    const programs = (mail: Record<string, unknown>) =>
+      mailSettings.programs?.(mailSettings.schema.parse(mail));
+    expect([
+      programs({}),
+      programs({ sendmail: { path: '/usr/bin/msmtp' } }),
+      programs({ transport: 'smtp', smtp: { host: 'mail.example.org' } }),
+      programs({ transport: 'file' }),
+    ]).toEqual([['/usr/sbin/sendmail'], ['/usr/bin/msmtp'], [], []]);
   });
 });

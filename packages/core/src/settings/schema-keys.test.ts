@@ -29,4 +29,24 @@ describe('knownKeysAt', () => {
     expect(knownKeysAt(schema, ['limit', 'additional'])).toEqual([]);
     expect(knownKeysAt(schema, ['nosuch'])).toEqual([]);
   });
+
+  it('sees through transforms, lazy schemas and unions on the way down', () => {
+    const node = z.strictObject({ id: z.string(), next: z.lazy((): z.ZodType => node).optional() });
+    const wrapped = z.strictObject({
+      piped: z.strictObject({ host: z.string() }).transform((v) => v),
+      chain: node,
+      either: z.union([
+        z.strictObject({ shared: z.strictObject({ a: z.string() }), onlyLeft: z.number() }),
+        z.strictObject({ shared: z.strictObject({ b: z.string() }) }),
+        z.string(),
+      ]),
+    });
+    expect(knownKeysAt(wrapped, ['piped'])).toEqual(['host']);
+    expect(knownKeysAt(wrapped, ['chain', 'next', 'next'])).toEqual(['id', 'next']);
+    expect(knownKeysAt(wrapped, ['either'])).toEqual(['shared', 'onlyLeft']);
+    expect(knownKeysAt(wrapped, ['either', 'shared'])).toEqual(['a', 'b']);
+    expect(knownKeysAt(wrapped, ['either', 'onlyLeft'])).toEqual([]);
+    expect(knownKeysAt(z.array(z.string()), [0])).toEqual([]);
+    expect(knownKeysAt(z.record(z.string(), z.number()), ['x'])).toEqual([]);
+  });
 });

@@ -41,6 +41,17 @@ describe("Photon's YAML tags", () => {
     expect(layer.data.a).toBe('gw-kaschu-2026.11.26-12.00.00-3-True');
   });
 
+  it('prints False, None and True as Python did, on the quick and on the exact reader alike', () => {
+    const text = "a: !str_join [false, null, ~, 1.5, x, true]\nb: !loc_join ['/srv/', 'keys', '', 'gw']\n";
+    // A quoted scalar over two lines sends the file to the `yaml` package's reader.
+    for (const extra of ['', 'c: "two\n  lines"\n']) {
+      expect(parseSettingsText('config', 'x.yaml', text + extra, base, '/').data).toMatchObject({
+        a: 'FalseNoneNone1.5xTrue',
+        b: '/srv/keys/gw',
+      });
+    }
+  });
+
   it('matches keywords only as whole items', () => {
     const layer = parseSettingsText(
       'config',

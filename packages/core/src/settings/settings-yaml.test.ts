@@ -61,6 +61,42 @@ describe('formatSettingsYaml', () => {
     );
   });
 
+  it('top-level lists and scalars, special numbers, undefined keys left out, other values as text', () => {
+    expect(formatSettingsYaml(['a', { b: 1 }])).toBe('- a\n- b: 1\n');
+    expect(formatSettingsYaml([])).toBe('[]\n');
+    expect(formatSettingsYaml({})).toBe('{}\n');
+    expect(formatSettingsYaml(null)).toBe('null\n');
+    expect(formatSettingsYaml(undefined)).toBe('null\n');
+    expect(formatSettingsYaml('yes')).toBe('yes\n');
+    expect(formatSettingsYaml(false)).toBe('false\n');
+    expect(
+      formatSettingsYaml({
+        gone: undefined,
+        nan: Number.NaN,
+        up: Number.POSITIVE_INFINITY,
+        down: Number.NEGATIVE_INFINITY,
+        negative: -1.5,
+        big: 10n,
+        list: [undefined, null],
+      }),
+    ).toBe(
+      [
+        'nan: .nan',
+        'up: .inf',
+        'down: -.inf',
+        'negative: -1.5',
+        'big: "10"',
+        'list:',
+        '  - null',
+        '  - null',
+        '',
+      ].join('\n'),
+    );
+    expect(formatSettingsYaml({ 'key with: colon': 'x\u007fy\ufffe' })).toBe(
+      '"key with: colon": "x\\u007fy\\ufffe"\n',
+    );
+  });
+
   it('reads back as the same tree with the yaml package and the quick settings reader', () => {
     const tree = fc
       .dictionary(fc.string({ unit: 'binary' }), fc.jsonValue({ maxDepth: 4, stringUnit: 'binary' }))

@@ -132,4 +132,68 @@ describe('Shell', () => {
     abort.abort(new Error('interrupted by SIGINT'));
     await expect(sh.run(['true'])).rejects.toThrow('SIGINT');
   });
+
+  it('refuses an empty argv or program name before starting anything', async () => {
+    await expect(shell().run([])).rejects.toThrow(new TypeError('Shell.run needs a program name'));
+    await expect(shell().run(['', 'x'])).rejects.toThrow(TypeError);
+  });
+
+  it('kills a program whose output runs over the limit and says so; output up to the limit is fine', async () => {
+    const exact = await shell().run(['printf', 'abcd'], { maxOutputBytes: 4 });
+    expect(exact).toMatchObject({ stdout: 'abcd', stderr: '', exitCode: 0, failed: false });
+    const over = await shell().run(
+      ['sh', '-c', 'printf ab >&2; sleep 0.2; while :; do printf xxxxxxxx; done'],
+      {
+        maxOutputBytes: 64,
+        allowFailure: true,
+      },
+    );
+    expect(over).toMatchObject({ failed: true, signal: 'SIGKILL', timedOut: false });
+    expect(over.stderr).toBe('abphoton: output over 64 bytes, program killed');
+    expect(over.stdout.length).toBeLessThanOrEqual(62);
+  });
+
+  it('a dry run keeps the cwd, logs what it would run; a real run logs at debug; sudo is no prefix for root', async () => {
+    const lines: Record<string, unknown>[] = [];
+    const { createTaskLogger } = await import('../log/logger.js');
+    const { logger } = await createTaskLogger({
+      level: 'debug',
+      format: 'json',
+      stream: { write: (text: string) => void lines.push(JSON.parse(text)) },
+    });
+    const dry = new Shell({ dryRun: true, defaultTimeoutMs: 10_000, logger });
+    expect(await dry.run(['systemctl', 'reload', 'bird'], { mutates: true, cwd: '/etc' })).toEqual({
+      argv: ['systemctl', 'reload', 'bird'],
+      cwd: '/etc',
+      stdout: '',
+      stderr: '',
+      exitCode: 0,
+      signal: undefined,
+      durationMs: 0,
+      timedOut: false,
+      failed: false,
+      skipped: true,
+    });
+    const real = new Shell({ dryRun: false, defaultTimeoutMs: 10_000, logger });
+    const asRoot = process.getuid?.() === 0;
+    const ran = await real.run(['true'], { sudo: asRoot });
+    expect(ran.argv).toEqual(['true']);
+    expect(lines.map((l) => [l.level, l.msg, l.argv])).toEqual([
+      [30, 'dry-run: would run systemctl reload bird', ['systemctl', 'reload', 'bird']],
+      [20, 'ran true', ['true']],
+    ]);
+  });
+
+  it('an extra variable set to undefined removes it from the environment', async () => {
+    process.env.PHOTON_SHELL_TEST = 'inherited';
+    try {
+      const result = await shell().run(['sh', '-c', 'test -z "$PHOTON_SHELL_TEST" && echo "unset $EXTRA"'], {
+        env: { PHOTON_SHELL_TEST: undefined, EXTRA: 'x' },
+      });
+      expect(result.stdout).toBe('unset x\n');
+      expect((await shell().run(['sh', '-c', 'echo $PHOTON_SHELL_TEST'])).stdout).toBe('inherited\n');
+    } finally {
+      delete process.env.PHOTON_SHELL_TEST;
+    }
+  });
 });

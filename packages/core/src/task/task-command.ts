@@ -185,7 +185,8 @@ export abstract class TaskCommand<T extends typeof Command, R> extends Command {
   /** The rendered lines, without the summary where the terminal's log already showed it. */
   private print(output: TaskOutput<R>): void {
     const level = this.flags['log-level'];
-    const summaryLogged = isTerminal(2) && (level === undefined || ['trace', 'debug', 'info'].includes(level));
+    const summaryLogged =
+      isTerminal(2) && (level === undefined || ['trace', 'debug', 'info'].includes(level));
     for (const line of this.render(output.result as R, output)) {
       if (!(summaryLogged && line === output.summary)) this.log(line);
     }
@@ -206,10 +207,12 @@ export abstract class TaskCommand<T extends typeof Command, R> extends Command {
    * exit 2 like photon's own, and an unknown flag gets the nearest real one as a hint.
    */
   public override async catch(
-    error: Error & { parse?: unknown; flags?: string[]; oclif?: { exit?: number } },
+    error: Error & { parse?: unknown; flags?: string[]; oclif?: { exit?: number }; exitCode?: number },
   ) {
     if (error.parse !== undefined) {
       error.oclif = { ...error.oclif, exit: ExitCode.Config };
+      // With --json, oclif's catch sets the process's exit code from `exitCode` (it was 1 there).
+      error.exitCode = ExitCode.Config;
       const hint = Array.isArray(error.flags) ? this.flagHint(error.flags) : undefined;
       if (hint) error.message = error.message.replace(/\n|$/, `. Did you mean ${hint}?\n`).trimEnd();
     }

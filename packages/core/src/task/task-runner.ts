@@ -482,10 +482,10 @@ function reportedError(error: unknown, changes: RunChanges): unknown {
   return changed.length === 0 ? error : new FailedAfterChangesError(error, changed);
 }
 
+/** The outcome of a journaled run (a locked run writes no record: its holder writes its own). */
 function outcomeOf(error: unknown): RunOutcome {
   if (error === undefined) return 'ok';
   if (error instanceof InterruptedError) return 'interrupted';
-  if (error instanceof LockedError) return 'locked';
   if (error instanceof PartialFailureError) return 'partial';
   return 'failed';
 }
