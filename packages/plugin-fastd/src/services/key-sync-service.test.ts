@@ -1,4 +1,13 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import path from 'node:path';
 import {
   ExitCode,
@@ -17,6 +26,7 @@ import { tempDir } from '@ffphoton/core/testing';
 import { describe, expect, it } from 'vitest';
 import { fastdSettings } from '../settings.js';
 import { KeyRepo } from '../test-helpers/key-repo.js';
+import { withUmask } from '../test-helpers/umask.js';
 import { readVerifyState } from '../verify-state.js';
 import { type InstanceKeySync, KeySyncService } from './key-sync-service.js';
 
@@ -431,4 +441,11 @@ describe('KeySyncService, whole results', () => {
       expect(readFileSync(path.join(t.peersDir('mz'), 'n1'), 'utf8')).toBe(peer(4));
     },
   );
+
+  it('writes peer files fastd can read under any umask (0644)', async () => {
+    const t = fleet('keysync-umask', [{ name: 'mz', repo: 'keys' }]);
+    t.repos.keys.commit({ n1: peer(1) });
+    await withUmask(0o077, () => t.sync());
+    expect(statSync(path.join(t.peersDir('mz'), 'n1')).mode & 0o777).toBe(0o644);
+  });
 });

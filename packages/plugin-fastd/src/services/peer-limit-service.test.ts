@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import {
@@ -16,6 +16,7 @@ import { tempDir } from '@ffphoton/core/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 import { fastdSettings } from '../settings.js';
 import { startStatusServers } from '../test-helpers/status-servers.js';
+import { withUmask } from '../test-helpers/umask.js';
 import { readVerifyState } from '../verify-state.js';
 import { type LimitResult, PeerLimitService } from './peer-limit-service.js';
 import { StatusSocketReader } from './status-socket-reader.js';
@@ -756,5 +757,13 @@ describe('PeerLimitService, whole runs', () => {
       conf.replace('peer limit 100;', 'peer limit 11;'),
     );
     expect(alone.restarts).toEqual(['fastd@mz']);
+  });
+
+  it('publishes a status the web server can read under any umask (0644)', async () => {
+    const t = await fleet('limit-umask', {
+      instances: [{ name: 'mz', capture: gwCapture, limitConf: 'peer limit 11;\n' }],
+    });
+    await withUmask(0o077, () => t.apply());
+    expect(statSync(t.host('var/www/fastd_status.json')).mode & 0o777).toBe(0o644);
   });
 });
