@@ -120,6 +120,8 @@ describe('RemoteStatusFetcher against a loopback server', () => {
         for (let i = 0; i < body.length; i += 64 * 1024) res.write(body.slice(i, i + 64 * 1024));
         res.end();
       } else if (kind === 'gone') res.writeHead(503).end('down');
+      else if (kind === 'empty') res.writeHead(204).end();
+      else if (kind === 'blank') res.writeHead(200, { 'content-length': 0 }).end();
       else res.writeHead(404).end();
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -196,5 +198,11 @@ describe('RemoteStatusFetcher against a loopback server', () => {
     } finally {
       await silent.close();
     }
+  });
+
+  it('reads an answer without a body as a document that is not JSON', async () => {
+    const [empty, blank] = await fetcher(`${base}/{gateway}`).fetchAll(['empty', 'blank']);
+    expect(empty).toEqual({ gateway: 'empty', url: `${base}/empty`, state: 'invalid', reason: 'not JSON' });
+    expect(blank).toEqual({ gateway: 'blank', url: `${base}/blank`, state: 'invalid', reason: 'not JSON' });
   });
 });
