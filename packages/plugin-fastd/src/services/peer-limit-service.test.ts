@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import {
@@ -765,5 +765,58 @@ describe('PeerLimitService, whole runs', () => {
     });
     await withUmask(0o077, () => t.apply());
     expect(statSync(t.host('var/www/fastd_status.json')).mode & 0o777).toBe(0o644);
+  });
+
+  it("names fastd's refusal by its first error line, else its last line, else its exit code", async () => {
+    // A stand-in for `fastd --verify-config --config FILE` (the real one always says "Error: …"):
+    // FILE holds what it prints on stderr and stdout and its exit code.
+    const bin = tempDir('limit-fake-fastd');
+    writeFileSync(
+      path.join(bin, 'fastd'),
+      [
+        '#!/bin/sh',
+        `sed -n 's/^stderr://p' "$3" >&2`,
+        `sed -n 's/^stdout://p' "$3"`,
+        `exit "$(sed -n 's/^exit://p' "$3")"`,
+        '',
+      ].join('\n'),
+    );
+    chmodSync(path.join(bin, 'fastd'), 0o755);
+    const verdicts: [string, string][] = [
+      [
+        'stderr:  warning: x  \nstderr:\nstderr:  ERROR: first  \nstderr:error: second\nstdout:out\nexit:1',
+        'ERROR: first',
+      ],
+      ['stdout:An error on stdout\nstderr:on stderr\nexit:1', 'An error on stdout'],
+      ['stderr:first\nstderr:  last  \nstderr:\nexit:2', 'last'],
+      ['stderr:on stderr\nstdout:on stdout\nexit:2', 'on stdout'],
+      ['stderr:\nexit:3', 'exit 3'],
+    ];
+    const path0 = process.env.PATH;
+    process.env.PATH = `${bin}:${path0}`;
+    try {
+      for (const [verdict, reason] of verdicts) {
+        const t = await fleet('limit-verdicts', {
+          instances: [
+            {
+              name: 'mz',
+              capture: gwCapture,
+              limitConf: 'peer limit 100;\n',
+              extra: { fastdConfig: '/etc/fastd/mz/verdict' },
+            },
+          ],
+        });
+        writeFileSync(t.host('etc/fastd/mz/verdict'), `${verdict}\n`);
+        const error = (await t.failure()) as PartialFailureError;
+        expect({ verdict, problems: error.problems }).toEqual({
+          verdict,
+          problems: [
+            `mz: fastd --verify-config refused the configuration (${reason}); /etc/fastd/mz/peer_limit.conf was restored, fastd was not restarted`,
+          ],
+        });
+      }
+    } finally {
+      process.env.PATH = path0;
+    }
   });
 });
