@@ -19,6 +19,7 @@ import {
   gitSettings,
   PartialFailureError,
   RootSandbox,
+  RunChanges,
   type ServiceManager,
   UsageError,
 } from '@ffphoton/core';
@@ -232,8 +233,9 @@ function fleet(
         : {}),
     })),
   });
+  const changes = new RunChanges();
   const service = (dryRun = false) => {
-    const files = new FileStore(new RootSandbox(root), { dryRun });
+    const files = new FileStore(new RootSandbox(root), { dryRun, recorder: changes });
     const git = new GitService(gitSettings.schema.parse({ networkTimeoutSeconds: 30 }), files, 'gw1');
     return new KeySyncService(git, files, services, { now: () => new Date() });
   };
@@ -251,7 +253,13 @@ function fleet(
     existsSync(peersDir(instance)) ? readdirSync(peersDir(instance)).sort() : [];
   const state = () => readVerifyState(path.join(root, 'var/lib/photon/fastd-verify.json'));
   const clone = (repo: string) => path.join(root, 'var/lib/photon', repo);
-  return { root, cfg, repos, signals, sync, failure, peersDir, peers, state, clone };
+  /** The peers directories' recorded changes since the last call. */
+  const peerChanges = () =>
+    changes.files
+      .splice(0)
+      .filter((change) => change.path.startsWith('/etc/fastd/'))
+      .map(({ path, action }) => `${action} ${path}`);
+  return { root, cfg, repos, signals, sync, failure, peersDir, peers, state, clone, peerChanges };
 }
 
 const synced = (instance: string, fields: Partial<InstanceKeySync>): InstanceKeySync => ({
@@ -284,12 +292,16 @@ describe('KeySyncService, whole results', () => {
       'README.md': '# keys\n',
       '.hidden': 'x',
       'n4~': 'x',
+      'sub/n5': peer(5),
     });
     expect(await t.sync()).toEqual({
       instances: [synced('mz', { keys: 3, added: ['n1', 'n2', 'n3'], signalled: true })],
       changed: 1,
     });
     expect(t.peers('mz')).toEqual(['n1', 'n2', 'n3']);
+    // What fastd skips in a peers directory is no peer file: neither removed nor reported.
+    writeFileSync(path.join(t.peersDir('mz'), '.keep'), '');
+    writeFileSync(path.join(t.peersDir('mz'), 'n1~'), 'old');
     t.repos.keys.commit({
       n2: `${peer(2)}on up "reboot";\n`,
       'bad name': peer(4),
@@ -321,22 +333,26 @@ describe('KeySyncService, whole results', () => {
       changed: 0,
     });
     // n2's last good copy stays (fastd keeps the peer), but its key is not the repository's any more.
-    expect(t.peers('mz')).toEqual(['n1', 'n2', 'n3']);
+    expect(t.peers('mz')).toEqual(['.keep', 'n1', 'n1~', 'n2', 'n3']);
     expect(readFileSync(path.join(t.peersDir('mz'), 'n2'), 'utf8')).toBe(peer(2));
     expect(t.state()?.instances.mz.keys).toEqual([key(1), key(3)]);
     expect(t.signals).toEqual(['fastd@mz HUP']);
-    // Repaired: three problems are listed without an ellipsis.
-    t.repos.keys.commit({ n2: peer(2), 'bad name': null, big: null });
+    // n2 repaired: three problems are listed without an ellipsis.
+    t.repos.keys.commit({ n2: peer(2) });
     const fewer = await t.failure();
-    expect(fewer.message).toBe('fastd sync-keys: 1 problem(s): mz: zdup: duplicate key, already in n1');
+    expect(fewer.message).toBe(
+      `fastd sync-keys: 3 problem(s): ${[problems[0], problems[1], problems[3]].join('; ')}`,
+    );
   });
 
   it('gives an instance without a peers directory its keys in the verify state only', async () => {
     const t = fleet('keysync-no-dir', [
       { name: 'mz', repo: 'keys' },
+      { name: 'bi' },
       { name: 'wi', repo: 'keys', peersDir: false },
     ]);
-    t.repos.keys.commit({ n1: peer(1), n2: peer(2) });
+    // The verify state lists keys in key order, not in file name order.
+    t.repos.keys.commit({ n1: peer(2), n2: peer(1) });
     expect(await t.sync()).toEqual({
       instances: [synced('mz', { keys: 2, added: ['n1', 'n2'], signalled: true }), synced('wi', { keys: 2 })],
       changed: 1,
@@ -420,6 +436,7 @@ describe('KeySyncService, whole results', () => {
     t.repos.keys.commit(Object.fromEntries(names.map((name, i) => [name, peer(i + 1)])));
     const result = await t.sync();
     expect(result.instances[0]).toEqual(synced('mz', { keys: 150, added: names, signalled: true }));
+    expect(t.peerChanges().sort()).toEqual(names.map((name) => `create /etc/fastd/mz/peers/${name}`));
     expect(t.peers('mz')).toEqual(names);
     for (const [i, name] of names.entries())
       expect(readFileSync(path.join(t.peersDir('mz'), name), 'utf8')).toBe(peer(i + 1));
@@ -434,9 +451,12 @@ describe('KeySyncService, whole results', () => {
       await t.sync();
       // n1's key is replaced by another (a new router): its old bytes were the repository's.
       t.repos.keys.commit({ n1: peer(4), n2: null });
-      expect((await t.sync()).instances).toEqual([
-        synced('mz', { keys: 2, updated: ['n1'], removed: ['n2'], signalled: true }),
-      ]);
+      t.peerChanges();
+      expect(await t.sync()).toEqual({
+        instances: [synced('mz', { keys: 2, updated: ['n1'], removed: ['n2'], signalled: true })],
+        changed: 1,
+      });
+      expect(t.peerChanges()).toEqual(['update /etc/fastd/mz/peers/n1', 'delete /etc/fastd/mz/peers/n2']);
       expect(t.peers('mz')).toEqual(['n1', 'n3']);
       expect(readFileSync(path.join(t.peersDir('mz'), 'n1'), 'utf8')).toBe(peer(4));
     },

@@ -33,7 +33,10 @@ export class KeyRepo {
   commit(files: Record<string, string | null>, options: { rewrite?: boolean } = {}): void {
     for (const [name, content] of Object.entries(files)) {
       if (content === null) rmSync(path.join(this.work, name));
-      else writeFileSync(path.join(this.work, name), content);
+      else {
+        mkdirSync(path.dirname(path.join(this.work, name)), { recursive: true });
+        writeFileSync(path.join(this.work, name), content);
+      }
     }
     this.git('add', '-A');
     this.git('commit', '-q', ...(options.rewrite ? ['--amend'] : []), '-m', 'keys');
