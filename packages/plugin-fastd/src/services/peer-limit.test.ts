@@ -203,6 +203,7 @@ describe('peer limit statement offsets', () => {
     expect(findPeerLimitStatements('peer limit ;')).toEqual([{ value: undefined, start: 0, end: 12 }]);
     expect(findPeerLimitStatements('peer limit "5";')).toEqual([]);
     expect(findPeerLimitStatements('peer limit 0;')).toEqual([{ value: 0, start: 0, end: 13 }]);
+    expect(findPeerLimitStatements('peer limit \t 9  ;')).toEqual([{ value: 9, start: 0, end: 17 }]);
     expect(findPeerLimitStatements('peer limit 0010;')).toEqual([{ value: 10, start: 0, end: 16 }]);
     expect(findPeerLimitStatements('peer limit x5;')).toEqual([{ value: undefined, start: 0, end: 14 }]);
     expect(findPeerLimitStatements('peer limit 5x;')).toEqual([{ value: undefined, start: 0, end: 14 }]);

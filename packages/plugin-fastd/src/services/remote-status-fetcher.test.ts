@@ -122,7 +122,15 @@ describe('RemoteStatusFetcher against a loopback server', () => {
       } else if (kind === 'gone') res.writeHead(503).end('down');
       else if (kind === 'empty') res.writeHead(204).end();
       else if (kind === 'blank') res.writeHead(200, { 'content-length': 0 }).end();
-      else res.writeHead(404).end();
+      else if (kind === 'announced') {
+        // Announces 2 MiB, sends a little and then nothing: refused on the announcement, not waited for.
+        res.writeHead(200, { 'content-length': 2 * max });
+        res.write('{"_timestamp": 1, ');
+      } else if (kind === 'broken') {
+        res.writeHead(200, { 'content-length': 1000 });
+        res.write('{"_timestamp": 1, ');
+        setTimeout(() => res.destroy(), 20);
+      } else res.writeHead(404).end();
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -204,5 +212,21 @@ describe('RemoteStatusFetcher against a loopback server', () => {
     const [empty, blank] = await fetcher(`${base}/{gateway}`).fetchAll(['empty', 'blank']);
     expect(empty).toEqual({ gateway: 'empty', url: `${base}/empty`, state: 'invalid', reason: 'not JSON' });
     expect(blank).toEqual({ gateway: 'blank', url: `${base}/blank`, state: 'invalid', reason: 'not JSON' });
+  });
+
+  it('refuses an announced oversize body without waiting for it, and names a connection broken off', async () => {
+    const [announced, broken] = await fetcher(`${base}/{gateway}`, 1_500).fetchAll(['announced', 'broken']);
+    expect(announced).toEqual({
+      gateway: 'announced',
+      url: `${base}/announced`,
+      state: 'invalid',
+      reason: 'larger than 1048576 bytes',
+    });
+    expect(broken).toEqual({
+      gateway: 'broken',
+      url: `${base}/broken`,
+      state: 'unreachable',
+      reason: 'other side closed',
+    });
   });
 });

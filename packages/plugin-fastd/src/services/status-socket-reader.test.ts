@@ -129,6 +129,8 @@ describe('StatusSocketReader', () => {
 
 describe('parseStatus messages', () => {
   it('names an empty or blank answer, a cut one with its length, and the first wrong key', () => {
+    // --json names the error by its code.
+    expect(new MalformedStatusError('x').code).toBe('MALFORMED_STATUS');
     expect(() => parseStatus(' \n\t', 'gw')).toThrow(
       new MalformedStatusError('fastd status socket gw: empty answer'),
     );
