@@ -376,6 +376,29 @@ describe('KeySyncService, whole results', () => {
     expect(result.instances).toEqual([synced('mz', { keys: 1, added: ['n1'], signalled: true })]);
     expect(existsSync(path.join(t.root, 'etc/fastd/mz'))).toBe(false);
     expect(readFileSync(path.join(t.root, 'var/lib/photon/fastd-verify.json'), 'utf8')).toBe(before);
+    // A peers "directory" that is a file fails the instance in dry-run too (only a missing one is empty).
+    mkdirSync(path.join(t.root, 'etc/fastd/mz'), { recursive: true });
+    writeFileSync(path.join(t.root, 'etc/fastd/mz/peers'), '');
+    // The only instance failed: its own error, not "partly done".
+    const error = await t.failure(true);
+    expect(error).toMatchObject({
+      code: 'ENOTDIR',
+      message: `ENOTDIR: not a directory, scandir '${path.join(t.root, 'etc/fastd/mz/peers')}'`,
+    });
+  });
+
+  it('keeps the first file of a key in name order and refuses the others as duplicates', async () => {
+    const t = fleet('keysync-duplicates', [{ name: 'mz', repo: 'keys' }]);
+    const names = ['k', 'c', 'x', 'a', 'q', 'f', 'z', 'm', 'b', 'r'];
+    t.repos.keys.commit(Object.fromEntries(names.map((name) => [name, peer(7)])));
+    const error = await t.failure();
+    expect((error as PartialFailureError).problems).toEqual(
+      names
+        .filter((name) => name !== 'a')
+        .sort()
+        .map((name) => `mz: ${name}: duplicate key, already in a`),
+    );
+    expect(t.peers('mz')).toEqual(['a']);
   });
 
   it('syncs each key repository on its own: one failing does not stop the other', async () => {
