@@ -819,4 +819,44 @@ describe('PeerLimitService, whole runs', () => {
       process.env.PATH = path0;
     }
   });
+
+  it('checks the configuration only when it rewrote it or is to restart fastd', async () => {
+    // Limit 11 each: mz unchanged (no check, so its broken fastd.conf goes unnoticed); wi moves by 7
+    // (< additional: rewritten, checked, refused, restored); bi moves by 7 as well and passes.
+    const t = await fleet('limit-check-when', {
+      instances: [
+        { name: 'mz', capture: gwCapture, limitConf: 'peer limit 11;\n' },
+        { name: 'wi', capture: gwCapture, limitConf: 'peer limit 4;\n' },
+        { name: 'bi', capture: gwCapture, limitConf: 'peer limit 18;\n' },
+      ],
+    });
+    for (const instance of ['mz', 'wi'])
+      writeFileSync(t.host(`etc/fastd/${instance}/fastd.conf`), 'bogus;\n');
+    const error = (await t.failure()) as PartialFailureError;
+    expect(error.problems).toHaveLength(1);
+    expect(error.problems[0]).toMatch(
+      /^wi: fastd --verify-config refused the configuration \(.*syntax error.*\); \/etc\/fastd\/wi\/peer_limit\.conf was restored, fastd was not restarted$/,
+    );
+    expect(
+      (error.result as LimitResult).instances.map((row) => [row.instance, row.old, row.restart, row.outcome]),
+    ).toEqual([
+      ['mz', 11, false, 'unchanged'],
+      ['wi', 4, false, 'failed'],
+      ['bi', 18, false, 'changed'],
+    ]);
+    expect(t.limitConf('wi')).toBe('peer limit 4;\n');
+    expect(t.limitConf('bi')).toBe('peer limit 11;\n');
+    expect(t.restarts).toEqual([]);
+  });
+
+  it('writes a limit of 0 (no peers at all, nothing additional)', async () => {
+    const t = await fleet('limit-zero', {
+      instances: [
+        { name: 'mz', capture: JSON.stringify({ uptime: 1000, peers: {} }), limitConf: 'peer limit 5;\n' },
+      ],
+      limit: { additional: 0 },
+    });
+    expect((await t.apply()).instances[0]).toMatchObject({ total: 0, limit: 0, old: 5, outcome: 'changed' });
+    expect(t.limitConf('mz')).toBe('peer limit 0;\n');
+  });
 });
