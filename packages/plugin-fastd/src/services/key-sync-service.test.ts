@@ -491,4 +491,39 @@ describe('KeySyncService, whole results', () => {
     await withUmask(0o077, () => t.sync());
     expect(statSync(path.join(t.peersDir('mz'), 'n1')).mode & 0o777).toBe(0o644);
   });
+
+  it('removes every peer of an emptied repository, reported in name order', async () => {
+    const t = fleet('keysync-emptied', [{ name: 'mz', repo: 'keys' }]);
+    // Created b first, then a: the peers directory lists them in that order.
+    t.repos.keys.commit({ b: peer(2) });
+    await t.sync();
+    t.repos.keys.commit({ a: peer(1) });
+    await t.sync();
+    t.repos.keys.commit({ a: null, b: null });
+    expect(await t.sync()).toEqual({
+      instances: [synced('mz', { keys: 0, removed: ['a', 'b'], signalled: true })],
+      changed: 1,
+    });
+    expect(t.peers('mz')).toEqual([]);
+    expect(t.state()?.instances.mz.keys).toEqual([]);
+  });
+
+  it('takes a duplicate key from the first file in name order, not in the order the clone got them', async () => {
+    const t = fleet('keysync-late-duplicate', [{ name: 'mz', repo: 'keys' }]);
+    t.repos.keys.commit({ b: peer(7) });
+    await t.sync();
+    t.repos.keys.commit({ a: peer(7) });
+    const error = await t.failure();
+    expect((error as PartialFailureError).result).toEqual({
+      instances: [
+        synced('mz', {
+          keys: 1,
+          added: ['a'],
+          refused: [{ file: 'b', reason: 'duplicate key, already in a' }],
+          signalled: true,
+        }),
+      ],
+      changed: 1,
+    });
+  });
 });
