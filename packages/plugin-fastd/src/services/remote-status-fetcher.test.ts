@@ -215,7 +215,7 @@ describe('RemoteStatusFetcher against a loopback server', () => {
   });
 
   it('refuses an announced oversize body without waiting for it, and names a connection broken off', async () => {
-    const [announced, broken] = await fetcher(`${base}/{gateway}`, 1_500).fetchAll(['announced', 'broken']);
+    const [announced, broken] = await fetcher(`${base}/{gateway}`, 3_000).fetchAll(['announced', 'broken']);
     expect(announced).toEqual({
       gateway: 'announced',
       url: `${base}/announced`,
