@@ -83,7 +83,13 @@ describe('validatePeerFile, statement by statement', () => {
     'ipv6 [fe80::1%eth0]:1',
     '"vpn.example.org" port 10037',
     '"gw-1.example.org" port 1',
-    '"192.0.2.1" port 99999',
+    '"192.0.2.1" port 65535',
+    '"gw" port 010',
+    '255.255.255.255:65535',
+    '0.0.0.0:01',
+    '[::]:1',
+    '[2001:DB8::1]:1',
+    '[fe80::1%eth0.5]:1',
     '"2001:db8::1" port 10000',
     'ipv4 "gw.example.org" port 1',
   ])('accepts remote %s', (remote) => {
@@ -121,6 +127,22 @@ describe('validatePeerFile, statement by statement', () => {
     '"gw" port 1 float',
     '"gw" "gw" port 1',
     'ipv4 ipv6 "gw" port 1',
+    // Each of these is accepted by a looser reading and refused by fastd (v22) itself:
+    // "syntax error" or "invalid port".
+    '"gw" port "10000"',
+    '"gw" "port" 1',
+    '"gw" port 0',
+    '"gw" port 65536',
+    '"gw" port 99999',
+    '999.0.2.1:1',
+    '256.0.0.1:1',
+    '192.0.2.01:1',
+    '192.0.2.1:0',
+    '192.0.2.1:65536',
+    '[zz]:1',
+    '[2001:db8::g]:1',
+    '[1:2:3:4:5:6:7:8:9]:1',
+    '[::ffff:192.0.2.1]:1',
   ])('refuses remote %s', (remote) => {
     refused(`${k}\nremote ${remote};`, 'malformed "remote" statement');
   });
