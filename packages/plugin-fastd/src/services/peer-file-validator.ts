@@ -1,3 +1,4 @@
+import { isIPv4, isIPv6 } from 'node:net';
 import { type FastdToken, scanFastdSyntax } from './fastd-syntax.js';
 
 /** A peer file that passed validation. */
@@ -9,8 +10,8 @@ export interface ValidPeerFile {
 export class PeerFileRefusal extends Error {}
 
 const KEY = /^[0-9a-fA-F]{64}$/;
-const ADDRESS_PORT = /^(\d{1,3}(\.\d{1,3}){3}|\[[0-9A-Za-z:.%]+\]):\d{1,5}$/;
-const PORT = /^\d{1,5}$/;
+// fastd's lexer takes no dotted quad inside the brackets; `%` names the interface of a link-local address.
+const ADDRESS_PORT = /^(?:([\d.]+)|\[([0-9A-Fa-f:]+)(?:%[\w.-]+)?\]):(\d+)$/;
 
 type Token = { kind: 'word' | 'string' | 'semicolon' | 'brace'; text: string };
 
@@ -37,16 +38,31 @@ function tokenize(text: string): Token[] {
   return tokens;
 }
 
+/** fastd refuses port 0 and anything above 65535 ("invalid port"). */
+function isPort(text: string): boolean {
+  return /^\d{1,5}$/.test(text) && Number(text) >= 1 && Number(text) <= 65535;
+}
+
+/** `1.2.3.4:N` or `[v6]:N` with an address fastd reads (octets to 255, no leading zeros). */
+function isAddressPort(text: string): boolean {
+  const match = ADDRESS_PORT.exec(text);
+  if (!match) return false;
+  const [, v4, v6, port] = match;
+  return (v4 === undefined ? isIPv6(v6) : isIPv4(v4)) && isPort(port);
+}
+
 function isRemote(args: Token[]): boolean {
   const rest =
     args[0]?.kind === 'word' && (args[0].text === 'ipv4' || args[0].text === 'ipv6') ? args.slice(1) : args;
-  if (rest.length === 1) return rest[0].kind === 'word' && ADDRESS_PORT.test(rest[0].text);
+  if (rest.length === 1) return rest[0].kind === 'word' && isAddressPort(rest[0].text);
   return (
     rest.length === 3 &&
     rest[0].kind === 'string' &&
     /^[A-Za-z0-9.:-]+$/.test(rest[0].text) &&
+    rest[1].kind === 'word' &&
     rest[1].text === 'port' &&
-    PORT.test(rest[2].text)
+    rest[2].kind === 'word' &&
+    isPort(rest[2].text)
   );
 }
 

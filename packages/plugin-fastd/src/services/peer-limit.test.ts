@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { PeerLimitCalculator } from './peer-limit-calculator.js';
+import { PeerLimitCalculator, remotePeerCount, remotePeers } from './peer-limit-calculator.js';
 import { findPeerLimitStatements, replacePeerLimit } from './peer-limit-statement.js';
 import { judgeRemoteStatus, type RemoteGatewayStatus } from './remote-status-fetcher.js';
 
@@ -132,5 +132,86 @@ describe('peer limit statement', () => {
     expect(findPeerLimitStatements('peer limit 2147483647;').map((s) => s.value)).toEqual([2147483647]);
     const [bad] = findPeerLimitStatements('a;\npeer limit 7.5e+299;\nb;\n');
     expect(replacePeerLimit('a;\npeer limit 7.5e+299;\nb;\n', bad, 40)).toBe('a;\npeer limit 40;\nb;\n');
+  });
+});
+
+describe('remotePeerCount', () => {
+  it.each([
+    ['a count', { mz: { peers: 7 } }, { peers: 7 }],
+    ['zero', { mz: { peers: 0 } }, { peers: 0 }],
+    ['the ceiling', { mz: { peers: 1000 } }, { peers: 1000 }],
+    [
+      'one over the ceiling',
+      { mz: { peers: 1001 } },
+      { refused: 'peers 1001 is not a peer count from 0 to 1000' },
+    ],
+    ['a negative count', { mz: { peers: -1 } }, { refused: 'peers -1 is not a peer count from 0 to 1000' }],
+    ['a fraction', { mz: { peers: 0.5 } }, { refused: 'peers 0.5 is not a peer count from 0 to 1000' }],
+    ['a string', { mz: { peers: '5' } }, { refused: 'peers "5" is not a peer count from 0 to 1000' }],
+    ['null peers', { mz: { peers: null } }, { refused: 'peers null is not a peer count from 0 to 1000' }],
+    ['no peers key', { mz: { uptime: 5 } }, undefined],
+    ['no entry', { wi: { peers: 5 } }, undefined],
+    ['a null entry', { mz: null }, undefined],
+    ['a number entry', { mz: 5 }, undefined],
+    ['a string entry', { mz: 'peers' }, undefined],
+  ])('%s', (_what, data, expected) => {
+    expect(remotePeerCount(fresh('b', data), 'mz', 1000)).toEqual(expected);
+    expect(remotePeers(fresh('b', data), 'mz', 1000)).toBe(
+      expected && 'peers' in expected ? expected.peers : undefined,
+    );
+  });
+
+  it('reads nothing from a gateway whose data is not fresh, whatever it holds', () => {
+    for (const state of ['stale', 'invalid', 'unreachable'] as const) {
+      const remote: RemoteGatewayStatus = { gateway: 'b', url: '', state, data: { mz: { peers: 5 } } };
+      expect(remotePeerCount(remote, 'mz', 1000)).toBeUndefined();
+    }
+    expect(remotePeerCount({ gateway: 'b', url: '', state: 'fresh' }, 'mz', 1000)).toBeUndefined();
+  });
+});
+
+describe('PeerLimitCalculator, whole results', () => {
+  it('counts this gateway alone when no other is online, and floors an odd average', () => {
+    expect(new PeerLimitCalculator(3, 5, 1000).compute('mz', 7, [])).toEqual({
+      instance: 'mz',
+      total: 7,
+      online: 1,
+      offline: 2,
+      average: 7,
+      gauge: 15,
+      limit: 22,
+    });
+    // This gateway without a count of its own: the remotes decide.
+    expect(
+      new PeerLimitCalculator(3, 2, 1000).compute('mz', undefined, [
+        fresh('b', { mz: { peers: 4 } }),
+        fresh('c', { mz: { peers: 5 } }),
+      ]),
+    ).toEqual({ instance: 'mz', total: 9, online: 2, offline: 1, average: 4, gauge: 4, limit: 8 });
+  });
+});
+
+describe('peer limit statement offsets', () => {
+  it('needs a word boundary before "peer" and finds every active statement with its offsets', () => {
+    expect(findPeerLimitStatements('xpeer limit 5;\npeer_limit 5;\npeer limit5;')).toEqual([]);
+    const text = 'a;\npeer limit 5 ;\n"peer limit 6;" peer\tlimit\n7;';
+    expect(findPeerLimitStatements(text)).toEqual([
+      { value: 5, start: 3, end: 17 },
+      { value: 7, start: 34, end: 47 },
+    ]);
+    expect(text.slice(34, 47)).toBe('peer\tlimit\n7;');
+    expect(findPeerLimitStatements('peer limit ;')).toEqual([{ value: undefined, start: 0, end: 12 }]);
+    expect(findPeerLimitStatements('peer limit "5";')).toEqual([]);
+    expect(findPeerLimitStatements('peer limit 0;')).toEqual([{ value: 0, start: 0, end: 13 }]);
+    expect(findPeerLimitStatements('peer limit \t 9  ;')).toEqual([{ value: 9, start: 0, end: 17 }]);
+    expect(findPeerLimitStatements('peer limit 0010;')).toEqual([{ value: 10, start: 0, end: 16 }]);
+    expect(findPeerLimitStatements('peer limit x5;')).toEqual([{ value: undefined, start: 0, end: 14 }]);
+    expect(findPeerLimitStatements('peer limit 5x;')).toEqual([{ value: undefined, start: 0, end: 14 }]);
+  });
+
+  it('replaces the statement at its offsets only', () => {
+    const text = 'peer limit 1; peer limit 2;';
+    const [, second] = findPeerLimitStatements(text);
+    expect(replacePeerLimit(text, second, 30)).toBe('peer limit 1; peer limit 30;');
   });
 });

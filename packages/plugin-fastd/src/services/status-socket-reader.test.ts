@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -85,5 +85,63 @@ describe('StatusSocketReader', () => {
   it('times out on a socket that never answers', async () => {
     const socket = await fakeSocket('silent.sock', undefined);
     await expect(reader.read(socket)).rejects.toThrow(/no complete answer within 1000 ms/);
+  });
+
+  it('names a path that is no socket as refusing connections, and passes other errors on as they are', async () => {
+    // Connecting to a file that is not a listening socket: ECONNREFUSED (a stale socket file).
+    const stale = path.join(dir, 'stale.sock');
+    writeFileSync(stale, '');
+    const refused = await reader.read(stale).catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(UnavailableError);
+    expect((refused as Error).message).toBe(
+      `fastd status socket ${stale} refuses connections (stale socket, fastd not running?)`,
+    );
+    expect((refused as Error).cause).toMatchObject({ code: 'ECONNREFUSED' });
+    // Neither ENOENT nor ECONNREFUSED: the system's own words.
+    const under = path.join(stale, 'x.sock');
+    const other = await reader.read(under).catch((e: unknown) => e);
+    expect(other).toBeInstanceOf(UnavailableError);
+    expect((other as Error).message).toBe(`fastd status socket ${under} connect ENOTDIR ${under}`);
+    const missing = path.join(dir, 'missing.sock');
+    expect(((await reader.read(missing).catch((e: unknown) => e)) as Error).message).toBe(
+      `fastd status socket ${missing} does not exist (is fastd running with this "status socket"?)`,
+    );
+  });
+
+  it('reads an answer that arrives in several pieces', async () => {
+    const raw = fixture('status-gw-tap.raw.json');
+    const socket = path.join(dir, 'slow.sock');
+    const server = net.createServer((c) => {
+      c.write(raw.slice(0, 100));
+      setTimeout(() => c.end(raw.slice(100)), 20);
+    });
+    await new Promise<void>((resolve) => server.listen(socket, resolve));
+    servers.push(server);
+    expect(await reader.read(socket)).toEqual(parseStatus(raw, 'gw'));
+  });
+
+  it('reads a socket inside the --root sandbox', async () => {
+    await fakeSocket('rooted.sock', fixture('status-gw-tap.raw.json'));
+    const rooted = new StatusSocketReader(new FileStore(new RootSandbox(dir)), 1_000);
+    expect(summarizeStatus(await rooted.read('/rooted.sock')).peersConnected).toBe(3);
+  });
+});
+
+describe('parseStatus messages', () => {
+  it('names an empty or blank answer, a cut one with its length, and the first wrong key', () => {
+    // --json names the error by its code.
+    expect(new MalformedStatusError('x').code).toBe('MALFORMED_STATUS');
+    expect(() => parseStatus(' \n\t', 'gw')).toThrow(
+      new MalformedStatusError('fastd status socket gw: empty answer'),
+    );
+    expect(() => parseStatus('{"uptime": 1', 'gw')).toThrow(
+      /^fastd status socket gw: not valid JSON after 12 bytes \(truncated\?\): ./,
+    );
+    expect(() => parseStatus('[1,2]', 'gw')).toThrow(
+      /^fastd status socket gw: unexpected document at \(top\): /,
+    );
+    expect(() => parseStatus('{"uptime": 5, "peers": {"k": {"name": null, "address": 7}}}', 'gw')).toThrow(
+      /^fastd status socket gw: unexpected document at peers\.k\.address: /,
+    );
   });
 });

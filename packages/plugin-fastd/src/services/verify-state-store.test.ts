@@ -4,6 +4,7 @@ import { FileStore, RootSandbox } from '@ffphoton/core';
 import { tempDir } from '@ffphoton/core/testing';
 import { describe, expect, it } from 'vitest';
 import type { FastdInstance } from '../settings.js';
+import { canSetUmask, withUmask } from '../test-helpers/umask.js';
 import { decideVerify, readVerifyState, type VerifyState } from '../verify-state.js';
 import { VerifyStateStore } from './verify-state-store.js';
 
@@ -136,5 +137,48 @@ describe('VerifyStateStore on a real file, over several commands and cycles', ()
       entry.keys = [key(1)];
     });
     expect(read(dir).instances.mz.keys).toEqual([key(1)]);
+  });
+
+  it.skipIf(!canSetUmask)('writes a state file the verify hook can read under any umask (0644)', async () => {
+    const dir = tempDir('verify-state-mode');
+    await withUmask(0o077, () =>
+      store(dir).update([mz], (entry) => {
+        entry.keys = [key(1)];
+      }),
+    );
+    expect(statSync(path.join(dir, 'state.json')).mode & 0o777).toBe(0o644);
+  });
+
+  it('writes the first state even when no instance is listed, and takes a missing entry as empty', async () => {
+    const dir = tempDir('verify-state-empty');
+    await store(dir).update([], () => undefined);
+    expect(read(dir)).toEqual({ version: 1, updated: '2026-01-01T00:00:00.000Z', instances: {} });
+    await store(dir).update([wi], () => undefined);
+    expect(read(dir).instances).toEqual({
+      wi: { interface: 'wiVPN', keys: [], limit: null, connected: null },
+    });
+  });
+
+  it('hands `change` a copy: a change that mutates the keys in place is still written', async () => {
+    const dir = tempDir('verify-state-copy');
+    const s = store(dir);
+    await s.update([mz], (entry) => {
+      entry.keys = [key(1)];
+    });
+    await s.update([mz], (entry) => {
+      entry.keys.push(key(2));
+    });
+    expect(read(dir).instances.mz.keys).toEqual([key(1), key(2)]);
+  });
+
+  it('takes the interface from the settings, also when it changed since the last write', async () => {
+    const dir = tempDir('verify-state-interface');
+    const s = store(dir);
+    await s.update([mz], (entry) => {
+      entry.limit = 3;
+      entry.connected = 0;
+    });
+    await s.update([{ ...mz, interface: 'mzVPN2' }], () => undefined);
+    expect(read(dir).instances.mz).toEqual({ interface: 'mzVPN2', keys: [], limit: 3, connected: 0 });
   });
 });

@@ -7,12 +7,15 @@ export class KeyRepo {
   readonly origin: string;
   private readonly work: string;
 
-  constructor(dir: string) {
-    this.origin = path.join(dir, 'keys-origin.git');
-    this.work = path.join(dir, 'keys-work');
-    execFileSync('git', ['init', '-q', '--bare', '-b', 'main', this.origin]);
+  /** `name` tells several repositories in one directory apart; `objectFormat` sha256 makes a SHA-256 repository. */
+  constructor(dir: string, options: { name?: string; objectFormat?: 'sha1' | 'sha256' } = {}) {
+    const name = options.name ?? 'keys';
+    const format = `--object-format=${options.objectFormat ?? 'sha1'}`;
+    this.origin = path.join(dir, `${name}-origin.git`);
+    this.work = path.join(dir, `${name}-work`);
+    execFileSync('git', ['init', '-q', '--bare', format, '-b', 'main', this.origin]);
     mkdirSync(this.work);
-    this.git('init', '-q', '-b', 'main');
+    this.git('init', '-q', format, '-b', 'main');
     this.git('remote', 'add', 'origin', this.origin);
   }
 
@@ -30,7 +33,10 @@ export class KeyRepo {
   commit(files: Record<string, string | null>, options: { rewrite?: boolean } = {}): void {
     for (const [name, content] of Object.entries(files)) {
       if (content === null) rmSync(path.join(this.work, name));
-      else writeFileSync(path.join(this.work, name), content);
+      else {
+        mkdirSync(path.dirname(path.join(this.work, name)), { recursive: true });
+        writeFileSync(path.join(this.work, name), content);
+      }
     }
     this.git('add', '-A');
     this.git('commit', '-q', ...(options.rewrite ? ['--amend'] : []), '-m', 'keys');
