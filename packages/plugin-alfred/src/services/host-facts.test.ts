@@ -65,7 +65,7 @@ describe('host facts: edges', () => {
       '/c/tail': '42x',
       '/c/head': 'x42',
       '/c/neg': '-1',
-      '/c/long': '9'.repeat(39) + 'xyz',
+      '/c/long': `${'9'.repeat(39)}xyz`,
     });
     expect(await facts.counter('/c/ok', 'c')).toBe(42);
     for (const name of ['tail', 'head', 'neg', 'long'])

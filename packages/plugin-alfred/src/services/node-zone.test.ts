@@ -347,7 +347,7 @@ describe('node zone: entries and file', () => {
     await expect(broken).rejects.toThrow(
       /\(zone nodes\.ffmz\.org\/IN: NS 'ns\.nodes\.ffmz\.org' has no address records/,
     );
-    const error = await broken.catch((e: ValidationRejectedError) => e);
+    const error = (await broken.catch((e: unknown) => e)) as ValidationRejectedError;
     expect(error.message).not.toMatch(/photon-zone|\/tmp\//);
     expect(error.message).toMatch(/; \/etc\/bind\/db\.nodes\.ffmz\.org was left unchanged$/);
     expect(error.file).toBe('/etc/bind/db.nodes.ffmz.org');
@@ -361,8 +361,8 @@ describe('node zone: entries and file', () => {
     // A rejected zone with no output at all still says why.
     const silent = await live
       .update(zoneSettings({ checkCommand: ['sh', '-c', 'exit 3', 'check'], ttl: 99 }), hostile)
-      .catch((e: Error) => e);
-    expect(silent.message).toBe(
+      .catch((e: unknown) => e as Error);
+    expect((silent as Error).message).toBe(
       'sh rejected the zone nodes.ffmz.org (exit 3); /etc/bind/db.nodes.ffmz.org was left unchanged',
     );
   });
