@@ -345,4 +345,19 @@ describe('alfred publisher (zone, nodes, sync)', () => {
     for (const p of ['/etc/bind/db.nodes', '/srv/nodes.json', '/var/lib/photon'])
       expect(existsSync(s.host(p))).toBe(false);
   });
+
+  it('sync: a zone whose alfred is down fails alone; the node lists’ refusals are still logged', async () => {
+    const s = mapServer({
+      zone: { ...zone, meshes: ['wi'] },
+      nodes: { meshes: ['mz'], nodesFile: '/srv/nodes.json', nodelistFile: '/srv/nodelist.json' },
+    });
+    s.fake.fail('/run/wi.sock', 158, 255);
+    s.fake.serve('/run/mz.sock', 158, `${alfredOutput({ [mac(1)]: node(1) })}{ "${mac(9)}", "x" },\n`);
+    const error = await caught(s.publisher.sync());
+    expect(error).toBeInstanceOf(UnavailableError);
+    expect(error.message).toBe('mesh wi: alfred at /run/wi.sock: exit 255');
+    expect(s.lines).toEqual([expect.stringMatching(new RegExp(`^warn nodes: mesh mz: ${mac(9)}: not JSON`))]);
+    expect(s.status('nodes')).toEqual({ time, total: 1, online: 1, problems: 1 });
+    expect(s.status('zone')).toEqual({ time, zone: 'nodes.ffmz.org', error: error.message });
+  });
 });

@@ -1,3 +1,4 @@
+import dgram from 'node:dgram';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -243,6 +244,29 @@ describe('map export', () => {
         statistics: { nodes: { [A]: data.statistics }, problems: [] },
         neighbours: { nodes: { [A]: data.neighbours }, problems: [] },
       });
+    });
+
+    it('answers that do not decode are problems of the statistics', async () => {
+      const server = dgram.createSocket('udp6');
+      server.on('message', (_, rinfo) => {
+        server.send('garbage', rinfo.port, rinfo.address);
+        server.send(JSON.stringify({ statistics: { node_id: B } }), rinfo.port, rinfo.address);
+      });
+      await new Promise<void>((resolve) => server.bind(0, '::1', resolve));
+      try {
+        const m = mapHost(
+          { targets: ['::1'], timeoutSeconds: 2 },
+          { respondd: { port: server.address().port } },
+        );
+        const records = await m.exporter.collect();
+        expect(records.statistics).toEqual({
+          nodes: { [B]: { node_id: B } },
+          problems: [{ message: '::1: an answer of 7 bytes did not decode' }],
+        });
+        expect(records.nodeinfo).toEqual({ nodes: {}, problems: [] });
+      } finally {
+        server.close();
+      }
     });
 
     it('no answer at all is unavailable', async () => {
