@@ -358,6 +358,19 @@ describe('node zone: entries and file', () => {
     expect(statSync(path.join(root, 'etc/bind/db.nodes.ffmz.org')).mode & 0o777).toBe(0o644);
     const again = await live.update(cfg, hostile);
     expect(again).toEqual({ ...installed, changed: false, reloaded: false });
+    // The validator saw a scratch copy: its path in the reason is the zone file's.
+    const named = await live
+      .update(
+        zoneSettings({
+          checkCommand: ['sh', '-c', 'echo; echo "$2:3: bad record"; exit 1', 'check'],
+          ttl: 98,
+        }),
+        hostile,
+      )
+      .catch((e: unknown) => e as Error);
+    expect((named as Error).message).toBe(
+      'sh rejected the zone nodes.ffmz.org (/etc/bind/db.nodes.ffmz.org:3: bad record); /etc/bind/db.nodes.ffmz.org was left unchanged',
+    );
     // A rejected zone with no output at all still says why.
     const silent = await live
       .update(zoneSettings({ checkCommand: ['sh', '-c', 'exit 3', 'check'], ttl: 99 }), hostile)

@@ -49,6 +49,19 @@ describe('run status files', () => {
     expect(statSync(path.join(dir, 'last-announce.json')).mode & 0o777).toBe(0o644);
   });
 
+  it('a dry run does not even claim it would write a status', async () => {
+    const root = mkdtempSync(path.join(os.tmpdir(), 'alfred-run-status-'));
+    roots.push(root);
+    const logged: string[] = [];
+    const logger = { info: (_: unknown, message: string) => logged.push(message) } as never;
+    const dry = new RunStatusStore(
+      new FileStore(new RootSandbox(root), { dryRun: true, logger }),
+      '/var/lib/photon',
+    );
+    await dry.write('zone', all.zone);
+    expect(logged).toEqual([]);
+  });
+
   it('a dry run leaves the last real run in place', async () => {
     const { root, store: real } = store();
     await real.write('zone', all.zone);
