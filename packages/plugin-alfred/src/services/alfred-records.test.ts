@@ -51,6 +51,10 @@ describe('alfred -r decoding', () => {
       expect(parseAlfredOutput(alfredLine('02:00:00:00:00:02', edge)).records[0]?.data).toEqual(edge);
     }
     expect(parseAlfredOutput('{ "02:00:00:00:00:03", "abc\\" },').records).toEqual([]);
+    // The data is one escaped backslash: the closing quote is not escaped.
+    expect(parseAlfredOutput(alfredLine('02:00:00:00:00:04', Buffer.from('\\'))).records).toEqual([
+      { mac: '02:00:00:00:00:04', data: Buffer.from('\\') },
+    ]);
     expect(parseAlfredOutput('{ "02:00:00:00:00:03", "caf\u00e9" },').problems).toHaveLength(1);
     expect(unescapeAlfred('\\q')).toBeUndefined();
     expect(unescapeAlfred('\\x4')).toBeUndefined();
@@ -212,7 +216,7 @@ describe('alfred -r decoding', () => {
     );
   });
 
-  it('the run budget counts every decoded record, and its message names no record setting', () => {
+  it('the run budget counts every decoded record, and its message names the setting', () => {
     const budget = new ByteBudget(14, 'decompressed records');
     const text = [
       alfredLine('02:00:00:00:00:01', Buffer.from('{"a":1}')),
@@ -225,11 +229,13 @@ describe('alfred -r decoding', () => {
       problems: [
         {
           mac: '02:00:00:00:00:03',
-          message: '02:00:00:00:00:03: decompressed records: over the budget of 14 bytes per run',
+          message:
+            '02:00:00:00:00:03: decompressed records: over the budget of 14 bytes per run (alfred.limits.runBytes)',
         },
         {
           mac: '02:00:00:00:00:04',
-          message: '02:00:00:00:00:04: decompressed records: over the budget of 14 bytes per run',
+          message:
+            '02:00:00:00:00:04: decompressed records: over the budget of 14 bytes per run (alfred.limits.runBytes)',
         },
       ],
     });

@@ -203,13 +203,15 @@ function withSetting<T>(fn: () => T, setting: string): T {
   } catch (error) {
     const message = (error as Error).message;
     throw new Error(
-      /decompresses to more than/.test(message) ? `${message} (alfred.limits.${setting})` : message,
+      /decompresses to more than|over the budget of/.test(message)
+        ? `${message} (alfred.limits.${setting})`
+        : message,
     );
   }
 }
 
 function parseObject(bytes: Buffer, limits: RecordLimits): JsonObject {
-  if (limits.budget) withSetting(() => limits.budget?.take(bytes.length), 'runBytes');
+  withSetting(() => limits.budget?.take(bytes.length), 'runBytes');
   const text = bytes.toString('utf8');
   // V8's parser, and every recursive walk after it, overflow the stack on deep nesting.
   if (jsonDepth(text, INPUT_LIMITS.maxDepth) > INPUT_LIMITS.maxDepth)
