@@ -266,7 +266,7 @@ describe('node data of the host', () => {
   it('takes only well-formed values: junk around a number or version is no value', async () => {
     const h = host({
       meshes: [{ name: 'mz' }],
-      announce: { batctl: ['false'], fastdVersion: ['echo', 'fastd'] },
+      announce: { batctl: ['false'], fastdVersion: ['echo', 'fastd2 v22x'] },
     });
     h.put('/proc/uptime', 'up\n');
     h.put('/proc/loadavg', 'high 0.30 0.25 x1/187 12345\n');
