@@ -366,3 +366,48 @@ describe('map data of odd nodes and links', () => {
     ]);
   });
 });
+
+describe('interfaces claimed twice', () => {
+  it('a MAC belongs to the last node (by id) that lists it, with the first typed kind', () => {
+    const t = '2026-12-07T00:00:00.000Z';
+    const state: NodesState = {
+      version: 1,
+      nodes: {
+        '000000000001': {
+          firstseen: t,
+          lastseen: t,
+          nodeinfo: { network: { mesh_interfaces: ['aa:00:00:00:00:05'] } },
+        },
+        '000000000002': {
+          firstseen: t,
+          lastseen: t,
+          nodeinfo: { network: { mesh: { bat0: { interfaces: { tunnel: ['aa:00:00:00:00:05'] } } } } },
+        },
+        '000000000003': {
+          firstseen: t,
+          lastseen: t,
+          nodeinfo: { network: { mesh_interfaces: ['aa:00:00:00:00:03'] } },
+        },
+      },
+    };
+    const online = new Set(['000000000001', '000000000002', '000000000003']);
+    const neighbours = new Map([
+      [
+        '000000000003',
+        { batadv: { 'aa:00:00:00:00:03': { neighbours: { 'aa:00:00:00:00:05': { tq: 255 } } } } },
+      ],
+    ]);
+    // The source (lower MAC) is an "other" interface: the link takes the target's kind.
+    expect(buildMapData(state, online, neighbours, now).meshviewer.links).toEqual([
+      {
+        type: 'vpn',
+        source: '000000000003',
+        target: '000000000002',
+        source_tq: 1,
+        target_tq: 0,
+        source_addr: 'aa:00:00:00:00:03',
+        target_addr: 'aa:00:00:00:00:05',
+      },
+    ]);
+  });
+});

@@ -211,7 +211,7 @@ describe('node zone: entries and file', () => {
       nodes: {
         '02:ca:fe:00:00:02': {
           hostname: 'b',
-          node_id: '',
+          node_id: 7,
           network: {
             addresses: [
               'FD37:B4DC:4B1E::2',
@@ -225,12 +225,19 @@ describe('node zone: entries and file', () => {
         },
         '02:ca:fe:00:00:01': { hostname: 'a', network: { addresses: 'fd37:b4dc:4b1e::1' } },
         '02:ca:fe:00:00:03': { hostname: '   ', network: { addresses: ['fd37:b4dc:4b1e::3'] } },
-        '02:ca:fe:00:00:04': { hostname: 'b', node_id: 7, network: { addresses: ['FD37:B4DC:4B1E::4'] } },
+        '02:ca:fe:00:00:04': { hostname: 'b', node_id: '', network: { addresses: ['FD37:B4DC:4B1E::4'] } },
+        // Sorted by label in the zone, not by node_id.
+        '02:ca:fe:00:00:06': {
+          hostname: 'a-late',
+          node_id: '02cafe0000ff',
+          network: { addresses: ['fd37:b4dc:4b1e::6'] },
+        },
         '02:ca:fe:00:00:05': { hostname: 'c' },
       },
       problems: [],
     });
     expect(entries).toEqual([
+      { label: 'a-late', hostname: 'a-late', mac: '02:ca:fe:00:00:06', addresses: ['fd37:b4dc:4b1e::6'] },
       {
         label: 'b',
         hostname: 'b',
