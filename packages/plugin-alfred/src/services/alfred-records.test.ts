@@ -124,7 +124,9 @@ describe('alfred -r decoding', () => {
     const records = (line: string) => parseAlfredOutput(line).records;
     // The shortest record: empty data, 28 bytes.
     expect(records(`{ "${mac}", "" },`)).toEqual([{ mac, data: Buffer.alloc(0) }]);
-    expect(records(`{ "${mac}", "ab" },`)).toEqual([{ mac, data: Buffer.from('ab') }]);
+    expect(records(`{ "${mac}", "ab" },`)).toStrictEqual([{ mac, data: Buffer.from('ab') }]);
+    // 27 bytes: the quote of `", "` would pass for the closing one.
+    expect(records(`{ "${mac}", " },`)).toEqual([]);
     for (const bad of [
       `x "${mac}", "ab" },`,
       `{x"${mac}", "ab" },`,
