@@ -360,4 +360,25 @@ describe('alfred publisher (zone, nodes, sync)', () => {
     expect(s.status('nodes')).toEqual({ time, total: 1, online: 1, problems: 1 });
     expect(s.status('zone')).toEqual({ time, zone: 'nodes.ffmz.org', error: error.message });
   });
+
+  it('sync: a rejected zone and no alfred for the node lists → the first failure, the second logged', async () => {
+    const s = mapServer({
+      zone: { ...zone, nameservers: ['ns'], meshes: ['mz'] },
+      nodes: { meshes: ['wi'], nodesFile: '/srv/nodes.json', nodelistFile: '/srv/nodelist.json' },
+    });
+    s.fake.serve('/run/mz.sock', 158, alfredOutput({ [mac(1)]: node(1) }));
+    s.fake.fail('/run/wi.sock', 158, 255);
+    const error = await caught(s.publisher.sync());
+    expect(error).toBeInstanceOf(ValidationRejectedError);
+    expect(s.lines).toEqual(['error mesh wi: alfred at /run/wi.sock: exit 255']);
+  });
+
+  it('an unknown mesh is a configuration error naming its key', async () => {
+    const zoneError = await caught(mapServer({ zone: { ...zone, meshes: ['xx'] } }).publisher.zone());
+    expect(zoneError.message).toBe('alfred.zone.meshes: unknown mesh "xx" (known: mz, wi)');
+    const nodesError = await caught(
+      mapServer({ nodes: { meshes: ['yy'], nodesFile: '/n', nodelistFile: '/l' } }).publisher.nodes(),
+    );
+    expect(nodesError.message).toBe('alfred.nodes.meshes: unknown mesh "yy" (known: mz, wi)');
+  });
 });

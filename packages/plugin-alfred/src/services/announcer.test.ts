@@ -111,4 +111,17 @@ describe('announcer', () => {
     fake.fail('/run/mz.sock', 159, 1, 'out of memory');
     await expect(announcer.announce([cfg.meshes[0]], 'gw-1')).rejects.toBeInstanceOf(CommandFailedError);
   });
+
+  it('runs without a logger', async () => {
+    const { fake, cfg } = gateway({ fastdVersion: ['false'] });
+    const root = path.dirname(fake.dir);
+    const shell = new Shell({ dryRun: false, defaultTimeoutMs: 30_000 });
+    const files = new FileStore(new RootSandbox(root));
+    const announcer = new Announcer(shell, files, new AlfredClient(shell, files, fake.command, 10_000), cfg);
+    const result = await announcer.announce([cfg.meshes[0]], 'gw-1');
+    expect(result.meshes[0]).toMatchObject({
+      pushed: true,
+      problems: expect.arrayContaining([expect.stringMatching(/^software\.fastd\.version: /)]),
+    });
+  });
 });

@@ -138,4 +138,14 @@ describe('host facts: edges', () => {
       release: undefined,
     });
   });
+
+  it('if_inet6 lines may be indented; a missing file is one problem', async () => {
+    const facts = hostWith({
+      '/proc/net/if_inet6': 'x\n   20010db8000000000000000000000001 05 40 00 80 br\n',
+    });
+    expect(await facts.ipv6Addresses('br')).toEqual(['2001:db8::1']);
+    const none = hostWith({});
+    expect(await none.ipv6Addresses('br')).toEqual([]);
+    expect(none.problems).toEqual(['network.addresses: /proc/net/if_inet6 does not exist']);
+  });
 });
