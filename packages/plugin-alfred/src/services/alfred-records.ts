@@ -203,13 +203,15 @@ function withSetting<T>(fn: () => T, setting: string): T {
   } catch (error) {
     const message = (error as Error).message;
     throw new Error(
-      /decompresses to more than/.test(message) ? `${message} (alfred.limits.${setting})` : message,
+      /decompresses to more than|over the budget of/.test(message)
+        ? `${message} (alfred.limits.${setting})`
+        : message,
     );
   }
 }
 
 function parseObject(bytes: Buffer, limits: RecordLimits): JsonObject {
-  if (limits.budget) withSetting(() => limits.budget?.take(bytes.length), 'runBytes');
+  withSetting(() => limits.budget?.take(bytes.length), 'runBytes');
   const text = bytes.toString('utf8');
   // V8's parser, and every recursive walk after it, overflow the stack on deep nesting.
   if (jsonDepth(text, INPUT_LIMITS.maxDepth) > INPUT_LIMITS.maxDepth)
@@ -246,14 +248,10 @@ export function decodeAlfredOutput(
       i += 1;
       continue;
     }
+    // parseAlfredOutput unescapes the records back to back into one buffer: consecutive
+    // records are adjacent there, which gunzipBatch's joined view relies on.
     let j = i + 1;
-    while (
-      j < records.length &&
-      j - i < GZIP_BATCH &&
-      isGzip(records[j].data) &&
-      adjacent(records[j - 1], records[j])
-    )
-      j += 1;
+    while (j < records.length && j - i < GZIP_BATCH && isGzip(records[j].data)) j += 1;
     const batch = records.slice(i, j);
     const inflated = gunzipBatch(batch, limits);
     batch.forEach((record, k) => {
@@ -269,9 +267,6 @@ export function decodeAlfredOutput(
 // Inflating one record costs far more in zlib set-up than in inflating; a batch of records
 // is one gzip stream of several members. A batch with a bad record is decoded record by record.
 const GZIP_BATCH = 256;
-
-const adjacent = (a: AlfredRecord, b: AlfredRecord) =>
-  a.data.buffer === b.data.buffer && a.data.byteOffset + a.data.length === b.data.byteOffset;
 
 /**
  * Inflates consecutive gzip records (adjacent in one buffer) at once and splits the output by

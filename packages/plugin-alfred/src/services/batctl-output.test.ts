@@ -32,4 +32,27 @@ describe('batctl output', () => {
     ].join('\n');
     expect(localClients(tl)).toEqual(['a0:b1:c2:d3:e4:f5', 'a0:b1:c2:d3:e4:f6']);
   });
+
+  it('takes the marked gateway only where a line starts with it', () => {
+    const a = '02:ca:fe:00:00:0a';
+    const b = '02:ca:fe:00:00:0b';
+    expect(selectedGateway(`  ${a} (255) ${a} [ mzVPN]\n* ${b} (231) ${a} [ mzVPN]\n`)).toBe(b);
+    expect(selectedGateway(`=>${b} (255) ${a} [ mzVPN]\n`)).toBe(b);
+    expect(selectedGateway(`x * ${b} (255) ${a} [ mzVPN]\n`)).toBeUndefined();
+    expect(selectedGateway(`* ${b}x (255) ${a} [ mzVPN]\n`)).toBeUndefined();
+    expect(selectedGateway(`* ${b} 255\n`)).toBeUndefined();
+    expect(selectedGateway(`* 02:ca:fe:00:00 (255)\n`)).toBeUndefined();
+  });
+
+  it('reads client lines with or without a leading *, any VID, and no other lines', () => {
+    const tl = [
+      ' * a0:b1:c2:d3:e4:01   -1 [......]   1.520   (0x12345678)',
+      'a0:b1:c2:d3:e4:02 12 [....W.] 3.1 (0x1)',
+      'x a0:b1:c2:d3:e4:03   -1 [......]   1.520   (0x12345678)',
+      'a0:b1:c2:d3:e4:04   -1 (......)   1.520   (0x12345678)',
+      'a0:b1:c2:d3:e4:05   x1 [......]   1.520   (0x12345678)',
+      'a0:b1:c2:d3:e4:06   -1 [..P...]',
+    ].join('\n');
+    expect(localClients(tl)).toEqual(['a0:b1:c2:d3:e4:01', 'a0:b1:c2:d3:e4:02']);
+  });
 });

@@ -69,4 +69,80 @@ describe('reading several meshes', () => {
     expect(() => selectMeshes(meshes, ['xx'], '--mesh')).toThrow(ConfigError);
     expect(() => selectMeshes([], undefined, '--mesh')).toThrow('no meshes configured');
   });
+
+  it('a later mesh’s record of a MAC replaces an earlier one’s; problems keep their MAC', async () => {
+    const source = new MeshDataSource(
+      client({
+        '/run/mz.sock':
+          '{ "02:00:00:00:00:01", "{\\"mesh\\": \\"mz\\"}" },\n{ "02:00:00:00:00:02", "{\\"mesh\\": \\"mz\\"}" },\n',
+        '/run/wi.sock': '{ "02:00:00:00:00:01", "{\\"mesh\\": \\"wi\\"}" },\n{ "02:00:00:00:00:03", "x" },\n',
+      }),
+      limits,
+    );
+    expect(await source.read(meshes, 158)).toEqual({
+      nodes: { '02:00:00:00:00:01': { mesh: 'wi' }, '02:00:00:00:00:02': { mesh: 'mz' } },
+      problems: [
+        { mac: '02:00:00:00:00:03', message: expect.stringMatching(/^mesh wi: 02:00:00:00:00:03: not JSON/) },
+      ],
+    });
+    expect((await source.read([...meshes].reverse(), 158)).nodes['02:00:00:00:00:01']).toEqual({
+      mesh: 'mz',
+    });
+  });
+
+  it('merging a mesh that was not read is a programming error; other client errors are not swallowed', async () => {
+    expect(() => mergeMeshReads(meshes, new Map())).toThrow('mesh mz was not read');
+    const failing = {
+      read: async () => {
+        throw new Error('alfred crashed');
+      },
+    } as unknown as AlfredClient;
+    await expect(new MeshDataSource(failing, limits).readEach(meshes, 158)).rejects.toThrow('alfred crashed');
+  });
+
+  it('one byte budget for every read of a source; one record over recordBytes is its problem', async () => {
+    const record = (mac: string, bytes: number) =>
+      `{ "${mac}", "{\\"x\\": \\"${'a'.repeat(bytes - 10)}\\"}" },\n`;
+    const source = new MeshDataSource(
+      client({
+        '/run/mz.sock': record('02:00:00:00:00:01', 600),
+        '/run/wi.sock': record('02:00:00:00:00:02', 300),
+      }),
+      { recordBytes: 500, runBytes: 1000 },
+    );
+    const [mz] = meshes;
+    const wi = meshes[1];
+    expect((await source.read([mz], 158)).problems).toEqual([
+      { mac: '02:00:00:00:00:01', message: expect.stringMatching(/^mesh mz: 02:00:00:00:00:01: .*500/) },
+    ]);
+    // 300 bytes a read: the fourth read goes over the run's 1000.
+    for (let i = 0; i < 3; i += 1)
+      expect(await source.read([wi], 158)).toMatchObject({
+        nodes: { '02:00:00:00:00:02': {} },
+        problems: [],
+      });
+    expect(await source.read([wi], 158)).toEqual({
+      nodes: {},
+      problems: [
+        {
+          mac: '02:00:00:00:00:02',
+          message: expect.stringMatching(/^mesh wi: 02:00:00:00:00:02: .*over the budget/),
+        },
+      ],
+    });
+  });
+
+  it('names the known meshes and the key of an unknown one', () => {
+    const error = (() => {
+      try {
+        selectMeshes(meshes, ['wi', 'xx'], 'alfred.zone.meshes');
+      } catch (e) {
+        return e as ConfigError;
+      }
+    })();
+    expect(error?.message).toBe('alfred.zone.meshes: unknown mesh "xx" (known: mz, wi)');
+    expect(() => selectMeshes([], ['mz'], '--mesh')).toThrow('alfred.meshes: no meshes configured');
+    expect(selectMeshes(meshes, [], '--mesh')).toBe(meshes);
+    expect(selectMeshes(meshes, ['wi', 'mz'], '--mesh').map((m) => m.name)).toEqual(['wi', 'mz']);
+  });
 });

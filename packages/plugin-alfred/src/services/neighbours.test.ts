@@ -27,4 +27,25 @@ describe('batman-adv neighbours from batctl o', () => {
     expect(batmanNeighbours('Error - mesh interface bat0 is not present\n').size).toBe(0);
     expect(batmanNeighbours(' * 02:ca:fe:00:00:0b 0.310s (999) 02:ca:fe:00:00:0b [ mzVPN]\n').size).toBe(0);
   });
+
+  it('takes a direct route’s TQ up to 255, a potential next hop only for the originator itself', () => {
+    const a = '02:ca:fe:00:00:0a';
+    const b = '02:ca:fe:00:00:0b';
+    const c = '02:ca:fe:00:00:0c';
+    const d = '02:ca:fe:00:00:0d';
+    const e = '02:ca:fe:00:00:0e';
+    const out = [
+      ` * ${a}    2s   (  0) ${a} [ vpn0]`,
+      `${b} 0.5s (255) ${a} [vpn0]: ${a} (255) ${b} (7)`,
+      `${c} 0.5s (255) ${a} [vpn0]: ${c} (256)`,
+      `   ${d}    1.5s   (256) ${d} [ vpn0]`,
+      `x ${e}    1.5s   (200) ${e} [ vpn0]`,
+      `${e}    1.5s   (200) ${e} [ vpn1]   `,
+      `${e}    1.5s   (200) ${e} [ vpn1 ]x`,
+    ].join('\n');
+    expect(Object.fromEntries(batmanNeighbours(out))).toEqual({
+      vpn0: { [a]: { tq: 0, lastseen: 2 }, [b]: { tq: 7, lastseen: 0.5 } },
+      vpn1: { [e]: { tq: 200, lastseen: 1.5 } },
+    });
+  });
 });

@@ -113,48 +113,46 @@ export class NodeDataCollector {
     const [gwl, tl, originators] = await batctlRuns;
     const shared = await sharedFacts;
 
-    const nodeinfo: JsonObject =
-      compact({
-        node_id: nodeId,
-        hostname: mesh.hostname ?? hostname,
-        network: compact({
-          mac,
-          addresses: mesh.bridge ? await facts.ipv6Addresses(mesh.bridge) : undefined,
-          mesh_interfaces: meshMacs,
-          mesh: { [mesh.batman]: { interfaces: { tunnel: meshMacs } } },
-        }),
-        software: compact({
-          'batman-adv': compact({ version: shared.batmanVersion }),
-          fastd: compact({ enabled: true, version: shared.fastdVersion }),
-          firmware: compact({ base: shared.firmware.base, release: shared.firmware.release }),
-        }),
-        hardware: compact({ model: mesh.hardwareModel ?? shared.model, nproc: shared.nproc }),
-        system: compact({ site_code: mesh.siteCode, role: mesh.role }),
-        owner: mesh.contact ? { contact: mesh.contact } : undefined,
-        location: mesh.location,
-        vpn: true,
-      }) ?? {};
+    const nodeinfo = compact({
+      node_id: nodeId,
+      hostname: mesh.hostname ?? hostname,
+      network: compact({
+        mac,
+        addresses: mesh.bridge ? await facts.ipv6Addresses(mesh.bridge) : undefined,
+        mesh_interfaces: meshMacs,
+        mesh: { [mesh.batman]: { interfaces: { tunnel: meshMacs } } },
+      }),
+      software: compact({
+        'batman-adv': compact({ version: shared.batmanVersion }),
+        fastd: compact({ enabled: true, version: shared.fastdVersion }),
+        firmware: compact({ base: shared.firmware.base, release: shared.firmware.release }),
+      }),
+      hardware: compact({ model: mesh.hardwareModel ?? shared.model, nproc: shared.nproc }),
+      system: compact({ site_code: mesh.siteCode, role: mesh.role }),
+      owner: mesh.contact ? { contact: mesh.contact } : undefined,
+      location: mesh.location,
+      vpn: true,
+    });
     const stats = `/sys/class/net/${mesh.batman}/statistics`;
     const counter = (name: string) => facts.counter(`${stats}/${name}`, 'traffic');
-    const statistics: JsonObject =
-      compact({
-        node_id: nodeId,
-        uptime: shared.uptime,
-        idletime: shared.idletime,
-        loadavg: shared.loadavg,
-        memory: shared.memory && compact(shared.memory),
-        processes: shared.processes,
-        traffic: compact({
-          rx: compact({ bytes: await counter('rx_bytes'), packets: await counter('rx_packets') }),
-          tx: compact({
-            bytes: await counter('tx_bytes'),
-            packets: await counter('tx_packets'),
-            dropped: await counter('tx_dropped'),
-          }),
+    const statistics = compact({
+      node_id: nodeId,
+      uptime: shared.uptime,
+      idletime: shared.idletime,
+      loadavg: shared.loadavg,
+      memory: shared.memory && compact(shared.memory),
+      processes: shared.processes,
+      traffic: compact({
+        rx: compact({ bytes: await counter('rx_bytes'), packets: await counter('rx_packets') }),
+        tx: compact({
+          bytes: await counter('tx_bytes'),
+          packets: await counter('tx_packets'),
+          dropped: await counter('tx_dropped'),
         }),
-        clients: tl === undefined ? undefined : { total: localClients(tl).length },
-        gateway: gwl === undefined ? undefined : selectedGateway(gwl),
-      }) ?? {};
+      }),
+      clients: tl === undefined ? undefined : { total: localClients(tl).length },
+      gateway: gwl === undefined ? undefined : selectedGateway(gwl),
+    });
     if (!withNeighbours) return { nodeinfo, statistics };
     const neighbours: JsonObject = { node_id: nodeId };
     if (originators !== undefined) neighbours.batadv = await this.byInterfaceMac(originators, facts);
@@ -190,8 +188,11 @@ function finite(n: number | undefined): number | undefined {
   return n !== undefined && Number.isFinite(n) ? n : undefined;
 }
 
-/** Drops undefined values and empty objects, so a missing item is absent rather than null. */
-function compact(obj: JsonObject): JsonObject | undefined {
+/**
+ * Drops undefined values and empty objects, so a missing item is absent rather than null (an
+ * empty result is itself dropped by the enclosing compact).
+ */
+function compact(obj: JsonObject): JsonObject {
   const out: JsonObject = {};
   for (const [key, value] of Object.entries(obj)) {
     if (value === undefined) continue;
@@ -204,5 +205,5 @@ function compact(obj: JsonObject): JsonObject | undefined {
       continue;
     out[key] = value;
   }
-  return Object.keys(out).length === 0 ? undefined : out;
+  return out;
 }

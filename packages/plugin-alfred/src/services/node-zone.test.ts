@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {
@@ -14,7 +14,7 @@ import { describe, expect, it } from 'vitest';
 import { alfredSettings, type ZoneSettings } from '../settings.js';
 import type { DecodedRecords } from './alfred-records.js';
 import { assignLabels, toDnsLabel } from './dns-labels.js';
-import { NodeZoneUpdater, nextSerial, renderZone, serialOf, zoneEntries } from './node-zone.js';
+import { NodeZoneUpdater, nextSerial, prefixSet, renderZone, serialOf, zoneEntries } from './node-zone.js';
 
 function zoneSettings(extra: Record<string, unknown> = {}): ZoneSettings {
   return alfredSettings.schema.parse({
@@ -159,5 +159,231 @@ describe('node zone', () => {
       updater.update(zoneSettings({ checkCommand: ['/nonexistent/checkzone'] }), hostile),
     ).rejects.toBeInstanceOf(CommandFailedError);
     expect(readFileSync(installed, 'utf8')).toContain('2026112701 ; serial');
+  });
+});
+
+describe('DNS labels: duplicates and fallbacks', () => {
+  it('reserved labels count as taken; a third duplicate of the same id is numbered', () => {
+    expect(
+      assignLabels(
+        [
+          { key: 'a', hostname: 'twin', id: '01' },
+          { key: 'b', hostname: 'twin', id: '01' },
+          { key: 'c', hostname: 'twin', id: '01' },
+          { key: 'd', hostname: 'Other Name', id: '02' },
+          { key: 'e', hostname: '!!!', id: '!!!' },
+          { key: 'f', hostname: '🦜', id: '03' },
+        ],
+        ['twin'],
+      ),
+    ).toEqual([
+      { key: 'e', hostname: '!!!', label: 'node-node', note: 'no usable characters' },
+      { key: 'a', hostname: 'twin', label: 'twin-01', note: 'duplicate host name' },
+      { key: 'b', hostname: 'twin', label: 'twin-01-2', note: 'duplicate host name' },
+      { key: 'c', hostname: 'twin', label: 'twin-01-3', note: 'duplicate host name' },
+      { key: 'd', hostname: 'Other Name', label: 'other-name', note: 'made DNS-safe' },
+      { key: 'f', hostname: '🦜', label: 'node-03', note: 'no usable characters' },
+    ]);
+  });
+
+  it('a shortened duplicate loses a hyphen the cut leaves at its end; a nameless duplicate is node-ID', () => {
+    const long = `${'x'.repeat(59)}-yyy`;
+    expect(
+      assignLabels([
+        { key: 'a', hostname: long, id: '01' },
+        { key: 'b', hostname: long, id: '04' },
+        { key: 'c', hostname: '??', id: '05' },
+        { key: 'd', hostname: '**', id: '05' },
+      ]).map((l) => l.label),
+    ).toEqual([long, `${'x'.repeat(59)}-04`, 'node-05', 'node-05-2']);
+  });
+
+  it('cuts at 63 octets before trimming hyphens', () => {
+    expect(toDnsLabel(`${'x'.repeat(62)} yz`)).toBe('x'.repeat(62));
+    expect(toDnsLabel(`Ä${'x'.repeat(62)}`)).toBe(`a${'x'.repeat(62)}`);
+    expect(toDnsLabel('  Jürgen  ')).toBe('jurgen');
+  });
+});
+
+describe('node zone: entries and file', () => {
+  it('keeps only addresses in the prefixes, lower-cased and unique; names without id by MAC', () => {
+    const { entries, skipped, problems } = zoneEntries(zoneSettings(), {
+      nodes: {
+        '02:ca:fe:00:00:02': {
+          hostname: 'b',
+          node_id: 7,
+          network: {
+            addresses: [
+              'FD37:B4DC:4B1E::2',
+              'fd37:b4dc:4b1e::2',
+              'fd37:b4dc:4b1e::1',
+              42,
+              'junk',
+              '10.38.0.1',
+            ],
+          },
+        },
+        '02:ca:fe:00:00:01': { hostname: 'a', network: { addresses: 'fd37:b4dc:4b1e::1' } },
+        '02:ca:fe:00:00:03': { hostname: '   ', network: { addresses: ['fd37:b4dc:4b1e::3'] } },
+        '02:ca:fe:00:00:04': { hostname: 'b', node_id: '', network: { addresses: ['FD37:B4DC:4B1E::4'] } },
+        // Sorted by label in the zone, not by node_id.
+        '02:ca:fe:00:00:06': {
+          hostname: 'a-late',
+          node_id: '02cafe0000ff',
+          network: { addresses: ['fd37:b4dc:4b1e::6'] },
+        },
+        '02:ca:fe:00:00:05': { hostname: 'c' },
+      },
+      problems: [],
+    });
+    expect(entries).toEqual([
+      { label: 'a-late', hostname: 'a-late', mac: '02:ca:fe:00:00:06', addresses: ['fd37:b4dc:4b1e::6'] },
+      {
+        label: 'b',
+        hostname: 'b',
+        mac: '02:ca:fe:00:00:02',
+        addresses: ['fd37:b4dc:4b1e::1', 'fd37:b4dc:4b1e::2'],
+      },
+      {
+        label: 'b-02cafe000004',
+        hostname: 'b',
+        mac: '02:ca:fe:00:00:04',
+        addresses: ['fd37:b4dc:4b1e::4'],
+        note: 'duplicate host name',
+      },
+    ]);
+    expect(skipped).toEqual([
+      '02:ca:fe:00:00:01 ("a"): no address in fd37:b4dc:4b1e::/64, 10.37.0.0/16',
+      '02:ca:fe:00:00:05 ("c"): no address in fd37:b4dc:4b1e::/64, 10.37.0.0/16',
+    ]);
+    expect(problems).toEqual(['02:ca:fe:00:00:03: nodeinfo has no hostname']);
+  });
+
+  it('refuses a prefix that is none, naming the key', () => {
+    expect(() => prefixSet(['fd37::/64', 'nonsense'])).toThrow(
+      'alfred.zone.prefixes: not a prefix: "nonsense"',
+    );
+  });
+
+  it('renders the whole zone file: SOA from the settings, names relative to the origin', () => {
+    const cfg = zoneSettings({
+      name: 'nodes.ffmz.org.',
+      ttl: 60,
+      nameservers: ['ns1', 'ns2.example.org.'],
+      soa: {
+        primary: 'master.example.org.',
+        contact: 'noc',
+        refresh: 100,
+        retry: 50,
+        expire: 1000,
+        minimum: 30,
+      },
+    });
+    const entries = [
+      { label: 'a', hostname: 'a', mac: 'm', addresses: ['fd37:b4dc:4b1e::1', '10.37.0.1'] },
+      { label: 'b', hostname: 'b', mac: 'n', addresses: ['fd37:b4dc:4b1e::2'] },
+    ];
+    expect(renderZone(cfg, entries, 2026112703)).toBe(
+      [
+        '; Generated by photon alfred zone from alfred nodeinfo. Do not edit.',
+        '$ORIGIN nodes.ffmz.org.',
+        '$TTL 60',
+        '@ IN SOA master.example.org. noc.nodes.ffmz.org. (',
+        '    2026112703 ; serial',
+        '    100 ; refresh',
+        '    50 ; retry',
+        '    1000 ; expire',
+        '    30 ; minimum',
+        ')',
+        '@ IN NS ns1.nodes.ffmz.org.',
+        '@ IN NS ns2.example.org.',
+        'a IN AAAA fd37:b4dc:4b1e::1',
+        'a IN A 10.37.0.1',
+        'b IN AAAA fd37:b4dc:4b1e::2',
+        '',
+      ].join('\n'),
+    );
+    // Defaults: the first name server is the primary, hostmaster the contact.
+    const plain = renderZone(zoneSettings(), [], 1);
+    expect(plain.split('\n').slice(1, 4)).toEqual([
+      '$ORIGIN nodes.ffmz.org.',
+      '$TTL 300',
+      '@ IN SOA ns1.example.org. hostmaster.nodes.ffmz.org. (',
+    ]);
+  });
+
+  it('reads the serial of SOA records as people write them', () => {
+    expect(serialOf('@ IN SOA ns. h. ( 2030010101 3600')).toBe(2030010101);
+    expect(serialOf('@\tIN\tSOA\tns.\th.\t(\n\t\t2030010102 ; serial')).toBe(2030010102);
+    expect(serialOf('@ IN SOA ns. h. 2030010103 3600')).toBe(2030010103);
+    expect(serialOf('@ IN SOAns. h. 2030010103 3600')).toBeUndefined();
+    expect(serialOf('@ IN SOA ns. h. ( serial')).toBeUndefined();
+    expect(serialOf(undefined)).toBeUndefined();
+  });
+
+  it('serials: padded month and day, the old serial + 1 when it is today’s or later', () => {
+    const jan = new Date('2027-01-05T23:59:59Z');
+    expect(nextSerial(undefined, jan)).toBe(2027010500);
+    expect(nextSerial(2027010499, jan)).toBe(2027010500);
+    expect(nextSerial(2027010500, jan)).toBe(2027010501);
+    expect(nextSerial(2027010517, jan)).toBe(2027010518);
+  });
+
+  it('a dry run validates but installs and reloads nothing; an unchanged zone is left alone', async () => {
+    const root = mkdtempSync(path.join(os.tmpdir(), 'alfred-zone-dry-'));
+    const infos: string[] = [];
+    const logger = { info: (_: unknown, message: string) => infos.push(message) } as never;
+    const make = (dryRun: boolean) => {
+      const shell = new Shell({ dryRun, defaultTimeoutMs: 30_000 });
+      return new NodeZoneUpdater(
+        shell,
+        new FileStore(new RootSandbox(root), { dryRun }),
+        new ServiceManager(shell, photonSettings.schema.parse({}).services),
+        { now: () => new Date('2026-11-27T10:00:00Z') },
+        logger,
+      );
+    };
+    const cfg = zoneSettings();
+    const dry = await make(true).update(cfg, hostile);
+    expect(dry).toMatchObject({ changed: true, serial: 2026112700, reloaded: false });
+    expect(infos).toEqual(['zone nodes.ffmz.org updated']);
+    expect(existsSync(path.join(root, 'etc/bind/db.nodes.ffmz.org'))).toBe(false);
+    const broken = make(true).update(zoneSettings({ nameservers: ['ns'] }), hostile);
+    await expect(broken).rejects.toBeInstanceOf(ValidationRejectedError);
+    // The message names the zone file, not the scratch copy named-checkzone saw.
+    await expect(broken).rejects.toThrow(
+      /\(zone nodes\.ffmz\.org\/IN: NS 'ns\.nodes\.ffmz\.org' has no address records/,
+    );
+    const error = (await broken.catch((e: unknown) => e)) as ValidationRejectedError;
+    expect(error.message).not.toMatch(/photon-zone|\/tmp\//);
+    expect(error.message).toMatch(/; \/etc\/bind\/db\.nodes\.ffmz\.org was left unchanged$/);
+    expect(error.file).toBe('/etc/bind/db.nodes.ffmz.org');
+    expect(error.output).toContain('has no address records');
+    const live = make(false);
+    const installed = await live.update(cfg, hostile);
+    expect(installed).toMatchObject({ changed: true, reloaded: true });
+    expect(statSync(path.join(root, 'etc/bind/db.nodes.ffmz.org')).mode & 0o777).toBe(0o644);
+    const again = await live.update(cfg, hostile);
+    expect(again).toEqual({ ...installed, changed: false, reloaded: false });
+    // The validator saw a scratch copy: its path in the reason is the zone file's.
+    const named = await live
+      .update(
+        zoneSettings({
+          checkCommand: ['sh', '-c', 'echo; echo "$2:3: bad record"; exit 1', 'check'],
+          ttl: 98,
+        }),
+        hostile,
+      )
+      .catch((e: unknown) => e as Error);
+    expect((named as Error).message).toBe(
+      'sh rejected the zone nodes.ffmz.org (/etc/bind/db.nodes.ffmz.org:3: bad record); /etc/bind/db.nodes.ffmz.org was left unchanged',
+    );
+    // A rejected zone with no output at all still says why.
+    const silent = await live
+      .update(zoneSettings({ checkCommand: ['sh', '-c', 'exit 3', 'check'], ttl: 99 }), hostile)
+      .catch((e: unknown) => e as Error);
+    expect((silent as Error).message).toBe(
+      'sh rejected the zone nodes.ffmz.org (exit 3); /etc/bind/db.nodes.ffmz.org was left unchanged',
+    );
   });
 });

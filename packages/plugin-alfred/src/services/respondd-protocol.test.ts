@@ -4,6 +4,7 @@ import {
   decodeResponddAnswer,
   encodeResponddAnswer,
   parseResponddRequest,
+  responddRequestLine,
   safeJson,
 } from './respondd-protocol.js';
 
@@ -76,5 +77,40 @@ describe('respondd answers', () => {
     const text = safeJson(hostile);
     expect(text).not.toMatch(/[<>&\u2028\n]/);
     expect(JSON.parse(text)).toEqual(hostile);
+  });
+});
+
+describe('respondd protocol edges', () => {
+  it('accepts printable ASCII and line ends only', () => {
+    expect(parse('\r\nnodeinfo\r\n')).toEqual({ kind: 'single', provider: 'nodeinfo' });
+    expect(parse('GET  nodeinfo   statistics ~')).toEqual({
+      kind: 'multi',
+      providers: ['nodeinfo', 'statistics'],
+    });
+    expect(parse(' GET nodeinfo')).toEqual({ kind: 'multi', providers: ['nodeinfo'] });
+    for (const byte of [0x1f, 0x7f, 0x09, 0x00, 0x80])
+      expect(parse(Buffer.from([...Buffer.from('GET nodeinfo'), byte])), String(byte)).toBeUndefined();
+    expect(parse('GETnodeinfo')).toBeUndefined();
+    expect(parse('get nodeinfo')).toBeUndefined();
+    expect(parse('nodeinfo statistics')).toBeUndefined();
+  });
+
+  it('asks as yanic does', () => {
+    expect(responddRequestLine(['nodeinfo', 'statistics'])).toBe('GET nodeinfo statistics');
+  });
+
+  it('escapes all five characters as \\u00XX / \\u20XX, indented when asked', () => {
+    expect(safeJson({ a: '<>&\u2028\u2029' })).toBe('{"a":"\\u003c\\u003e\\u0026\\u2028\\u2029"}');
+    expect(safeJson({ a: 1 }, 2)).toBe('{\n  "a": 1\n}');
+  });
+
+  it('inflates answers up to the bound; plain JSON objects as they are', () => {
+    const text = JSON.stringify({ a: 'x'.repeat(100) });
+    const deflated = deflateRawSync(text);
+    expect(decodeResponddAnswer(deflated, text.length)).toEqual({ a: 'x'.repeat(100) });
+    expect(decodeResponddAnswer(deflated, text.length - 1)).toBeUndefined();
+    expect(decodeResponddAnswer(Buffer.from('null'))).toBeUndefined();
+    expect(decodeResponddAnswer(Buffer.from('"x"'))).toBeUndefined();
+    expect(decodeResponddAnswer(Buffer.from('{"b":2}'))).toEqual({ b: 2 });
   });
 });

@@ -23,7 +23,7 @@ const isProvider = (word: string): word is ResponddProvider =>
  * `GET` are skipped).
  */
 export function parseResponddRequest(datagram: Buffer, maxBytes: number): ResponddRequest | undefined {
-  if (datagram.length === 0 || datagram.length > maxBytes) return undefined;
+  if (datagram.length > maxBytes) return undefined;
   for (const byte of datagram)
     if ((byte < 0x20 || byte > 0x7e) && byte !== 0x0a && byte !== 0x0d) return undefined;
   const text = datagram.toString('ascii').trim();
