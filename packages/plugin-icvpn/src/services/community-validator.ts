@@ -19,6 +19,7 @@ import {
   parsePrefix,
   prefixContains,
   prefixEnd,
+  supernet,
   TRANSFER,
   TRANSFER_NETWORKS,
 } from './ip.js';
@@ -374,10 +375,8 @@ class CommunityCheck {
     if (typeof zone === 'string') return `is not a reverse zone name: ${zone}`;
     if (zone === undefined) return undefined;
     const rounding = reverseZoneRounding(zone.family);
-    const inOwn = this.prefixes.some(
-      (own) =>
-        own.family === zone.family &&
-        prefixContains({ ...own, length: own.length - (own.length % rounding) }, zone),
+    const inOwn = this.prefixes.some((own) =>
+      prefixContains(supernet(own, own.length - (own.length % rounding)), zone),
     );
     if (!inOwn) {
       this.warn('domains', `reverse zone ${quote(domain)} lies outside the community's own networks`);
