@@ -541,3 +541,98 @@ describe('per-file rules: a bad value is left out of its own outputs only', () =
     expect(result.communities.map((c) => c.domains?.length)).toEqual([3, 2, 2, 2, 2, 2, 3, 1]);
   });
 });
+
+describe('cross-community clashes: the later file loses exactly the clashing value', () => {
+  it("BGP: a clashing address costs only that family's session, a clashing name the whole peer", () => {
+    const result = check({
+      a: 'asn: 65001\nbgp:\n  a1: {ipv4: 10.207.1.1, ipv6: "fec0::a:cf:1:1"}\n  a2: {ipv4: 10.207.1.2, ipv6: "fec0::a:cf:1:2"}\n',
+      b: [
+        'asn: 65002',
+        'bgp:',
+        '  b1: {ipv4: 10.207.2.1, ipv6: "fec0::a:cf:1:2"}',
+        '  b2: {ipv4: 10.207.1.1, ipv6: "fec0::a:cf:2:2"}',
+        '  A2: {ipv4: 10.207.2.3, ipv6: "fec0::a:cf:2:3"}',
+        '  b4: {ipv4: 10.207.2.4}',
+      ].join('\n'),
+      c: 'asn: 65003\nbgp:\n  c1: {ipv4: 10.207.2.3, ipv6: "fec0::a:cf:2:3"}\n  c2: {ipv6: "fec0::a:cf:2:4"}\n',
+    });
+    expect(result.communities).toEqual([
+      {
+        name: 'a',
+        asn: 65001,
+        bgp: [
+          { name: 'a1', ipv4: '10.207.1.1', ipv6: 'fec0::a:cf:1:1' },
+          { name: 'a2', ipv4: '10.207.1.2', ipv6: 'fec0::a:cf:1:2' },
+        ],
+      },
+      {
+        name: 'b',
+        asn: 65002,
+        bgp: [
+          { name: 'b1', ipv4: '10.207.2.1' },
+          { name: 'b2', ipv6: 'fec0::a:cf:2:2' },
+          { name: 'b4', ipv4: '10.207.2.4' },
+        ],
+      },
+      // A2's addresses were never taken: c1 may have them.
+      {
+        name: 'c',
+        asn: 65003,
+        bgp: [
+          { name: 'c1', ipv4: '10.207.2.3', ipv6: 'fec0::a:cf:2:3' },
+          { name: 'c2', ipv6: 'fec0::a:cf:2:4' },
+        ],
+      },
+    ]);
+    expect(result.problems.filter((p) => p.startsWith('error'))).toEqual([
+      'error "b": bgp: peer name "A2" is already used by "a"; peer A2 left out of bgp',
+      'error "b": bgp.b1.ipv6: address fec0::a:cf:1:2 is already used by "a"; peer b1 (ipv6) left out of bgp',
+      'error "b": bgp.b2.ipv4: address 10.207.1.1 is already used by "a"; peer b2 (ipv4) left out of bgp',
+    ]);
+  });
+
+  it('a network another community owns: its ROA entry, the delegations inside it and, if a zone touches it, the DNS entries go', () => {
+    const result = check({
+      a: 'asn: 65001\nnetworks: {ipv4: [10.1.0.0/16, 10.3.0.0/16], ipv6: ["fd01::/16"]}\n',
+      b: [
+        'asn: 65002',
+        'networks: {ipv4: [10.1.128.0/17, 10.2.0.0/16], ipv6: ["fd01:1::/32", "fd02::/16"]}',
+        'delegate:',
+        '  65100: [10.1.129.0/24, 10.2.1.0/24, "fd01:1:1::/48", "fd02:1::/32"]',
+        'domains: [ffb, 2.10.in-addr.arpa]',
+        'nameservers: [10.2.0.53]',
+      ].join('\n'),
+      c: [
+        'asn: 65003',
+        'networks: {ipv4: [10.0.0.0/8]}',
+        'domains: [ffc, 10.in-addr.arpa]',
+        'nameservers: [10.0.0.53]',
+      ].join('\n'),
+      d: 'asn: 65004\nnetworks: {ipv4: [10.4.0.0/16]}\ndomains: [ffd, 4.10.in-addr.arpa]\nnameservers: [10.4.0.53]\n',
+    });
+    expect(result.communities).toEqual([
+      { name: 'a', asn: 65001, networks: { ipv4: ['10.1.0.0/16', '10.3.0.0/16'], ipv6: ['fd01::/16'] } },
+      {
+        name: 'b',
+        asn: 65002,
+        networks: { ipv4: ['10.2.0.0/16'], ipv6: ['fd02::/16'] },
+        delegate: [{ asn: 65100, prefixes: ['10.2.1.0/24', 'fd02:1::/32'] }],
+        domains: ['ffb', '2.10.in-addr.arpa'],
+        nameservers: ['10.2.0.53'],
+      },
+      { name: 'c', asn: 65003, networks: { ipv4: [] }, nameservers: ['10.0.0.53'] },
+      {
+        name: 'd',
+        asn: 65004,
+        networks: { ipv4: ['10.4.0.0/16'] },
+        domains: ['ffd', '4.10.in-addr.arpa'],
+        nameservers: ['10.4.0.53'],
+      },
+    ]);
+    expect(result.problems).toEqual([
+      'error "b": networks.ipv4: network 10.1.128.0/17 overlaps a network that is already used by "a"; network 10.1.128.0/17 left out of roa',
+      'error "b": networks.ipv6: network fd01:1::/32 overlaps a network that is already used by "a"; network fd01:1::/32 left out of roa',
+      'error "c": networks.ipv4: network 10.0.0.0/8 overlaps a network that is already used by "a"; network 10.0.0.0/8 (and the reverse zones in it) left out of roa, dns',
+    ]);
+  });
+});

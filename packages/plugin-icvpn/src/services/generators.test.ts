@@ -90,7 +90,10 @@ function unsafeShapesCopy(): string {
     recursive: true,
     filter: (from) => path.basename(from) !== 'mallory',
   });
-  symlinkSync(path.join(TEST_DATA, 'meta-invalid', 'domain-injection', 'mallory'), path.join(copy, 'mallory'));
+  symlinkSync(
+    path.join(TEST_DATA, 'meta-invalid', 'domain-injection', 'mallory'),
+    path.join(copy, 'mallory'),
+  );
   return copy;
 }
 const UNSAFE_SHAPES = unsafeShapesCopy();
