@@ -453,4 +453,27 @@ describe('icvpn update on local directories (no pull): results, refusals and the
     expect(error.message).toBe('entries were left out');
     expect((error.result as UpdateResult).leftOut).toEqual({});
   });
+
+  it('pulling: only the repositories the outputs need, none for --print or a given meta directory; no remote: used as it is', async () => {
+    write(metaDir, { c1: community(1) });
+    write(tincDir, { metanodes: 'gw2\n', 'hosts/gw2': 'Address = gw2.example.org\n' });
+    const pulling = { ...base(), pull: true };
+    const both = await updater().run(pulling, { outputs: outputs('dns', 'tinc') });
+    expect(both.repositories).toEqual([
+      { dir: metaDir, action: 'local' },
+      { dir: tincDir, action: 'local' },
+    ]);
+    expect((await updater().run(pulling, { outputs: outputs('dns') })).repositories).toEqual([
+      { dir: metaDir, action: 'local' },
+    ]);
+    expect((await updater().run(pulling, { outputs: outputs('tinc') })).repositories).toEqual([
+      { dir: tincDir, action: 'local' },
+    ]);
+    expect((await updater().run(pulling, { outputs: outputs('dns', 'tinc'), print: true })).repositories).toEqual([]);
+    const elsewhere = path.join(local, 'meta-copy');
+    write(elsewhere, { c2: community(2) });
+    const given = await updater().run(pulling, { outputs: outputs('dns', 'tinc'), metaDir: elsewhere });
+    expect(given.repositories).toEqual([{ dir: tincDir, action: 'local' }]);
+    expect(readFileSync(path.join(out, 'dns.conf'), 'utf8')).toContain('server=/ff2/10.2.0.53');
+  });
 });
