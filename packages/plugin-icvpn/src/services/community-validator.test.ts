@@ -635,4 +635,49 @@ describe('cross-community clashes: the later file loses exactly the clashing val
       'error "c": networks.ipv4: network 10.0.0.0/8 overlaps a network that is already used by "a"; network 10.0.0.0/8 (and the reverse zones in it) left out of roa, dns',
     ]);
   });
+
+  it('ranges that share only their last or first address still overlap (both orders, both families)', () => {
+    const net = (v4: string[], v6: string[] = []) =>
+      `networks: {ipv4: [${v4.join(', ')}], ipv6: [${v6.map((n) => JSON.stringify(n)).join(', ')}]}\n`;
+    const result = check({
+      a: net(['10.1.0.0/24', '10.2.0.255/32'], ['fd00::/16']),
+      b: net(['10.1.0.255/32', '10.2.0.0/24'], ['fd00:ffff:ffff:ffff:ffff:ffff:ffff:ffff/128']),
+      c: net(['10.1.1.0/32', '10.2.1.0/24']),
+    });
+    expect(result.communities.map((c) => [c.name, c.networks])).toEqual([
+      ['a', { ipv4: ['10.1.0.0/24', '10.2.0.255/32'], ipv6: ['fd00::/16'] }],
+      ['b', { ipv4: [], ipv6: [] }],
+      ['c', { ipv4: ['10.1.1.0/32', '10.2.1.0/24'], ipv6: [] }],
+    ]);
+    expect(result.problems.map((p) => p.split(';')[0])).toEqual([
+      'error "b": networks.ipv4: network 10.1.0.255/32 overlaps a network that is already used by "a"',
+      'error "b": networks.ipv4: network 10.2.0.0/24 overlaps a network that is already used by "a"',
+      'error "b": networks.ipv6: network fd00:ffff:ffff:ffff:ffff:ffff:ffff:ffff/128 overlaps a network that is already used by "a"',
+    ]);
+  });
+
+  it('a foreign reverse zone reaches a network that shares only its first or last address', () => {
+    const zone = (name: string, network: string, domain: string) =>
+      `networks: {ipv4: [${network}]}\ndomains: [ff${name}, ${domain}]\nnameservers: [10.9.0.53]\n`;
+    const result = check({
+      x: zone('x', '10.1.0.0/24', '0.1.10.in-addr.arpa'),
+      y: zone('y', '10.5.0.0/24', '255.0.1.10.in-addr.arpa'),
+      z: zone('z', '10.2.0.255/32', '255.0.2.10.in-addr.arpa'),
+      w: zone('w', '10.6.0.0/24', '0.2.10.in-addr.arpa'),
+      v: zone('v', '10.7.0.0/24', '1.3.10.in-addr.arpa'),
+      u: zone('u', '10.3.0.0/32', '8.0.0.0.0.0.d.f.ip6.arpa'),
+    });
+    expect(result.problems.filter((p) => p.startsWith('error'))).toEqual([
+      'error "y": domains: reverse zone "255.0.1.10.in-addr.arpa" reaches network 10.1.0.0/24 of "x"; left out of dns',
+      'error "w": domains: reverse zone "0.2.10.in-addr.arpa" reaches network 10.2.0.255/32 of "z"; left out of dns',
+    ]);
+    expect(result.communities.map((c) => c.domains !== undefined)).toEqual([
+      true,
+      false,
+      true,
+      false,
+      true,
+      true,
+    ]);
+  });
 });

@@ -469,7 +469,9 @@ describe('icvpn update on local directories (no pull): results, refusals and the
     expect((await updater().run(pulling, { outputs: outputs('tinc') })).repositories).toEqual([
       { dir: tincDir, action: 'local' },
     ]);
-    expect((await updater().run(pulling, { outputs: outputs('dns', 'tinc'), print: true })).repositories).toEqual([]);
+    expect(
+      (await updater().run(pulling, { outputs: outputs('dns', 'tinc'), print: true })).repositories,
+    ).toEqual([]);
     const elsewhere = path.join(local, 'meta-copy');
     write(elsewhere, { c2: community(2) });
     const given = await updater().run(pulling, { outputs: outputs('dns', 'tinc'), metaDir: elsewhere });
