@@ -130,4 +130,23 @@ describe('the one-output commands (IcvpnOutputCommand)', () => {
     );
     expect(run.output.result).toMatchObject({ communities: 0, repositories: [] });
   });
+
+  it('tinc: a directory argument is used as it is, never pulled from the configured remote', async () => {
+    const target = path.join(root, 'etc', 'connects.conf');
+    // pull is on and a remote is configured (the defaults); --dry-run: nothing written or reloaded.
+    const run = await runCommand<UpdateResult>(IcvpnTinc, [
+      '--root',
+      root,
+      '--dry-run',
+      '--target',
+      target,
+      tinc,
+    ]);
+    expect(run.exitCode).toBe(0);
+    expect(run.output.result?.repositories).toEqual([{ dir: tinc, action: 'local' }]);
+    expect(run.output.result?.outputs).toEqual([
+      { kind: 'tinc', target, entries: 2, changed: true, validated: 'off' },
+    ]);
+    expect(existsSync(target)).toBe(false);
+  });
 });
