@@ -64,6 +64,16 @@ describe("buildOutput: the rendered file, its entry count and the kind's own val
     );
     expect(v6).toMatchObject({ entries: 1, validate: undefined, reload: ['true'], validateIsDefault: false });
     expect(v6.wrapper).toBe(`${ROUTER}template bgp ebgp_icvpn { local as 64512; }\ninclude "{file}";\n`);
+    expect(
+      await buildOutput(
+        spec({ kind: 'bgp', family: 'ipv6', validate: ['v', '{file}'], reload: false }),
+        context,
+      ),
+    ).toMatchObject({
+      validate: ['v', '{file}'],
+      reload: undefined,
+      validateIsDefault: false,
+    });
     expect((await buildOutput(spec({ kind: 'bgp', family: 'ipv6' }), context)).validate).toEqual([
       'bird6',
       '-p',

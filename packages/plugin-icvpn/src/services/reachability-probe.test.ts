@@ -29,7 +29,8 @@ beforeAll(async () => {
   );
   filler = net.connect(port, HANGS);
   await new Promise((resolve) => filler.once('connect', resolve));
-  server = net.createServer((socket) => socket.destroy());
+  // Keeps every connection open: only the probe can close it.
+  server = net.createServer();
   await new Promise<void>((resolve) => server.listen(port, ANSWERS, resolve));
 });
 afterAll(async () => {
@@ -38,12 +39,24 @@ afterAll(async () => {
   await new Promise((resolve) => server.close(resolve));
 });
 
+/** The connections the answering peer still has open, once they settled (up to a second). */
+async function openConnections(): Promise<number> {
+  let count = -1;
+  for (let i = 0; i < 20 && count !== 0; i++) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    count = await new Promise<number>((resolve) => server.getConnections((_, n) => resolve(n)));
+  }
+  return count;
+}
+
 describe('probeUnreachable (mkbgp -P)', () => {
   it('returns the peers that refused or did not answer within the timeout, not the one that answered', async () => {
     const started = performance.now();
     const down = await probeUnreachable([REFUSES, ANSWERS, HANGS], 300, port);
     const elapsed = performance.now() - started;
     expect(down).toEqual(new Set([REFUSES, HANGS]));
+    // The probe closed its connection again.
+    expect(await openConnections()).toBe(0);
     // All at once, each bounded by the timeout.
     expect(elapsed).toBeGreaterThanOrEqual(290);
     expect(elapsed).toBeLessThan(1_500);
