@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { FileStore, RootSandbox } from '@ffphoton/core';
@@ -109,6 +110,32 @@ describe('MetaReader limits and parse errors', () => {
       expect.stringMatching(/^\(file\): invalid YAML: .*at line 1, column 6/),
       expect.stringMatching(/^asn \(duplicate key\): invalid YAML: Map keys must be unique at line 3/),
       'y: YAML anchors and aliases are not accepted',
+    ]);
+  });
+
+  it('files replaced after the directory was listed: gone is skipped, a link, FIFO, directory or socket is refused', async () => {
+    const at = path.join(dir, 'race');
+    mkdirSync(at);
+    for (const name of ['a', 'b', 'c', 'd', 'e', 'f', 'g']) writeFileSync(path.join(at, name), `asn: 1\n`);
+    const socket = net.createServer();
+    const found: string[] = [];
+    const problems = await new MetaReader(files).read(at, (file) => {
+      found.push(file.name);
+      if (file.name !== 'a') return;
+      // Between reading "a" and opening the next file (the reader goes on synchronously).
+      for (const name of ['b', 'c', 'd', 'e', 'f']) rmSync(path.join(at, name));
+      symlinkSync(path.join(at, 'g'), path.join(at, 'c'));
+      execFileSync('mkfifo', [path.join(at, 'd')]);
+      mkdirSync(path.join(at, 'e'));
+      socket.listen(path.join(at, 'f'));
+    });
+    socket.close();
+    expect(found).toEqual(['a', 'g']);
+    expect(problems.map((p) => `${p.community} ${p.key}: ${p.message} (${p.leftOut})`)).toEqual([
+      'c (file): is a symbolic link (bgp,roa,dns)',
+      'd (file): is not a regular file (bgp,roa,dns)',
+      'e (file): is not a regular file (bgp,roa,dns)',
+      expect.stringMatching(/^f \(file\): cannot be read: ENXIO: .*\(bgp,roa,dns\)$/),
     ]);
   });
 });
