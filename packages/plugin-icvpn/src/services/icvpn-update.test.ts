@@ -12,9 +12,11 @@ import {
 import os from 'node:os';
 import path from 'node:path';
 import {
+  CommandFailedError,
   FileStore,
   GitService,
   gitSettings,
+  type Logger,
   PartialFailureError,
   type PhotonError,
   RootSandbox,
@@ -477,5 +479,52 @@ describe('icvpn update on local directories (no pull): results, refusals and the
     const given = await updater().run(pulling, { outputs: outputs('dns', 'tinc'), metaDir: elsewhere });
     expect(given.repositories).toEqual([{ dir: tincDir, action: 'local' }]);
     expect(readFileSync(path.join(out, 'dns.conf'), 'utf8')).toContain('server=/ff2/10.2.0.53');
+  });
+
+  it('logs warnings; errors only when a rejected file ends the run (they leave with the exit-5 error otherwise)', async () => {
+    write(metaDir, {
+      c1: community(1),
+      c2: community(2, 'nameserver: []\n'),
+      c3: community(3).replace('ff3', 'com'),
+    });
+    rmSync(out, { recursive: true, force: true });
+    const lines: string[] = [];
+    const logger = {
+      info: () => {},
+      warn: (_: unknown, message: string) => lines.push(`warn ${message}`),
+      error: (_: unknown, message: string) => lines.push(`error ${message}`),
+    } as unknown as Logger;
+    const files = new FileStore(new RootSandbox(), { dryRun: false });
+    const update = new IcvpnUpdate(
+      new Shell({ dryRun: false, defaultTimeoutMs: 60_000 }),
+      files,
+      new GitService(gitSettings.schema.parse({}), files, 'gw1'),
+      logger,
+    );
+    const partial = await update.run(base(), { outputs: outputs('dns') }).catch((e: unknown) => e);
+    expect(partial).toBeInstanceOf(PartialFailureError);
+    expect(lines).toEqual(['warn "c2": nameserver: unknown key, did you mean "nameservers"?']);
+
+    lines.length = 0;
+    rmSync(out, { recursive: true, force: true });
+    const [dns, roa] = outputs('dns', 'roa');
+    const rejecting = { ...dns, validate: ['/bin/sh', '-c', 'echo no; exit 1'] };
+    const rejected = await update.run(base(), { outputs: [rejecting, roa] }).catch((e: unknown) => e);
+    expect(rejected).toBeInstanceOf(ValidationRejectedError);
+    const rejection = `${dns.target}: /bin/sh rejected the generated file, the old file was kept: no`;
+    expect((rejected as Error).message).toBe(rejection);
+    expect(lines).toEqual([
+      `error ${rejection}`,
+      'warn "c2": nameserver: unknown key, did you mean "nameservers"?',
+      'warn "c3": domains: "com" is a top-level domain (IANA list); it would capture the names of others; left out of dns',
+    ]);
+    // The ROA output after the rejected one was installed all the same.
+    expect(existsSync(roa.target)).toBe(true);
+    expect(existsSync(dns.target)).toBe(false);
+
+    const missing = { ...dns, validate: ['photon-no-such-checker', '{file}'] };
+    const failed = await update.run(base(), { outputs: [missing] }).catch((e: unknown) => e);
+    expect(failed).toBeInstanceOf(CommandFailedError);
+    expect(existsSync(dns.target)).toBe(false);
   });
 });
