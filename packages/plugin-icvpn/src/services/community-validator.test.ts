@@ -553,6 +553,7 @@ describe('cross-community clashes: the later file loses exactly the clashing val
         '  b2: {ipv4: 10.207.1.1, ipv6: "fec0::a:cf:2:2"}',
         '  A2: {ipv4: 10.207.2.3, ipv6: "fec0::a:cf:2:3"}',
         '  b4: {ipv4: 10.207.2.4}',
+        '  b5: {ipv6: "fec0::a:cf:1:1", ipv4: 10.207.1.2}',
       ].join('\n'),
       c: 'asn: 65003\nbgp:\n  c1: {ipv4: 10.207.2.3, ipv6: "fec0::a:cf:2:3"}\n  c2: {ipv6: "fec0::a:cf:2:4"}\n',
     });
@@ -572,6 +573,7 @@ describe('cross-community clashes: the later file loses exactly the clashing val
           { name: 'b1', ipv4: '10.207.2.1' },
           { name: 'b2', ipv6: 'fec0::a:cf:2:2' },
           { name: 'b4', ipv4: '10.207.2.4' },
+          { name: 'b5' },
         ],
       },
       // A2's addresses were never taken: c1 may have them.
@@ -588,6 +590,9 @@ describe('cross-community clashes: the later file loses exactly the clashing val
       'error "b": bgp: peer name "A2" is already used by "a"; peer A2 left out of bgp',
       'error "b": bgp.b1.ipv6: address fec0::a:cf:1:2 is already used by "a"; peer b1 (ipv6) left out of bgp',
       'error "b": bgp.b2.ipv4: address 10.207.1.1 is already used by "a"; peer b2 (ipv4) left out of bgp',
+      // In family order, whatever the order in the file.
+      'error "b": bgp.b5.ipv4: address 10.207.1.2 is already used by "a"; peer b5 (ipv4) left out of bgp',
+      'error "b": bgp.b5.ipv6: address fec0::a:cf:1:1 is already used by "a"; peer b5 (ipv6) left out of bgp',
     ]);
   });
 
@@ -609,6 +614,9 @@ describe('cross-community clashes: the later file loses exactly the clashing val
         'nameservers: [10.0.0.53]',
       ].join('\n'),
       d: 'asn: 65004\nnetworks: {ipv4: [10.4.0.0/16]}\ndomains: [ffd, 4.10.in-addr.arpa]\nnameservers: [10.4.0.53]\n',
+      // A zone inside the lost network, and one around it.
+      e: 'asn: 65005\nnetworks: {ipv4: [10.3.128.0/17]}\ndomains: [ffe, 128.3.10.in-addr.arpa]\nnameservers: [10.5.0.53]\n',
+      f: 'asn: 65006\nnetworks: {ipv4: [10.3.64.0/18]}\ndomains: [fff, 3.10.in-addr.arpa]\nnameservers: [10.6.0.53]\n',
     });
     expect(result.communities).toEqual([
       { name: 'a', asn: 65001, networks: { ipv4: ['10.1.0.0/16', '10.3.0.0/16'], ipv6: ['fd01::/16'] } },
@@ -628,11 +636,15 @@ describe('cross-community clashes: the later file loses exactly the clashing val
         domains: ['ffd', '4.10.in-addr.arpa'],
         nameservers: ['10.4.0.53'],
       },
+      { name: 'e', asn: 65005, networks: { ipv4: [] }, nameservers: ['10.5.0.53'] },
+      { name: 'f', asn: 65006, networks: { ipv4: [] }, nameservers: ['10.6.0.53'] },
     ]);
     expect(result.problems).toEqual([
       'error "b": networks.ipv4: network 10.1.128.0/17 overlaps a network that is already used by "a"; network 10.1.128.0/17 left out of roa',
       'error "b": networks.ipv6: network fd01:1::/32 overlaps a network that is already used by "a"; network fd01:1::/32 left out of roa',
       'error "c": networks.ipv4: network 10.0.0.0/8 overlaps a network that is already used by "a"; network 10.0.0.0/8 (and the reverse zones in it) left out of roa, dns',
+      'error "e": networks.ipv4: network 10.3.128.0/17 overlaps a network that is already used by "a"; network 10.3.128.0/17 (and the reverse zones in it) left out of roa, dns',
+      'error "f": networks.ipv4: network 10.3.64.0/18 overlaps a network that is already used by "a"; network 10.3.64.0/18 (and the reverse zones in it) left out of roa, dns',
     ]);
   });
 
@@ -666,8 +678,11 @@ describe('cross-community clashes: the later file loses exactly the clashing val
       w: zone('w', '10.6.0.0/24', '0.2.10.in-addr.arpa'),
       v: zone('v', '10.7.0.0/24', '1.3.10.in-addr.arpa'),
       u: zone('u', '10.3.0.0/32', '8.0.0.0.0.0.d.f.ip6.arpa'),
+      // Its DNS entries are gone already (a domain of x's): the capture is not reported again.
+      t: zone('x', '10.8.0.0/24', '0.1.10.in-addr.arpa'),
     });
     expect(result.problems.filter((p) => p.startsWith('error'))).toEqual([
+      'error "t": domains: domain "ffx" is already used by "x"; left out of dns',
       'error "y": domains: reverse zone "255.0.1.10.in-addr.arpa" reaches network 10.1.0.0/24 of "x"; left out of dns',
       'error "w": domains: reverse zone "0.2.10.in-addr.arpa" reaches network 10.2.0.255/32 of "z"; left out of dns',
     ]);
@@ -678,6 +693,7 @@ describe('cross-community clashes: the later file loses exactly the clashing val
       false,
       true,
       true,
+      false,
     ]);
   });
 });

@@ -1,13 +1,16 @@
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { commandRunner, writeSettings } from '@ffphoton/core/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 import IcvpnDns from '../commands/icvpn/dns.js';
 import IcvpnRoa from '../commands/icvpn/roa.js';
 import IcvpnTinc from '../commands/icvpn/tinc.js';
 import { TEST_DATA } from '../test-helpers/reference-args.js';
-import { runCommand, writeSettings } from '../test-helpers/run-command.js';
 import type { UpdateResult } from './icvpn-update.js';
+
+// Isolated: a run without --root gets a fresh one, so the host's settings are never read.
+const runCommand = commandRunner(path.resolve(import.meta.dirname, '../..'));
 
 /** A --root holding copies of the meta and tinc fixtures (the commands resolve every path inside it). */
 const root = mkdtempSync(path.join(os.tmpdir(), 'icvpn-command-'));
