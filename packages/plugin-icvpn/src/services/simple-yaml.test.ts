@@ -51,6 +51,9 @@ const TAKEN = [
   'key of dots, slashes and plus signs',
   'trailing blanks and blank lines',
   'a 1000-character key',
+  'a 15-digit integer',
+  'an empty quoted string',
+  'a comment before the first key',
 ];
 
 describe('fast path YAML reader', () => {
@@ -132,6 +135,10 @@ describe('fast path YAML reader', () => {
     ['a sequence item without a blank', 'a:\n  -b\n'],
     ['key without a blank before the value', 'a:b\n'],
     ['first line indented', '  a: b\n'],
+    ['a 15-digit integer', 'a: 123456789012345\n'],
+    ['a 16-digit integer', 'a: 1234567890123456\n'],
+    ['an empty quoted string', 'a: ""\nb: \'\'\n'],
+    ['a comment before the first key', '# c\n\na: b\n'],
     ['line without a colon', 'a: b\nc\n'],
   ];
 
