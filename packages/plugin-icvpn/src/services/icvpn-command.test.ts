@@ -152,4 +152,11 @@ describe('the one-output commands (IcvpnOutputCommand)', () => {
     ]);
     expect(existsSync(target)).toBe(false);
   });
+
+  it('tinc without a directory argument: the configured checkout', async () => {
+    const settings = config({ tinc: { dir: tinc }, nodeName: 'delta1' });
+    const run = await runCommand<UpdateResult>(IcvpnTinc, ['--root', root, '--config', settings, '--print']);
+    expect(run.exitCode).toBe(0);
+    expect(run.stdout).toBe('ConnectTo = bravo23');
+  });
 });
