@@ -57,6 +57,10 @@ describe('selectOutputs', () => {
       selectOutputs(none, 'bgp', { family: 'ipv4', prefix: 'x;y', defaultTemplate: '1' }, undefined, true),
     ).toThrow(/^--prefix: .*; --defaultTemplate: expected a bird symbol such as ebgp_icvpn$/);
     expect(() => selectOutputs(none, 'bgp', { family: 'ipv5' }, undefined, true)).toThrow(UsageError);
+    // A nested key is named with its path.
+    expect(() =>
+      selectOutputs(none, 'bgp', { family: 'ipv4', templates: { delta: 'a b' } }, undefined, true),
+    ).toThrow(/^--templates\.delta: expected a bird symbol such as ebgp_icvpn$/);
   });
 });
 

@@ -95,6 +95,8 @@ describe('tinc ConnectTo edge cases', () => {
       `${CONNECTS_END}\na\n${CONNECTS_BEGIN}\nConnectTo = x\n${block(['y'])}`,
     );
     expect(replaceConnectsBlock('Name = gw', [])).toBe(`Name = gw\n${block([])}`);
+    // A block at the very start of the file is replaced too.
+    expect(replaceConnectsBlock(`${block(['x'])}Name = gw\n`, ['y'])).toBe(`${block(['y'])}Name = gw\n`);
     expect(replaceConnectsBlock('', ['z'])).toBe(block(['z']));
     expect(renderConnects(['a', 'b'])).toBe('ConnectTo = a\nConnectTo = b\n');
     expect(renderConnects([])).toBe('');
