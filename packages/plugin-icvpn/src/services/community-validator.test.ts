@@ -697,3 +697,22 @@ describe('cross-community clashes: the later file loses exactly the clashing val
     ]);
   });
 });
+
+describe('finish', () => {
+  it("the reader's problems come first and reject their files; the validator's rejections follow", () => {
+    const validator = new CommunityValidator();
+    validator.add({ name: 'bad name', data: new Map() });
+    validator.add({ name: 'ok', data: yaml('asn: 65001\n') });
+    const read = {
+      community: 'link',
+      key: '(file)',
+      severity: 'error',
+      message: 'is a symbolic link',
+      leftOut: ['bgp', 'roa', 'dns'],
+    } as const;
+    const result = validator.finish([read]);
+    expect(result.rejected).toEqual(['link', 'bad name']);
+    expect(result.communities).toEqual([{ name: 'ok', asn: 65001 }]);
+    expect(result.problems.map((p) => p.community)).toEqual(['link', 'bad name']);
+  });
+});
