@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -98,6 +98,8 @@ describe('MetaReader limits and parse errors', () => {
     expect(parseCommunity('c', 'asn: 1\ndomains: [x]\nasn: 2\n', fail)).toBeUndefined();
     expect(parseCommunity('d', 'x: &a [1]\ny: [*a]\nasn: 1\n', fail)).toBeUndefined();
     expect(parseCommunity('e', 'x: &a 1\n', fail)).toEqual({ name: 'e', data: new Map([['x', 1]]) });
+    expect(parseCommunity('g', 'bgp:\n  a1: {ipv4: x}\n  a1: {ipv4: y}\n', fail)).toBeUndefined();
+    expect(parseCommunity('h', 'empty:\nx: &v [1]\ny: [*v]\n', fail)).toBeUndefined();
     expect(parseCommunity('f', "asn: 1\ndomains: ['a b', {x: 1}]\n", fail)).toEqual({
       name: 'f',
       data: new Map<unknown, unknown>([
@@ -109,6 +111,8 @@ describe('MetaReader limits and parse errors', () => {
       expect.stringMatching(/^\(file\): invalid YAML: .*at line 3, column 1/),
       expect.stringMatching(/^\(file\): invalid YAML: .*at line 1, column 6/),
       expect.stringMatching(/^asn \(duplicate key\): invalid YAML: Map keys must be unique at line 3/),
+      'y: YAML anchors and aliases are not accepted',
+      expect.stringMatching(/^a1 \(duplicate key\): invalid YAML: Map keys must be unique at line 3/),
       'y: YAML anchors and aliases are not accepted',
     ]);
   });
@@ -137,5 +141,28 @@ describe('MetaReader limits and parse errors', () => {
       'e (file): is not a regular file (bgp,roa,dns)',
       expect.stringMatching(/^f \(file\): cannot be read: ENXIO: .*\(bgp,roa,dns\)$/),
     ]);
+  });
+
+  it('many files: code point order whatever the directory order; a socket is refused; no descriptor left open', async () => {
+    const at = path.join(dir, 'many');
+    mkdirSync(at);
+    const names = Array.from({ length: 40 }, (_, i) => `c${(i * 7919) % 1000}`).concat([
+      'B',
+      'a',
+      'Z9',
+      '_x',
+      'c',
+    ]);
+    for (const name of names) writeFileSync(path.join(at, name), 'asn: 1\n');
+    const socket = net.createServer();
+    await new Promise<void>((resolve) => socket.listen(path.join(at, 'sock'), resolve));
+    const open = () => readdirSync('/proc/self/fd').length;
+    const before = open();
+    const found: string[] = [];
+    const problems = await new MetaReader(files).read(at, (file) => found.push(file.name));
+    expect(open()).toBe(before);
+    await new Promise((resolve) => socket.close(resolve));
+    expect(found).toEqual([...names].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)));
+    expect(problems.map((p) => `${p.community}: ${p.message}`)).toEqual(['sock: is not a regular file']);
   });
 });

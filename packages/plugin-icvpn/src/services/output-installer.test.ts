@@ -17,7 +17,8 @@ afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 /** The log lines, as `level message`. */
 function recordingLogger(lines: string[]): Logger {
-  const at = (level: string) => (_fields: unknown, message: string) => lines.push(`${level} ${message}`);
+  const at = (level: string) => (fields: unknown, message: string) =>
+    lines.push(`${level} ${JSON.stringify(fields)} ${message}`);
   return { info: at('info'), warn: at('warn'), error: at('error') } as unknown as Logger;
 }
 
@@ -51,7 +52,22 @@ describe('OutputInstaller.validate', () => {
       validateIsDefault: true,
     });
     expect(validated).toBe('skipped');
-    expect(lines).toEqual([`warn photon-no-such-checker is not installed; ${target} not validated`]);
+    expect(lines).toEqual([
+      `warn {"target":${JSON.stringify(target)}} photon-no-such-checker is not installed; ${target} not validated`,
+    ]);
+    // Without a logger the same is quiet.
+    const quiet = new OutputInstaller(
+      new Shell({ dryRun: false, defaultTimeoutMs: 10_000 }),
+      new FileStore(new RootSandbox(), { dryRun: false }),
+    );
+    expect(
+      await quiet.validate({
+        target,
+        content: 'x',
+        validate: ['photon-no-such-checker'],
+        validateIsDefault: true,
+      }),
+    ).toBe('skipped');
   });
 
   it('a configured validator that is not installed fails the run instead', async () => {
@@ -129,10 +145,11 @@ describe('OutputInstaller.write', () => {
       changed: false,
       validated: 'off',
     });
+    const fields = (changed: boolean) => JSON.stringify({ target, changed });
     expect(lines).toEqual([
-      `info ${target}: updated`,
-      `info ${target}: updated`,
-      `info ${target}: unchanged`,
+      `info ${fields(true)} ${target}: updated`,
+      `info ${fields(true)} ${target}: updated`,
+      `info ${fields(false)} ${target}: unchanged`,
     ]);
   });
 });
