@@ -19,6 +19,7 @@ import {
   parsePrefix,
   prefixContains,
   prefixEnd,
+  supernet,
   TRANSFER,
   TRANSFER_NETWORKS,
 } from './ip.js';
@@ -374,10 +375,8 @@ class CommunityCheck {
     if (typeof zone === 'string') return `is not a reverse zone name: ${zone}`;
     if (zone === undefined) return undefined;
     const rounding = reverseZoneRounding(zone.family);
-    const inOwn = this.prefixes.some(
-      (own) =>
-        own.family === zone.family &&
-        prefixContains({ ...own, length: own.length - (own.length % rounding) }, zone),
+    const inOwn = this.prefixes.some((own) =>
+      prefixContains(supernet(own, own.length - (own.length % rounding)), zone),
     );
     if (!inOwn) {
       this.warn('domains', `reverse zone ${quote(domain)} lies outside the community's own networks`);
@@ -586,7 +585,8 @@ class CrossCheck {
       leftOut: readonly OutputKind[],
       part?: () => string,
     ): boolean => {
-      if (owner === undefined || owner === c.name) return false;
+      // Only earlier communities are registered: an owner is always another one.
+      if (owner === undefined) return false;
       const message = `${what()} is already used by ${quote(owner)}`;
       found.push({
         community: c.name,
@@ -600,7 +600,7 @@ class CrossCheck {
     };
     if (c.asn !== undefined && clash('asn', this.asns.get(c.asn), () => `ASN ${c.asn}`, BGP_ROA))
       delete c.asn;
-    if (c.bgp) this.checkPeers(candidate, clash);
+    this.checkPeers(candidate, clash);
     if (
       c.domains?.some((d) =>
         clash('domains', this.domains.get(normalDomain(d)), () => `domain ${quote(d)}`, DNS),
@@ -611,7 +611,7 @@ class CrossCheck {
     for (const prefix of candidate.prefixes) {
       if (!this.overlapCandidates.has(prefix)) continue;
       const owner = this.overlapping(prefix);
-      if (owner === undefined || owner === c.name) continue;
+      if (owner === undefined) continue;
       droppedNetworks = true;
       const zones = dropNetwork(c, prefix);
       clash(

@@ -48,8 +48,6 @@ export interface Problem {
 
 /** Quotes a value for a message so control characters and quotes cannot forge log lines. */
 export function quote(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value);
-  if (value === undefined) return 'undefined';
   try {
     return JSON.stringify(value) ?? String(value);
   } catch {

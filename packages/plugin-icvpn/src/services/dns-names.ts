@@ -54,7 +54,7 @@ function inAddrPrefix(name: string, text: string): Prefix | string {
     return 'labels must be 1 to 4 octets (0-255)';
   let length = octets.length * 8;
   if (classless) {
-    if (octets.length > 3) return 'a classless label needs at most three octets after it';
+    // CLASSLESS allows one to three octets after the block: with it, at most four.
     const [first, separator, second] = [Number(classless[1]), classless[2], Number(classless[3])];
     // `a/len` (RFC 2317's example) or the range `a-b`; either must be one aligned CIDR block.
     const size = separator === '/' ? 2 ** (8 * (octets.length + 1) - second) : second - first + 1;

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { FileStore, RootSandbox } from '@ffphoton/core';
@@ -80,6 +80,24 @@ describe('golden files of mkbgp, mkroa and mkdns', () => {
 const scratch = mkdtempSync(path.join(os.tmpdir(), 'icvpn-shapes-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
+/**
+ * meta-shapes-unsafe/ in a scratch copy whose `mallory` is a symbolic link made now: a copy of
+ * the checkout (Stryker's sandbox, an archive) may have turned the committed link into a file.
+ */
+function unsafeShapesCopy(): string {
+  const copy = path.join(scratch, 'meta-shapes-unsafe');
+  cpSync(path.join(TEST_DATA, 'meta-shapes-unsafe'), copy, {
+    recursive: true,
+    filter: (from) => path.basename(from) !== 'mallory',
+  });
+  symlinkSync(
+    path.join(TEST_DATA, 'meta-invalid', 'domain-injection', 'mallory'),
+    path.join(copy, 'mallory'),
+  );
+  return copy;
+}
+const UNSAFE_SHAPES = unsafeShapesCopy();
+
 /** Runs a real validator on `content`; returns its exit status and output. */
 function validate(name: string, content: string, argv: (file: string) => string[]): string {
   const file = path.join(scratch, name);
@@ -156,13 +174,13 @@ describe('unsafe shapes (test-data/meta-shapes-unsafe): refused narrowly, with f
   // outputs its refusal names (test-data/meta-shapes/README.md), so nothing else may change.
   for (const entry of manifest('expected')) {
     it(`${entry.file}: the reference's output without the refused values`, async () => {
-      const output = await generate(entry, path.join(TEST_DATA, 'meta-shapes-unsafe'), false, 'expected');
+      const output = await generate(entry, UNSAFE_SHAPES, false, 'expected');
       expect(output).toBe(readFileSync(path.join(TEST_DATA, 'expected-shapes-unsafe', entry.file), 'utf8'));
     });
   }
 
   it('refuses the symlink everywhere, TLD and reverse-tree captures from dns only; the rest stays', async () => {
-    const result = await loadCommunities(files, path.join(TEST_DATA, 'meta-shapes-unsafe'));
+    const result = await loadCommunities(files, UNSAFE_SHAPES);
     expect(result.rejected).toEqual(['mallory']);
     expect(result.problems.map(formatProblem)).toEqual([
       '"mallory": (file): is a symbolic link; left out of every output',
@@ -196,7 +214,7 @@ describe('unsafe shapes (test-data/meta-shapes-unsafe): refused narrowly, with f
   });
 
   it('two peers alike in the first 32 characters of their bird names keep their whole names', async () => {
-    const result = await loadCommunities(files, path.join(TEST_DATA, 'meta-shapes-unsafe'));
+    const result = await loadCommunities(files, UNSAFE_SHAPES);
     const options = {
       family: 'ipv4',
       format: 'bird',

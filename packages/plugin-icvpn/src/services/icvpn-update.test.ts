@@ -1,11 +1,22 @@
 import { execFileSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {
+  CommandFailedError,
   FileStore,
   GitService,
   gitSettings,
+  type Logger,
   PartialFailureError,
   type PhotonError,
   RootSandbox,
@@ -13,9 +24,9 @@ import {
   ValidationRejectedError,
 } from '@ffphoton/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type IcvpnSettings, icvpnSettings } from '../settings.js';
+import { type IcvpnSettings, icvpnSettings, type OutputSpec, outputSchema } from '../settings.js';
 import { TEST_DATA } from '../test-helpers/reference-args.js';
-import { IcvpnUpdate, type UpdateResult } from './icvpn-update.js';
+import { IcvpnUpdate, summarizeUpdate, type UpdateResult } from './icvpn-update.js';
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'icvpn-update-'));
 const reloadLog = path.join(tmp, 'reloads.log');
@@ -280,5 +291,240 @@ describe('icvpn update with a local bare icvpn-meta remote, bird -p, named-check
     expect(readFileSync(target, 'utf8')).toBe(
       readFileSync(path.join(TEST_DATA, 'tinc', 'expected-connects.conf'), 'utf8'),
     );
+  });
+});
+
+describe('icvpn update on local directories (no pull): results, refusals and the summary', () => {
+  const local = path.join(tmp, 'local');
+  const metaDir = path.join(local, 'meta');
+  const tincDir = path.join(local, 'tinc');
+  const out = path.join(local, 'out');
+  const base = () =>
+    icvpnSettings.schema.parse({
+      meta: { dir: metaDir },
+      tinc: { dir: tincDir },
+      pull: false,
+      outputs: [],
+    });
+  const write = (dir: string, files: Record<string, string>) => {
+    rmSync(dir, { recursive: true, force: true });
+    mkdirSync(path.join(dir, 'hosts'), { recursive: true });
+    for (const [name, text] of Object.entries(files)) writeFileSync(path.join(dir, name), text);
+  };
+  const community = (n: number, extra = '') =>
+    `asn: ${65000 + n}\nnetworks:\n  ipv4: [10.${n}.0.0/16]\ndomains: [ff${n}]\nnameservers: [10.${n}.0.53]\n${extra}`;
+  const outputs = (...kinds: ('dns' | 'roa' | 'tinc')[]): OutputSpec[] =>
+    kinds.map((kind) =>
+      outputSchema.parse({
+        kind,
+        target: path.join(out, `${kind}.conf`),
+        validate: false,
+        reload: ['/bin/sh', '-c', `echo ${kind} >> "$1"`, 'reload', path.join(local, 'reloads.log')],
+        ...(kind === 'roa' ? { family: 'ipv4' } : kind === 'dns' ? { format: 'dnsmasq' } : {}),
+      }),
+    );
+
+  it('--print renders every output without installing, validating or reloading', async () => {
+    write(metaDir, { c1: community(1), c2: community(2) });
+    const result = await updater().run(base(), { outputs: outputs('dns', 'roa'), print: true });
+    expect(result).toEqual({
+      repositories: [],
+      communities: 2,
+      rejected: [],
+      leftOut: {},
+      problems: [],
+      outputs: [
+        {
+          kind: 'dns',
+          target: path.join(out, 'dns.conf'),
+          entries: 2,
+          changed: false,
+          validated: 'off',
+          content: expect.stringContaining('server=/ff2/10.2.0.53\n'),
+        },
+        {
+          kind: 'roa',
+          target: path.join(out, 'roa.conf'),
+          entries: 2,
+          changed: false,
+          validated: 'off',
+          content: expect.stringContaining('roa 10.2.0.0/16 max  24 as 65002; # c2\n'),
+        },
+      ],
+      reloads: [],
+    });
+    expect(existsSync(out)).toBe(false);
+    expect(summarizeUpdate(result, false)).toBe('icvpn: 2 communities, 2 output(s), 0 changed, 0 reload(s)');
+  });
+
+  it('errors leave values out (exit 5) naming each community and its outputs; problems said once', async () => {
+    write(metaDir, {
+      c1: community(1),
+      c2: community(2, 'nameserver: []\n'),
+      c3: community(3).replace('ff3', 'com'),
+      c4: community(4).replace('asn: 65004', 'asn: 0'),
+      'c 5': community(5),
+    });
+    const dnsmasq = outputs('dns', 'roa');
+    const twice = [...dnsmasq, { ...dnsmasq[0], target: path.join(out, 'dns2.conf') }];
+    const error = (await updater()
+      .run(base(), { outputs: twice })
+      .catch((e: unknown) => e)) as PartialFailureError;
+    expect(error).toBeInstanceOf(PartialFailureError);
+    expect(error.message).toBe(
+      'entries were left out of 3 communities: "c 5" (bgp, roa, dns), "c3" (dns), "c4" (bgp, roa)',
+    );
+    const result = error.result as UpdateResult;
+    expect(result.problems).toEqual([
+      '"c 5": (file name): community name must match [A-Za-z0-9][A-Za-z0-9_-]*; left out of every output',
+      '"c2": nameserver: unknown key, did you mean "nameservers"?',
+      '"c3": domains: "com" is a top-level domain (IANA list); it would capture the names of others; left out of dns',
+      '"c4": asn: ASN 0 is not an integer in 1..4294967295; left out of bgp, roa',
+    ]);
+    expect(result).toMatchObject({ communities: 4, rejected: ['c 5'] });
+    expect(result.outputs.map((o) => [path.basename(o.target), o.entries, o.changed])).toEqual([
+      ['dns.conf', 3, true],
+      ['roa.conf', 3, true],
+      ['dns2.conf', 3, true],
+    ]);
+    // One reload per distinct command, though two outputs of the kind changed.
+    expect(result.reloads).toEqual([outputs('dns')[0].reload, outputs('roa')[0].reload]);
+    expect(readFileSync(path.join(local, 'reloads.log'), 'utf8')).toBe('dns\nroa\n');
+    expect(summarizeUpdate(result, true)).toBe(
+      'icvpn: 4 communities, 3 output(s), 3 would be changed, 2 reload(s), 1 rejected, 2 partly left out',
+    );
+  });
+
+  it('one community left out: the message says "community"', async () => {
+    write(metaDir, { c1: community(1), c3: community(3).replace('ff3', 'com') });
+    const error = (await updater()
+      .run(base(), { outputs: outputs('dns') })
+      .catch((e: unknown) => e)) as PartialFailureError;
+    expect(error.message).toBe('entries were left out of 1 community: "c3" (dns)');
+  });
+
+  it('no valid community: nothing is written (exit 1)', async () => {
+    write(metaDir, { 'c 1': community(1), c2: 'asn: [' });
+    rmSync(out, { recursive: true, force: true });
+    const error = (await updater()
+      .run(base(), { outputs: outputs('roa') })
+      .catch((e: unknown) => e)) as PhotonError;
+    expect(error.exitCode).toBe(1);
+    expect(error.message).toBe(`no valid community in ${metaDir}; nothing was written`);
+    expect(existsSync(path.join(out, 'roa.conf'))).toBe(false);
+  });
+
+  it('tinc reads no community file; an empty ConnectTo list keeps the old file (exit 3)', async () => {
+    write(metaDir, {});
+    write(tincDir, {
+      metanodes: 'gw1\ngw2\n',
+      'hosts/gw1': 'Port = 655\n',
+      'hosts/gw2': 'Address = gw2.example.org\n',
+    });
+    const result = await updater().run(base(), { outputs: outputs('tinc') });
+    expect(result.outputs).toEqual([
+      { kind: 'tinc', target: path.join(out, 'tinc.conf'), entries: 1, changed: true, validated: 'off' },
+    ]);
+    expect(result.communities).toBe(0);
+
+    writeFileSync(path.join(tincDir, 'hosts', 'gw2'), '#Address = gw2.example.org\n');
+    const empty = (await updater()
+      .run(base(), { outputs: outputs('tinc') })
+      .catch((e: unknown) => e)) as ValidationRejectedError;
+    expect(empty).toBeInstanceOf(ValidationRejectedError);
+    expect(empty.message).toBe(
+      `${path.join(out, 'tinc.conf')}: no metanode with an Address; the old file was kept`,
+    );
+
+    rmSync(path.join(tincDir, 'metanodes'));
+    const missing = (await updater()
+      .run(base(), { outputs: outputs('tinc') })
+      .catch((e: unknown) => e)) as ValidationRejectedError;
+    expect(missing.message).toBe(
+      `${path.join(out, 'tinc.conf')}: "tinc": metanodes: file is missing; the old file was kept`,
+    );
+    expect(readFileSync(path.join(out, 'tinc.conf'), 'utf8')).toBe('ConnectTo = gw2\n');
+  });
+
+  it('a bad metanode alone: exit 5 without a community to name', async () => {
+    write(tincDir, { metanodes: 'gw2\nbad-node\n', 'hosts/gw2': 'Address = gw2.example.org\n' });
+    const error = (await updater()
+      .run(base(), { outputs: outputs('tinc') })
+      .catch((e: unknown) => e)) as PartialFailureError;
+    expect(error).toBeInstanceOf(PartialFailureError);
+    expect(error.message).toBe('entries were left out');
+    expect((error.result as UpdateResult).leftOut).toEqual({});
+  });
+
+  it('pulling: only the repositories the outputs need, none for --print or a given meta directory; no remote: used as it is', async () => {
+    write(metaDir, { c1: community(1) });
+    write(tincDir, { metanodes: 'gw2\n', 'hosts/gw2': 'Address = gw2.example.org\n' });
+    const pulling = { ...base(), pull: true };
+    const both = await updater().run(pulling, { outputs: outputs('dns', 'tinc') });
+    expect(both.repositories).toEqual([
+      { dir: metaDir, action: 'local' },
+      { dir: tincDir, action: 'local' },
+    ]);
+    expect((await updater().run(pulling, { outputs: outputs('dns') })).repositories).toEqual([
+      { dir: metaDir, action: 'local' },
+    ]);
+    expect((await updater().run(pulling, { outputs: outputs('tinc') })).repositories).toEqual([
+      { dir: tincDir, action: 'local' },
+    ]);
+    expect(
+      (await updater().run(pulling, { outputs: outputs('dns', 'tinc'), print: true })).repositories,
+    ).toEqual([]);
+    const elsewhere = path.join(local, 'meta-copy');
+    write(elsewhere, { c2: community(2) });
+    const given = await updater().run(pulling, { outputs: outputs('dns', 'tinc'), metaDir: elsewhere });
+    expect(given.repositories).toEqual([{ dir: tincDir, action: 'local' }]);
+    expect(readFileSync(path.join(out, 'dns.conf'), 'utf8')).toContain('server=/ff2/10.2.0.53');
+  });
+
+  it('logs warnings; errors only when a rejected file ends the run (they leave with the exit-5 error otherwise)', async () => {
+    write(metaDir, {
+      c1: community(1),
+      c2: community(2, 'nameserver: []\n'),
+      c3: community(3).replace('ff3', 'com'),
+    });
+    rmSync(out, { recursive: true, force: true });
+    const lines: string[] = [];
+    const logger = {
+      info: () => {},
+      warn: (_: unknown, message: string) => lines.push(`warn ${message}`),
+      error: (_: unknown, message: string) => lines.push(`error ${message}`),
+    } as unknown as Logger;
+    const files = new FileStore(new RootSandbox(), { dryRun: false });
+    const update = new IcvpnUpdate(
+      new Shell({ dryRun: false, defaultTimeoutMs: 60_000 }),
+      files,
+      new GitService(gitSettings.schema.parse({}), files, 'gw1'),
+      logger,
+    );
+    const partial = await update.run(base(), { outputs: outputs('dns') }).catch((e: unknown) => e);
+    expect(partial).toBeInstanceOf(PartialFailureError);
+    expect(lines).toEqual(['warn "c2": nameserver: unknown key, did you mean "nameservers"?']);
+
+    lines.length = 0;
+    rmSync(out, { recursive: true, force: true });
+    const [dns, roa] = outputs('dns', 'roa');
+    const rejecting = { ...dns, validate: ['/bin/sh', '-c', 'echo no; exit 1'] };
+    const rejected = await update.run(base(), { outputs: [rejecting, roa] }).catch((e: unknown) => e);
+    expect(rejected).toBeInstanceOf(ValidationRejectedError);
+    const rejection = `${dns.target}: /bin/sh rejected the generated file, the old file was kept: no`;
+    expect((rejected as Error).message).toBe(rejection);
+    expect(lines).toEqual([
+      `error ${rejection}`,
+      'warn "c2": nameserver: unknown key, did you mean "nameservers"?',
+      'warn "c3": domains: "com" is a top-level domain (IANA list); it would capture the names of others; left out of dns',
+    ]);
+    // The ROA output after the rejected one was installed all the same.
+    expect(existsSync(roa.target)).toBe(true);
+    expect(existsSync(dns.target)).toBe(false);
+
+    const missing = { ...dns, validate: ['photon-no-such-checker', '{file}'] };
+    const failed = await update.run(base(), { outputs: [missing] }).catch((e: unknown) => e);
+    expect(failed).toBeInstanceOf(CommandFailedError);
+    expect(existsSync(dns.target)).toBe(false);
   });
 });

@@ -9,6 +9,9 @@ import {
   LINK_LOCAL_V6,
   type Prefix,
   parsePrefix,
+  prefixContains,
+  prefixEnd,
+  supernet,
   TRANSFER,
   TRANSFER_NETWORKS,
 } from './ip.js';
@@ -142,5 +145,82 @@ describe('address arithmetic', () => {
       'fe80::1%eth0',
     ])
       expect(familyOf(s), s).toBe(/%/.test(s) ? undefined : reference(s));
+  });
+});
+
+describe('prefixes', () => {
+  it('parsePrefix: a literal address, a slash and a length in range, no host bits, nothing around it', () => {
+    const parsed = (text: string) => {
+      const p = parsePrefix(text);
+      return typeof p === 'string' ? p : `${p.family} ${p.start.toString(16)}/${p.length} ${p.text}`;
+    };
+    expect(
+      [
+        '10.1.0.0/16',
+        '0.0.0.0/0',
+        '10.1.2.3/32',
+        '10.1.2.3/33',
+        'fd00::/8',
+        'fd00::1/128',
+        'fd00::/129',
+        '10.1.0.0/15',
+        'fd00:8000::/16',
+        '10.1.0.0',
+        '/16',
+        '10.1.0.0/',
+        '10.1.0.0/0016',
+        '10.1.0.0/16 ',
+        ' 10.1.0.0/16',
+        '10.1.0.0/16/16',
+        '10.1.0.0/1x',
+        'x/16',
+        '10.1.0.0/016',
+      ].map(parsed),
+    ).toEqual([
+      'ipv4 a010000/16 10.1.0.0/16',
+      'ipv4 0/0 0.0.0.0/0',
+      'ipv4 a010203/32 10.1.2.3/32',
+      'prefix length 33 is too long for ipv4',
+      'ipv6 fd000000000000000000000000000000/8 fd00::/8',
+      'ipv6 fd000000000000000000000000000001/128 fd00::1/128',
+      'prefix length 129 is too long for ipv6',
+      'host bits are set',
+      'host bits are set',
+      'not a prefix of the form address/length',
+      'not a prefix of the form address/length',
+      'not a prefix of the form address/length',
+      'not a prefix of the form address/length',
+      'not a prefix of the form address/length',
+      'not an IP address before the slash',
+      'not a prefix of the form address/length',
+      'not a prefix of the form address/length',
+      'not an IP address before the slash',
+      'ipv4 a010000/16 10.1.0.0/016',
+    ]);
+  });
+
+  it('prefixContains: equal prefixes count; the family, both ends and the length decide', () => {
+    const p = (text: string) => parsePrefix(text) as Prefix;
+    const contains = (outer: string, inner: string) => prefixContains(p(outer), p(inner));
+    expect(contains('10.1.0.0/16', '10.1.0.0/16')).toBe(true);
+    expect(contains('10.1.0.0/16', '10.1.255.0/24')).toBe(true);
+    expect(contains('10.1.0.0/16', '10.1.0.0/24')).toBe(true);
+    expect(contains('10.1.0.0/24', '10.1.0.0/16')).toBe(false);
+    expect(contains('10.1.0.0/16', '10.2.0.0/24')).toBe(false);
+    expect(contains('10.1.0.0/16', '10.0.255.0/24')).toBe(false);
+    expect(contains('10.1.0.0/16', '10.0.0.0/8')).toBe(false);
+    expect(contains('0.0.0.0/0', '255.255.255.255/32')).toBe(true);
+    // The same integers in the other family are not inside.
+    expect(contains('::/96', '10.1.0.0/16')).toBe(false);
+    expect(prefixEnd(p('10.1.0.0/16'))).toBe(0x0a01ffffn);
+    expect(prefixEnd(p('fd00::/8'))).toBe((0xfen << 120n) - 1n);
+  });
+
+  it('supernet: the enclosing prefix with the host bits cleared', () => {
+    const p = parsePrefix('10.1.64.0/18') as Prefix;
+    expect(supernet(p, 16)).toEqual({ family: 'ipv4', start: 0x0a010000n, length: 16, text: '10.1.64.0/18' });
+    expect(supernet(p, 18)).toEqual(p);
+    const v6 = parsePrefix('fd00:2400::/22') as Prefix;
+    expect(supernet(v6, 20)).toEqual({ ...v6, start: 0xfd002n << 108n, length: 20 });
   });
 });

@@ -73,6 +73,11 @@ export function prefixEnd(p: Prefix): bigint {
   return p.start | hostMask(p.family, p.length);
 }
 
+/** The prefix of `length` bits (at most `p.length`) that holds `p`: its start with the host bits cleared. */
+export function supernet(p: Prefix, length: number): Prefix {
+  return { ...p, start: p.start & ~hostMask(p.family, length), length };
+}
+
 /** Whether `inner` lies within `outer` (equal prefixes count). */
 export function prefixContains(outer: Prefix, inner: Prefix): boolean {
   return outer.family === inner.family && outer.length <= inner.length && inner.start >= outer.start

@@ -132,8 +132,8 @@ function firstKeyWithAlias(doc: YamlDocument): string | undefined {
     try {
       item.value?.toJS?.(doc, { maxAliasCount: 0 });
     } catch {
-      const key = item.key as { value?: unknown } | null;
-      return String(key && typeof key === 'object' && 'value' in key ? key.value : key);
+      // A scalar key node prints as its value (`~` as "null"), a collection key as its YAML.
+      return String(item.key);
     }
   }
   return undefined;

@@ -35,6 +35,27 @@ function filesUnder(dir: string): string[] {
   });
 }
 
+/** The cases below that the fast path takes itself (the rest it leaves to the full parser). */
+const TAKEN = [
+  'quoted leading zero',
+  'comment after value',
+  'empty flow collections',
+  'empty value',
+  'sequence at key indentation',
+  'colon in value',
+  'single quotes',
+  'numeric keys',
+  'IPv6 value',
+  'indented comment lines',
+  'nested mapping',
+  'key of dots, slashes and plus signs',
+  'trailing blanks and blank lines',
+  'a 1000-character key',
+  'a 15-digit integer',
+  'an empty quoted string',
+  'a comment before the first key',
+];
+
 describe('fast path YAML reader', () => {
   const fixtures = ['meta', 'meta-linklocal', 'meta-invalid'].flatMap((d) =>
     filesUnder(path.join(TEST_DATA, d)),
@@ -62,7 +83,7 @@ describe('fast path YAML reader', () => {
       expect(expectSameOrDeclined(syntheticCommunity(i))).toBe(true);
   });
 
-  it.each([
+  const CASES: [string, string][] = [
     ['leading-zero number', 'a: 0821\n'],
     ['quoted leading zero', 'a: "0821"\n'],
     ['float', 'a: 1.5\n'],
@@ -105,8 +126,29 @@ describe('fast path YAML reader', () => {
     ['long key', `${'k'.repeat(1100)}: v\n`],
     ['long key, nested', `a:\n  ${'k'.repeat(1030)}: v\n`],
     ['indented comment lines', 'a:\n  # x\n  b: c\n    # y\nd: e\n'],
-  ])('%s: declines or agrees', (_, text) => {
+    ['nested mapping', 'a:\n  b: c\n  d:\n    - e\n    - "f"\ng: h\n'],
+    ['key of dots, slashes and plus signs', 'a.b/c+d: v\n'],
+    ['trailing blanks and blank lines', 'a: b   \n\n   \nc:   \n  - d  \n'],
+    ['a 1000-character key', `${'k'.repeat(1000)}: v\n`],
+    ['a 1002-character key', `${'k'.repeat(1002)}: v\n`],
+    ['a sequence item without a value', 'a:\n  -\n'],
+    ['a sequence item without a blank', 'a:\n  -b\n'],
+    ['key without a blank before the value', 'a:b\n'],
+    ['first line indented', '  a: b\n'],
+    ['a 15-digit integer', 'a: 123456789012345\n'],
+    ['a 16-digit integer', 'a: 1234567890123456\n'],
+    ['an empty quoted string', 'a: ""\nb: \'\'\n'],
+    ['a comment before the first key', '# c\n\na: b\n'],
+    ['line without a colon', 'a: b\nc\n'],
+  ];
+
+  it.each(CASES)('%s: declines or agrees', (_, text) => {
     expectSameOrDeclined(text);
+  });
+
+  it('takes exactly the simple layouts among them, the others go to the full parser', () => {
+    const taken = CASES.filter(([, text]) => expectSameOrDeclined(text)).map(([name]) => name);
+    expect(taken).toEqual(TAKEN);
   });
 
   const scalar = fc.constantFrom(

@@ -5,9 +5,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { FileStore, GitService, gitSettings, RootSandbox, Shell } from '@ffphoton/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { icvpnSettings } from '../settings.js';
-import { IcvpnUpdate } from './icvpn-update.js';
-import { CONNECTS_BEGIN } from './tinc-connects.js';
+import { IcvpnUpdate } from '../../services/icvpn-update.js';
+import { CONNECTS_BEGIN } from '../../services/tinc-connects.js';
+import { icvpnSettings } from '../../settings.js';
 
 /**
  * The generated ConnectTo lines as the real tincd 1.0 reads them: tincd runs in the
