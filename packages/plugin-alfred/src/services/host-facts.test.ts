@@ -129,7 +129,7 @@ describe('host facts: edges', () => {
   it('meminfo takes KEY: NUMBER lines only; os-release unquotes and drops " GNU/Linux" at the end', async () => {
     const facts = hostWith({
       '/proc/meminfo': 'MemTotal:  100 kB\nMem Free:  5 kB\nCached:abc\n Buffers: 7 kB\n',
-      '/etc/os-release': ' NAME=Linux GNU/Linux Mint\nname="x"\nVERSION_ID="12"x\nID=debian\n',
+      '/etc/os-release': ' NAME=Linux GNU/Linux Mint\nname="x"\nVERSION_ID="12"x\nID=debian\nxNAME=Other\n',
     });
     expect(await facts.meminfo()).toEqual({ MemTotal: 100 });
     expect(await facts.osRelease()).toEqual({ base: 'Linux GNU/Linux Mint', release: '"12"x' });

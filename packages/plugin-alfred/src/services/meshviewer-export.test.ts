@@ -39,8 +39,12 @@ function twoNodes(): MapRecords {
     neighbours: {
       nodes: {
         // Keyed by node_id (respondd) or by the alfred source MAC (a record without node_id).
-        [A]: neighboursOf(A, '02:ca:fe:00:01:0a', '02:ca:fe:00:01:0b', 204),
-        '02:ca:fe:00:ff:0b': neighboursOf(undefined, '02:ca:fe:00:01:0b', '02:ca:fe:00:01:0a', 102),
+        // A's record comes from another MAC of A: its node_id decides.
+        '02:ca:fe:00:ff:0f': neighboursOf(A, '02:ca:fe:00:01:0a', '02:ca:fe:00:01:0b', 204),
+        '02:ca:fe:00:ff:0b': {
+          ...neighboursOf(undefined, '02:ca:fe:00:01:0b', '02:ca:fe:00:01:0a', 102),
+          node_id: 'bad',
+        },
       },
       problems: [{ message: 'neighbours problem' }],
     },

@@ -38,13 +38,19 @@ describe('batman-adv neighbours from batctl o', () => {
       ` * ${a}    2s   (  0) ${a} [ vpn0]`,
       `${b} 0.5s (255) ${a} [vpn0]: ${a} (255) ${b} (7)`,
       `${c} 0.5s (255) ${a} [vpn0]: ${c} (256)`,
+      // The route through itself counts, not a potential next hop's TQ for it.
+      `${d.replace('0d', '0f')} 0.5s (201) ${d.replace('0d', '0f')} [vpn0]: ${d.replace('0d', '0f')} (99)`,
       `   ${d}    1.5s   (256) ${d} [ vpn0]`,
       `x ${e}    1.5s   (200) ${e} [ vpn0]`,
       `${e}    1.5s   (200) ${e} [ vpn1]   `,
       `${e}    1.5s   (200) ${e} [ vpn1 ]x`,
     ].join('\n');
     expect(Object.fromEntries(batmanNeighbours(out))).toEqual({
-      vpn0: { [a]: { tq: 0, lastseen: 2 }, [b]: { tq: 7, lastseen: 0.5 } },
+      vpn0: {
+        [a]: { tq: 0, lastseen: 2 },
+        [b]: { tq: 7, lastseen: 0.5 },
+        '02:ca:fe:00:00:0f': { tq: 201, lastseen: 0.5 },
+      },
       vpn1: { [e]: { tq: 200, lastseen: 1.5 } },
     });
   });
