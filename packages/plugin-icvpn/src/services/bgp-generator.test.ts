@@ -89,6 +89,12 @@ describe('mkbgp peer selection', () => {
     ];
     expect(`${long('d')}${'w'.repeat(32)}`).toHaveLength(64);
     expect(selectBgpPeers(edge, options({ family: 'ipv4', prefix: '' }))).toHaveLength(2);
+    // … also when a third, longer one is left out beside it.
+    edge[0].bgp?.push({ name: `${long('d')}${'u'.repeat(40)}`, ipv4: '10.207.6.3' });
+    expect(selectBgpPeers(edge, options({ family: 'ipv4', prefix: '' })).map((p) => p.address)).toEqual([
+      '10.207.6.1',
+      '10.207.6.2',
+    ]);
   });
 });
 

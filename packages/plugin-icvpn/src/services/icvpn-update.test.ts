@@ -395,6 +395,15 @@ describe('icvpn update on local directories (no pull): results, refusals and the
     );
   });
 
+  it('an output without entries is installed all the same (only an empty ConnectTo list is refused)', async () => {
+    write(metaDir, { c1: 'asn: 65001\n' });
+    rmSync(out, { recursive: true, force: true });
+    const result = await updater().run(base(), { outputs: outputs('roa') });
+    expect(result.outputs).toEqual([
+      { kind: 'roa', target: path.join(out, 'roa.conf'), entries: 0, changed: true, validated: 'off' },
+    ]);
+  });
+
   it('one community left out: the message says "community"', async () => {
     write(metaDir, { c1: community(1), c3: community(3).replace('ff3', 'com') });
     const error = (await updater()
@@ -417,7 +426,8 @@ describe('icvpn update on local directories (no pull): results, refusals and the
   it('tinc reads no community file; an empty ConnectTo list keeps the old file (exit 3)', async () => {
     write(metaDir, {});
     write(tincDir, {
-      metanodes: 'gw1\ngw2\n',
+      // gw3 has no host file: a warning, not the reason for the refusal below.
+      metanodes: 'gw1\ngw2\ngw3\n',
       'hosts/gw1': 'Port = 655\n',
       'hosts/gw2': 'Address = gw2.example.org\n',
     });
@@ -491,8 +501,8 @@ describe('icvpn update on local directories (no pull): results, refusals and the
     const lines: string[] = [];
     const logger = {
       info: () => {},
-      warn: (_: unknown, message: string) => lines.push(`warn ${message}`),
-      error: (_: unknown, message: string) => lines.push(`error ${message}`),
+      warn: (fields: unknown, message: string) => lines.push(`warn ${JSON.stringify(fields)} ${message}`),
+      error: (fields: unknown, message: string) => lines.push(`error ${JSON.stringify(fields)} ${message}`),
     } as unknown as Logger;
     const files = new FileStore(new RootSandbox(), { dryRun: false });
     const update = new IcvpnUpdate(
@@ -503,7 +513,9 @@ describe('icvpn update on local directories (no pull): results, refusals and the
     );
     const partial = await update.run(base(), { outputs: outputs('dns') }).catch((e: unknown) => e);
     expect(partial).toBeInstanceOf(PartialFailureError);
-    expect(lines).toEqual(['warn "c2": nameserver: unknown key, did you mean "nameservers"?']);
+    expect(lines).toEqual([
+      'warn {"community":"c2","key":"nameserver"} "c2": nameserver: unknown key, did you mean "nameservers"?',
+    ]);
 
     lines.length = 0;
     rmSync(out, { recursive: true, force: true });
@@ -514,9 +526,9 @@ describe('icvpn update on local directories (no pull): results, refusals and the
     const rejection = `${dns.target}: /bin/sh rejected the generated file, the old file was kept: no`;
     expect((rejected as Error).message).toBe(rejection);
     expect(lines).toEqual([
-      `error ${rejection}`,
-      'warn "c2": nameserver: unknown key, did you mean "nameservers"?',
-      'warn "c3": domains: "com" is a top-level domain (IANA list); it would capture the names of others; left out of dns',
+      `error ${JSON.stringify({ target: dns.target })} ${rejection}`,
+      'warn {"community":"c2","key":"nameserver"} "c2": nameserver: unknown key, did you mean "nameservers"?',
+      'warn {"community":"c3","key":"domains"} "c3": domains: "com" is a top-level domain (IANA list); it would capture the names of others; left out of dns',
     ]);
     // The ROA output after the rejected one was installed all the same.
     expect(existsSync(roa.target)).toBe(true);

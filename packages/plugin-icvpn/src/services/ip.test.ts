@@ -212,6 +212,7 @@ describe('prefixes', () => {
     expect(contains('0.0.0.0/0', '255.255.255.255/32')).toBe(true);
     // The same integers in the other family are not inside.
     expect(contains('::/96', '10.1.0.0/16')).toBe(false);
+    expect(contains('::/0', '10.1.0.0/16')).toBe(false);
     expect(prefixEnd(p('10.1.0.0/16'))).toBe(0x0a01ffffn);
     expect(prefixEnd(p('fd00::/8'))).toBe((0xfen << 120n) - 1n);
   });
