@@ -87,6 +87,10 @@ describe('scanFastdSyntax, whole token lists', () => {
       ['word', 4, 6],
       ['word', 7, 9],
     ]);
+    expect(scan('a*b *c')).toEqual([
+      ['word', 0, 3],
+      ['word', 4, 6],
+    ]);
     expect(scan('a\tb')).toEqual([
       ['word', 0, 1],
       ['word', 2, 3],

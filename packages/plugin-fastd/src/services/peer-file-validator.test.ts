@@ -135,6 +135,7 @@ describe('validatePeerFile, statement by statement', () => {
     '"gw" port 65536',
     '"gw" port 99999',
     '"gw" port 1e3',
+    '"192.0.2.1:10000"',
     '"gw" port +1',
     '"gw" port 1.0',
     '999.0.2.1:1',

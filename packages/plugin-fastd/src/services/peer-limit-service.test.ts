@@ -788,7 +788,7 @@ describe('PeerLimitService, whole runs', () => {
         'ERROR: first',
       ],
       ['stdout:An error on stdout\nstderr:on stderr\nexit:1', 'An error on stdout'],
-      ['stderr:first\nstderr:  last  \nstderr:\nexit:2', 'last'],
+      ['stderr:first\nstderr:middle\nstderr:  last  \nstderr:\nexit:2', 'last'],
       ['stderr:on stderr\nstdout:on stdout\nexit:2', 'on stdout'],
       ['stderr:\nexit:3', 'exit 3'],
     ];
@@ -858,5 +858,20 @@ describe('PeerLimitService, whole runs', () => {
     });
     expect((await t.apply()).instances[0]).toMatchObject({ total: 0, limit: 0, old: 5, outcome: 'changed' });
     expect(t.limitConf('mz')).toBe('peer limit 0;\n');
+  });
+
+  it('restarts for a move of exactly `additional`, not one less, however short fastd has been up', async () => {
+    const t = await fleet('limit-restart-additional', {
+      instances: [
+        { name: 'mz', capture: gwCapture, limitConf: 'peer limit 3;\n' },
+        { name: 'wi', capture: gwCapture, limitConf: 'peer limit 4;\n' },
+      ],
+    });
+    const rows = (await t.apply()).instances;
+    expect(rows.map((row) => [row.instance, row.limit, row.restart])).toEqual([
+      ['mz', 11, true],
+      ['wi', 11, false],
+    ]);
+    expect(t.restarts).toEqual(['fastd@mz']);
   });
 });
