@@ -3,6 +3,7 @@ import type { Interfaces } from '@oclif/core';
 import { Command } from '@oclif/core/command';
 import * as Flags from '@oclif/core/flags';
 import { ExitCode } from '../errors/errors.js';
+import { shortHostname } from '../host/hostname.js';
 import { isTerminal, writeStdout } from '../host/stdio.js';
 import type { LogFormat, LogLevel } from '../log/logger.js';
 import { redactingReplacer, redactText } from '../log/redact.js';
@@ -229,9 +230,26 @@ export abstract class TaskCommand<T extends typeof Command, R> extends Command {
     return hints.length > 0 ? hints.join(', ') : undefined;
   }
 
+  /**
+   * The `--json` document of a run that failed: the runner's envelope, and for a usage error
+   * that oclif found before the run the same envelope (oclif's own held its whole config).
+   */
   protected override toErrorJson(error: unknown): unknown {
     if (error instanceof TaskExit) return error.output;
-    return super.toErrorJson(error);
+    const usage = error as { parse?: unknown; message?: string };
+    if (usage.parse === undefined) return super.toErrorJson(error);
+    const message = String(usage.message ?? 'usage error');
+    const output: TaskOutput<never> = {
+      ok: false,
+      task: this.taskName(),
+      host: shortHostname(),
+      dryRun: false,
+      exitCode: ExitCode.Config,
+      summary: `${this.taskName()}: ${message.split('\n')[0]}`,
+      changes: { files: [], services: [], commands: 0 },
+      error: { code: 'USAGE', message },
+    };
+    return output;
   }
 }
 
