@@ -68,9 +68,17 @@ describe('--json output matches the schema', () => {
       check('icvpn check', [...config, '/no/such/meta']),
       check('fastd status', config),
       check('git sync', ['--config', path.join(root, 'missing.yaml')]),
+      // A usage error oclif finds before the run: the envelope too (oclif's held its whole config).
+      check('git sync', ['--bogus']),
     ];
     expect(results.filter((r) => r.violations.length > 0)).toEqual([]);
-    expect(results.map((r) => r.code)).toEqual([0, 0, 0, 0, 0, expect.toBeOneOf([0, 5]), 1, 69, 2]);
+    expect(results.map((r) => r.code)).toEqual([0, 0, 0, 0, 0, expect.toBeOneOf([0, 5]), 1, 69, 2, 2]);
+    const usage = photonSync(['git', 'sync', '--json', '--bogus'], { env });
+    expect(JSON.parse(usage.stdout)).toMatchObject({
+      ok: false,
+      exitCode: 2,
+      error: { code: 'USAGE', message: expect.stringMatching(/^Nonexistent flag: --bogus/) },
+    });
   });
 
   it('of fastd status reading a status document a real fastd wrote (a gateway with peers)', async () => {
