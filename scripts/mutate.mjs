@@ -6,9 +6,23 @@
 // change keeps its previous results (reports/mutation/PACKAGE/incremental.json, git-ignored).
 //   --summary-only   rewrite the summary from the last report without running Stryker
 //   --force          re-mutate everything (ignore the incremental file)
+//   --files=PART     one part of one package (a directory or file under its mutated base, e.g.
+//                    `--files=lock` or `--files=settings/settings-loader.ts`): core takes hours
+//                    on a small machine, so it can be measured in parts, in separate sessions.
+//                    The summary merges every run of the package, the newest result of each file
+//                    winning, and gives the package's `score:` line once every file is measured.
 // Stryker 9.6 is pinned: it is the last major that runs on Node 20 (Stryker 10 needs Node 22).
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -18,26 +32,58 @@ const PACKAGES = ['core', 'plugin-git', 'plugin-icvpn', 'plugin-fastd', 'plugin-
 const SUMMARY = path.join(repo, 'docs', 'test-strength.md');
 
 const argv = process.argv.slice(2);
-const flags = new Set(argv.filter((a) => a.startsWith('--')));
+const flags = new Set(argv.filter((a) => a.startsWith('--') && !a.startsWith('--files=')));
+const part = argv
+  .find((a) => a.startsWith('--files='))
+  ?.slice('--files='.length)
+  .replace(/^\/+|\/+$/g, '');
 const unknownFlags = [...flags].filter((f) => f !== '--summary-only' && f !== '--force');
 const chosen = argv.filter((a) => !a.startsWith('--'));
 const unknownPackages = chosen.filter((p) => !PACKAGES.includes(p));
+const usage = `usage: npm run mutate -- [--summary-only] [--force] [--files=PART] [${PACKAGES.join('|')} ...]`;
 if (unknownFlags.length > 0 || unknownPackages.length > 0) {
-  console.error(
-    `mutate: unknown ${[...unknownFlags, ...unknownPackages].join(', ')}; ` +
-      `usage: npm run mutate [--summary-only] [--force] [${PACKAGES.join('|')} ...]`,
-  );
+  console.error(`mutate: unknown ${[...unknownFlags, ...unknownPackages].join(', ')}; ${usage}`);
+  process.exit(2);
+}
+if (part !== undefined && (chosen.length !== 1 || part === '' || part.split('/').includes('..'))) {
+  console.error(`mutate: --files needs one package and a part inside it; ${usage}`);
   process.exit(2);
 }
 
-/** The source files mutated for a package, relative to the repository (tests and helpers left out). */
-function mutatedFiles(pkg) {
+const EXCLUDED = ['!**/*.test.ts', '!**/test-helpers/**', '!**/testing/**', '!**/*.d.ts'];
+
+/**
+ * The source files mutated for a package, relative to the repository (tests and helpers left
+ * out); with `only`, the part of them under that file or directory of the base.
+ */
+function mutatedFiles(pkg, only) {
   const base = pkg === 'core' ? 'packages/core/src' : `packages/${pkg}/src/services`;
-  return {
-    base,
-    globs: [`${base}/**/*.ts`, '!**/*.test.ts', '!**/test-helpers/**', '!**/testing/**', '!**/*.d.ts'],
-  };
+  const scope =
+    only === undefined
+      ? `${base}/**/*.ts`
+      : only.endsWith('.ts')
+        ? `${base}/${only}`
+        : `${base}/${only}/**/*.ts`;
+  return { base, globs: [scope, ...EXCLUDED] };
 }
+
+/** Every file `npm run mutate PKG` mutates, relative to the base (what a complete figure covers). */
+function sourceFiles(pkg) {
+  const { base } = mutatedFiles(pkg);
+  return readdirSync(path.join(repo, base), { recursive: true })
+    .map((f) => f.split(path.sep).join('/'))
+    .filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts') && !f.endsWith('.d.ts'))
+    .filter((f) => !f.split('/').some((d) => d === 'test-helpers' || d === 'testing'))
+    .sort();
+}
+
+const inPart = (file, only) => only === undefined || file === only || file.startsWith(`${only}/`);
+
+/** Where a run's reports go: the package's whole run, or one part's. */
+const outDirOf = (pkg, only) =>
+  only === undefined
+    ? path.join(repo, 'reports', 'mutation', pkg)
+    : path.join(repo, 'reports', 'mutation', pkg, 'parts', only.replaceAll('/', '__'));
 
 /**
  * Packages whose service mutants run against the services' own tests (PHOTON_TEST_INCLUDE, read
@@ -53,13 +99,13 @@ const UNIT_TESTS_ONLY = {
   'plugin-web': SERVICE_TESTS,
 };
 
-function strykerConfig(pkg, outDir) {
+function strykerConfig(pkg, outDir, only) {
   return {
     $schema: '../../../node_modules/@stryker-mutator/core/schema/stryker-schema.json',
     testRunner: 'vitest',
     plugins: ['@stryker-mutator/vitest-runner'],
     vitest: { configFile: `packages/${pkg}/vitest.config.ts`, dir: `packages/${pkg}` },
-    mutate: mutatedFiles(pkg).globs,
+    mutate: mutatedFiles(pkg, only).globs,
     coverageAnalysis: 'perTest',
     // A mutant in a module-level constant runs the package's whole suite (real git, daemons,
     // a browser) once per mutant: hours per package. They are left out and counted nowhere.
@@ -77,11 +123,11 @@ function strykerConfig(pkg, outDir) {
   };
 }
 
-function run(pkg) {
-  const outDir = path.join(repo, 'reports', 'mutation', pkg);
+function run(pkg, only) {
+  const outDir = outDirOf(pkg, only);
   mkdirSync(outDir, { recursive: true });
   const configFile = path.join(outDir, 'stryker.config.json');
-  writeFileSync(configFile, `${JSON.stringify(strykerConfig(pkg, outDir), null, 2)}\n`);
+  writeFileSync(configFile, `${JSON.stringify(strykerConfig(pkg, outDir, only), null, 2)}\n`);
   const tmp = mkdtempSync(path.join(os.tmpdir(), 'pm-'));
   const started = Date.now();
   const result = spawnSync(
@@ -102,7 +148,10 @@ function run(pkg) {
       },
     },
   );
-  rmSync(tmp, { recursive: true, force: true });
+  // A test process still exiting may be writing into it: retry, and never fail the run for it.
+  try {
+    rmSync(tmp, { recursive: true, force: true, maxRetries: 5 });
+  } catch {}
   return { status: result.status ?? 1, minutes: (Date.now() - started) / 60_000 };
 }
 
@@ -139,39 +188,95 @@ function measuredCommit(pkg) {
   return `${git(['rev-parse', '--short', 'HEAD'])}${dirty}`;
 }
 
-function section(pkg, minutes, commit) {
-  const outDir = path.join(repo, 'reports', 'mutation', pkg);
-  const report = JSON.parse(readFileSync(path.join(outDir, 'mutation.json'), 'utf8'));
+/** What a finished run measured: its report's per-file rows, the part, commit and time. */
+function recordRun(pkg, only, minutes, commit) {
+  const outDir = outDirOf(pkg, only);
+  const run = {
+    part: only ?? null,
+    commit,
+    finished: new Date().toISOString(),
+    minutes: Math.round(minutes),
+  };
+  writeFileSync(path.join(outDir, 'run.json'), `${JSON.stringify(run, null, 2)}\n`);
+}
+
+/**
+ * Every run of the package (its whole run and its parts), oldest first. A report from before run
+ * records existed counts as a whole run of an unknown commit, finished when its file was written.
+ */
+function runsOf(pkg) {
+  const dirs = [outDirOf(pkg)];
+  const partsDir = path.join(outDirOf(pkg), 'parts');
+  if (existsSync(partsDir)) for (const d of readdirSync(partsDir).sort()) dirs.push(path.join(partsDir, d));
+  return dirs
+    .filter((d) => existsSync(path.join(d, 'mutation.json')))
+    .map((d) => {
+      const record = path.join(d, 'run.json');
+      const run = existsSync(record)
+        ? JSON.parse(readFileSync(record, 'utf8'))
+        : {
+            part: null,
+            commit: 'unknown (a report from before run records)',
+            finished: statSync(path.join(d, 'mutation.json')).mtime.toISOString(),
+            minutes: 0,
+          };
+      return { ...run, report: JSON.parse(readFileSync(path.join(d, 'mutation.json'), 'utf8')) };
+    })
+    .sort((a, b) => a.finished.localeCompare(b.finished));
+}
+
+function section(pkg) {
   const { base } = mutatedFiles(pkg);
-  const rows = countMutants(report, path.join(repo, base));
+  // Per file, the newest run that mutated it.
+  const latest = new Map();
+  const runs = runsOf(pkg);
+  for (const run of runs) {
+    for (const file of sourceFiles(pkg))
+      if (inPart(file, run.part ?? undefined)) latest.set(file, { run, row: undefined });
+    for (const row of countMutants(run.report, path.join(repo, base))) latest.set(row.file, { run, row });
+  }
+  const rows = [...latest.entries()]
+    .filter(([, { row }]) => row !== undefined)
+    .map(([, { row }]) => row)
+    .sort((a, b) => a.file.localeCompare(b.file));
+  const missing = sourceFiles(pkg).filter((f) => !latest.has(f));
+  const used = runs.filter((run) => [...latest.values()].some((entry) => entry.run === run));
   const total = { file: '**all files**', mutants: 0, killed: 0, survived: 0, noCoverage: 0 };
   for (const row of rows)
     for (const key of ['mutants', 'killed', 'survived', 'noCoverage']) total[key] += row[key];
   const line = (r) =>
     `| ${r.file} | ${r.mutants} | ${r.killed} | ${r.survived} | ${r.noCoverage} | ${percent(r.killed, r.mutants)} % |`;
+  const command = (run) => `\`npm run mutate ${run.part ? `-- --files=${run.part} ` : ''}${pkg}\``;
+  const measured = used.map(
+    (run) =>
+      `${run.part ? `\`${run.part}\`: ` : ''}commit ${run.commit}, ${run.finished.slice(0, 16).replace('T', ' ')} UTC` +
+      `${run.minutes ? `, ${run.minutes} min` : ''}, by ${command(run)}`,
+  );
   return [
     `<!-- mutate:${pkg}:start -->`,
     `### ${base}`,
     '',
-    `Measured on commit ${commit}, ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC` +
-      `${minutes ? `, ${Math.round(minutes)} min` : ''}, by \`npm run mutate ${pkg}\`` +
-      `${UNIT_TESTS_ONLY[pkg] ? ` (tests: ${UNIT_TESTS_ONLY[pkg]} only)` : ''}.`,
+    `Measured on ${measured.join('; ')}${UNIT_TESTS_ONLY[pkg] ? ` (tests: ${UNIT_TESTS_ONLY[pkg]} only)` : ''}.`,
     '',
     '| file | mutants | killed | survived | no coverage | score |',
     '|---|---:|---:|---:|---:|---:|',
     ...rows.map(line),
     line(total),
     '',
-    `score: ${base} ${percent(total.killed, total.mutants)} %`,
+    // The package's figure only when every file is measured (a part alone is no package score).
+    missing.length === 0
+      ? `score: ${base} ${percent(total.killed, total.mutants)} %`
+      : `Not measured yet (${missing.length} of ${sourceFiles(pkg).length} files): ${missing.map((f) => `\`${f}\``).join(', ')}. ` +
+        `The measured files' figure: ${percent(total.killed, total.mutants)} %; no package score until every file is measured.`,
     `<!-- mutate:${pkg}:end -->`,
   ].join('\n');
 }
 
 /** Replaces the package's section of docs/test-strength.md (or adds it), leaving the others as they are. */
-function writeSummary(pkg, minutes, commit) {
+function writeSummary(pkg) {
   const text = readFileSync(SUMMARY, 'utf8');
   const pattern = new RegExp(`<!-- mutate:${pkg}:start -->[\\s\\S]*?<!-- mutate:${pkg}:end -->`);
-  const fresh = section(pkg, minutes, commit);
+  const fresh = section(pkg);
   writeFileSync(
     SUMMARY,
     pattern.test(text) ? text.replace(pattern, fresh) : `${text.trimEnd()}\n\n${fresh}\n`,
@@ -180,30 +285,22 @@ function writeSummary(pkg, minutes, commit) {
 
 let failed = 0;
 for (const pkg of chosen.length > 0 ? chosen : PACKAGES) {
-  let minutes = 0;
-  // With --summary-only the figures are those of the last run; its commit is in the section already.
-  let commit = measuredCommit(pkg);
   if (!flags.has('--summary-only')) {
-    const result = run(pkg);
-    minutes = result.minutes;
+    const commit = measuredCommit(pkg);
+    const result = run(pkg, part);
     if (result.status !== 0) {
       console.error(`mutate: Stryker failed for ${pkg} (exit ${result.status}); summary left unchanged`);
       failed = 1;
       continue;
     }
+    recordRun(pkg, part, result.minutes, commit);
   }
-  if (!existsSync(path.join(repo, 'reports', 'mutation', pkg, 'mutation.json'))) {
+  if (runsOf(pkg).length === 0) {
     console.error(`mutate: no report for ${pkg}; run \`npm run mutate ${pkg}\` first`);
     failed = 1;
     continue;
   }
-  if (flags.has('--summary-only')) {
-    const previous = new RegExp(`<!-- mutate:${pkg}:start -->[\\s\\S]*?Measured on commit ([^,]+),`).exec(
-      readFileSync(SUMMARY, 'utf8'),
-    );
-    if (previous) commit = previous[1];
-  }
-  writeSummary(pkg, minutes, commit);
+  writeSummary(pkg);
   console.log(`mutate: ${pkg} summary written to docs/test-strength.md`);
 }
 process.exit(failed);
