@@ -53,7 +53,35 @@ export function photonTags(ctx: TagContext): YAML.Tags {
         throw new TagError((error as Error).message, node);
       }
     };
-  return [joinTag('!str_join', withNode(join.str)), joinTag('!loc_join', withNode(join.loc))];
+  return ['!str_join', '!loc_join'].flatMap((tag) => [
+    joinTag(tag, withNode(tag === '!str_join' ? join.str : join.loc)),
+    ...notASequence(tag),
+  ]);
+}
+
+/**
+ * The same tags on a mapping or a scalar: an error at the node, as Photon raised one. Without
+ * them the `yaml` package only warns about the unknown tag and keeps the mapping or string.
+ */
+function notASequence(tag: string): YAML.Tags {
+  const message = `${tag} takes a sequence of items`;
+  return [
+    {
+      tag,
+      collection: 'map',
+      resolve(map: YAML.YAMLMap, onError: (message: string) => void) {
+        onError(`${message}, not a mapping`);
+        return map;
+      },
+    } as YAML.CollectionTag,
+    {
+      tag,
+      resolve(value: string, onError: (message: string) => void) {
+        onError(`${message}, not a scalar`);
+        return value;
+      },
+    } as YAML.ScalarTag,
+  ];
 }
 
 /** A tag failure, carrying the node so the loader can name file and line. */
@@ -83,11 +111,7 @@ function joinTag(tag: string, join: Joiner): YAML.CollectionTag {
     tag,
     collection: 'seq',
     nodeClass: JoinSeq,
-    resolve(seq: YAML.YAMLSeq | YAML.YAMLMap, onError: (message: string) => void) {
-      if (!YAML.isSeq(seq)) {
-        onError(`${tag} needs a sequence`);
-        return seq;
-      }
+    resolve(seq: YAML.YAMLSeq) {
       const node = new JoinSeq(seq.schema);
       node.items = seq.items;
       node.range = seq.range;

@@ -52,6 +52,18 @@ describe("Photon's YAML tags", () => {
     }
   });
 
+  it('refuses a tag on a mapping or a scalar at its line, as Photon raised (it kept the mapping)', () => {
+    for (const [text, what] of [
+      ['a: 1\nb: !str_join\n  c: 1\n', '!str_join takes a sequence of items, not a mapping'],
+      ['a: 1\nb: !loc_join {c: 1}\n', '!loc_join takes a sequence of items, not a mapping'],
+      ['a: 1\nb: !str_join hostname\n', '!str_join takes a sequence of items, not a scalar'],
+    ]) {
+      expect(() => parseSettingsText('config', 'x.yaml', text, base, '/')).toThrow(
+        new ConfigError(`invalid YAML: ${what}`, { file: 'x.yaml', line: 2, column: 4 }),
+      );
+    }
+  });
+
   it('matches keywords only as whole items', () => {
     const layer = parseSettingsText(
       'config',
