@@ -5,10 +5,10 @@
 // Run through `npm run bench` (it generates the oclif manifests, as `npm pack` does).
 // `PHOTON_BENCH_NODE=/path/to/node` measures another Node (e.g. 22, from the `node@22` npm package).
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { compareWithFloor, floorTable, fmt, markdownTable, median, photonBin, repoRoot } from './lib.mjs';
+import { compareWithFloor, cpuMedians, floorTable, fmt, markdownTable, photonBin, repoRoot } from './lib.mjs';
 
 const node = process.env.PHOTON_BENCH_NODE ?? 'node';
 const runs = Number(process.env.BENCH_RUNS ?? 21);
@@ -29,28 +29,11 @@ const rows = compareWithFloor(
   { runs, floor: [node, '-e', '0'] },
 );
 
-/** Median CPU ms (user + system) of each argv, interleaved, read by a preload at the child's exit. */
-function cpuMedians(argvs) {
-  const preload = path.join(root, 'cpu-at-exit.cjs');
-  const log = path.join(root, 'cpu');
-  writeFileSync(
-    preload,
-    "process.on('exit', () => { const u = process.cpuUsage(); require('node:fs').writeFileSync(process.env.PHOTON_BENCH_CPU, String((u.user + u.system) / 1000)); });\n",
-  );
-  const samples = argvs.map(() => []);
-  for (let round = 0; round < runs + 2; round += 1)
-    argvs.forEach((argv, i) => {
-      rmSync(log, { force: true });
-      const r = spawnSync(node, ['-r', preload, ...argv], {
-        cwd: repoRoot,
-        env: { ...process.env, NODE_ENV: 'production', ...env, PHOTON_BENCH_CPU: log },
-      });
-      if (r.status !== 0) throw new Error(`${argv.join(' ')} exited ${r.status}`);
-      if (round >= 2) samples[i].push(Number(readFileSync(log, 'utf8')));
-    });
-  return samples.map(median);
-}
-const [floorCpu, ...cpu] = cpuMedians([['-e', '0'], ...cases.map((c) => c.args)]);
+const [floorCpu, ...cpu] = cpuMedians([['-e', '0'], ...cases.map((c) => c.args)], {
+  node,
+  runs,
+  env: { NODE_ENV: 'production', ...env },
+});
 
 console.log(`### Cold start on Node ${version} (issues 2 and 19; target ≤ 2.0× \`node -e 0\`, ≤ 64 MiB)\n`);
 console.log(floorTable(rows));

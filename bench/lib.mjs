@@ -1,6 +1,8 @@
 // Shared helpers for the benchmarks: wall time and peak RSS of whole processes, measured
 // in the same run as a floor (`node -e 0`) so results compare across machines.
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -95,4 +97,35 @@ export function floorTable(rows, { digits = 1 } = {}) {
       fmt(r.rssMiB, digits),
     ]),
   );
+}
+
+/**
+ * Median CPU ms (user + system) of each argv (node's arguments), interleaved over `runs` rounds
+ * after two warm-up rounds, read by a preload at the child's exit: a shared machine's scheduling
+ * disturbs a child's CPU time far less than its wall time.
+ */
+export function cpuMedians(argvs, { node = 'node', runs = 11, env = {}, cwd = repoRoot } = {}) {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'photon-cpu-'));
+  const preload = path.join(dir, 'cpu-at-exit.cjs');
+  const log = path.join(dir, 'cpu');
+  writeFileSync(
+    preload,
+    "process.on('exit', () => { const u = process.cpuUsage(); require('node:fs').writeFileSync(process.env.PHOTON_BENCH_CPU, String((u.user + u.system) / 1000)); });\n",
+  );
+  const samples = argvs.map(() => []);
+  try {
+    for (let round = 0; round < runs + 2; round += 1)
+      argvs.forEach((argv, i) => {
+        rmSync(log, { force: true });
+        const r = spawnSync(node, ['-r', preload, ...argv], {
+          cwd,
+          env: { ...process.env, ...env, PHOTON_BENCH_CPU: log },
+        });
+        if (r.status !== 0) throw new Error(`${argv.join(' ')} exited ${r.status}`);
+        if (round >= 2) samples[i].push(Number(readFileSync(log, 'utf8')));
+      });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  return samples.map(median);
 }
