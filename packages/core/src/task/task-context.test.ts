@@ -58,10 +58,11 @@ describe('TaskContext: the one way to a service', () => {
           new PeerCounter(c.resolve(Shell), c.resolve(FileStore), c.resolve(GitService), c.resolve(LOGGER)),
       });
       const counter = ctx.container.resolve(PeerCounter);
+      const [firstGit, secondGit] = [ctx.git, ctx.git]; // a getter: two reads, one instance
       return {
         shell: counter.shell === ctx.shell,
         files: counter.files === ctx.files,
-        git: counter.git === ctx.git && ctx.git === ctx.git,
+        git: counter.git === firstGit && firstGit === secondGit,
         gitFromContainer: ctx.container.resolve(GitService) === ctx.git,
         logger: counter.logger === ctx.logger,
         mailer: ctx.container.resolve(Mailer) === ctx.mailer && ctx.mailer instanceof Mailer,
