@@ -230,8 +230,9 @@ function section(pkg) {
   // Per file, the newest run that mutated it.
   const latest = new Map();
   const runs = runsOf(pkg);
+  const files = sourceFiles(pkg);
   for (const run of runs) {
-    for (const file of sourceFiles(pkg))
+    for (const file of files)
       if (inPart(file, run.part ?? undefined)) latest.set(file, { run, row: undefined });
     for (const row of countMutants(run.report, path.join(repo, base))) latest.set(row.file, { run, row });
   }
@@ -239,7 +240,7 @@ function section(pkg) {
     .filter(([, { row }]) => row !== undefined)
     .map(([, { row }]) => row)
     .sort((a, b) => a.file.localeCompare(b.file));
-  const missing = sourceFiles(pkg).filter((f) => !latest.has(f));
+  const missing = files.filter((f) => !latest.has(f));
   const used = runs.filter((run) => [...latest.values()].some((entry) => entry.run === run));
   const total = { file: '**all files**', mutants: 0, killed: 0, survived: 0, noCoverage: 0 };
   for (const row of rows)
@@ -266,7 +267,7 @@ function section(pkg) {
     // The package's figure only when every file is measured (a part alone is no package score).
     missing.length === 0
       ? `score: ${base} ${percent(total.killed, total.mutants)} %`
-      : `Not measured yet (${missing.length} of ${sourceFiles(pkg).length} files): ${missing.map((f) => `\`${f}\``).join(', ')}. ` +
+      : `Not measured yet (${missing.length} of ${files.length} files): ${missing.map((f) => `\`${f}\``).join(', ')}. ` +
         `The measured files' figure: ${percent(total.killed, total.mutants)} %; no package score until every file is measured.`,
     `<!-- mutate:${pkg}:end -->`,
   ].join('\n');

@@ -23,13 +23,17 @@ export default class PhotonHelp {
   ) {}
 
   async showHelp(argv: string[]): Promise<void> {
-    const help = new (await loadOclifHelp())(this.config, this.options);
+    const help = await this.oclifHelp();
     const helpCommand = asksHelpForHelp(argv) ? this.config.findCommand('help') : undefined;
     if (helpCommand) await help.showCommandHelp(helpCommand);
     else await help.showHelp(argv);
   }
 
   async showCommandHelp(command: OclifCommand): Promise<void> {
-    await new (await loadOclifHelp())(this.config, this.options).showCommandHelp(command);
+    await (await this.oclifHelp()).showCommandHelp(command);
+  }
+
+  private async oclifHelp() {
+    return new (await loadOclifHelp())(this.config, this.options);
   }
 }

@@ -5,6 +5,7 @@ import * as Flags from '@oclif/core/flags';
 import { ExitCode } from '../errors/errors.js';
 import { shortHostname } from '../host/hostname.js';
 import { isTerminal, writeStdout } from '../host/stdio.js';
+import { RunChanges } from '../journal/change-recorder.js';
 import type { LogFormat, LogLevel } from '../log/logger.js';
 import { redactingReplacer, redactText } from '../log/redact.js';
 import type { SettingsNamespace } from '../settings/namespace.js';
@@ -12,7 +13,7 @@ import { type ChangeVerb, changeClaim, changeDone } from '../text/change-claim.j
 import { closestWord } from '../text/closest-word.js';
 import { discoverNamespaces } from './plugin-namespaces.js';
 import type { TaskContext } from './task-context.js';
-import { type TaskOutput, TaskRunner } from './task-runner.js';
+import { changesJson, type TaskOutput, TaskRunner } from './task-runner.js';
 
 export type TaskFlags<T extends typeof Command> = Interfaces.InferredFlags<
   (typeof TaskCommand)['baseFlags'] & T['flags']
@@ -246,7 +247,7 @@ export abstract class TaskCommand<T extends typeof Command, R> extends Command {
       dryRun: false,
       exitCode: ExitCode.Config,
       summary: `${this.taskName()}: ${message.split('\n')[0]}`,
-      changes: { files: [], services: [], commands: 0 },
+      changes: changesJson(new RunChanges()),
       error: { code: 'USAGE', message },
     };
     return output;

@@ -99,6 +99,11 @@ export interface TaskOutput<R> {
   error?: { code: string; message: string; problems?: string[] };
 }
 
+/** A run's changes as the `--json` envelope shows them (commands as a count). */
+export function changesJson(changes: RunChanges): TaskOutput<unknown>['changes'] {
+  return { files: changes.files, services: changes.services, commands: changes.commands.length };
+}
+
 export interface TaskRunResult<R> {
   output: TaskOutput<R>;
   error?: unknown;
@@ -329,7 +334,7 @@ export class TaskRunner {
       dryRun: options.dryRun,
       exitCode,
       summary,
-      changes: { files: changes.files, services: changes.services, commands: changes.commands.length },
+      changes: changesJson(changes),
       ...(error === undefined ? { result } : { error: errorJson(error) }),
       ...(error instanceof PartialFailureError && error.result !== undefined
         ? { result: error.result as R }
