@@ -1,10 +1,11 @@
 #!/usr/bin/env node
 // `npm run mutate [PACKAGE...]`: mutation testing (Stryker, vitest runner) of one package at a time,
-// then a summary of the run into docs/test-strength.md. PACKAGE is a directory name under packages/
+// then a summary of the run into docs/test-strength.md (figures per run and file recorded in
+// docs/test-strength.runs.json, committed: reports are git-ignored). PACKAGE is a directory name under packages/
 // (core, plugin-git, ...); without one, every package runs, one after another. Core is mutated as a
 // whole (src/), plugins in src/services/. Runs are incremental: a file whose code and tests did not
 // change keeps its previous results (reports/mutation/PACKAGE/incremental.json, git-ignored).
-//   --summary-only   rewrite the summary from the last report without running Stryker
+//   --summary-only   rewrite the summary from the recorded runs without running Stryker
 //   --force          re-mutate everything (ignore the incremental file)
 //   --files=PART     one part of one package (a directory or file under its mutated base, e.g.
 //                    `--files=lock` or `--files=settings/settings-loader.ts`): core takes hours
@@ -20,7 +21,6 @@ import {
   readdirSync,
   readFileSync,
   rmSync,
-  statSync,
   writeFileSync,
 } from 'node:fs';
 import os from 'node:os';
@@ -188,54 +188,57 @@ function measuredCommit(pkg) {
   return `${git(['rev-parse', '--short', 'HEAD'])}${dirty}`;
 }
 
-/** What a finished run measured: its report's per-file rows, the part, commit and time. */
+/**
+ * The measured figures, per package a list of runs (whole or part) with their per-file counts.
+ * Committed beside the summary: the Stryker reports are git-ignored and a fresh checkout has none,
+ * so a part measured in one session still counts when the next session measures another.
+ */
+const RECORDS = path.join(repo, 'docs', 'test-strength.runs.json');
+
+const readRecords = () => (existsSync(RECORDS) ? JSON.parse(readFileSync(RECORDS, 'utf8')) : {});
+
+/** Every recorded run of the package, oldest first. */
+const runsOf = (pkg) => [...(readRecords()[pkg] ?? [])].sort((a, b) => a.finished.localeCompare(b.finished));
+
+/** Per file of the package, the newest run that mutated it and its row (none: a file without mutants). */
+function latestByFile(pkg, runs) {
+  const latest = new Map();
+  const files = sourceFiles(pkg);
+  for (const run of runs) {
+    for (const file of files)
+      if (inPart(file, run.part ?? undefined)) latest.set(file, { run, row: undefined });
+    for (const row of run.files) latest.set(row.file, { run, row });
+  }
+  return latest;
+}
+
+/**
+ * Adds a finished run (its report's per-file rows, the part, commit and time) to the records and
+ * drops the runs whose every file a newer run has measured again.
+ */
 function recordRun(pkg, only, minutes, commit) {
-  const outDir = outDirOf(pkg, only);
+  const { base } = mutatedFiles(pkg);
+  const report = JSON.parse(readFileSync(path.join(outDirOf(pkg, only), 'mutation.json'), 'utf8'));
   const run = {
     part: only ?? null,
     commit,
     finished: new Date().toISOString(),
     minutes: Math.round(minutes),
+    files: countMutants(report, path.join(repo, base)),
   };
-  writeFileSync(path.join(outDir, 'run.json'), `${JSON.stringify(run, null, 2)}\n`);
-}
-
-/**
- * Every run of the package (its whole run and its parts), oldest first. A report from before run
- * records existed counts as a whole run of an unknown commit, finished when its file was written.
- */
-function runsOf(pkg) {
-  const dirs = [outDirOf(pkg)];
-  const partsDir = path.join(outDirOf(pkg), 'parts');
-  if (existsSync(partsDir)) for (const d of readdirSync(partsDir).sort()) dirs.push(path.join(partsDir, d));
-  return dirs
-    .filter((d) => existsSync(path.join(d, 'mutation.json')))
-    .map((d) => {
-      const record = path.join(d, 'run.json');
-      const run = existsSync(record)
-        ? JSON.parse(readFileSync(record, 'utf8'))
-        : {
-            part: null,
-            commit: 'unknown (a report from before run records)',
-            finished: statSync(path.join(d, 'mutation.json')).mtime.toISOString(),
-            minutes: 0,
-          };
-      return { ...run, report: JSON.parse(readFileSync(path.join(d, 'mutation.json'), 'utf8')) };
-    })
-    .sort((a, b) => a.finished.localeCompare(b.finished));
+  const runs = [...runsOf(pkg), run];
+  const used = new Set([...latestByFile(pkg, runs).values()].map(({ run }) => run));
+  const records = readRecords();
+  records[pkg] = runs.filter((r) => used.has(r));
+  const sorted = Object.fromEntries(PACKAGES.filter((p) => records[p]).map((p) => [p, records[p]]));
+  writeFileSync(RECORDS, `${JSON.stringify(sorted, null, 1)}\n`);
 }
 
 function section(pkg) {
   const { base } = mutatedFiles(pkg);
-  // Per file, the newest run that mutated it.
-  const latest = new Map();
   const runs = runsOf(pkg);
   const files = sourceFiles(pkg);
-  for (const run of runs) {
-    for (const file of files)
-      if (inPart(file, run.part ?? undefined)) latest.set(file, { run, row: undefined });
-    for (const row of countMutants(run.report, path.join(repo, base))) latest.set(row.file, { run, row });
-  }
+  const latest = latestByFile(pkg, runs);
   const rows = [...latest.entries()]
     .filter(([, { row }]) => row !== undefined)
     .map(([, { row }]) => row)
@@ -297,7 +300,7 @@ for (const pkg of chosen.length > 0 ? chosen : PACKAGES) {
     recordRun(pkg, part, result.minutes, commit);
   }
   if (runsOf(pkg).length === 0) {
-    console.error(`mutate: no report for ${pkg}; run \`npm run mutate ${pkg}\` first`);
+    console.error(`mutate: no recorded run for ${pkg}; run \`npm run mutate ${pkg}\` first`);
     failed = 1;
     continue;
   }
