@@ -38,7 +38,6 @@ export {
   LockedError,
   lastLines,
   messageOf,
-  PartialFailureError,
   PhotonError,
   SandboxError,
   UnavailableError,
@@ -135,6 +134,12 @@ export {
   worstState,
 } from './status/status-section.js';
 export type { FailureNotifier, FailureReport, NotifyResult } from './task/failure-notifier.js';
+export {
+  isPartial,
+  type PartialOutcome,
+  partial,
+  type TaskOutcome,
+} from './task/partial-outcome.js';
 export { loadAllNamespaces } from './task/plugin-namespaces.js';
 export { ReadOnlyTaskCommand, type TaskArgs, TaskCommand, type TaskFlags } from './task/task-command.js';
 export type { TaskContext } from './task/task-context.js';

@@ -144,21 +144,6 @@ export class ValidationRejectedError extends PhotonError {
   }
 }
 
-/** The task completed but refused some inputs; `problems` names each one. */
-export class PartialFailureError extends PhotonError {
-  override readonly exitCode = ExitCode.Partial;
-  override readonly code = 'PARTIAL';
-  constructor(
-    message: string,
-    readonly problems: string[],
-    readonly result?: unknown,
-    /** The command's own output lists the problems (doctor's table): the log does not repeat them. */
-    readonly listedInOutput = false,
-  ) {
-    super(message);
-  }
-}
-
 /** Structured result of one external command (see `Shell.run`). */
 export interface CommandResult {
   argv: string[];

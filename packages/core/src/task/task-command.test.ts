@@ -3,11 +3,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { Args, Config, Flags } from '@oclif/core';
 import { describe, expect, it } from 'vitest';
-import { PartialFailureError } from '../errors/errors.js';
 import { captureStdout, isTerminal } from '../host/stdio.js';
 import { TaskLock } from '../lock/task-lock.js';
 import { defineSettings } from '../settings/namespace.js';
 import { z } from '../settings/zod.js';
+import { partial, type TaskOutcome } from './partial-outcome.js';
 import { ReadOnlyTaskCommand, TaskCommand } from './task-command.js';
 import type { TaskContext } from './task-context.js';
 import type { TaskOutput } from './task-runner.js';
@@ -29,14 +29,13 @@ class Greet extends TaskCommand<typeof Greet, Greeted> {
     fail: Flags.boolean({ default: false }),
   };
 
-  protected override async execute(ctx: TaskContext): Promise<Greeted> {
+  protected override async execute(ctx: TaskContext): Promise<TaskOutcome<Greeted>> {
     await ctx.files.writeIfChanged(
       '/etc/greeting',
       `${ctx.settings.get(greeting).word} ${this.flags.name}\n`,
     );
     const result = { file: '/etc/greeting', secretToken: 'hunter22' };
-    if (this.flags.fail) throw new PartialFailureError('greet: 1 name refused', ['name: refused'], result);
-    return result;
+    return this.flags.fail ? partial(result, ['name: refused'], 'greet: 1 name refused') : result;
   }
 
   protected override summarize(result: Greeted): string {

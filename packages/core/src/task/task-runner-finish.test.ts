@@ -2,11 +2,12 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ConfigError, PartialFailureError } from '../errors/errors.js';
+import { ConfigError } from '../errors/errors.js';
 import type { RunRecord } from '../journal/journal.js';
 import { TaskLock } from '../lock/task-lock.js';
 import { forgetSecrets, rememberSecrets } from '../log/redact.js';
 import type { FailureNotifier, FailureReport } from './failure-notifier.js';
+import { partial } from './partial-outcome.js';
 import type { TaskContext } from './task-context.js';
 import { TaskRunner, type TaskRunOptions } from './task-runner.js';
 import { FAILURE_NOTIFIER } from './tokens.js';
@@ -180,9 +181,7 @@ describe('TaskRunner: the end of a run', () => {
     const { options, records } = setup();
     const { output } = await new TaskRunner().run(
       options,
-      async () => {
-        throw new PartialFailureError('demo-task: 1 of 3 peers refused', ['peer x: bad key'], { written: 2 });
-      },
+      async () => partial({ written: 2 }, ['peer x: bad key'], 'demo-task: 1 of 3 peers refused'),
       () => 'never',
     );
     expect(output).toMatchObject({
@@ -192,6 +191,24 @@ describe('TaskRunner: the end of a run', () => {
       error: { code: 'PARTIAL', problems: ['peer x: bad key'] },
     });
     expect(records()[0]).toMatchObject({ outcome: 'partial', summary: 'demo-task: 1 of 3 peers refused' });
+  });
+
+  it("a partial outcome whose command lists its problems itself (doctor's table) does not log them again", async () => {
+    const { options, messages } = setup();
+    const problems = ['bird: not found', 'named-checkconf: not found'];
+    const { output } = await new TaskRunner().run(
+      options,
+      async () =>
+        partial({ checks: 2 }, problems, '2 problem(s): bird, named-checkconf', { listedInOutput: true }),
+      () => 'never',
+    );
+    expect(messages()).toEqual([[50, 'demo-task: 2 problem(s): bird, named-checkconf']]);
+    expect(output.error).toEqual({
+      code: 'PARTIAL',
+      message: '2 problem(s): bird, named-checkconf',
+      problems,
+    });
+    expect(output.result).toEqual({ checks: 2 });
   });
 
   it('a settings error after a service action is a failure naming it; dry-run actions do not count', async () => {
