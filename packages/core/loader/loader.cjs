@@ -104,4 +104,4 @@ function importFirstParty(specifier) {
   return importModule(specifier);
 }
 
-module.exports = { loadCore, importFirstParty, FORMAT };
+module.exports = { loadCore, importFirstParty, importsOclifCore, FORMAT };
