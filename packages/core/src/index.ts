@@ -14,6 +14,15 @@ export * as Flags from '@oclif/core/flags';
 export async function loadOclifHelp(): Promise<typeof import('@oclif/core/help').Help> {
   return (await import('@oclif/core/help')).Help;
 }
+
+/**
+ * All of oclif, from the same copy: third-party oclif plugins (`photon plugins`, `autocomplete`,
+ * `help`) import `@oclif/core`, which core's loader maps to this (dist/bundle/oclif-hooks.mjs).
+ * Evaluated on the first call only: runs of first-party commands never load oclif's index.
+ */
+export async function loadOclifCore(): Promise<typeof import('@oclif/core')> {
+  return import('@oclif/core');
+}
 export {
   container,
   type DependencyContainer,
