@@ -113,7 +113,21 @@ export type { MailSettings } from './mail/mail-settings.js';
 export { Mailer, type MailMessage, type MailResult } from './mail/mailer.js';
 export { writeStatusMetrics } from './metrics/status-metrics.js';
 export type { MetricFamily, MetricSample } from './metrics/textfile.js';
-export { isPrefix, type ParsedIp, PrefixSet, parseIp } from './net/ip.js';
+export {
+  addressKey,
+  familyOf,
+  type IpFamily,
+  isPrefix,
+  type ParsedIp,
+  type Prefix,
+  type PrefixOptions,
+  PrefixSet,
+  parseIp,
+  parsePrefix,
+  prefixContains,
+  prefixEnd,
+  supernet,
+} from './net/ip.js';
 export { Ping, type PingOptions, type PingResult, type PingSummary } from './net/ping.js';
 export { fillArgvTemplate, ServiceManager, type ServiceTemplates } from './services/service-manager.js';
 export { argvPrograms, argvTemplate, photonSettings } from './settings/core-settings.js';
