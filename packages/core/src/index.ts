@@ -44,6 +44,8 @@ export {
   UnavailableError,
   UsageError,
   ValidationRejectedError,
+  YamlError,
+  type YamlProblem,
 } from './errors/errors.js';
 export { FileStore, type WriteOptions, type WriteResult } from './fs/file-store.js';
 export { RootSandbox } from './fs/root-sandbox.js';
@@ -134,7 +136,13 @@ export { argvPrograms, argvTemplate, photonSettings } from './settings/core-sett
 export { defineSettings, type SettingsNamespace, type SettingsOf } from './settings/namespace.js';
 export { formatKeyPath, Settings } from './settings/settings-loader.js';
 export { formatSettingsYaml } from './settings/settings-yaml.js';
-export { parseYamlBounded, parseYamlFile, readYamlTextIfExists } from './settings/yaml-file.js';
+export {
+  parseYamlBounded,
+  type ReadYamlOptions,
+  readYaml,
+  readYamlTextIfExists,
+  type YamlMappings,
+} from './settings/yaml-file.js';
 export { z } from './settings/zod.js';
 export { type RunOptions, Shell } from './shell/shell.js';
 export {
