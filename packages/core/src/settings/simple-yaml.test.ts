@@ -107,11 +107,12 @@ describe('fast path YAML reader', () => {
     expect(parseSimpleYaml('a:\n  1: b\n  c: {}\n', 'objects')).toStrictEqual({ a: { 1: 'b', c: {} } });
   });
 
-  it(`declines documents nested deeper than ${INPUT_LIMITS.maxDepth} mappings (the full parser's limit then applies)`, () => {
+  it(`takes documents within the depth limit (${INPUT_LIMITS.maxDepth} levels), declines deeper ones`, () => {
+    // `levels` mappings, the innermost holding a sequence: levels + 1 levels of collections.
     const nested = (levels: number) =>
-      `${Array.from({ length: levels }, (_, i) => `${' '.repeat(i)}k:`).join('\n')} v\n`;
-    expect(expectSameOrDeclined(nested(INPUT_LIMITS.maxDepth + 1))).toBe(true);
-    expect(parseSimpleYaml(nested(INPUT_LIMITS.maxDepth + 2), 'maps')).toBeUndefined();
+      `${Array.from({ length: levels }, (_, i) => `${' '.repeat(i)}k:`).join('\n')}\n${' '.repeat(levels)}- v\n`;
+    expect(expectSameOrDeclined(nested(INPUT_LIMITS.maxDepth - 1))).toBe(true);
+    expect(parseSimpleYaml(nested(INPUT_LIMITS.maxDepth), 'maps')).toBeUndefined();
   });
 
   const CASES: [string, string][] = [

@@ -37,8 +37,11 @@ const SMALL_INT = /^(?:0|[1-9][0-9]{0,14})$/;
 const SPECIAL =
   /^(?:~|[Nn]ull|NULL|[Tt]rue|TRUE|[Ff]alse|FALSE|[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|0o[0-7]+|0x[0-9a-fA-F]+|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$/;
 
-/** Deeper documents go to the full parser, and from there to the depth limit (docs/input-limits.md). */
-const MAX_NESTING = INPUT_LIMITS.maxDepth;
+/**
+ * The deepest mapping taken (the top one is 0): with a sequence or `{}` inside, still within the
+ * depth limit (docs/input-limits.md). Deeper documents go to the full parser and its tree check.
+ */
+const MAX_MAP_DEPTH = INPUT_LIMITS.maxDepth - 2;
 
 /** Thrown inside the parser when the fast path is unsure; never leaves this module. */
 const UNSURE = Symbol('unsure');
@@ -130,7 +133,7 @@ class BlockReader {
   }
 
   map(indent: number, depth: number): SimpleValue {
-    if (depth > MAX_NESTING) throw UNSURE;
+    if (depth > MAX_MAP_DEPTH) throw UNSURE;
     const map = new Map<SimpleValue, SimpleValue>();
     while (this.indent >= indent) {
       const content = this.content;

@@ -98,9 +98,27 @@ describe('bounded YAML', () => {
       b: { '<<': { x: 1 } },
     });
     const aliases = `a: &a [1]\nb: [${Array(1001).fill('*a').join(', ')}]\n`;
-    expect(() => readYaml(aliases, { source: 'k.yaml' })).toThrow(/^k\.yaml: cannot load: /);
+    expect(thrown(() => readYaml(aliases, { source: 'k.yaml' }))).toEqual(
+      new YamlError(
+        'cannot load: Excessive alias count indicates a resource exhaustion attack',
+        { file: 'k.yaml' },
+        'alias',
+      ),
+    );
+    expect(thrown(() => readYaml('a:\n  <<: 1\n', { source: 'k.yaml', merge: true }))).toEqual(
+      new YamlError('cannot load: Merge sources must be maps or map aliases', { file: 'k.yaml' }, 'syntax'),
+    );
     const deep = `${Array.from({ length: 65 }, (_, i) => `${'  '.repeat(i)}k:`).join('\n')} 1\n`;
     expect(thrown(() => readYaml(deep, { source: 'k.yaml' }))).toEqual(
+      new YamlError('nested deeper than 64 levels', { file: 'k.yaml' }, 'limit'),
+    );
+    // Block style at the limit: 63 mappings and a sequence are 64 levels, one more is refused.
+    const levels = (maps: number) =>
+      `${Array.from({ length: maps }, (_, i) => `${' '.repeat(i)}k:`).join('\n')}\n${' '.repeat(maps)}- v\n`;
+    expect(JSON.stringify(readYaml(levels(63), { source: 'k.yaml' }))).toBe(
+      `${'{"k":'.repeat(63)}["v"]${'}'.repeat(63)}`,
+    );
+    expect(thrown(() => readYaml(levels(64), { source: 'k.yaml' }))).toEqual(
       new YamlError('nested deeper than 64 levels', { file: 'k.yaml' }, 'limit'),
     );
     // The same depth in flow style is refused before the parser sees it.

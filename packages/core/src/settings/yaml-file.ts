@@ -32,14 +32,8 @@ export interface ReadYamlOptions {
  */
 export function readYaml(text: string, options: ReadYamlOptions): unknown {
   const mappings = options.mappings ?? 'objects';
-  const data = parseSimpleYaml(text, mappings) ?? parseFully(text, mappings, options);
-  try {
-    assertTreeWithin(data, {}, options.source);
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    throw new YamlError(error.detail, { file: options.source }, 'limit');
-  }
-  return data;
+  // The scanner's trees need no tree check: no aliases, at most 64 levels, one node per line.
+  return parseSimpleYaml(text, mappings) ?? parseFully(text, mappings, options);
 }
 
 /** The `yaml` package's reading, with the position of whatever is wrong. */
@@ -77,15 +71,25 @@ function parseFully(text: string, mappings: YamlMappings, options: ReadYamlOptio
     );
   }
   const maxAliasCount = options.maxAliases ?? INPUT_LIMITS.yamlAliases;
+  let data: unknown;
   try {
-    return doc.toJS({ mapAsMap: mappings === 'maps', maxAliasCount });
+    data = doc.toJS({ mapAsMap: mappings === 'maps', maxAliasCount });
   } catch (error) {
-    if (maxAliasCount === 0 && error instanceof ReferenceError) {
+    // yaml throws a ReferenceError for an alias beyond the count (or an unknown one).
+    const alias = error instanceof ReferenceError;
+    if (alias && maxAliasCount === 0) {
       const key = firstKeyWithAlias(doc);
       throw new YamlError('YAML anchors and aliases are not accepted', { file, keyPath: key }, 'alias', key);
     }
-    throw new YamlError(`cannot load: ${messageOf(error)}`, { file }, 'alias');
+    throw new YamlError(`cannot load: ${messageOf(error)}`, { file }, alias ? 'alias' : 'syntax');
   }
+  try {
+    assertTreeWithin(data, {}, file);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    throw new YamlError(error.detail, { file }, 'limit');
+  }
+  return data;
 }
 
 function tooDeep(file: string): YamlError {

@@ -135,6 +135,8 @@ describe('MetaReader limits and parse errors', () => {
     expect(parseCommunity('e', 'x: &a 1\n', fail)).toEqual({ name: 'e', data: new Map([['x', 1]]) });
     expect(parseCommunity('g', 'bgp:\n  a1: {ipv4: x}\n  a1: {ipv4: y}\n', fail)).toBeUndefined();
     expect(parseCommunity('h', 'empty:\nx: &v [1]\ny: [*v]\n', fail)).toBeUndefined();
+    // Refused before the parser sees it (it takes seconds on a few thousand levels).
+    expect(parseCommunity('i', `asn: ${'['.repeat(65)}\n`, fail)).toBeUndefined();
     expect(parseCommunity('f', "asn: 1\ndomains: ['a b', {x: 1}]\n", fail)).toEqual({
       name: 'f',
       data: new Map<unknown, unknown>([
@@ -149,6 +151,7 @@ describe('MetaReader limits and parse errors', () => {
       'y: YAML anchors and aliases are not accepted',
       'a1 (duplicate key): invalid YAML: Map keys must be unique at line 3, column 3',
       'y: YAML anchors and aliases are not accepted',
+      '(file): nested deeper than 64 levels',
     ]);
   });
 

@@ -106,11 +106,7 @@ export function parseCommunity(
   } catch (error) {
     if (!(error instanceof YamlError)) throw error;
     const { detail, location, problem, key } = error;
-    if (problem === 'syntax' || problem === 'duplicate-key')
-      return fail(
-        `${detail} at line ${location.line}, column ${location.column}`,
-        key && `${key} (duplicate key)`,
-      );
-    return fail(detail, key);
+    const at = location.line === undefined ? '' : ` at line ${location.line}, column ${location.column}`;
+    return fail(`${detail}${at}`, problem === 'duplicate-key' ? `${key} (duplicate key)` : key);
   }
 }
