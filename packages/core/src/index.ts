@@ -52,6 +52,8 @@ export {
   UnavailableError,
   UsageError,
   ValidationRejectedError,
+  YamlError,
+  type YamlProblem,
 } from './errors/errors.js';
 export { FileStore, type WriteOptions, type WriteResult } from './fs/file-store.js';
 export { RootSandbox } from './fs/root-sandbox.js';
@@ -121,14 +123,34 @@ export type { MailSettings } from './mail/mail-settings.js';
 export { Mailer, type MailMessage, type MailResult } from './mail/mailer.js';
 export { writeStatusMetrics } from './metrics/status-metrics.js';
 export type { MetricFamily, MetricSample } from './metrics/textfile.js';
-export { isPrefix, type ParsedIp, PrefixSet, parseIp } from './net/ip.js';
+export {
+  addressKey,
+  familyOf,
+  type IpFamily,
+  isPrefix,
+  type ParsedIp,
+  type Prefix,
+  type PrefixOptions,
+  PrefixSet,
+  parseIp,
+  parsePrefix,
+  prefixContains,
+  prefixEnd,
+  supernet,
+} from './net/ip.js';
 export { Ping, type PingOptions, type PingResult, type PingSummary } from './net/ping.js';
 export { fillArgvTemplate, ServiceManager, type ServiceTemplates } from './services/service-manager.js';
 export { argvPrograms, argvTemplate, photonSettings } from './settings/core-settings.js';
 export { defineSettings, type SettingsNamespace, type SettingsOf } from './settings/namespace.js';
 export { formatKeyPath, Settings } from './settings/settings-loader.js';
 export { formatSettingsYaml } from './settings/settings-yaml.js';
-export { parseYamlBounded, parseYamlFile, readYamlTextIfExists } from './settings/yaml-file.js';
+export {
+  parseYamlBounded,
+  type ReadYamlOptions,
+  readYaml,
+  readYamlTextIfExists,
+  type YamlMappings,
+} from './settings/yaml-file.js';
 export { z } from './settings/zod.js';
 export { type RunOptions, Shell } from './shell/shell.js';
 export {

@@ -66,6 +66,26 @@ export class ConfigError extends PhotonError {
   }
 }
 
+/** Why a YAML file could not be read: the parser's complaint, a duplicate key, an alias, a size limit. */
+export type YamlProblem = 'syntax' | 'duplicate-key' | 'alias' | 'limit';
+
+/**
+ * A YAML file `readYaml` could not read: a ConfigError (exit 2) naming file, line and column
+ * where known, with the problem's kind and the key it concerns (the duplicate one, the first
+ * top-level key holding a refused alias), for callers that report bad files instead of failing.
+ */
+export class YamlError extends ConfigError {
+  constructor(
+    detail: string,
+    location: ConfigErrorLocation,
+    readonly problem: YamlProblem,
+    readonly key?: string,
+    options?: { cause?: unknown },
+  ) {
+    super(detail, location, options);
+  }
+}
+
 /** Wrong flags or arguments. */
 export class UsageError extends PhotonError {
   override readonly exitCode = ExitCode.Config;
