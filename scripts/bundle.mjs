@@ -5,7 +5,8 @@
 // (scripts/bundle/precompile.mjs). Compiling and loading hundreds of small modules is most of a
 // CLI's cold start; one file with cached bytecode is not (docs/start-up.md). Every change made to
 // a bundled library's code is listed, with its reason, in scripts/bundle/patches.mjs.
-// Plugins import oclif's API (Command, Flags, Args) from @ffphoton/core, so only this copy of
+// Plugins import oclif's API (Command, Flags, Args) from @ffphoton/core, and core's loader maps
+// third-party oclif plugins' `@oclif/core` to the bundle's (oclif-hooks.mjs), so only this copy of
 // oclif loads.
 import { readdirSync, renameSync, rmSync } from 'node:fs';
 import path from 'node:path';

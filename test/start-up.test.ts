@@ -170,6 +170,45 @@ describe('the bin', () => {
 });
 
 describe('a same-size edit', () => {
+  it("of core's dist runs `photon plugins` on node_modules' oclif alone (on the bundle's alone while current)", () => {
+    const plugins = (...args: string[]) => {
+      const r = spawnSync(
+        node,
+        ['-r', path.join(repoRoot, 'test/helpers/print-oclif-copies.cjs'), bin, 'plugins', ...args],
+        {
+          cwd: installed,
+          encoding: 'utf8',
+          env: {
+            ...process.env,
+            NODE_ENV: 'production',
+            ...env,
+            PHOTON_PLUGINS_DIR: path.join(installed, 'plugins'),
+          },
+          timeout: 60_000,
+        },
+      );
+      return { code: r.status, stdout: r.stdout, oclif: r.stderr.trimEnd().split('\n').at(-1) };
+    };
+    const watchdog = path.join(repoRoot, 'examples/plugin-watchdog');
+    expect(plugins('link', watchdog, '--no-install').code).toBe(0);
+    // Both oclif copies must look for plugins in PHOTON_PLUGINS_DIR (bin/run.js sets that up).
+    const listed = { code: 0, stdout: `photon-plugin-watchdog 0.1.0 (link) ${watchdog}\n` };
+    expect(plugins()).toEqual({
+      ...listed,
+      oclif: 'oclif: hooks oclif-hooks.mjs; unbundled @oclif/core files 0',
+    });
+    const original = readFileSync(file('core/dist/input/bounded-file.js'));
+    try {
+      editSameSize('core/dist/input/bounded-file.js', "'file not found'", "'FILE NOT FOUND'");
+      const unbundled = plugins();
+      expect({ code: unbundled.code, stdout: unbundled.stdout }).toEqual(listed);
+      expect(unbundled.oclif).toMatch(/^oclif: hooks none; unbundled @oclif\/core files [1-9]\d*$/);
+    } finally {
+      writeFileSync(file('core/dist/input/bounded-file.js'), original);
+      rmSync(path.join(installed, 'plugins'), { recursive: true, force: true });
+    }
+  });
+
   it("of core's dist (tsc -b without the bundle step) runs the edited core", () => {
     const missing = ['config', 'validate', '-c', path.join(root, 'nowhere')];
     expect(run(missing).stderr).toContain('nowhere: file not found');

@@ -97,14 +97,20 @@ describe('photon-plugin-watchdog as a community plugin', () => {
   it("works after `photon plugins install` from the packed tarball, with photon's own core", () => {
     const dataDir = mkdtempSync(path.join(work, 'install-'));
     // Its peer dependency @ffphoton/core is the running photon's (no registry has it here).
-    const installed = photon(
-      dataDir,
-      'plugins',
-      'install',
-      path.join(tarballs, 'photon-plugin-watchdog-0.1.0.tgz'),
+    // plugin-plugins (and plugin-autocomplete's postinstall hook) run on the bundled oclif.
+    const installed = photonSync(
+      ['plugins', 'install', path.join(tarballs, 'photon-plugin-watchdog-0.1.0.tgz')],
+      {
+        env: { PHOTON_DATA_DIR: dataDir, PHOTON_PLUGINS_DIR: path.join(dataDir, 'plugins') },
+        timeoutMs: 240_000,
+        nodeArgs: ['--require', path.join(repo, 'test/helpers/print-oclif-copies.cjs')],
+      },
     );
     expect(installed.code, installed.stderr).toBe(0);
     expect(installed.stderr).not.toMatch(/warn/i);
+    expect(installed.stderr.trimEnd().split('\n').at(-1)).toBe(
+      'oclif: hooks oclif-hooks.mjs; unbundled @oclif/core files 0',
+    );
     expect(photon(dataDir, 'plugins').stdout).toMatch(/photon-plugin-watchdog 0\.1\.0/);
     exercise(dataDir);
     const removed = photon(dataDir, 'plugins', 'uninstall', 'photon-plugin-watchdog');

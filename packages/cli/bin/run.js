@@ -27,14 +27,15 @@ async function main() {
   globalThis.oclif = { ...globalThis.oclif, enableAutoTranspile: false };
   const loader = coreLoader();
   // Without a current bundle (tsc -b alone, an edited install): core's dist through its ESM face.
-  const core = loader?.loadCore() ?? (await import('@ffphoton/core'));
+  const bundledCore = loader?.loadCore();
+  const core = bundledCore ?? (await import('@ffphoton/core'));
   const load = (relative) => {
     const url = require('node:url').pathToFileURL(path.join(cliRoot, relative)).href;
     return loader ? loader.importFirstParty(url) : import(url);
   };
   // Plugins live in one directory for cron and shells alike (see `photon doctor`).
   const { setUpPluginsDir } = await load('dist/services/plugins/plugins-dir.js');
-  setUpPluginsDir(cliRoot, core.Config, args, process.env);
+  setUpPluginsDir(cliRoot, core.Config, args, process.env, Boolean(bundledCore));
   if (args[0] === 'help' || args.includes('--help') || args.includes('-h')) {
     const { addBuiltInExamples } = await load('dist/services/help-examples.js');
     addBuiltInExamples(core.Config);

@@ -5,6 +5,7 @@
 const fs = require('node:fs');
 const path = require('node:path');
 const Module = require('node:module');
+const { fileURLToPath, pathToFileURL } = require('node:url');
 const { loadBundle } = require('./code-cache.cjs');
 const { unchanged } = require('./fingerprint.cjs');
 const { createPrecompiledImporter } = require('./precompiled-modules.cjs');
@@ -44,9 +45,10 @@ function loadCore() {
   bundle.paths = Module._nodeModulePaths(__dirname);
   // A cached vm.Script cannot import() on Node 20, so the bundle's dynamic imports (oclif loading
   // a command or hook, core loading a settings module) call this: a first-party package's
-  // precompiled modules when it has them, Node's ESM loader otherwise.
+  // precompiled modules when it has them, Node's ESM loader otherwise (a third-party oclif plugin
+  // then gets this oclif for its `@oclif/core`).
   let importPrecompiled = () => undefined;
-  const photonImport = (specifier) => importPrecompiled(specifier) ?? import(specifier);
+  const photonImport = (specifier) => importPrecompiled(specifier) ?? importWithBundledOclif(specifier);
   importModule = photonImport;
   loadBundle(file).call(
     bundle.exports,
@@ -62,6 +64,38 @@ function loadCore() {
   return core;
 }
 
+let oclifMapped = false;
+
+/**
+ * import(), with `@oclif/core` mapped to the bundled oclif first when `specifier` belongs to a
+ * third-party oclif plugin (oclif-hooks.mjs). Only those runs pay for the hooks (Node 20 starts a
+ * loader thread for them); first-party modules come precompiled, or import `@ffphoton/core`.
+ */
+function importWithBundledOclif(specifier) {
+  if (!oclifMapped && importsOclifCore(specifier)) {
+    oclifMapped = true;
+    Module.register('./oclif-hooks.mjs', pathToFileURL(__filename));
+  }
+  return import(specifier);
+}
+
+/** Whether the package of `specifier` (a file: URL) is a third-party one depending on @oclif/core. */
+function importsOclifCore(specifier) {
+  if (typeof specifier !== 'string' || !specifier.startsWith('file:')) return false;
+  for (let dir = path.dirname(fileURLToPath(specifier)); ; dir = path.dirname(dir)) {
+    let pkg;
+    try {
+      pkg = JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8'));
+    } catch {}
+    if (pkg !== undefined)
+      return (
+        !String(pkg.name).startsWith('@ffphoton/') &&
+        [pkg.dependencies, pkg.peerDependencies].some((deps) => deps?.['@oclif/core'] !== undefined)
+      );
+    if (path.dirname(dir) === dir) return false;
+  }
+}
+
 /**
  * Imports `specifier` (a file: URL) the way the bundle does: from its package's precompiled
  * modules while they are current (the bin's own helpers, before oclif), with import() otherwise.
@@ -70,4 +104,4 @@ function importFirstParty(specifier) {
   return importModule(specifier);
 }
 
-module.exports = { loadCore, importFirstParty, FORMAT };
+module.exports = { loadCore, importFirstParty, importsOclifCore, FORMAT };

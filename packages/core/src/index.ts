@@ -14,6 +14,15 @@ export * as Flags from '@oclif/core/flags';
 export async function loadOclifHelp(): Promise<typeof import('@oclif/core/help').Help> {
   return (await import('@oclif/core/help')).Help;
 }
+
+/**
+ * All of oclif, from the same copy: third-party oclif plugins (`photon plugins`, `autocomplete`,
+ * `help`) import `@oclif/core`, which core's loader maps to this (dist/bundle/oclif-hooks.mjs).
+ * Evaluated on the first call only: runs of first-party commands never load oclif's index.
+ */
+export async function loadOclifCore(): Promise<typeof import('@oclif/core')> {
+  return import('@oclif/core');
+}
 export {
   container,
   type DependencyContainer,
@@ -38,12 +47,13 @@ export {
   LockedError,
   lastLines,
   messageOf,
-  PartialFailureError,
   PhotonError,
   SandboxError,
   UnavailableError,
   UsageError,
   ValidationRejectedError,
+  YamlError,
+  type YamlProblem,
 } from './errors/errors.js';
 export { FileStore, type WriteOptions, type WriteResult } from './fs/file-store.js';
 export { RootSandbox } from './fs/root-sandbox.js';
@@ -113,14 +123,34 @@ export type { MailSettings } from './mail/mail-settings.js';
 export { Mailer, type MailMessage, type MailResult } from './mail/mailer.js';
 export { writeStatusMetrics } from './metrics/status-metrics.js';
 export type { MetricFamily, MetricSample } from './metrics/textfile.js';
-export { isPrefix, type ParsedIp, PrefixSet, parseIp } from './net/ip.js';
+export {
+  addressKey,
+  familyOf,
+  type IpFamily,
+  isPrefix,
+  type ParsedIp,
+  type Prefix,
+  type PrefixOptions,
+  PrefixSet,
+  parseIp,
+  parsePrefix,
+  prefixContains,
+  prefixEnd,
+  supernet,
+} from './net/ip.js';
 export { Ping, type PingOptions, type PingResult, type PingSummary } from './net/ping.js';
 export { fillArgvTemplate, ServiceManager, type ServiceTemplates } from './services/service-manager.js';
 export { argvPrograms, argvTemplate, photonSettings } from './settings/core-settings.js';
 export { defineSettings, type SettingsNamespace, type SettingsOf } from './settings/namespace.js';
 export { formatKeyPath, Settings } from './settings/settings-loader.js';
 export { formatSettingsYaml } from './settings/settings-yaml.js';
-export { parseYamlBounded, parseYamlFile, readYamlTextIfExists } from './settings/yaml-file.js';
+export {
+  parseYamlBounded,
+  type ReadYamlOptions,
+  readYaml,
+  readYamlTextIfExists,
+  type YamlMappings,
+} from './settings/yaml-file.js';
 export { z } from './settings/zod.js';
 export { type RunOptions, Shell } from './shell/shell.js';
 export {
@@ -135,6 +165,12 @@ export {
   worstState,
 } from './status/status-section.js';
 export type { FailureNotifier, FailureReport, NotifyResult } from './task/failure-notifier.js';
+export {
+  isPartial,
+  type PartialOutcome,
+  partial,
+  type TaskOutcome,
+} from './task/partial-outcome.js';
 export { loadAllNamespaces } from './task/plugin-namespaces.js';
 export { ReadOnlyTaskCommand, type TaskArgs, TaskCommand, type TaskFlags } from './task/task-command.js';
 export type { TaskContext } from './task/task-context.js';

@@ -3,11 +3,12 @@ import {
   ConfigError,
   formatTable,
   loadAllNamespaces,
-  PartialFailureError,
+  partial,
   photonSettings,
   ReadOnlyTaskCommand,
   type SettingsNamespace,
   type TaskContext,
+  type TaskOutcome,
 } from '@ffphoton/core';
 import { Doctor, type DoctorCheck, type DoctorResult } from '../services/doctor.js';
 import { jobChecks } from '../services/doctor-jobs.js';
@@ -24,7 +25,7 @@ export default class DoctorCommand extends ReadOnlyTaskCommand<typeof DoctorComm
 
   static override examples = ['<%= config.bin %> doctor', '<%= config.bin %> doctor --json'];
 
-  protected async execute(ctx: TaskContext): Promise<DoctorResult> {
+  protected async execute(ctx: TaskContext): Promise<TaskOutcome<DoctorResult>> {
     const photon = ctx.settings.get(photonSettings);
     // photon's own services always; every other namespace when it is configured here.
     const configured = (await loadAllNamespaces(this.config)).filter(
@@ -56,17 +57,15 @@ export default class DoctorCommand extends ReadOnlyTaskCommand<typeof DoctorComm
       detail: this.config.dataDir,
       neededBy: 'photon',
     });
-    if (result.problems > 0) {
-      const missing = result.checks.filter((c) => c.status === 'missing');
-      throw new PartialFailureError(
-        `${result.problems} problem(s): ${missing.map((c) => c.check).join(', ')}`,
-        missing.map((c) => `${c.check}: ${c.detail}`),
-        result,
-        // The table names each one; without --json it is printed below the summary.
-        !this.jsonEnabled(),
-      );
-    }
-    return result;
+    if (result.problems === 0) return result;
+    const missing = result.checks.filter((c) => c.status === 'missing');
+    return partial(
+      result,
+      missing.map((c) => `${c.check}: ${c.detail}`),
+      `${result.problems} problem(s): ${missing.map((c) => c.check).join(', ')}`,
+      // The table names each one; without --json it is printed below the summary.
+      { listedInOutput: !this.jsonEnabled() },
+    );
   }
 
   /** This host's scheduled jobs (fleet settings), when a fleet is configured. */

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { TaskCommand, type TaskContext } from '@ffphoton/core';
+import { TaskCommand, type TaskContext, type TaskOutcome } from '@ffphoton/core';
 import {
   installPrefix,
   processEnvironment,
@@ -21,7 +21,7 @@ export default class SelfUpgrade extends TaskCommand<typeof SelfUpgrade, SelfUpg
   ];
   static override settings = [selfupgradeSettings];
 
-  protected async execute(ctx: TaskContext): Promise<SelfUpgradeResult> {
+  protected async execute(ctx: TaskContext): Promise<TaskOutcome<SelfUpgradeResult>> {
     const settings = ctx.settings.get(selfupgradeSettings);
     const pluginsUpdate = settings.pluginsUpdate ?? [
       process.execPath,

@@ -10,7 +10,6 @@ import {
   LockedError,
   lastLines,
   messageOf,
-  PartialFailureError,
   PhotonError,
   SandboxError,
   UnavailableError,
@@ -28,7 +27,6 @@ describe('errors', () => {
       kind(new SandboxError('s')),
       kind(new UnavailableError('n')),
       kind(new ValidationRejectedError('v', '/etc/bird.conf', 'syntax error')),
-      kind(new PartialFailureError('partial', ['a'])),
       kind(new LockedError('fastd-limit', 4242)),
       kind(new LockedError('fastd-limit', undefined)),
     ]).toEqual([
@@ -37,7 +35,6 @@ describe('errors', () => {
       ['SandboxError', 'SANDBOX', 2, 's'],
       ['UnavailableError', 'UNAVAILABLE', 69, 'n'],
       ['ValidationRejectedError', 'REJECTED', 3, 'v'],
-      ['PartialFailureError', 'PARTIAL', 5, 'partial'],
       ['LockedError', 'LOCKED', 75, 'task fastd-limit is already running (pid 4242)'],
       ['LockedError', 'LOCKED', 75, 'task fastd-limit is already running'],
     ]);

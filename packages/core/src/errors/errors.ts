@@ -66,6 +66,26 @@ export class ConfigError extends PhotonError {
   }
 }
 
+/** Why a YAML file could not be read: the parser's complaint, a duplicate key, an alias, a size limit. */
+export type YamlProblem = 'syntax' | 'duplicate-key' | 'alias' | 'limit';
+
+/**
+ * A YAML file `readYaml` could not read: a ConfigError (exit 2) naming file, line and column
+ * where known, with the problem's kind and the key it concerns (the duplicate one, the first
+ * top-level key holding a refused alias), for callers that report bad files instead of failing.
+ */
+export class YamlError extends ConfigError {
+  constructor(
+    detail: string,
+    location: ConfigErrorLocation,
+    readonly problem: YamlProblem,
+    readonly key?: string,
+    options?: { cause?: unknown },
+  ) {
+    super(detail, location, options);
+  }
+}
+
 /** Wrong flags or arguments. */
 export class UsageError extends PhotonError {
   override readonly exitCode = ExitCode.Config;
@@ -139,21 +159,6 @@ export class ValidationRejectedError extends PhotonError {
     message: string,
     readonly file: string,
     readonly output: string,
-  ) {
-    super(message);
-  }
-}
-
-/** The task completed but refused some inputs; `problems` names each one. */
-export class PartialFailureError extends PhotonError {
-  override readonly exitCode = ExitCode.Partial;
-  override readonly code = 'PARTIAL';
-  constructor(
-    message: string,
-    readonly problems: string[],
-    readonly result?: unknown,
-    /** The command's own output lists the problems (doctor's table): the log does not repeat them. */
-    readonly listedInOutput = false,
   ) {
     super(message);
   }

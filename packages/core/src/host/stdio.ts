@@ -25,7 +25,7 @@ let capture: ((text: string) => void) | undefined;
  */
 export function writeStdout(text: string): void {
   if (capture) capture(text);
-  else writeAll(1, Buffer.from(text));
+  else writeFully(1, Buffer.from(text));
 }
 
 /** Sends what commands print to `sink` instead of stdout (in-process tests); `undefined` restores stdout. */
@@ -33,7 +33,8 @@ export function captureStdout(sink: ((text: string) => void) | undefined): void 
   capture = sink;
 }
 
-function writeAll(fd: number, bytes: Buffer): void {
+/** Writes all of `bytes` to `fd`, waiting out a full non-blocking pipe; a closed reader (EPIPE) ends it quietly. */
+export function writeFully(fd: number, bytes: Buffer): void {
   let offset = 0;
   while (offset < bytes.length) {
     try {

@@ -1,6 +1,7 @@
 import { promises as fsp } from 'node:fs';
 import path from 'node:path';
 import { STALE_TEMP_MS, sweepStaleTemps, writeTextAtomic } from '../fs/run-temps.js';
+import { byCodeUnit } from '../text/compare.js';
 import { safeTaskName } from './journal.js';
 
 /** A task failing the same way since `since`: one mail for it, not one per run. */
@@ -117,7 +118,7 @@ export class IncidentLog {
     await fsp.rm(this.file(task), { force: true });
   }
 
-  /** Every open incident, oldest first. */
+  /** Every open incident, oldest first (by task name when two began at once). */
   async list(): Promise<Incident[]> {
     const names = await fsp.readdir(this.dir).catch(() => [] as string[]);
     const incidents: Incident[] = [];
@@ -128,7 +129,7 @@ export class IncidentLog {
         // a damaged file is skipped here; the task's next run replaces it
       }
     }
-    return incidents.sort((a, b) => (a.since < b.since ? -1 : a.since > b.since ? 1 : 0));
+    return incidents.sort((a, b) => byCodeUnit(a.since, b.since) || byCodeUnit(a.task, b.task));
   }
 
   private file(task: string): string {

@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import net, { type AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -440,5 +440,106 @@ describe('Mailer: recipients, dry-run and refusals', () => {
     expect(dry.changes.mails).toEqual([]);
     expect(dry.logged).toEqual(['dry-run: would send mail']);
     expect(envelopes.length).toBe(sentBefore);
+  });
+});
+
+describe('Mailer: the security setting decides TLS, and the message it writes', () => {
+  /** A loopback server (STARTTLS offered unless disabled, or TLS from the first byte) that notes each session. */
+  async function server(options: { secure?: boolean; disabledCommands?: string[] }) {
+    const sessions: { secure: boolean; user?: string; password?: string }[] = [];
+    const smtp = new SMTPServer({
+      logger: false,
+      authOptional: true,
+      ...options,
+      onAuth(auth, session, callback) {
+        sessions.push({
+          secure: session.secure,
+          user: auth.username ?? undefined,
+          password: auth.password ?? undefined,
+        });
+        callback(null, { user: auth.username });
+      },
+      onData(stream, session, callback) {
+        stream.resume();
+        stream.on('end', () => {
+          sessions.push({ secure: session.secure });
+          callback();
+        });
+      },
+    });
+    await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', resolve));
+    return {
+      sessions,
+      port: (smtp.server.address() as AddressInfo).port,
+      close: () => new Promise<void>((resolve) => smtp.close(() => resolve())),
+    };
+  }
+  const send = (smtp: Record<string, unknown>) =>
+    new Mailer(
+      mailSettings.schema.parse({
+        transport: 'smtp',
+        to: 'noc@example.org',
+        smtp: { host: '127.0.0.1', ...smtp },
+      }),
+      new FileStore(new RootSandbox(mkdtempSync(path.join(os.tmpdir(), 'photon-tls-'))), { dryRun: false }),
+      { host: 'kaschu', dryRun: false },
+    ).send({ subject: 's', text: 't' });
+
+  it('none: stays in plain text although the server offers STARTTLS', async () => {
+    const smtp = await server({});
+    try {
+      expect((await send({ port: smtp.port, security: 'none', allowSelfSigned: true })).sent).toBe(true);
+      expect(smtp.sessions).toEqual([{ secure: false }]);
+    } finally {
+      await smtp.close();
+    }
+  });
+
+  it('starttls: refuses to send when the server offers no STARTTLS', async () => {
+    const smtp = await server({ disabledCommands: ['STARTTLS'] });
+    try {
+      const result = await send({ port: smtp.port, security: 'starttls', allowSelfSigned: true });
+      expect(result.sent).toBe(false);
+      expect(result.error).toMatch(/STARTTLS/i);
+      expect(smtp.sessions).toEqual([]);
+    } finally {
+      await smtp.close();
+    }
+  });
+
+  it('tls: speaks TLS from the first byte and authenticates there; a user without a password sends nothing', async () => {
+    const smtp = await server({ secure: true });
+    try {
+      const tls = { port: smtp.port, security: 'tls', allowSelfSigned: true, user: 'photon' };
+      expect((await send({ ...tls, password: 's3cret' })).error).toBeUndefined();
+      expect(smtp.sessions).toEqual([{ secure: true, user: 'photon', password: 's3cret' }, { secure: true }]);
+      expect(await send(tls)).toMatchObject({ sent: false, error: expect.stringMatching(/credentials/i) });
+      expect(smtp.sessions).toHaveLength(2);
+    } finally {
+      await smtp.close();
+    }
+  });
+
+  it('file transport: one .eml (mode 0600, LF line ends) with each part an inline text/plain attachment', async () => {
+    const root = mkdtempSync(path.join(os.tmpdir(), 'photon-outbox-'));
+    const mailer = new Mailer(
+      mailSettings.schema.parse({ transport: 'file', outbox: '/var/spool/photon//', to: 'a@b.c' }),
+      new FileStore(new RootSandbox(root), { dryRun: false }),
+      { host: 'kaschu', dryRun: false },
+    );
+    const result = await mailer.send({ subject: 'parts', text: 'body', parts: ['first', 'second'] });
+    expect(result.file).toMatch(/^\/var\/spool\/photon\/\d{4}(\.\d\d){2}-\d\d(\.\d\d){2}-[0-9a-f]{8}\.eml$/);
+    const file = path.join(root, result.file!);
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    const eml = readFileSync(file, 'utf8');
+    expect(eml).not.toContain('\r\n');
+    expect(eml).toContain('X-Mailer: photon');
+    for (const [index, content] of ['first', 'second'].entries()) {
+      const part = eml.split(/\n--/).find((p) => p.includes(`filename=part-${index + 1}.txt`));
+      expect(part, `part ${index + 1}`).toBeDefined();
+      expect(part).toContain('Content-Type: text/plain; charset=utf-8');
+      expect(part).toContain('Content-Disposition: inline');
+      expect(part).toContain(content);
+    }
   });
 });

@@ -2,8 +2,10 @@
  * IP literals and prefixes for anything that validates or sorts addresses (icvpn-meta, alfred
  * node data). Scanned by character code, without node:net's large regular expressions.
  */
+export type IpFamily = 'ipv4' | 'ipv6';
+
 export interface ParsedIp {
-  family: 4 | 6;
+  family: IpFamily;
   /** 4 or 16 bytes. */
   bytes: number[];
 }
@@ -12,10 +14,15 @@ export interface ParsedIp {
 export function parseIp(text: string): ParsedIp | undefined {
   if (text.includes(':')) {
     const bytes = parseIpv6(text);
-    return bytes && { family: 6, bytes };
+    return bytes && { family: 'ipv6', bytes };
   }
   const bytes = parseIpv4(text);
-  return bytes && { family: 4, bytes };
+  return bytes && { family: 'ipv4', bytes };
+}
+
+/** The family of an address literal; undefined when `text` is none. */
+export function familyOf(address: string): IpFamily | undefined {
+  return parseIp(address)?.family;
 }
 
 /** Four dot-separated decimals 0–255 without leading zeros (`010` is refused, as node:net does). */
@@ -94,36 +101,127 @@ function parseIpv6(text: string): number[] | undefined {
   return bytes;
 }
 
-/** Whether `text` is an address/length prefix such as `fd37:b4dc:4b1e::/64`. */
-export function isPrefix(text: string): boolean {
-  const [address, bits, extra] = text.split('/');
-  const ip = parseIp(address ?? '');
-  return (
-    ip !== undefined &&
-    extra === undefined &&
-    /^\d{1,3}$/.test(bits ?? '') &&
-    Number(bits) <= ip.bytes.length * 8
-  );
+/** The address as an integer. */
+export function addressToBigInt(ip: ParsedIp): bigint {
+  return ip.family === 'ipv4' ? BigInt(ipv4ToNumber(ip.bytes)) : BigInt(`0x${ipv6Hex(ip.bytes)}`);
 }
 
-/** A set of prefixes (`fd37:b4dc:4b1e::/64`, `10.37.0.0/16`); invalid ones are reported by the constructor. */
-export class PrefixSet {
-  private readonly prefixes: { family: 4 | 6; bytes: number[]; length: number }[] = [];
+/** A canonical spelling (decimal / 32 hex digits): equal for equal addresses, without BigInt arithmetic. */
+export function addressKey(ip: ParsedIp): string {
+  return ip.family === 'ipv4' ? String(ipv4ToNumber(ip.bytes)) : ipv6Hex(ip.bytes);
+}
 
-  constructor(prefixes: readonly string[], onInvalid: (prefix: string) => never) {
-    for (const prefix of prefixes) {
-      if (!isPrefix(prefix)) onInvalid(prefix);
-      const [address, bits] = prefix.split('/');
-      const ip = parseIp(address)!;
-      this.prefixes.push({ family: ip.family, bytes: ip.bytes, length: Number(bits) });
+function ipv4ToNumber([a, b, c, d]: number[]): number {
+  return a * 0x1000000 + b * 0x10000 + c * 0x100 + d;
+}
+
+/** 32 hex digits: one BigInt parse instead of sixteen shifts (this runs for every address of every community). */
+function ipv6Hex(bytes: number[]): string {
+  let hex = '';
+  for (const byte of bytes) hex += (byte < 16 ? '0' : '') + byte.toString(16);
+  return hex;
+}
+
+/** An address range as integers, so containment and overlap are exact whatever the spelling. */
+export interface Prefix {
+  family: IpFamily;
+  /** First address of the range (host bits cleared). */
+  start: bigint;
+  length: number;
+  /** The text as written (printed unchanged, e.g. icvpn-meta's spelling in generated files). */
+  text: string;
+}
+
+export interface PrefixOptions {
+  /**
+   * `refuse`: `10.1.2.0/16` is not a prefix (icvpn-meta: a typo there is someone's network);
+   * `allow`: it stands for 10.1.0.0/16 (settings naming the prefix a host lives in).
+   */
+  hostBits: 'refuse' | 'allow';
+}
+
+const BITS: Record<IpFamily, number> = { ipv4: 32, ipv6: 128 };
+
+/**
+ * Parses `address/length`: a literal address, a length in range, nothing around it; host bits
+ * as `options` say. Returns the prefix, or why `text` is none.
+ */
+export function parsePrefix(text: string, options: PrefixOptions): Prefix | string {
+  const match = /^([^/]+)\/(\d{1,3})$/.exec(text);
+  if (!match) return 'not a prefix of the form address/length';
+  const ip = parseIp(match[1]);
+  if (!ip) return 'not an IP address before the slash';
+  const { family } = ip;
+  const length = Number(match[2]);
+  if (length > BITS[family]) return `prefix length ${length} is too long for ${family}`;
+  const address = addressToBigInt(ip);
+  const host = address & hostMask(family, length);
+  if (host && options.hostBits === 'refuse') return 'host bits are set';
+  return { family, start: address ^ host, length, text };
+}
+
+/** Whether `text` is an address/length prefix such as `fd37:b4dc:4b1e::/64` (host bits allowed). */
+export function isPrefix(text: string): boolean {
+  return typeof parsePrefix(text, { hostBits: 'allow' }) !== 'string';
+}
+
+/** Host masks by family and prefix length, computed once (BigInt arithmetic allocates). */
+const HOST_MASKS: Record<IpFamily, bigint[]> = {
+  ipv4: Array.from({ length: 33 }, (_, l) => (1n << BigInt(32 - l)) - 1n),
+  ipv6: Array.from({ length: 129 }, (_, l) => (1n << BigInt(128 - l)) - 1n),
+};
+
+function hostMask(family: IpFamily, length: number): bigint {
+  return HOST_MASKS[family][length];
+}
+
+/** The last address of the prefix. */
+export function prefixEnd(p: Prefix): bigint {
+  return p.start | hostMask(p.family, p.length);
+}
+
+/** The prefix of `length` bits (at most `p.length`) that holds `p`: its start with the host bits cleared. */
+export function supernet(p: Prefix, length: number): Prefix {
+  return { ...p, start: p.start & ~hostMask(p.family, length), length };
+}
+
+/** Whether `inner` lies within `outer` (equal prefixes count). */
+export function prefixContains(outer: Prefix, inner: Prefix): boolean {
+  return outer.family === inner.family && outer.length <= inner.length && inner.start >= outer.start
+    ? prefixEnd(inner) <= prefixEnd(outer)
+    : false;
+}
+
+/**
+ * A set of prefixes (`fd37:b4dc:4b1e::/64`, `10.37.0.0/16`; host bits allowed); invalid ones are
+ * reported by the constructor. Membership compares bytes: it runs for every address of a run,
+ * and needs no BigInt per address.
+ */
+export class PrefixSet {
+  private readonly members: { prefix: Prefix; bytes: number[] }[] = [];
+
+  constructor(prefixes: readonly string[], onInvalid: (prefix: string, reason: string) => never) {
+    for (const text of prefixes) {
+      const prefix = parsePrefix(text, { hostBits: 'allow' });
+      if (typeof prefix === 'string') onInvalid(text, prefix);
+      this.members.push({ prefix, bytes: bytesOf(prefix) });
     }
   }
 
   contains(ip: ParsedIp): boolean {
-    return this.prefixes.some((p) => p.family === ip.family && matches(p.bytes, ip.bytes, p.length));
+    return this.members.some(
+      ({ prefix, bytes }) => prefix.family === ip.family && matches(bytes, ip.bytes, prefix.length),
+    );
   }
 }
 
+/** The prefix's first address as 4 or 16 bytes. */
+function bytesOf({ family, start }: Prefix): number[] {
+  const bytes: number[] = [];
+  for (let shift = BigInt(BITS[family] - 8); shift >= 0n; shift -= 8n)
+    bytes.push(Number((start >> shift) & 0xffn));
+  return bytes;
+}
 function matches(prefix: number[], address: number[], length: number): boolean {
   const whole = length >> 3;
   for (let i = 0; i < whole; i++) if (prefix[i] !== address[i]) return false;

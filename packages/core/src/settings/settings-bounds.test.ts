@@ -9,7 +9,7 @@ import { forgetSecrets, redactText } from '../log/redact.js';
 import { photonSettings } from './core-settings.js';
 import { defineSettings, type SettingsNamespace } from './namespace.js';
 import { loadSettings } from './settings-loader.js';
-import { parseYamlFile } from './yaml-file.js';
+import { readYaml } from './yaml-file.js';
 import { z } from './zod.js';
 
 const env = { HOME: '/home/gw', XDG_CONFIG_HOME: '', XDG_DATA_HOME: '' };
@@ -69,7 +69,7 @@ describe('settings are bounded input', () => {
   });
 
   it('refuses an alias bomb in a plugin YAML file', () => {
-    expect(() => parseYamlFile(aliasBomb(), 'keys.yaml')).toThrow(/keys\.yaml: .*alias/i);
+    expect(() => readYaml(aliasBomb(), { source: 'keys.yaml' })).toThrow(/keys\.yaml: .*alias/i);
   });
 
   it('refuses /dev/zero and a FIFO (also inside a --config directory) at once', async () => {

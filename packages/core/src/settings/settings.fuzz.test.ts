@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../errors/errors.js';
 import { parseSettingsText } from './settings-loader.js';
-import { parseYamlFile } from './yaml-file.js';
+import { readYaml } from './yaml-file.js';
 
 const base = { env: { HOME: '/home/gw' }, hostname: 'kaschu', timestamp: '2026.11.26-12.00.00' };
 
@@ -64,6 +64,6 @@ describe('fuzz: the settings reader (quick and `yaml` paths)', () => {
 
 describe("fuzz: plugins' YAML file reader", () => {
   it('accepts or refuses with a ConfigError naming the file, in bounded time and memory', () => {
-    assertBounded((text) => parseYamlFile(text, 'fuzz.yaml', { merge: true }));
+    assertBounded((text) => readYaml(text, { source: 'fuzz.yaml', merge: true }));
   });
 });

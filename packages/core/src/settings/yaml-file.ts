@@ -1,28 +1,119 @@
 import { type Document, LineCounter, parseDocument } from 'yaml';
-import { ConfigError, messageOf } from '../errors/errors.js';
+import { ConfigError, messageOf, YamlError } from '../errors/errors.js';
 import { readBoundedTextIfExists } from '../input/bounded-file.js';
 import { assertTreeWithin, yamlFlowDepth } from '../input/bounded-tree.js';
 import { INPUT_LIMITS } from '../input/limits.js';
+import { parseSimpleYaml, type YamlMappings } from './simple-yaml.js';
+
+export type { YamlMappings } from './simple-yaml.js';
+
+export interface ReadYamlOptions {
+  /** The file named in errors. */
+  source: string;
+  /** Plain objects (the default), or Maps that keep each key's type. */
+  mappings?: YamlMappings;
+  /**
+   * Aliases the value may expand (default: the input limit, 1000); 0 refuses anchors and
+   * aliases outright, naming the first top-level key that uses one.
+   */
+  maxAliases?: number;
+  /** `<<` merge keys (YAML 1.1's; off by default). */
+  merge?: boolean;
+}
 
 /**
- * Parses a plugin's own YAML file (key groups, queue files, account lists) the way settings are
- * parsed: anchors and merge keys load, and a syntax error is a ConfigError naming file, line and
- * column (exit 2).
+ * The one reader of plugins' YAML files (key groups, account lists, schedule pins, icvpn-meta).
+ * A document in the simple block layout is read by a scanner that gives the full parser's value
+ * (simple-yaml.ts); anything else by the `yaml` package, which also gives every error its line
+ * and column: positions cost only when something is wrong. Duplicate keys are refused, flow
+ * nesting and the expanded tree are bounded (docs/input-limits.md). Throws a YamlError.
+ * Settings files keep their own reader (settings-loader.ts: photon's tags, positions for zod's
+ * complaints, js-yaml first), whose errors are the same ConfigErrors with file, line and column.
  */
-export function parseYamlFile(text: string, file: string, options: { merge?: boolean } = {}): unknown {
+export function readYaml(text: string, options: ReadYamlOptions): unknown {
+  const mappings = options.mappings ?? 'objects';
+  // The scanner's trees need no tree check: no aliases, at most 64 levels, one node per line.
+  return parseSimpleYaml(text, mappings) ?? parseFully(text, mappings, options);
+}
+
+/** The `yaml` package's reading, with the position of whatever is wrong. */
+function parseFully(text: string, mappings: YamlMappings, options: ReadYamlOptions): unknown {
+  const file = options.source;
+  if (yamlFlowDepth(text, INPUT_LIMITS.maxDepth) > INPUT_LIMITS.maxDepth) throw tooDeep(file);
   const lines = new LineCounter();
-  const doc = parseYamlBounded(file, text, () =>
-    parseDocument(text, { lineCounter: lines, prettyErrors: false, merge: options.merge }),
-  );
-  throwOnSyntaxError(doc, lines, file);
+  let doc: Document;
+  try {
+    doc = parseDocument(text, {
+      lineCounter: lines,
+      prettyErrors: false,
+      merge: options.merge,
+      uniqueKeys: true,
+    });
+  } catch (error) {
+    if (error instanceof RangeError) throw tooDeep(file);
+    throw error;
+  }
+  const problem = doc.errors[0];
+  if (problem) {
+    const { line, col: column } = lines.linePos(problem.pos[0]);
+    const key =
+      problem.code === 'DUPLICATE_KEY'
+        ? text
+            .slice(lines.lineStarts[line - 1], lines.lineStarts[line])
+            .split(':')[0]
+            .trim()
+        : undefined;
+    throw new YamlError(
+      `invalid YAML: ${problem.message.split('\n')[0]}`,
+      { file, line, column },
+      key === undefined ? 'syntax' : 'duplicate-key',
+      key,
+    );
+  }
+  const maxAliasCount = options.maxAliases ?? INPUT_LIMITS.yamlAliases;
   let data: unknown;
   try {
-    data = doc.toJS({ maxAliasCount: INPUT_LIMITS.yamlAliases });
+    data = doc.toJS({ mapAsMap: mappings === 'maps', maxAliasCount });
   } catch (error) {
-    throw new ConfigError(`cannot load: ${messageOf(error)}`, { file });
+    // yaml throws a ReferenceError for an alias beyond the count (or an unknown one).
+    const alias = error instanceof ReferenceError;
+    if (alias && maxAliasCount === 0) {
+      const key = firstKeyWithAlias(doc);
+      throw new YamlError('YAML anchors and aliases are not accepted', { file, keyPath: key }, 'alias', key);
+    }
+    throw new YamlError(`cannot load: ${messageOf(error)}`, { file }, alias ? 'alias' : 'syntax');
   }
-  assertTreeWithin(data, {}, file);
+  try {
+    assertTreeWithin(data, {}, file);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    throw new YamlError(error.detail, { file }, 'limit');
+  }
   return data;
+}
+
+function tooDeep(file: string): YamlError {
+  return new YamlError(`nested deeper than ${INPUT_LIMITS.maxDepth} levels`, { file }, 'limit');
+}
+
+/** The parts of yaml's Pair and node classes used here. */
+interface PairLike {
+  key: unknown;
+  value: { toJS?: (doc: Document, options: { maxAliasCount: number }) => unknown } | null;
+}
+
+/** The first top-level key whose value cannot be converted without resolving an alias. */
+function firstKeyWithAlias(doc: Document): string | undefined {
+  const items = (doc.contents as { items?: unknown[] } | null)?.items ?? [];
+  for (const item of items as PairLike[]) {
+    try {
+      item.value?.toJS?.(doc, { maxAliasCount: 0 });
+    } catch {
+      // A scalar key node prints as its value (`~` as "null"), a collection key as its YAML.
+      return String(item.key);
+    }
+  }
+  return undefined;
 }
 
 /**

@@ -3,11 +3,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { Args, Config, Flags } from '@oclif/core';
 import { describe, expect, it } from 'vitest';
-import { PartialFailureError } from '../errors/errors.js';
 import { captureStdout, isTerminal } from '../host/stdio.js';
 import { TaskLock } from '../lock/task-lock.js';
 import { defineSettings } from '../settings/namespace.js';
 import { z } from '../settings/zod.js';
+import { partial, type TaskOutcome } from './partial-outcome.js';
 import { ReadOnlyTaskCommand, TaskCommand } from './task-command.js';
 import type { TaskContext } from './task-context.js';
 import type { TaskOutput } from './task-runner.js';
@@ -29,14 +29,13 @@ class Greet extends TaskCommand<typeof Greet, Greeted> {
     fail: Flags.boolean({ default: false }),
   };
 
-  protected override async execute(ctx: TaskContext): Promise<Greeted> {
+  protected override async execute(ctx: TaskContext): Promise<TaskOutcome<Greeted>> {
     await ctx.files.writeIfChanged(
       '/etc/greeting',
       `${ctx.settings.get(greeting).word} ${this.flags.name}\n`,
     );
     const result = { file: '/etc/greeting', secretToken: 'hunter22' };
-    if (this.flags.fail) throw new PartialFailureError('greet: 1 name refused', ['name: refused'], result);
-    return result;
+    return this.flags.fail ? partial(result, ['name: refused'], 'greet: 1 name refused') : result;
   }
 
   protected override summarize(result: Greeted): string {
@@ -288,9 +287,22 @@ describe('TaskCommand', () => {
     const json = await run(Greet, ['--root', root, '--json', '--dry-rn']);
     expect(json.returned).toBeUndefined();
     expect(json.exitCode).toBe(2);
-    expect(JSON.parse(json.stdout)).toMatchObject({
-      error: { message: expect.stringMatching(/^Nonexistent flag: --dry-rn\. Did you mean --dry-run\?/) },
+    const message = 'Nonexistent flag: --dry-rn. Did you mean --dry-run?\nSee more help with --help';
+    expect(JSON.parse(json.stdout)).toEqual({
+      ok: false,
+      task: 'demo-greet',
+      host: expect.any(String),
+      dryRun: false,
+      exitCode: 2,
+      summary: 'demo-greet: Nonexistent flag: --dry-rn. Did you mean --dry-run?',
+      changes: { files: [], services: [], commands: 0 },
+      error: { code: 'USAGE', message },
     });
+    // Two unknown flags: a hint for each that has one.
+    const two = await run(Greet, ['--root', root, '--dry-rn', '--nmae=x']);
+    expect(two.thrown?.message).toBe(
+      'Nonexistent flags: --dry-rn, --nmae=x. Did you mean --dry-run, --name?\nSee more help with --help',
+    );
     const quiet = await run(Show, ['--root', root, 'x']);
     expect(quiet).toMatchObject({ stdout: '', returned: { ok: true, summary: 'show: x; wrote' } });
   });

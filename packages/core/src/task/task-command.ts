@@ -11,6 +11,7 @@ import { redactingReplacer, redactText } from '../log/redact.js';
 import type { SettingsNamespace } from '../settings/namespace.js';
 import { type ChangeVerb, changeClaim, changeDone } from '../text/change-claim.js';
 import { closestWord } from '../text/closest-word.js';
+import type { TaskOutcome } from './partial-outcome.js';
 import { discoverNamespaces } from './plugin-namespaces.js';
 import type { TaskContext } from './task-context.js';
 import { changesJson, type TaskOutput, TaskRunner } from './task-runner.js';
@@ -120,7 +121,8 @@ export abstract class TaskCommand<T extends typeof Command, R> extends Command {
     return (this.id ?? this.constructor.name).replaceAll(':', '-');
   }
 
-  protected abstract execute(ctx: TaskContext): Promise<R>;
+  /** The task's work: its result, or `partial(result, problems, message)` when it refused some inputs (exit 5). */
+  protected abstract execute(ctx: TaskContext): Promise<TaskOutcome<R>>;
 
   /** The one summary line of a successful run. */
   protected abstract summarize(result: R): string;
@@ -153,7 +155,7 @@ export abstract class TaskCommand<T extends typeof Command, R> extends Command {
     this.args = args as TaskArgs<T>;
     this.positionals = argv.map(String);
     const readOnly = ctor.readOnly;
-    const { output, error } = await new TaskRunner().run<R>(
+    const { output } = await new TaskRunner().run<R>(
       {
         task: this.taskName(),
         argv: this.argv,
@@ -175,7 +177,7 @@ export abstract class TaskCommand<T extends typeof Command, R> extends Command {
       (ctx) => this.execute(ctx),
       (result) => this.summarize(result),
     );
-    if (error !== undefined) {
+    if (!output.ok) {
       // A partial run (exit 5) still has a result worth showing: the table of what was done.
       if (!this.jsonEnabled() && output.result !== undefined) this.print(output);
       throw new TaskExit(output.exitCode, output as TaskOutput<unknown>);

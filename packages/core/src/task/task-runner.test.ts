@@ -2,14 +2,13 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } fro
 import os from 'node:os';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, expectTypeOf, it } from 'vitest';
 import {
   CommandFailedError,
   ConfigError,
   ExitCode,
   FailedAfterChangesError,
   InterruptedError,
-  PartialFailureError,
 } from '../errors/errors.js';
 import { withScratchDir } from '../fs/scratch-dir.js';
 import { GitService } from '../git/git-service.js';
@@ -17,6 +16,8 @@ import { TaskLock } from '../lock/task-lock.js';
 import { defineSettings } from '../settings/namespace.js';
 import { z } from '../settings/zod.js';
 import { Shell } from '../shell/shell.js';
+import type { FailureReport } from './failure-notifier.js';
+import { partial } from './partial-outcome.js';
 import type { TaskContext } from './task-context.js';
 import { TaskRunner, type TaskRunOptions } from './task-runner.js';
 import { FAILURE_NOTIFIER, LOGGER } from './tokens.js';
@@ -121,14 +122,88 @@ describe('TaskRunner', () => {
     });
   });
 
+  it('a body that returns partial(…) ends with exit 5: the --json envelope, the journal and the mail of a partial run, each problem logged once', async () => {
+    const { root, opts, logs } = options();
+    let reported: FailureReport | undefined;
+    const { output, error } = await new TaskRunner().run(
+      opts,
+      async (ctx) => {
+        ctx.container.register(FAILURE_NOTIFIER, {
+          useValue: {
+            notify: async (report) => {
+              reported = report;
+              return { sent: true, to: ['admin@example.org'], subject: 'partial' };
+            },
+          },
+        });
+        await ctx.files.writeIfChanged('/etc/demo/a.conf', 'peer a\n');
+        return partial({ written: ['a'], refused: 1 }, ['peer b: no key'], '1 of 2 peers refused');
+      },
+      (result) => `demo: wrote ${result.written.join(', ')}`,
+    );
+    // The result is the task's own type, not unknown: the partial run's result is typed end to end.
+    expectTypeOf(output.result).toEqualTypeOf<{ written: string[]; refused: number } | undefined>();
+    expect(error).toBeUndefined();
+    const failure = { code: 'PARTIAL', message: '1 of 2 peers refused', problems: ['peer b: no key'] };
+    expect(output).toEqual({
+      ok: false,
+      task: 'demo-task',
+      host: 'kaschu',
+      dryRun: false,
+      exitCode: ExitCode.Partial,
+      summary: 'demo-task: 1 of 2 peers refused',
+      changes: {
+        files: [expect.objectContaining({ path: '/etc/demo/a.conf', action: 'create' })],
+        services: [],
+        commands: 0,
+      },
+      error: failure,
+      result: { written: ['a'], refused: 1 },
+    });
+    // The same key order as the envelope of a thrown partial failure had.
+    expect(Object.keys(output)).toEqual([
+      'ok',
+      'task',
+      'host',
+      'dryRun',
+      'exitCode',
+      'summary',
+      'changes',
+      'error',
+      'result',
+    ]);
+    const lines = logs()
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
+    expect(lines.map((line) => [line.level, line.msg])).toEqual([
+      [40, 'peer b: no key'],
+      [50, 'demo-task: 1 of 2 peers refused'],
+    ]);
+    const record = JSON.parse(
+      readFileSync(path.join(root, 'var/lib/photon/runs/demo-task', runs(root)[0]), 'utf8'),
+    );
+    expect(record).toMatchObject({
+      outcome: 'partial',
+      exitCode: 5,
+      summary: 'demo-task: 1 of 2 peers refused',
+      error: failure,
+      mails: [{ to: ['admin@example.org'], subject: 'partial', ok: true }],
+    });
+    expect(reported).toMatchObject({
+      exitCode: 5,
+      summary: 'demo-task: 1 of 2 peers refused',
+      failedCommand: undefined,
+    });
+    expect(reported?.recentLogLines.filter((line) => line.includes('peer b: no key'))).toHaveLength(1);
+  });
+
   it('names each refused input of a partial run in the log, the --json error and the journal, at most 50', async () => {
     const { root, opts, logs } = options();
     const problems = Array.from({ length: 60 }, (_, i) => `peer ${i}: no key`);
     const { output } = await new TaskRunner().run(
       opts,
-      async () => {
-        throw new PartialFailureError('demo: 60 problem(s)', problems, { synced: 3 });
-      },
+      async () => partial({ synced: 3 }, problems, 'demo: 60 problem(s)'),
       () => 'never',
     );
     expect(output).toMatchObject({ exitCode: ExitCode.Partial, result: { synced: 3 } });

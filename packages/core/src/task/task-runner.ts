@@ -8,7 +8,6 @@ import {
   InterruptedError,
   LockedError,
   messageOf,
-  PartialFailureError,
   PhotonError,
 } from '../errors/errors.js';
 import { FileStore } from '../fs/file-store.js';
@@ -43,6 +42,7 @@ import { randomHex } from '../text/random-hex.js';
 import { coreNamespaces, registerCoreServices } from './core-services.js';
 import type { FailureReport, NotifyResult } from './failure-notifier.js';
 import { Interruption } from './interruption.js';
+import { isPartial, type PartialOutcome, type TaskOutcome } from './partial-outcome.js';
 import type { TaskContext } from './task-context.js';
 import { CLOCK, DRY_RUN, FAILURE_NOTIFIER, HOSTNAME, LOGGER, TASK_CONTEXT } from './tokens.js';
 
@@ -106,10 +106,12 @@ export function changesJson(changes: RunChanges): TaskOutput<unknown>['changes']
 
 export interface TaskRunResult<R> {
   output: TaskOutput<R>;
+  /** What the body threw (or the signal): a partial outcome is no error, `output.ok` is false. */
   error?: unknown;
 }
 
-export type TaskBody<R> = (ctx: TaskContext) => Promise<R>;
+/** A task's work: its result, or a partial outcome (`partial(result, problems, message)`, exit 5). */
+export type TaskBody<R> = (ctx: TaskContext) => Promise<TaskOutcome<R>>;
 
 /**
  * Runs one task in three steps: open (logger, settings, sandbox, services, DI container, lock),
@@ -129,7 +131,8 @@ export class TaskRunner {
     const changes = new RunChanges();
     const interruption = new Interruption(options.interruptible !== false);
     const state: RunState = { host: options.hostname ?? shortHostname() };
-    let result: R | undefined;
+    // Boxed: a task's result may itself be undefined (a body that returns nothing).
+    let returned: { outcome: TaskOutcome<R> } | undefined;
     let error: unknown;
     // At a terminal, a run that takes a while says so on one line; under cron nothing is added.
     const progress =
@@ -140,10 +143,12 @@ export class TaskRunner {
       // open → body → finish. A signal ends the wait (the work then stops at its next program
       // or write).
       const open = { env, clock, started, runId, changes, state, signal: interruption.signal };
-      result = await Promise.race([
-        this.open(options, open).then((ctx) => body(ctx)),
-        interruption.interrupted,
-      ]);
+      returned = {
+        outcome: await Promise.race([
+          this.open(options, open).then((ctx) => body(ctx)),
+          interruption.interrupted,
+        ]),
+      };
     } catch (caught) {
       error = caught;
     }
@@ -159,7 +164,7 @@ export class TaskRunner {
     try {
       return await this.finish(options, {
         error,
-        result,
+        returned,
         summarize,
         changes,
         state,
@@ -301,7 +306,7 @@ export class TaskRunner {
     options: TaskRunOptions,
     run: {
       error: unknown;
-      result: R | undefined;
+      returned: { outcome: TaskOutcome<R> } | undefined;
       summarize: (result: R) => string;
       changes: RunChanges;
       state: RunState;
@@ -312,33 +317,45 @@ export class TaskRunner {
       interrupted: Promise<never>;
     },
   ): Promise<TaskRunResult<R>> {
-    const { changes, state, clock, started, runId, result } = run;
+    const { changes, state, clock, started, runId } = run;
     const { ctx, log, host } = state;
-    const error = reportedError(run.error, changes);
-    const exitCode = error === undefined ? ExitCode.Ok : exitCodeOf(error);
-    const summary = error === undefined ? run.summarize(result as R) : failureSummary(options.task, error);
+    const end = runEnd(reportedError(run.error, changes), run.returned);
+    const error = end.kind === 'failed' ? end.error : undefined;
+    const exitCode =
+      end.kind === 'done' ? ExitCode.Ok : end.kind === 'partial' ? ExitCode.Partial : exitCodeOf(end.error);
+    const summary =
+      end.kind === 'done'
+        ? run.summarize(end.result)
+        : failureSummary(options.task, end.kind === 'partial' ? end.outcome.message : messageOf(end.error));
+    const failure =
+      end.kind === 'done'
+        ? undefined
+        : end.kind === 'partial'
+          ? partialJson(end.outcome)
+          : errorJson(end.error);
     const logger = log?.logger;
-    if (error instanceof PartialFailureError && !error.listedInOutput) {
+    if (end.kind === 'partial' && !end.outcome.listedInOutput) {
       // Each refused input by name, here once for every task: the log, the failure mail (which
       // quotes the last log lines) and the journal all get the reasons, not just a count.
-      for (const problem of cappedProblems(error)) logger?.warn({ problem }, problem);
+      for (const problem of cappedProblems(end.outcome.problems)) logger?.warn({ problem }, problem);
     }
-    if (error === undefined) logger?.info({ exitCode }, summary);
+    if (end.kind === 'done') logger?.info({ exitCode }, summary);
+    else if (end.kind === 'partial')
+      logger?.error({ exitCode, problems: end.outcome.problems.length }, summary);
     else if (error instanceof LockedError) logger?.warn({ exitCode }, summary);
     else logger?.error({ exitCode, error: serializeError(error) }, summary);
 
     const output: TaskOutput<R> = {
-      ok: error === undefined,
+      ok: end.kind === 'done',
       task: options.task,
       host,
       dryRun: options.dryRun,
       exitCode,
       summary,
       changes: changesJson(changes),
-      ...(error === undefined ? { result } : { error: errorJson(error) }),
-      ...(error instanceof PartialFailureError && error.result !== undefined
-        ? { result: error.result as R }
-        : {}),
+      ...(end.kind === 'done' ? { result: end.result } : { error: failure }),
+      // A partial run's result is what it did: as much a part of the contract as a complete one's.
+      ...(end.kind === 'partial' ? { result: end.outcome.result } : {}),
     };
 
     // A locked run leaves the journal alone: the holder writes its own record.
@@ -353,10 +370,10 @@ export class TaskRunner {
         start: started.toISOString(),
         end: ended.toISOString(),
         durationMs: ended.getTime() - started.getTime(),
-        outcome: outcomeOf(error),
+        outcome: end.kind === 'done' ? 'ok' : end.kind === 'partial' ? 'partial' : outcomeOf(end.error),
         exitCode,
         summary,
-        ...(error === undefined ? {} : { error: errorJson(error) }),
+        ...(failure === undefined ? {} : { error: failure }),
         commands: changes.commands,
         files: changes.files,
         services: changes.services,
@@ -386,7 +403,6 @@ export class TaskRunner {
         });
       }
     }
-    log?.flush();
     return { output, error };
   }
 
@@ -487,31 +503,44 @@ function reportedError(error: unknown, changes: RunChanges): unknown {
   return changed.length === 0 ? error : new FailedAfterChangesError(error, changed);
 }
 
-/** The outcome of a journaled run (a locked run writes no record: its holder writes its own). */
-function outcomeOf(error: unknown): RunOutcome {
-  if (error === undefined) return 'ok';
-  if (error instanceof InterruptedError) return 'interrupted';
-  if (error instanceof PartialFailureError) return 'partial';
-  return 'failed';
+/** How a run ended: the body's result, its partial outcome, or what was thrown (or a signal). */
+type RunEnd<R> =
+  | { kind: 'done'; result: R }
+  | { kind: 'partial'; outcome: PartialOutcome<R> }
+  | { kind: 'failed'; error: unknown };
+
+function runEnd<R>(error: unknown, returned: { outcome: TaskOutcome<R> } | undefined): RunEnd<R> {
+  // The body returns or throws, so one of them is there; an error (a signal) wins over a result.
+  if (error !== undefined || returned === undefined) return { kind: 'failed', error };
+  const { outcome } = returned;
+  return isPartial(outcome) ? { kind: 'partial', outcome } : { kind: 'done', result: outcome };
 }
 
-function failureSummary(task: string, error: unknown): string {
-  const message = messageOf(error);
+/** The outcome of a failed journaled run (a locked run writes no record: its holder writes its own). */
+function outcomeOf(error: unknown): RunOutcome {
+  return error instanceof InterruptedError ? 'interrupted' : 'failed';
+}
+
+function failureSummary(task: string, message: string): string {
   return message.startsWith(`${task}:`) ? message : `${task}: ${message}`;
 }
 
 /** Enough to name what went wrong on a broken key repository, not a megabyte of journal. */
 const MAX_PROBLEMS = 50;
 
-function cappedProblems(error: PartialFailureError): string[] {
-  const { problems } = error;
-  if (problems.length <= MAX_PROBLEMS) return problems;
+function cappedProblems(problems: readonly string[]): string[] {
+  if (problems.length <= MAX_PROBLEMS) return [...problems];
   return [...problems.slice(0, MAX_PROBLEMS), `… and ${problems.length - MAX_PROBLEMS} more problem(s)`];
 }
 
-function errorJson(error: unknown): NonNullable<TaskOutput<unknown>['error']> {
-  if (error instanceof PartialFailureError)
-    return { code: error.code, message: error.message, problems: cappedProblems(error) };
+type ErrorJson = NonNullable<TaskOutput<unknown>['error']>;
+
+/** The `--json` error of a partial run: the same shape a thrown error has, with its problems. */
+function partialJson(outcome: PartialOutcome<unknown>): ErrorJson {
+  return { code: 'PARTIAL', message: outcome.message, problems: cappedProblems(outcome.problems) };
+}
+
+function errorJson(error: unknown): ErrorJson {
   if (error instanceof PhotonError) return { code: error.code, message: error.message };
   return { code: 'FAILED', message: messageOf(error) };
 }

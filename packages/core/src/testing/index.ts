@@ -4,7 +4,15 @@ import os from 'node:os';
 import path from 'node:path';
 // The package itself, not '../index.js': a published plugin's commands load the bundle
 // (dist/bundle), and these helpers must drive the same copy of oclif, not the unbundled dist.
-import { Config, captureStdout, stringifyYaml, type TaskOutput } from '@ffphoton/core';
+import {
+  Config,
+  captureStdout,
+  isPartial,
+  type PartialOutcome,
+  stringifyYaml,
+  type TaskOutcome,
+  type TaskOutput,
+} from '@ffphoton/core';
 
 /**
  * Test helpers for plugin authors: `@ffphoton/core/testing`. Not part of the runtime bundle.
@@ -14,6 +22,20 @@ export interface CommandRun<R> {
   exitCode: number;
   /** Everything the command printed on stdout (tables, JSON). */
   stdout: string;
+}
+
+/** The result of a task that did all its work; a partial outcome fails the test, naming its problems. */
+export function completeResult<R>(outcome: TaskOutcome<R>): R {
+  if (isPartial(outcome))
+    throw new Error(`a partial outcome: ${outcome.message}: ${outcome.problems.join('; ')}`);
+  return outcome;
+}
+
+/** The outcome of a task that refused some inputs; a complete result fails the test. */
+export function partialOutcome<R>(outcome: TaskOutcome<R>): PartialOutcome<R> {
+  if (!isPartial(outcome))
+    throw new Error(`a complete result, not a partial outcome: ${JSON.stringify(outcome)}`);
+  return outcome;
 }
 
 /** Polls `probe` until it returns a value (a daemon's socket, a log line …) or the time is up. */

@@ -4,7 +4,6 @@ import path from 'node:path';
 import {
   ConfigError,
   FileStore,
-  PartialFailureError,
   photonSettings,
   RootSandbox,
   ServiceManager,
@@ -13,6 +12,7 @@ import {
   UnavailableError,
   ValidationRejectedError,
 } from '@ffphoton/core';
+import { completeResult, partialOutcome } from '@ffphoton/core/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { alfredSettings } from '../settings.js';
 import { FakeAlfred, touchSocket } from '../test-helpers/fake-alfred.js';
@@ -128,7 +128,7 @@ describe('alfred publisher (zone, nodes, sync)', () => {
     const s = mapServer({ zone: { ...zone, meshes: ['mz'] } });
     s.fake.serve('/run/mz.sock', 158, alfredOutput({ [mac(1)]: node(1), [mac(2)]: node(2) }));
     s.fake.serve('/run/wi.sock', 158, alfredOutput({ [mac(3)]: node(3) }));
-    const result = await s.publisher.zone();
+    const result = completeResult(await s.publisher.zone());
     expect(result).toEqual({
       zone: 'nodes.ffmz.org',
       file: '/etc/bind/db.nodes',
@@ -167,11 +167,10 @@ describe('alfred publisher (zone, nodes, sync)', () => {
       158,
       alfredOutput({ [mac(1)]: node(1), [mac(7)]: node(7, { hostname: 42 }) }),
     );
-    const error = (await caught(s.publisher.zone())) as PartialFailureError;
-    expect(error).toBeInstanceOf(PartialFailureError);
-    expect(error.message).toBe('alfred zone nodes.ffmz.org: 1 node(s) published, 1 refused');
-    expect(error.problems).toEqual([`${mac(7)}: nodeinfo has no hostname`]);
-    expect(error.result).toMatchObject({ changed: true, problems: error.problems });
+    const partly = partialOutcome(await s.publisher.zone());
+    expect(partly.message).toBe('alfred zone nodes.ffmz.org: 1 node(s) published, 1 refused');
+    expect(partly.problems).toEqual([`${mac(7)}: nodeinfo has no hostname`]);
+    expect(partly.result).toMatchObject({ changed: true, problems: partly.problems });
     expect(existsSync(s.host('/etc/bind/db.nodes'))).toBe(true);
     expect(s.status('zone')).toEqual({
       time,
@@ -212,7 +211,7 @@ describe('alfred publisher (zone, nodes, sync)', () => {
       159,
       alfredOutput({ [mac(1)]: { node_id: '02cafe000001', clients: { total: 4 } } }),
     );
-    const result = await s.publisher.nodes();
+    const result = completeResult(await s.publisher.nodes());
     expect(result).toEqual({
       nodesFile: '/srv/nodes.json',
       nodelistFile: '/srv/nodelist.json',
@@ -238,11 +237,10 @@ describe('alfred publisher (zone, nodes, sync)', () => {
       },
     });
     s.fake.serve('/run/mz.sock', 158, `${alfredOutput({ [mac(1)]: node(1) })}{ "${mac(9)}", "x" },\n`);
-    const error = (await caught(s.publisher.nodes())) as PartialFailureError;
-    expect(error).toBeInstanceOf(PartialFailureError);
-    expect(error.message).toBe('alfred nodes: 1 node(s) written, 1 record(s) refused');
-    expect(error.problems).toEqual([expect.stringMatching(new RegExp(`^mesh mz: ${mac(9)}: not JSON`))]);
-    expect(error.result).toMatchObject({ stateFile: '/srv/state.json', total: 1 });
+    const partly = partialOutcome(await s.publisher.nodes());
+    expect(partly.message).toBe('alfred nodes: 1 node(s) written, 1 record(s) refused');
+    expect(partly.problems).toEqual([expect.stringMatching(new RegExp(`^mesh mz: ${mac(9)}: not JSON`))]);
+    expect(partly.result).toMatchObject({ stateFile: '/srv/state.json', total: 1 });
     expect(existsSync(s.host('/srv/state.json'))).toBe(true);
     expect(s.status('nodes')).toEqual({ time, total: 1, online: 1, problems: 1 });
   });
@@ -262,7 +260,7 @@ describe('alfred publisher (zone, nodes, sync)', () => {
     });
     s.fake.serve('/run/mz.sock', 158, alfredOutput({ [mac(1)]: node(1) }));
     s.fake.serve('/run/wi.sock', 158, alfredOutput({ [mac(2)]: node(2), [mac(3)]: node(3) }));
-    const result = await s.publisher.sync();
+    const result = completeResult(await s.publisher.sync());
     expect(s.calls()).toEqual(['mz -r 158', 'wi -r 158', 'wi -r 159']);
     expect(Object.keys(result)).toEqual(['zone', 'nodes']);
     expect(result.zone?.entries.map((e) => e.label)).toEqual(['node-1']);
@@ -274,7 +272,7 @@ describe('alfred publisher (zone, nodes, sync)', () => {
   it('sync without a zone: only the node lists', async () => {
     const s = mapServer();
     s.fake.serve('/run/mz.sock', 158, alfredOutput({ [mac(1)]: node(1) }));
-    const result = await s.publisher.sync();
+    const result = completeResult(await s.publisher.sync());
     expect(result).toStrictEqual({ nodes: expect.objectContaining({ total: 1 }) });
     expect(s.calls()).toEqual(['mz -r 158', 'mz -r 159', 'wi -r 158', 'wi -r 159']);
     expect(s.status('zone')).toBeUndefined();
@@ -287,17 +285,16 @@ describe('alfred publisher (zone, nodes, sync)', () => {
       158,
       `${alfredOutput({ [mac(1)]: node(1), [mac(7)]: node(7, { hostname: 42 }) })}{ "${mac(9)}", "x" },\n`,
     );
-    const error = (await caught(s.publisher.sync())) as PartialFailureError;
-    expect(error).toBeInstanceOf(PartialFailureError);
-    expect(error.message).toBe(
+    const partly = partialOutcome(await s.publisher.sync());
+    expect(partly.message).toBe(
       'alfred sync: zone nodes.ffmz.org: 1 node(s) published, 2 refused; nodes: 2 node(s) written, 1 record(s) refused',
     );
-    expect(error.problems).toEqual([
+    expect(partly.problems).toEqual([
       expect.stringMatching(new RegExp(`^zone: mesh mz: ${mac(9)}: not JSON`)),
       `zone: ${mac(7)}: nodeinfo has no hostname`,
       expect.stringMatching(new RegExp(`^nodes: mesh mz: ${mac(9)}: not JSON`)),
     ]);
-    expect(error.result).toEqual({
+    expect(partly.result).toEqual({
       zone: expect.objectContaining({ changed: true }),
       nodes: expect.objectContaining({ total: 2 }),
     });
@@ -339,7 +336,7 @@ describe('alfred publisher (zone, nodes, sync)', () => {
   it('sync in a dry run installs nothing and leaves no status', async () => {
     const s = mapServer({ zone }, true);
     s.fake.serve('/run/mz.sock', 158, alfredOutput({ [mac(1)]: node(1) }));
-    const result = await s.publisher.sync();
+    const result = completeResult(await s.publisher.sync());
     expect(result.zone).toMatchObject({ changed: true, reloaded: false });
     expect(result.nodes).toMatchObject({ total: 1 });
     for (const p of ['/etc/bind/db.nodes', '/srv/nodes.json', '/var/lib/photon'])

@@ -3,8 +3,9 @@ import {
   ConfigError,
   changeDone,
   messageOf,
-  PartialFailureError,
+  partial,
   type TaskContext,
+  type TaskOutcome,
   UnavailableError,
 } from '@ffphoton/core';
 import type { AlfredSettings, MeshSettings, ZoneSettings } from '../settings.js';
@@ -56,13 +57,14 @@ const nodesPart = (r: NodesResult): Part => ({
 });
 
 /**
- * Exit 5 when any output refused inputs: every problem (prefixed with its output's name when
- * `named`: sync's), the result attached. `title` starts the message (`alfred`, `alfred sync:`).
+ * The result, or a partial outcome (exit 5) when any output refused inputs: every problem
+ * (prefixed with its output's name when `named`: sync's). `title` starts the message
+ * (`alfred`, `alfred sync:`).
  */
-function throwIfRefused(title: string, parts: Part[], result: unknown, named = false): void {
-  if (parts.every((p) => p.problems.length === 0)) return;
+function withRefusals<R>(title: string, parts: Part[], result: R, named = false): TaskOutcome<R> {
+  if (parts.every((p) => p.problems.length === 0)) return result;
   const problems = parts.flatMap((p) => (named ? p.problems.map((m) => `${p.name}: ${m}`) : p.problems));
-  throw new PartialFailureError(`${title} ${parts.map((p) => p.outcome).join('; ')}`, problems, result);
+  return partial(result, problems, `${title} ${parts.map((p) => p.outcome).join('; ')}`);
 }
 
 /**
@@ -83,17 +85,16 @@ export class AlfredPublisher {
   }
 
   /** nodeinfo (158) of alfred.zone.meshes → the zone. Exit 5 with refused records or nodes. */
-  async zone(): Promise<ZoneResult> {
+  async zone(): Promise<TaskOutcome<ZoneResult>> {
     const zone = this.cfg.zone;
     if (!zone) throw new ConfigError('not configured', { keyPath: 'alfred.zone' });
     const meshes = this.zoneMeshes(zone);
     const result = await this.publishZone(zone, async () => this.source.read(meshes, AlfredType.nodeinfo));
-    throwIfRefused('alfred', [zonePart(result)], result);
-    return result;
+    return withRefusals('alfred', [zonePart(result)], result);
   }
 
   /** nodeinfo and statistics (159) of alfred.nodes.meshes → nodes.json and nodelist.json. */
-  async nodes(): Promise<NodesResult> {
+  async nodes(): Promise<TaskOutcome<NodesResult>> {
     const meshes = this.nodesMeshes();
     const result = await this.publishNodes(async () =>
       Promise.all([
@@ -101,8 +102,7 @@ export class AlfredPublisher {
         this.source.read(meshes, AlfredType.statistics),
       ]),
     );
-    throwIfRefused('alfred', [nodesPart(result)], result);
-    return result;
+    return withRefusals('alfred', [nodesPart(result)], result);
   }
 
   /**
@@ -110,9 +110,9 @@ export class AlfredPublisher {
    * (the union of both mesh selections) and statistics once, each output merged from its own
    * meshes. Both outputs run to the end before any error is raised: a zone named-checkzone
    * rejects (3) or that no alfred of its meshes answered (69) still leaves the node lists
-   * written, and then that error is thrown; problems of both → one PartialFailureError (5).
+   * written, and then that error is thrown; problems of both → one partial outcome (5).
    */
-  async sync(): Promise<SyncResult> {
+  async sync(): Promise<TaskOutcome<SyncResult>> {
     const zone = this.cfg.zone;
     const zoneMeshes = zone ? this.zoneMeshes(zone) : [];
     const nodesMeshes = this.nodesMeshes();
@@ -148,8 +148,7 @@ export class AlfredPublisher {
       ...(zoneDone.status === 'fulfilled' && zoneDone.value ? { zone: zoneDone.value } : {}),
       nodes: (nodesDone as PromiseFulfilledResult<NodesResult>).value,
     };
-    throwIfRefused('alfred sync:', parts, result, true);
-    return result;
+    return withRefusals('alfred sync:', parts, result, true);
   }
 
   private zoneMeshes(zone: ZoneSettings): MeshSettings[] {

@@ -17,13 +17,13 @@ import {
   GitLockedError,
   GitService,
   gitSettings,
-  PartialFailureError,
+  partial,
   RootSandbox,
   RunChanges,
   type ServiceManager,
   UsageError,
 } from '@ffphoton/core';
-import { tempDir } from '@ffphoton/core/testing';
+import { completeResult, partialOutcome, tempDir } from '@ffphoton/core/testing';
 import { describe, expect, it } from 'vitest';
 import { fastdSettings } from '../settings.js';
 import { KeyRepo } from '../test-helpers/key-repo.js';
@@ -63,14 +63,15 @@ function bed(name: string, instances = ['mz']) {
   const files = new FileStore(new RootSandbox(root), { dryRun: false });
   const gitService = new GitService(gitSettings.schema.parse({ networkTimeoutSeconds: 30 }), files, 'gw1');
   const service = new KeySyncService(gitService, files, services, { now: () => new Date() });
-  const sync = () => service.sync(cfg);
+  const sync = async () => completeResult(await service.sync(cfg));
+  const partly = async () => partialOutcome(await service.sync(cfg));
   const peers = (instance = 'mz') => {
     const peersDir = path.join(root, 'etc/fastd', instance, 'peers');
     return existsSync(peersDir) ? readdirSync(peersDir).sort() : [];
   };
   const state = () => readVerifyState(path.join(root, 'var/lib/photon/fastd-verify.json'));
   const clone = path.join(root, 'var/lib/photon/keys');
-  return { dir, root, repo, signals, sync, peers, state, clone, cfg };
+  return { dir, root, repo, signals, sync, partly, peers, state, clone, cfg };
 }
 
 const counts = (r: InstanceKeySync) => [r.added, r.updated, r.removed, r.kept];
@@ -117,13 +118,11 @@ describe('KeySyncService against real git and files (no daemon)', () => {
     writeFileSync(path.join(peersDir, 'n2'), peer(8));
     writeFileSync(path.join(peersDir, 'n3'), `# node three\nkey "${key(3).toUpperCase()}";\n`);
     t.repo.commit({ n1: null, n2: `${peer(2)}float yes;\n`, n3: peer(3) });
-    const error = await t.sync().catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(PartialFailureError);
-    expect((error as PartialFailureError).problems).toEqual([
+    const { result, problems } = await t.partly();
+    expect(problems).toEqual([
       'mz: local-node: not from the key repository, kept (remove it, or add it to the repository)',
       'mz: n2: not from the key repository, kept (remove it, or add it to the repository)',
     ]);
-    const result = (error as PartialFailureError).result as { instances: InstanceKeySync[] };
     expect(counts(result.instances[0])).toEqual([[], ['n3'], ['n1'], ['local-node', 'n2']]);
     expect(t.peers()).toEqual(['local-node', 'n2', 'n3']);
     expect(readFileSync(path.join(peersDir, 'local-node'), 'utf8')).toBe(peer(9));
@@ -170,10 +169,9 @@ describe('KeySyncService against real git and files (no daemon)', () => {
     renameSync(wiPeers, `${wiPeers}.away`);
     writeFileSync(wiPeers, '');
     t.repo.commit({ n2: peer(2) });
-    const error = await t.sync().catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(PartialFailureError);
-    expect((error as PartialFailureError).problems).toHaveLength(1);
-    expect((error as PartialFailureError).problems[0]).toMatch(/^wi: /);
+    const { problems } = await t.partly();
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(/^wi: /);
     rmSync(wiPeers);
     renameSync(`${wiPeers}.away`, wiPeers);
     expect(t.state()?.instances).toMatchObject({ mz: { keys: [key(1), key(2)] }, wi: { keys: [key(1)] } });
@@ -239,12 +237,15 @@ function fleet(
     const git = new GitService(gitSettings.schema.parse({ networkTimeoutSeconds: 30 }), files, 'gw1');
     return new KeySyncService(git, files, services, { now: () => new Date() });
   };
-  const sync = (dryRun = false) => service(dryRun).sync(cfg);
+  const sync = async (dryRun = false) => completeResult(await service(dryRun).sync(cfg));
+  const partly = async (dryRun = false) => partialOutcome(await service(dryRun).sync(cfg));
   const failure = async (dryRun = false) => {
-    const error = await sync(dryRun).then(
-      () => undefined,
-      (e: unknown) => e,
-    );
+    const error = await service(dryRun)
+      .sync(cfg)
+      .then(
+        () => undefined,
+        (e: unknown) => e,
+      );
     expect(error).toBeInstanceOf(Error);
     return error as Error;
   };
@@ -259,7 +260,7 @@ function fleet(
       .splice(0)
       .filter((change) => change.path.startsWith('/etc/fastd/'))
       .map(({ path, action }) => `${action} ${path}`);
-  return { root, cfg, repos, signals, sync, failure, peersDir, peers, state, clone, peerChanges };
+  return { root, cfg, repos, signals, sync, partly, failure, peersDir, peers, state, clone, peerChanges };
 }
 
 const synced = (instance: string, fields: Partial<InstanceKeySync>): InstanceKeySync => ({
@@ -308,30 +309,33 @@ describe('KeySyncService, whole results', () => {
       big: `${peer(5)}#${'x'.repeat(64 * 1024)}\n`,
       zdup: peer(1),
     });
-    const error = await t.failure();
-    expect(error).toBeInstanceOf(PartialFailureError);
+    const outcome = await t.partly();
     const problems = [
       'mz: bad name: unsafe file name',
       'mz: big: peer file is larger than the limit of 64 KiB',
       'mz: n2: forbidden statement "on up reboot"',
       'mz: zdup: duplicate key, already in n1',
     ];
-    expect((error as PartialFailureError).problems).toEqual(problems);
-    expect(error.message).toBe(`fastd sync-keys: 4 problem(s): ${problems.slice(0, 3).join('; ')}; …`);
-    expect((error as PartialFailureError).result).toEqual({
-      instances: [
-        synced('mz', {
-          keys: 2,
-          refused: [
-            { file: 'bad name', reason: 'unsafe file name' },
-            { file: 'big', reason: 'peer file is larger than the limit of 64 KiB' },
-            { file: 'n2', reason: 'forbidden statement "on up reboot"' },
-            { file: 'zdup', reason: 'duplicate key, already in n1' },
+    expect(outcome).toEqual(
+      partial(
+        {
+          instances: [
+            synced('mz', {
+              keys: 2,
+              refused: [
+                { file: 'bad name', reason: 'unsafe file name' },
+                { file: 'big', reason: 'peer file is larger than the limit of 64 KiB' },
+                { file: 'n2', reason: 'forbidden statement "on up reboot"' },
+                { file: 'zdup', reason: 'duplicate key, already in n1' },
+              ],
+            }),
           ],
-        }),
-      ],
-      changed: 0,
-    });
+          changed: 0,
+        },
+        problems,
+        `fastd sync-keys: 4 problem(s): ${problems.slice(0, 3).join('; ')}; …`,
+      ),
+    );
     // n2's last good copy stays (fastd keeps the peer), but its key is not the repository's any more.
     expect(t.peers('mz')).toEqual(['.keep', 'n1', 'n1~', 'n2', 'n3']);
     expect(readFileSync(path.join(t.peersDir('mz'), 'n2'), 'utf8')).toBe(peer(2));
@@ -339,7 +343,7 @@ describe('KeySyncService, whole results', () => {
     expect(t.signals).toEqual(['fastd@mz HUP']);
     // n2 repaired: three problems are listed without an ellipsis.
     t.repos.keys.commit({ n2: peer(2) });
-    const fewer = await t.failure();
+    const fewer = await t.partly();
     expect(fewer.message).toBe(
       `fastd sync-keys: 3 problem(s): ${[problems[0], problems[1], problems[3]].join('; ')}`,
     );
@@ -391,8 +395,8 @@ describe('KeySyncService, whole results', () => {
     const t = fleet('keysync-duplicates', [{ name: 'mz', repo: 'keys' }]);
     const names = ['k', 'c', 'x', 'a', 'q', 'f', 'z', 'm', 'b', 'r'];
     t.repos.keys.commit(Object.fromEntries(names.map((name) => [name, peer(7)])));
-    const error = await t.failure();
-    expect((error as PartialFailureError).problems).toEqual(
+    const { problems } = await t.partly();
+    expect(problems).toEqual(
       names
         .filter((name) => name !== 'a')
         .sort()
@@ -429,19 +433,15 @@ describe('KeySyncService, whole results', () => {
     expect(locked.message).toContain(t.clone('a').slice(t.root.length));
     // Only a's clone locked: b moves on, a is named (exit 5).
     rmSync(path.join(t.clone('b'), '.git/index.lock'));
-    const partly = await t.failure();
-    expect(partly).toBeInstanceOf(PartialFailureError);
-    const result = (partly as PartialFailureError).result as {
-      instances: InstanceKeySync[];
-      changed: number;
-    };
+    const partly = await t.partly();
+    const { result } = partly;
     expect(result.instances[1]).toEqual(synced('wi', { keys: 2, added: ['m2'], signalled: true }));
     // The lock's message names its age in seconds: compared without it.
     const lockedAgain =
       /^\/var\/lib\/photon\/a: git is locked by \/var\/lib\/photon\/a\/\.git\/index\.lock \(it is \d+ s old;/;
     expect(result.instances[0]).toEqual(synced('mz', { error: expect.stringMatching(lockedAgain) }));
     expect(result.changed).toBe(1);
-    expect((partly as PartialFailureError).problems).toEqual([`mz: ${result.instances[0].error}`]);
+    expect(partly.problems).toEqual([`mz: ${result.instances[0].error}`]);
     expect(t.state()?.instances).toEqual({
       mz: { interface: 'mzVPN', keys: [key(1)], limit: null, connected: null },
       wi: { interface: 'wiVPN', keys: [key(11), key(12)], limit: null, connected: null },
@@ -449,10 +449,8 @@ describe('KeySyncService, whole results', () => {
     // Both failing, for different reasons (a lock: 69; a file not from the remote: 5): "partly done" (exit 5).
     writeFileSync(path.join(t.clone('b'), 'dropped'), peer(13));
     t.repos.b.commit({ m3: peer(14) });
-    const both = await t.failure();
-    expect(both).toBeInstanceOf(PartialFailureError);
-    expect(exitCodeOf(both)).toBe(ExitCode.Partial);
-    expect((both as PartialFailureError).problems).toHaveLength(2);
+    const both = await t.partly();
+    expect(both.problems).toHaveLength(2);
     expect(t.peers('wi')).toEqual(['m1', 'm2']);
   });
 
@@ -516,8 +514,8 @@ describe('KeySyncService, whole results', () => {
     t.repos.keys.commit({ b: peer(7) });
     await t.sync();
     t.repos.keys.commit({ a: peer(7) });
-    const error = await t.failure();
-    expect((error as PartialFailureError).result).toEqual({
+    const { result } = await t.partly();
+    expect(result).toEqual({
       instances: [
         synced('mz', {
           keys: 1,

@@ -9,9 +9,10 @@ import {
   type GitRepository,
   type GitService,
   INPUT_LIMITS,
-  PartialFailureError,
+  partial,
   readBoundedFile,
   type ServiceManager,
+  type TaskOutcome,
   UsageError,
 } from '@ffphoton/core';
 import { type FastdInstance, type FastdSettings, unitOf } from '../settings.js';
@@ -58,7 +59,7 @@ export class KeySyncService {
     private readonly clock: Clock,
   ) {}
 
-  async sync(cfg: FastdSettings): Promise<KeySyncResult> {
+  async sync(cfg: FastdSettings): Promise<TaskOutcome<KeySyncResult>> {
     const instances = cfg.instances.filter((instance) => instance.peersRepo);
     if (instances.length === 0)
       throw new UsageError('no fastd instance has a peersRepo (settings fastd.instances[].peersRepo)');
@@ -101,14 +102,12 @@ export class KeySyncService {
           `${r.instance}: ${file}: not from the key repository, kept (remove it, or add it to the repository)`,
       ),
     ]);
-    if (problems.length > 0) {
-      throw new PartialFailureError(
-        `fastd sync-keys: ${problems.length} problem(s): ${problems.slice(0, 3).join('; ')}${problems.length > 3 ? '; …' : ''}`,
-        problems,
-        result,
-      );
-    }
-    return result;
+    if (problems.length === 0) return result;
+    return partial(
+      result,
+      problems,
+      `fastd sync-keys: ${problems.length} problem(s): ${problems.slice(0, 3).join('; ')}${problems.length > 3 ? '; …' : ''}`,
+    );
   }
 
   /**

@@ -5,14 +5,13 @@ import path from 'node:path';
 import {
   ConfigError,
   FileStore,
-  PartialFailureError,
   RootSandbox,
   type ServiceManager,
   Shell,
   silentLogger,
   UnavailableError,
 } from '@ffphoton/core';
-import { tempDir } from '@ffphoton/core/testing';
+import { completeResult, partialOutcome, tempDir } from '@ffphoton/core/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 import { fastdSettings } from '../settings.js';
 import { startStatusServers } from '../test-helpers/status-servers.js';
@@ -103,21 +102,15 @@ async function bed(name: string, remotes: Record<string, unknown>, peerLimit: st
     { now: () => new Date() },
     silentLogger,
   );
-  const run = async (): Promise<LimitResult> => {
-    try {
-      return await service.apply(cfg, 'gw1');
-    } catch (error) {
-      if (error instanceof PartialFailureError) throw Object.assign(error, { partial: error.result });
-      throw error;
-    }
-  };
+  const apply = () => service.apply(cfg, 'gw1');
+  const run = async (): Promise<LimitResult> => completeResult(await apply());
   const statement = () => readFileSync(path.join(etc, 'peer_limit.conf'), 'utf8');
   const state = () => readVerifyState(path.join(root, 'var/lib/photon/fastd-verify.json'))?.instances.mz;
   const syncKeys = (keys: string[]) =>
     new VerifyStateStore(files, cfg.verifyStateFile, () => new Date()).update(cfg.instances, (entry) => {
       entry.keys = keys;
     });
-  return { etc, run, set, restarts, statement, state, fastdConf, syncKeys };
+  return { etc, apply, run, set, restarts, statement, state, fastdConf, syncKeys };
 }
 
 describe('PeerLimitService with real files and fastd --verify-config (no daemon)', () => {
@@ -172,9 +165,9 @@ describe('PeerLimitService with real files and fastd --verify-config (no daemon)
   it('keeps the old configuration and does not restart when fastd --verify-config refuses the new one', async () => {
     const t = await bed('limit-verify', { b: 5 }, '40');
     writeFileSync(path.join(t.etc, 'fastd.conf'), `${t.fastdConf}bogus statement;\n`);
-    const error = await t.run().catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(PartialFailureError);
-    const row = ((error as PartialFailureError).result as LimitResult).instances[0];
+    const { result, problems } = partialOutcome(await t.apply());
+    const row = result.instances[0];
+    expect(problems).toEqual([`mz: ${row.reason}`]);
     expect(row).toMatchObject({ limit: 12, old: 40, restart: false, outcome: 'failed' });
     expect(row.reason).toMatch(
       /^fastd --verify-config refused the configuration \(.*syntax error.*\); \/etc\/fastd\/mz\/peer_limit.conf was restored, fastd was not restarted$/,
@@ -308,9 +301,10 @@ async function fleet(
     { now: () => now },
     logger as unknown as typeof silentLogger,
   );
-  const apply = (host = 'gw1') => service.apply(cfg, host);
+  const apply = async (host = 'gw1') => completeResult(await service.apply(cfg, host));
+  const partly = async (host = 'gw1') => partialOutcome(await service.apply(cfg, host));
   const failure = async (host = 'gw1') => {
-    const error = await apply(host).then(
+    const error = await service.apply(cfg, host).then(
       () => undefined,
       (e: unknown) => e,
     );
@@ -327,6 +321,7 @@ async function fleet(
     now,
     epoch,
     apply,
+    partly,
     failure,
     restarts,
     warnings,
@@ -519,13 +514,9 @@ describe('PeerLimitService, whole runs', () => {
       ],
       failingRestarts: ['fastd-mz.service'],
     });
-    const error = await t.failure();
-    expect(error).toBeInstanceOf(PartialFailureError);
-    expect(error.message).toBe('fastd limit: 1 of 2 instance(s) failed');
-    expect((error as PartialFailureError).problems).toEqual([
-      'mz: restart failed: fastd-mz.service would not start',
-    ]);
-    const result = (error as PartialFailureError).result as LimitResult;
+    const { message, problems, result } = await t.partly();
+    expect(message).toBe('fastd limit: 1 of 2 instance(s) failed');
+    expect(problems).toEqual(['mz: restart failed: fastd-mz.service would not start']);
     expect(result.instances.map((row) => [row.instance, row.limit, row.restart, row.outcome])).toEqual([
       ['mz', 11, true, 'failed'],
       ['wi', 9, true, 'changed'],
@@ -553,16 +544,14 @@ describe('PeerLimitService, whole runs', () => {
       ],
       remotes: { b: { mz: { peers: 6 }, wi: { peers: 1 }, bi: { peers: 1 }, ka: { peers: 1 } } },
     });
-    const error = await t.failure();
-    expect(error).toBeInstanceOf(PartialFailureError);
-    expect(error.message).toBe('fastd limit: 2 of 4 instance(s) failed');
+    const { message, problems, result } = await t.partly();
+    expect(message).toBe('fastd limit: 2 of 4 instance(s) failed');
     const socketMissing =
       'fastd status socket /run/fastd-mz.sock does not exist (is fastd running with this "status socket"?)';
-    expect((error as PartialFailureError).problems).toEqual([
+    expect(problems).toEqual([
       `mz: ${socketMissing}`,
       'wi: config file /etc/fastd/wi/peer_limit.conf does not exist',
     ]);
-    const result = (error as PartialFailureError).result as LimitResult;
     const skipNone = 'no active "peer limit" statement in /etc/fastd/bi/peer_limit.conf, skipping';
     const skipTwo = '2 active "peer limit" statements in /etc/fastd/ka/peer_limit.conf, skipping (ambiguous)';
     expect(result.instances).toEqual([
@@ -645,7 +634,7 @@ describe('PeerLimitService, whole runs', () => {
       instances: [{ name: 'mz', limitConf: 'peer limit 5;\n' }],
       remotes: { b: { mz: { peers: 6 } } },
     });
-    const result = ((await t.failure()) as PartialFailureError).result as LimitResult;
+    const { result } = await t.partly();
     expect(result.published).toBeUndefined();
     expect(existsSync(t.host('var/www/fastd_status.json'))).toBe(false);
   });
@@ -669,7 +658,7 @@ describe('PeerLimitService, whole runs', () => {
         expect(t.limitConf('mz')).toBe('peer limit 2147483647;\n');
         continue;
       }
-      const error = (await t.failure()) as PartialFailureError;
+      const error = await t.partly();
       expect(error.problems).toEqual([`mz: ${refusal}`]);
       expect(t.limitConf('mz')).toBe('peer limit 5;\n');
       expect(t.restarts).toEqual([]);
@@ -706,12 +695,12 @@ describe('PeerLimitService, whole runs', () => {
       t.host('etc/fastd/mz/fastd.conf'),
       `${readFileSync(t.host('etc/fastd/mz/fastd.conf'), 'utf8')}bogus;\n`,
     );
-    const error = (await t.failure()) as PartialFailureError;
+    const error = await t.partly();
     expect(error.problems).toHaveLength(1);
     expect(error.problems[0]).toMatch(
       /^mz: fastd --verify-config refused the configuration \(.*Error: config error: syntax error at .*\/etc\/fastd\/mz\/fastd\.conf:7:1\); fastd was not restarted$/,
     );
-    expect((error.result as LimitResult).instances[0]).toMatchObject({
+    expect(error.result.instances[0]).toMatchObject({
       limit: 11,
       old: 11,
       restart: false,
@@ -733,7 +722,7 @@ describe('PeerLimitService, whole runs', () => {
       ],
     });
     writeFileSync(given.host('etc/fastd/mz/broken.conf'), 'bogus;\n');
-    const refused = (await given.failure()) as PartialFailureError;
+    const refused = await given.partly();
     expect(refused.problems[0]).toMatch(
       /broken\.conf:1:1\); \/etc\/fastd\/mz\/peer_limit\.conf was restored, fastd was not restarted$/,
     );
@@ -807,7 +796,7 @@ describe('PeerLimitService, whole runs', () => {
           ],
         });
         writeFileSync(t.host('etc/fastd/mz/verdict'), `${verdict}\n`);
-        const error = (await t.failure()) as PartialFailureError;
+        const error = await t.partly();
         expect({ verdict, problems: error.problems }).toEqual({
           verdict,
           problems: [
@@ -832,14 +821,12 @@ describe('PeerLimitService, whole runs', () => {
     });
     for (const instance of ['mz', 'wi'])
       writeFileSync(t.host(`etc/fastd/${instance}/fastd.conf`), 'bogus;\n');
-    const error = (await t.failure()) as PartialFailureError;
+    const error = await t.partly();
     expect(error.problems).toHaveLength(1);
     expect(error.problems[0]).toMatch(
       /^wi: fastd --verify-config refused the configuration \(.*syntax error.*\); \/etc\/fastd\/wi\/peer_limit\.conf was restored, fastd was not restarted$/,
     );
-    expect(
-      (error.result as LimitResult).instances.map((row) => [row.instance, row.old, row.restart, row.outcome]),
-    ).toEqual([
+    expect(error.result.instances.map((row) => [row.instance, row.old, row.restart, row.outcome])).toEqual([
       ['mz', 11, false, 'unchanged'],
       ['wi', 4, false, 'failed'],
       ['bi', 18, false, 'changed'],

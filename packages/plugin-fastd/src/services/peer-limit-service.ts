@@ -4,9 +4,10 @@ import {
   ConfigError,
   type FileStore,
   type Logger,
-  PartialFailureError,
+  partial,
   type ServiceManager,
   type Shell,
+  type TaskOutcome,
   UnavailableError,
 } from '@ffphoton/core';
 import { type FastdInstance, type FastdSettings, unitOf } from '../settings.js';
@@ -56,7 +57,7 @@ export class PeerLimitService {
     private readonly logger: Logger,
   ) {}
 
-  async apply(cfg: FastdSettings, host: string): Promise<LimitResult> {
+  async apply(cfg: FastdSettings, host: string): Promise<TaskOutcome<LimitResult>> {
     const policy = cfg.limit;
     if (!policy.gateways.includes(host)) {
       throw new ConfigError(
@@ -133,14 +134,12 @@ export class PeerLimitService {
     );
 
     const failed = rows.filter((row) => row.outcome === 'failed');
-    if (failed.length > 0) {
-      throw new PartialFailureError(
-        `fastd limit: ${failed.length} of ${rows.length} instance(s) failed`,
-        failed.map((row) => `${row.instance}: ${row.reason}`),
-        result,
-      );
-    }
-    return result;
+    if (failed.length === 0) return result;
+    return partial(
+      result,
+      failed.map((row) => `${row.instance}: ${row.reason}`),
+      `fastd limit: ${failed.length} of ${rows.length} instance(s) failed`,
+    );
   }
 
   private async readLocal(instance: FastdInstance): Promise<LocalStatus> {

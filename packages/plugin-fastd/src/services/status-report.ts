@@ -1,4 +1,4 @@
-import { PartialFailureError, UnavailableError } from '@ffphoton/core';
+import { partial, type TaskOutcome, UnavailableError } from '@ffphoton/core';
 import type { FastdInstance } from '../settings.js';
 import { type FastdStatus, type StatusSummary, summarizeStatus } from './fastd-status.js';
 import type { StatusSocketReader } from './status-socket-reader.js';
@@ -18,8 +18,8 @@ export interface StatusReportResult {
 export class StatusReport {
   constructor(private readonly reader: StatusSocketReader) {}
 
-  /** Every instance's status or its error; throws when any socket failed (exit 5, or 69/1 when all did). */
-  async collect(instances: FastdInstance[]): Promise<StatusReportResult> {
+  /** Every instance's status or its error; partial when a socket failed (exit 5), throws when all did (69/1). */
+  async collect(instances: FastdInstance[]): Promise<TaskOutcome<StatusReportResult>> {
     const { result, reasons } = await this.read(instances);
     if (result.failed.length === 0) return result;
     const problems = result.failed.map((f) => `${f.instance}: ${f.error}`);
@@ -27,11 +27,7 @@ export class StatusReport {
       if (reasons.length === 1) throw reasons[0];
       throw new UnavailableError(`no fastd status could be read: ${problems.join('; ')}`);
     }
-    throw new PartialFailureError(
-      `${result.failed.length} fastd status socket(s) unreadable`,
-      problems,
-      result,
-    );
+    return partial(result, problems, `${result.failed.length} fastd status socket(s) unreadable`);
   }
 
   /** Every instance's status or its error, never throwing (the status page shows both). */

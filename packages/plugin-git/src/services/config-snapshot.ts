@@ -6,7 +6,7 @@ import {
   type GitService,
   type GitSettings,
   type Logger,
-  parseYamlFile,
+  readYaml,
   readYamlTextIfExists,
   type Shell,
 } from '@ffphoton/core';
@@ -113,7 +113,7 @@ export class ConfigSnapshot {
     const file = path.posix.join(repoDir, queueFile);
     const text = readYamlTextIfExists(this.files, file);
     if (text === undefined) throw new ConfigError('queue file not found', { file });
-    const data = parseYamlFile(text, file);
+    const data = readYaml(text, { source: file });
     const locations = (data as { locations?: unknown } | null)?.locations;
     if (!Array.isArray(locations) || !locations.every((l) => typeof l === 'string')) {
       throw new ConfigError('expected a list of paths', { file, keyPath: 'locations' });

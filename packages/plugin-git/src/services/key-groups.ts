@@ -1,4 +1,4 @@
-import { ConfigError, parseYamlFile } from '@ffphoton/core';
+import { ConfigError, readYaml } from '@ffphoton/core';
 import type { NamedKey } from './authorized-keys.js';
 import { parsePublicKey } from './ssh-public-key.js';
 
@@ -8,7 +8,7 @@ import { parsePublicKey } from './ssh-public-key.js';
  * must be a valid public key, else nothing is deployed.
  */
 export function readKeyGroup(text: string, file: string, group: string): NamedKey[] {
-  const data = parseYamlFile(text, file, { merge: true });
+  const data = readYaml(text, { source: file, merge: true });
   if (!data || typeof data !== 'object' || Array.isArray(data)) {
     throw new ConfigError('expected a mapping of groups', { file });
   }

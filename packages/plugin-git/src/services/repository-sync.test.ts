@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { FileStore, GitService, gitSettings, PartialFailureError, RootSandbox, Shell } from '@ffphoton/core';
+import { FileStore, GitService, gitSettings, partial, RootSandbox, Shell } from '@ffphoton/core';
+import { completeResult, partialOutcome } from '@ffphoton/core/testing';
 import { describe, expect, it } from 'vitest';
 import { BareRepo, git, tempDir } from '../test-helpers/git-testbed.js';
 import { RepositorySync, repositoryName } from './repository-sync.js';
@@ -22,16 +23,19 @@ function gateway(dryRun = false) {
       { name: 'ffapi', remote: api.bare, dir: '/srv/api', commit: true, message: '{host} edit' },
     ],
   });
-  const sync = (repositories = settings.repositories, dry = dryRun) => {
+  const outcome = (repositories = settings.repositories, dry = dryRun) => {
     const files = new FileStore(new RootSandbox(root), { dryRun: dry });
     const shell = new Shell({ dryRun: dry, defaultTimeoutMs: 30_000 });
     return new RepositorySync(shell, new GitService(settings, files, 'gw1'), 'gw1').run(repositories);
   };
+  /** A sync where every repository worked. */
+  const sync = async (repositories = settings.repositories, dry = dryRun) =>
+    completeResult(await outcome(repositories, dry));
   const hookLog = () => {
     const file = path.join(root, 'etc/fastd/hook.log');
     return existsSync(file) ? readFileSync(file, 'utf8').trim().split('\n') : [];
   };
-  return { root, peers, api, settings, sync, hookLog };
+  return { root, peers, api, settings, outcome, sync, hookLog };
 }
 
 describe('RepositorySync', () => {
@@ -136,22 +140,28 @@ describe('RepositorySync', () => {
       remote: path.join(gw.root, 'nowhere.git'),
       dir: '/srv/gone',
     };
-    const partial = await gw.sync([gw.settings.repositories[0], gone]).catch((error: unknown) => error);
-    expect(partial).toBeInstanceOf(PartialFailureError);
-    const { message, problems, result } = partial as PartialFailureError;
-    expect(message).toBe('git sync: 1 of 2 repositories failed');
-    const failed = (result as { repositories: unknown[] }).repositories[1];
-    expect(failed).toEqual({
-      name: 'gone',
-      dir: '/srv/gone',
-      action: 'failed',
-      published: false,
-      error: { code: expect.stringMatching(/^GIT/), message: expect.any(String) },
-    });
-    const error = (failed as { error: { message: string } }).error.message;
-    expect(problems).toEqual([`gone: ${error}`]);
-    const whole = await gw.sync([gone]).catch((e: unknown) => e);
-    expect(whole).not.toBeInstanceOf(PartialFailureError);
+    const partly = partialOutcome(await gw.outcome([gw.settings.repositories[0], gone]));
+    const error = partly.result.repositories[1].error?.message;
+    expect(partly).toEqual(
+      partial(
+        {
+          repositories: [
+            expect.objectContaining({ name: 'peers', action: 'cloned', published: false }),
+            {
+              name: 'gone',
+              dir: '/srv/gone',
+              action: 'failed',
+              published: false,
+              error: { code: expect.stringMatching(/^GIT/), message: expect.any(String) },
+            },
+          ],
+        },
+        [`gone: ${error}`],
+        'git sync: 1 of 2 repositories failed',
+      ),
+    );
+    const whole = await gw.outcome([gone]).catch((e: unknown) => e);
+    expect(whole).toBeInstanceOf(Error);
     expect((whole as Error).message).toBe(error);
   });
 });

@@ -3,10 +3,11 @@ import {
   type GitService,
   type Logger,
   messageOf,
-  PartialFailureError,
   PhotonError,
+  partial,
   type Shell,
   type SyncRepository,
+  type TaskOutcome,
 } from '@ffphoton/core';
 
 export interface RepositorySyncReport {
@@ -37,7 +38,7 @@ export class RepositorySync {
     private readonly logger?: Logger,
   ) {}
 
-  async run(repositories: SyncRepository[]): Promise<SyncResult> {
+  async run(repositories: SyncRepository[]): Promise<TaskOutcome<SyncResult>> {
     const reports: RepositorySyncReport[] = [];
     const errors: unknown[] = [];
     // One at a time: hooks often reload the same service, and a gateway is a small machine.
@@ -55,15 +56,9 @@ export class RepositorySync {
     }
     const result = { repositories: reports };
     if (errors.length > 0 && errors.length === repositories.length) throw errors[0];
-    if (errors.length > 0) {
-      const problems = reports.filter((r) => r.error).map((r) => `${r.name}: ${r.error?.message}`);
-      throw new PartialFailureError(
-        `git sync: ${problems.length} of ${reports.length} repositories failed`,
-        problems,
-        result,
-      );
-    }
-    return result;
+    if (errors.length === 0) return result;
+    const problems = reports.filter((r) => r.error).map((r) => `${r.name}: ${r.error?.message}`);
+    return partial(result, problems, `git sync: ${problems.length} of ${reports.length} repositories failed`);
   }
 
   private async syncOne(spec: SyncRepository, name: string): Promise<RepositorySyncReport> {

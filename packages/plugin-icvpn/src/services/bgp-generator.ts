@@ -1,11 +1,11 @@
+import type { IpFamily } from '@ffphoton/core';
 import type { Community, Problem } from './community.js';
 import { generatedHeader } from './header.js';
-import type { Family } from './ip.js';
 
 export type BgpFormat = 'bird' | 'bird2' | 'quagga';
 
 export interface BgpOptions {
-  family: Family;
+  family: IpFamily;
   /** `bird` (bird 1, one file per family), `bird2` (adds the family's channel), `quagga` (also frr). */
   format: BgpFormat;
   /** Prepended to the peer name to make the protocol name / description. */
@@ -64,7 +64,7 @@ export function selectBgpPeers(
 }
 
 /** Entries are this module's own objects, so the names are set in place. */
-function birdNames(peers: BgpPeerEntry[], family: Family, problems: Problem[]): BgpPeerEntry[] {
+function birdNames(peers: BgpPeerEntry[], family: IpFamily, problems: Problem[]): BgpPeerEntry[] {
   const cuts = peers.map((p) => p.name.slice(0, MKBGP_NAME_LENGTH));
   const counts = new Map<string, number>();
   for (const cut of cuts) counts.set(cut.toLowerCase(), (counts.get(cut.toLowerCase()) ?? 0) + 1);
@@ -89,7 +89,7 @@ function birdNames(peers: BgpPeerEntry[], family: Family, problems: Problem[]): 
 /** fe80::/10: a first group fe80…febf (`address` is a valid literal, so the group has at most four digits). */
 const LINK_LOCAL_GROUP = /^fe[89ab][0-9a-f]:/i;
 
-function isLinkLocal(address: string, family: Family): boolean {
+function isLinkLocal(address: string, family: IpFamily): boolean {
   return family === 'ipv6' && LINK_LOCAL_GROUP.test(address);
 }
 

@@ -1,10 +1,11 @@
-import { parseYamlDocument } from '@ffphoton/core';
+import { type Prefix, parsePrefix, parseYamlDocument, prefixContains, supernet } from '@ffphoton/core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { compareCodePoints, formatProblem } from './community.js';
 import { CommunityValidator, type ValidationOptions, type ValidationResult } from './community-validator.js';
-import { type Prefix, parsePrefix, prefixContains, supernet } from './ip.js';
 import type { RawCommunity } from './meta-reader.js';
+
+const STRICT = { hostBits: 'refuse' } as const;
 
 function validate(files: RawCommunity[]): ValidationResult {
   const validator = new CommunityValidator();
@@ -46,7 +47,7 @@ function naiveKept(communities: { name: string; networks: string[] }[]): Record<
   const overlaps = (a: Prefix, b: Prefix) => prefixContains(a, b) || prefixContains(b, a);
   for (const c of communities) {
     const own = c.networks
-      .map((n) => parsePrefix(n) as Prefix)
+      .map((n) => parsePrefix(n, STRICT) as Prefix)
       .filter((p) => !kept.some((k) => k.name !== c.name && overlaps(k.prefix, p)));
     kept.push(...own.map((prefix) => ({ name: c.name, prefix })));
     result[c.name] = own.map((p) => p.text);
@@ -173,14 +174,14 @@ describe('cross-community checks', () => {
         });
         const result = validate(files);
         const kept = result.communities.map((c) =>
-          (c.networks?.ipv4 ?? []).map((n) => parsePrefix(n) as Prefix),
+          (c.networks?.ipv4 ?? []).map((n) => parsePrefix(n, STRICT) as Prefix),
         );
         const overlaps = (a: Prefix, b: Prefix) => prefixContains(a, b) || prefixContains(b, a);
         list.forEach(({ networks, zones }, i) => {
-          const own = networks.map((n) => parsePrefix(n) as Prefix);
+          const own = networks.map((n) => parsePrefix(n, STRICT) as Prefix);
           const rounded = own.map((p) => supernet(p, p.length - (p.length % 8)));
           const captures = zones.some((z) => {
-            const zone = parsePrefix(z) as Prefix;
+            const zone = parsePrefix(z, STRICT) as Prefix;
             if (rounded.some((r) => prefixContains(r, zone))) return false;
             return kept.some((other, j) => j !== i && other.some((p) => overlaps(p, zone)));
           });

@@ -1,4 +1,16 @@
-import { type ParsedIp, parseIp } from '@ffphoton/core';
+import {
+  addressKey,
+  familyOf,
+  type IpFamily,
+  type ParsedIp,
+  type Prefix,
+  type PrefixOptions,
+  parseIp,
+  parsePrefix,
+  prefixContains,
+  prefixEnd,
+  supernet,
+} from '@ffphoton/core';
 import {
   type BgpPeer,
   type Community,
@@ -9,28 +21,18 @@ import {
   quote,
 } from './community.js';
 import { domainNameProblem, normalDomain, reverseZonePrefix, reverseZoneRounding } from './dns-names.js';
-import {
-  addressKey,
-  type Family,
-  familyOf,
-  ipFamily,
-  LINK_LOCAL_V6,
-  type Prefix,
-  parsePrefix,
-  prefixContains,
-  prefixEnd,
-  supernet,
-  TRANSFER,
-  TRANSFER_NETWORKS,
-} from './ip.js';
 import type { RawCommunity } from './meta-reader.js';
+import { LINK_LOCAL_V6, TRANSFER, TRANSFER_NETWORKS } from './transfer-networks.js';
+
+/** icvpn-meta's networks must be written as networks: `10.1.2.0/16` is a typo, not 10.1.0.0/16. */
+const STRICT: PrefixOptions = { hostBits: 'refuse' };
 
 /** Community (file) names as they occur in icvpn-meta: `Rheinland_Sandbox`, `gera-greiz`. */
 export const COMMUNITY_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]*$/;
 /** tinc node-name characters without the dash that `check` forbids ("breaks bird/bird cli"). */
 export const PEER_NAME = /^[A-Za-z0-9_]+$/;
 const MAX_ASN = 4_294_967_295;
-const FAMILIES: Family[] = ['ipv4', 'ipv6'];
+const FAMILIES: IpFamily[] = ['ipv4', 'ipv6'];
 
 export interface ValidationOptions {
   /** Accept fe80::/10 BGP peers (mkbgp appends `%interface`); `check` calls them errors. */
@@ -95,7 +97,7 @@ export class CommunityValidator {
 /** A valid BGP address of a peer, with its canonical spelling for the duplicate check. */
 interface PeerAddress {
   peer: string;
-  family: Family;
+  family: IpFamily;
   address: string;
   key: string;
 }
@@ -267,10 +269,10 @@ class CommunityCheck {
     key: string,
     text: unknown,
     leftOut: readonly OutputKind[],
-    family?: Family,
+    family?: IpFamily,
     part = `network ${quote(text)}`,
   ): Prefix | undefined {
-    const parsed = typeof text === 'string' ? parsePrefix(text) : 'not a string';
+    const parsed = typeof text === 'string' ? parsePrefix(text, STRICT) : 'not a string';
     if (typeof parsed === 'string') {
       this.error(key, `${quote(text)} is ${parsed}`, leftOut, part);
       return undefined;
@@ -301,7 +303,7 @@ class CommunityCheck {
       const addresses = this.map(`bgp.${name}`, rawPeer, 'with ipv4 and/or ipv6', BGP, `peer ${name}`);
       if (!addresses) continue;
       const peer: BgpPeer = { name };
-      const ips: Partial<Record<Family, ParsedIp>> = {};
+      const ips: Partial<Record<IpFamily, ParsedIp>> = {};
       for (const [family, address] of addresses) {
         if (family !== 'ipv4' && family !== 'ipv6') {
           this.warn(`bgp.${name}`, `unknown family ${quote(family)}, ignored`);
@@ -322,9 +324,14 @@ class CommunityCheck {
   }
 
   /** The parsed address if it is a valid transfer address, else undefined (reported). */
-  private transferAddress(key: string, family: Family, address: unknown, part: string): ParsedIp | undefined {
+  private transferAddress(
+    key: string,
+    family: IpFamily,
+    address: unknown,
+    part: string,
+  ): ParsedIp | undefined {
     const ip = typeof address === 'string' ? parseIp(address) : undefined;
-    if (!ip || ipFamily(ip) !== family) {
+    if (!ip || ip.family !== family) {
       this.error(key, `${quote(address)} is not an ${family} address`, BGP, part);
       return undefined;
     }
@@ -340,7 +347,7 @@ class CommunityCheck {
   }
 
   /** check's convention: the last 8 bits of the IPv4 address equal the last 16 of the IPv6 address. */
-  private matchingLowBits(name: string, ips: Partial<Record<Family, ParsedIp>>): void {
+  private matchingLowBits(name: string, ips: Partial<Record<IpFamily, ParsedIp>>): void {
     if (!ips.ipv4 || !ips.ipv6) return;
     const v6 = ips.ipv6.bytes;
     if (ips.ipv4.bytes[3] !== v6[14] * 256 + v6[15])
@@ -490,12 +497,12 @@ function foreignZoneCaptures(candidates: readonly Candidate[]): Problem[] {
  * inside the zone start within it.
  */
 class NetworkIndex {
-  private readonly sorted: Record<Family, { prefix: Prefix; owner: string; end: bigint }[]> = {
+  private readonly sorted: Record<IpFamily, { prefix: Prefix; owner: string; end: bigint }[]> = {
     ipv4: [],
     ipv6: [],
   };
   /** Per position: the entry with the largest end up to there. */
-  private readonly farthest: Record<Family, number[]> = { ipv4: [], ipv6: [] };
+  private readonly farthest: Record<IpFamily, number[]> = { ipv4: [], ipv6: [] };
 
   constructor(candidates: readonly Candidate[]) {
     for (const { community, prefixes } of candidates)
@@ -551,7 +558,7 @@ function dropNetwork(c: Community, prefix: Prefix): boolean {
   if (list) c.networks = { ...c.networks, [prefix.family]: list.filter((t) => t !== prefix.text) };
   for (const d of c.delegate ?? [])
     d.prefixes = d.prefixes.filter((t) => {
-      const inner = parsePrefix(t);
+      const inner = parsePrefix(t, STRICT);
       return typeof inner === 'string' || !prefixContains(prefix, inner);
     });
   const zones = c.domains?.some((d) => {
@@ -568,10 +575,10 @@ class CrossCheck {
 
   private readonly asns = new Map<number, string>();
   private readonly peers = new Map<string, string>();
-  private readonly addresses: Record<Family, Map<string, string>> = { ipv4: new Map(), ipv6: new Map() };
+  private readonly addresses: Record<IpFamily, Map<string, string>> = { ipv4: new Map(), ipv6: new Map() };
   private readonly domains = new Map<string, string>();
   /** Accepted networks per family, sorted by start, for an overlap search by bisection. */
-  private readonly networks: Record<Family, { prefix: Prefix; owner: string }[]> = { ipv4: [], ipv6: [] };
+  private readonly networks: Record<IpFamily, { prefix: Prefix; owner: string }[]> = { ipv4: [], ipv6: [] };
 
   /** Reports the candidate's clashes with earlier communities and drops the clashing values from it. */
   check(candidate: Candidate): Problem[] {

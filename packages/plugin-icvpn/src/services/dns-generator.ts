@@ -1,13 +1,13 @@
+import { familyOf, type IpFamily } from '@ffphoton/core';
 import type { DnsFormat } from '../settings.js';
 import type { Community, Problem } from './community.js';
 import { generatedHeader } from './header.js';
-import { type Family, familyOf } from './ip.js';
 
 export interface DnsOptions {
   /** mkdns' default is dnsmasq. */
   format: DnsFormat;
   /** Keep only the nameservers of this family (`--filter v4|v6`). */
-  filter?: Family;
+  filter?: IpFamily;
 }
 
 interface DnsCommunity {
@@ -17,7 +17,7 @@ interface DnsCommunity {
 }
 
 /** mkdns uses a community only when it has both keys; the filter applies to its servers. */
-function dnsCommunities(communities: readonly Community[], filter: Family | undefined): DnsCommunity[] {
+function dnsCommunities(communities: readonly Community[], filter: IpFamily | undefined): DnsCommunity[] {
   return communities
     .filter((c) => c.domains !== undefined && c.nameservers !== undefined)
     .map((c) => ({

@@ -1,5 +1,5 @@
+import type { IpFamily, Prefix } from '@ffphoton/core';
 import { IANA_TLDS } from '../data/iana-tlds.js';
-import type { Family, Prefix } from './ip.js';
 
 const LABEL = '[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?';
 /** LDH labels separated by dots, optional trailing dot; no `_` (check requires IDNA). */
@@ -69,6 +69,6 @@ function inAddrPrefix(name: string, text: string): Prefix | string {
 }
 
 /** check's rule: reverse delegation happens at octet (nibble) boundaries, so a network's zone is rounded down to one. */
-export function reverseZoneRounding(family: Family): number {
+export function reverseZoneRounding(family: IpFamily): number {
   return family === 'ipv4' ? 8 : 4;
 }

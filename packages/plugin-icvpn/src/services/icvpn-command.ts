@@ -1,4 +1,4 @@
-import { Args, type Command, Flags, TaskCommand, type TaskContext } from '@ffphoton/core';
+import { Args, type Command, Flags, TaskCommand, type TaskContext, type TaskOutcome } from '@ffphoton/core';
 import { icvpnSettings, type OutputSpec } from '../settings.js';
 import { IcvpnUpdate, summarizeUpdate, type UpdateResult } from './icvpn-update.js';
 import { selectOutputs } from './output-selection.js';
@@ -48,7 +48,7 @@ export abstract class IcvpnOutputCommand<T extends typeof Command> extends TaskC
   protected abstract options(): Record<string, unknown>;
 
   /** Runs the selected outputs of this kind through the shared update pipeline. */
-  protected execute(ctx: TaskContext): Promise<UpdateResult> {
+  protected execute(ctx: TaskContext): Promise<TaskOutcome<UpdateResult>> {
     const { kind } = this.constructor as typeof IcvpnOutputCommand;
     const flags = this.flags as OutputFlags;
     const { dir } = this.args as { dir?: string };

@@ -17,16 +17,16 @@ import {
   GitService,
   gitSettings,
   type Logger,
-  PartialFailureError,
   type PhotonError,
   RootSandbox,
   Shell,
   ValidationRejectedError,
 } from '@ffphoton/core';
+import { completeResult, partialOutcome } from '@ffphoton/core/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type IcvpnSettings, icvpnSettings, type OutputSpec, outputSchema } from '../settings.js';
 import { TEST_DATA } from '../test-helpers/reference-args.js';
-import { IcvpnUpdate, summarizeUpdate, type UpdateResult } from './icvpn-update.js';
+import { IcvpnUpdate, summarizeUpdate } from './icvpn-update.js';
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'icvpn-update-'));
 const reloadLog = path.join(tmp, 'reloads.log');
@@ -109,7 +109,7 @@ const installed = (file: string) => readFileSync(path.join(etc, file), 'utf8');
 
 describe('icvpn update with a local bare icvpn-meta remote, bird -p, named-checkconf', () => {
   it('first run clones, validates with the real tools, installs the mkbgp/mkroa/mkdns output and reloads once per command', async () => {
-    const result = await updater().run(settings, { outputs: settings.outputs });
+    const result = completeResult(await updater().run(settings, { outputs: settings.outputs }));
     expect(result.repositories.map((r) => r.action)).toEqual(['cloned', 'cloned']);
     expect(result.communities).toBe(14);
     expect(result.outputs.every((o) => o.changed)).toBe(true);
@@ -126,7 +126,7 @@ describe('icvpn update with a local bare icvpn-meta remote, bird -p, named-check
   });
 
   it('a second run without upstream changes rewrites and reloads nothing', async () => {
-    const result = await updater().run(settings, { outputs: settings.outputs });
+    const result = completeResult(await updater().run(settings, { outputs: settings.outputs }));
     expect(result.repositories.map((r) => r.action)).toEqual(['unchanged', 'unchanged']);
     expect(result.outputs.some((o) => o.changed)).toBe(false);
     expect(reloads()).toHaveLength(4);
@@ -135,7 +135,7 @@ describe('icvpn update with a local bare icvpn-meta remote, bird -p, named-check
   it('dry-run validates and reports what it would write, writes and reloads nothing', async () => {
     const elsewhere = path.join(tmp, 'etc-dry');
     const outputs = settings.outputs.map((o) => ({ ...o, target: o.target.replace(etc, elsewhere) }));
-    const result = await updater(true).run(settings, { outputs });
+    const result = completeResult(await updater(true).run(settings, { outputs }));
     expect(result.outputs.map((o) => o.changed)).toEqual([true, true, true, true, true, false]);
     expect(result.outputs.map((o) => o.validated)).toEqual([
       'passed',
@@ -164,7 +164,7 @@ describe('icvpn update with a local bare icvpn-meta remote, bird -p, named-check
     writeFileSync(file, readFileSync(file, 'utf8').replace('  - 10.7.1.2\n', '  - 10.7.1.2\n  - 10.7.1.3\n'));
     git(meta.work, 'commit', '-q', '-am', 'golf: third name server');
     git(meta.work, 'push', '-q', 'origin', 'master');
-    const result = await updater().run(settings, { outputs: settings.outputs });
+    const result = completeResult(await updater().run(settings, { outputs: settings.outputs }));
     expect(result.repositories[0].action).toBe('pulled');
     expect(result.outputs.filter((o) => o.changed).map((o) => o.kind)).toEqual(['dns']);
     expect(installed('bind/named.conf.icvpn')).toContain('10.7.1.1; 10.7.1.2; 10.7.1.3;');
@@ -182,7 +182,7 @@ describe('icvpn update with a local bare icvpn-meta remote, bird -p, named-check
     git(meta.work, 'commit', '-q', '-am', 'november: second gateway');
     git(meta.work, 'push', '-q', 'origin', 'master');
     const count = reloads().length;
-    const result = await updater().run(settings, { outputs: settings.outputs });
+    const result = completeResult(await updater().run(settings, { outputs: settings.outputs }));
     expect(result.outputs.find((o) => o.target.endsWith('icvpn_ipv4_peers.conf'))).toMatchObject({
       changed: true,
       validated: 'passed',
@@ -226,12 +226,7 @@ describe('icvpn update with a local bare icvpn-meta remote, bird -p, named-check
     writeFileSync(file, readFileSync(file, 'utf8').replace('  - ffcs\n', '  - ffcs\n  - com\n'));
     git(meta.work, 'commit', '-q', '-am', 'Charlie_Sandbox: claims com');
     git(meta.work, 'push', '-q', 'origin', 'master');
-    const error = (await updater()
-      .run(settings, { outputs: settings.outputs })
-      .catch((e: unknown) => e)) as PartialFailureError;
-    expect(error).toBeInstanceOf(PartialFailureError);
-    expect(error.exitCode).toBe(5);
-    const result = error.result as UpdateResult;
+    const { result } = partialOutcome(await updater().run(settings, { outputs: settings.outputs }));
     expect(result.leftOut).toEqual({ Charlie_Sandbox: ['dns'] });
     expect(result.rejected).toEqual([]);
     expect(result.problems).toContain(
@@ -281,11 +276,10 @@ describe('icvpn update with a local bare icvpn-meta remote, bird -p, named-check
     const target = path.join(tmp, 'tinc-bad-node.conf');
     const local = { ...settings, pull: false, tinc: { ...settings.tinc, dir, remote: undefined } };
     const tincOutput = settings.outputs.find((o) => o.kind === 'tinc')!;
-    const error = (await updater()
-      .run(local, { outputs: [{ ...tincOutput, target, reload: false }] })
-      .catch((e: unknown) => e)) as PartialFailureError;
-    expect(error).toBeInstanceOf(PartialFailureError);
-    expect(error.problems).toContain(
+    const partly = partialOutcome(
+      await updater().run(local, { outputs: [{ ...tincOutput, target, reload: false }] }),
+    );
+    expect(partly.problems).toContain(
       '"tinc": metanodes: node name "evil;node" contains characters outside [A-Za-z0-9_]',
     );
     expect(readFileSync(target, 'utf8')).toBe(
@@ -326,7 +320,9 @@ describe('icvpn update on local directories (no pull): results, refusals and the
 
   it('--print renders every output without installing, validating or reloading', async () => {
     write(metaDir, { c1: community(1), c2: community(2) });
-    const result = await updater().run(base(), { outputs: outputs('dns', 'roa'), print: true });
+    const result = completeResult(
+      await updater().run(base(), { outputs: outputs('dns', 'roa'), print: true }),
+    );
     expect(result).toEqual({
       repositories: [],
       communities: 2,
@@ -367,14 +363,13 @@ describe('icvpn update on local directories (no pull): results, refusals and the
     });
     const dnsmasq = outputs('dns', 'roa');
     const twice = [...dnsmasq, { ...dnsmasq[0], target: path.join(out, 'dns2.conf') }];
-    const error = (await updater()
-      .run(base(), { outputs: twice })
-      .catch((e: unknown) => e)) as PartialFailureError;
-    expect(error).toBeInstanceOf(PartialFailureError);
-    expect(error.message).toBe(
+    const partly = partialOutcome(await updater().run(base(), { outputs: twice }));
+    expect(partly.message).toBe(
       'entries were left out of 3 communities: "c 5" (bgp, roa, dns), "c3" (dns), "c4" (bgp, roa)',
     );
-    const result = error.result as UpdateResult;
+    const { result } = partly;
+    // The outcome's problems are the result's: each once.
+    expect(partly.problems).toEqual(result.problems);
     expect(result.problems).toEqual([
       '"c 5": (file name): community name must match [A-Za-z0-9][A-Za-z0-9_-]*; left out of every output',
       '"c2": nameserver: unknown key, did you mean "nameservers"?',
@@ -398,7 +393,7 @@ describe('icvpn update on local directories (no pull): results, refusals and the
   it('an output without entries is installed all the same (only an empty ConnectTo list is refused)', async () => {
     write(metaDir, { c1: 'asn: 65001\n' });
     rmSync(out, { recursive: true, force: true });
-    const result = await updater().run(base(), { outputs: outputs('roa') });
+    const result = completeResult(await updater().run(base(), { outputs: outputs('roa') }));
     expect(result.outputs).toEqual([
       { kind: 'roa', target: path.join(out, 'roa.conf'), entries: 0, changed: true, validated: 'off' },
     ]);
@@ -406,10 +401,8 @@ describe('icvpn update on local directories (no pull): results, refusals and the
 
   it('one community left out: the message says "community"', async () => {
     write(metaDir, { c1: community(1), c3: community(3).replace('ff3', 'com') });
-    const error = (await updater()
-      .run(base(), { outputs: outputs('dns') })
-      .catch((e: unknown) => e)) as PartialFailureError;
-    expect(error.message).toBe('entries were left out of 1 community: "c3" (dns)');
+    const partly = partialOutcome(await updater().run(base(), { outputs: outputs('dns') }));
+    expect(partly.message).toBe('entries were left out of 1 community: "c3" (dns)');
   });
 
   it('no valid community: nothing is written (exit 1)', async () => {
@@ -431,7 +424,7 @@ describe('icvpn update on local directories (no pull): results, refusals and the
       'hosts/gw1': 'Port = 655\n',
       'hosts/gw2': 'Address = gw2.example.org\n',
     });
-    const result = await updater().run(base(), { outputs: outputs('tinc') });
+    const result = completeResult(await updater().run(base(), { outputs: outputs('tinc') }));
     expect(result.outputs).toEqual([
       { kind: 'tinc', target: path.join(out, 'tinc.conf'), entries: 1, changed: true, validated: 'off' },
     ]);
@@ -458,35 +451,35 @@ describe('icvpn update on local directories (no pull): results, refusals and the
 
   it('a bad metanode alone: exit 5 without a community to name', async () => {
     write(tincDir, { metanodes: 'gw2\nbad-node\n', 'hosts/gw2': 'Address = gw2.example.org\n' });
-    const error = (await updater()
-      .run(base(), { outputs: outputs('tinc') })
-      .catch((e: unknown) => e)) as PartialFailureError;
-    expect(error).toBeInstanceOf(PartialFailureError);
-    expect(error.message).toBe('entries were left out');
-    expect((error.result as UpdateResult).leftOut).toEqual({});
+    const partly = partialOutcome(await updater().run(base(), { outputs: outputs('tinc') }));
+    expect(partly.message).toBe('entries were left out');
+    expect(partly.result.leftOut).toEqual({});
   });
 
   it('pulling: only the repositories the outputs need, none for --print or a given meta directory; no remote: used as it is', async () => {
     write(metaDir, { c1: community(1) });
     write(tincDir, { metanodes: 'gw2\n', 'hosts/gw2': 'Address = gw2.example.org\n' });
     const pulling = { ...base(), pull: true };
-    const both = await updater().run(pulling, { outputs: outputs('dns', 'tinc') });
+    const both = completeResult(await updater().run(pulling, { outputs: outputs('dns', 'tinc') }));
     expect(both.repositories).toEqual([
       { dir: metaDir, action: 'local' },
       { dir: tincDir, action: 'local' },
     ]);
-    expect((await updater().run(pulling, { outputs: outputs('dns') })).repositories).toEqual([
+    expect(completeResult(await updater().run(pulling, { outputs: outputs('dns') })).repositories).toEqual([
       { dir: metaDir, action: 'local' },
     ]);
-    expect((await updater().run(pulling, { outputs: outputs('tinc') })).repositories).toEqual([
+    expect(completeResult(await updater().run(pulling, { outputs: outputs('tinc') })).repositories).toEqual([
       { dir: tincDir, action: 'local' },
     ]);
     expect(
-      (await updater().run(pulling, { outputs: outputs('dns', 'tinc'), print: true })).repositories,
+      completeResult(await updater().run(pulling, { outputs: outputs('dns', 'tinc'), print: true }))
+        .repositories,
     ).toEqual([]);
     const elsewhere = path.join(local, 'meta-copy');
     write(elsewhere, { c2: community(2) });
-    const given = await updater().run(pulling, { outputs: outputs('dns', 'tinc'), metaDir: elsewhere });
+    const given = completeResult(
+      await updater().run(pulling, { outputs: outputs('dns', 'tinc'), metaDir: elsewhere }),
+    );
     expect(given.repositories).toEqual([{ dir: tincDir, action: 'local' }]);
     expect(readFileSync(path.join(out, 'dns.conf'), 'utf8')).toContain('server=/ff2/10.2.0.53');
   });
@@ -511,8 +504,7 @@ describe('icvpn update on local directories (no pull): results, refusals and the
       new GitService(gitSettings.schema.parse({}), files, 'gw1'),
       logger,
     );
-    const partial = await update.run(base(), { outputs: outputs('dns') }).catch((e: unknown) => e);
-    expect(partial).toBeInstanceOf(PartialFailureError);
+    partialOutcome(await update.run(base(), { outputs: outputs('dns') }));
     expect(lines).toEqual([
       'warn {"community":"c2","key":"nameserver"} "c2": nameserver: unknown key, did you mean "nameservers"?',
     ]);

@@ -4,9 +4,10 @@ import {
   fillArgvTemplate,
   type GitService,
   type Logger,
-  PartialFailureError,
   PhotonError,
+  partial,
   type Shell,
+  type TaskOutcome,
   ValidationRejectedError,
 } from '@ffphoton/core';
 import type { IcvpnSettings, OutputSpec } from '../settings.js';
@@ -60,7 +61,7 @@ export class IcvpnUpdate {
     private readonly logger?: Logger,
   ) {}
 
-  async run(settings: IcvpnSettings, request: UpdateRequest): Promise<UpdateResult> {
+  async run(settings: IcvpnSettings, request: UpdateRequest): Promise<TaskOutcome<UpdateResult>> {
     // Every path checked against the sandbox first: a bad third target must fail the run
     // before the first two were installed (or anything was pulled).
     const paths = [
@@ -151,7 +152,7 @@ export class IcvpnUpdate {
     // Two outputs of a kind (e.g. dnsmasq v4 and v6) find the same problem: say it once.
     const unique = new Map<string, Problem>();
     for (const p of found) if (!unique.has(formatProblem(p))) unique.set(formatProblem(p), p);
-    // Errors go out once, with the PartialFailureError (the task runner logs its problems);
+    // Errors go out once, with the partial outcome (the task runner logs its problems);
     // they are logged here only when a rejected file ends the run with another error.
     for (const [line, p] of unique)
       if (p.severity === 'warning' || firstRejection)
@@ -169,15 +170,13 @@ export class IcvpnUpdate {
     };
     if (firstRejection) throw firstRejection;
     const names = Object.keys(leftOut);
-    if (names.length > 0 || found.some((p) => p.severity === 'error')) {
-      const lost = names.map((n) => `${JSON.stringify(n)} (${leftOut[n].join(', ')})`).join(', ');
-      throw new PartialFailureError(
-        `entries were left out${lost ? ` of ${names.length} communit${names.length === 1 ? 'y' : 'ies'}: ${lost}` : ''}`,
-        problems,
-        result,
-      );
-    }
-    return result;
+    if (names.length === 0 && !found.some((p) => p.severity === 'error')) return result;
+    const lost = names.map((n) => `${JSON.stringify(n)} (${leftOut[n].join(', ')})`).join(', ');
+    return partial(
+      result,
+      problems,
+      `entries were left out${lost ? ` of ${names.length} communit${names.length === 1 ? 'y' : 'ies'}: ${lost}` : ''}`,
+    );
   }
 
   /** Imported here, not at the top: `icvpn tinc` reads no community file. */

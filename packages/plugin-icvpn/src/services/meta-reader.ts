@@ -1,8 +1,7 @@
 import { closeSync, constants, promises as fsp, fstatSync, openSync, readSync } from 'node:fs';
-import { type FileStore, parseYamlDocument } from '@ffphoton/core';
+import { type FileStore, readYaml, YamlError } from '@ffphoton/core';
 import { DEFAULT_MAX_FILE_BYTES } from '../settings.js';
 import { compareCodePoints, META_OUTPUTS, type Problem } from './community.js';
-import { parseSimpleYaml } from './simple-yaml.js';
 
 /** One community file as read: its parsed document, or why it could not be read. */
 export interface RawCommunity {
@@ -92,49 +91,22 @@ function refusal(name: string, message: string): Problem {
 }
 
 /**
- * Parses one community document; YAML 1.2 (PyYAML's 1.1 would read an unquoted `0821` differently).
- * Files in the usual simple layout take the fast path; everything else the full parser.
+ * Parses one community document: YAML 1.2 (PyYAML's 1.1 would read an unquoted `0821`
+ * differently), mappings as Maps (an ASN key stays a number), no anchors or aliases (real
+ * icvpn-meta uses none, and they allow expansion bombs). core's readYaml takes the usual simple
+ * layout on its fast path, everything else with the full parser.
  */
 export function parseCommunity(
   name: string,
   text: string,
   fail: (message: string, key?: string) => undefined,
 ): RawCommunity | undefined {
-  const simple = parseSimpleYaml(text);
-  if (simple) return { name, data: simple };
-  const doc = parseYamlDocument(text, { uniqueKeys: true });
-  if (doc.errors.length > 0) {
-    const error = doc.errors[0];
-    const line = error.linePos ? text.split('\n')[error.linePos[0].line - 1] : undefined;
-    const key = error.code === 'DUPLICATE_KEY' && line ? line.split(':')[0].trim() : undefined;
-    return fail(`invalid YAML: ${error.message.split('\n')[0]}`, key && `${key} (duplicate key)`);
-  }
   try {
-    // Real icvpn-meta uses no aliases, and they allow expansion bombs: refuse them outright.
-    return { name, data: doc.toJS({ mapAsMap: true, maxAliasCount: 0 }) };
+    return { name, data: readYaml(text, { source: name, mappings: 'maps', maxAliases: 0 }) };
   } catch (error) {
-    if (!(error instanceof ReferenceError)) throw error;
-    return fail('YAML anchors and aliases are not accepted', firstKeyWithAlias(doc));
+    if (!(error instanceof YamlError)) throw error;
+    const { detail, location, problem, key } = error;
+    const at = location.line === undefined ? '' : ` at line ${location.line}, column ${location.column}`;
+    return fail(`${detail}${at}`, problem === 'duplicate-key' ? `${key} (duplicate key)` : key);
   }
-}
-
-type YamlDocument = ReturnType<typeof parseYamlDocument>;
-/** The parts of yaml's Pair and node classes used here (core re-exports the parser, not the node types). */
-interface PairLike {
-  key: unknown;
-  value: { toJS?: (doc: YamlDocument, options: { maxAliasCount: number }) => unknown } | null;
-}
-
-/** The first top-level key whose value cannot be converted without resolving an alias. */
-function firstKeyWithAlias(doc: YamlDocument): string | undefined {
-  const items = (doc.contents as { items?: unknown[] } | null)?.items ?? [];
-  for (const item of items as PairLike[]) {
-    try {
-      item.value?.toJS?.(doc, { maxAliasCount: 0 });
-    } catch {
-      // A scalar key node prints as its value (`~` as "null"), a collection key as its YAML.
-      return String(item.key);
-    }
-  }
-  return undefined;
 }

@@ -1,9 +1,9 @@
+import { familyOf, type IpFamily } from '@ffphoton/core';
 import type { Community } from './community.js';
 import { generatedHeader } from './header.js';
-import { type Family, familyOf } from './ip.js';
 
 export interface RoaOptions {
-  family: Family;
+  family: IpFamily;
   /** Each entry gets max(prefix length, maxLength); mkroa's defaults are 24 (v4) and 64 (v6). */
   maxLength?: number;
   /** Wrap the entries in a table definition (bird 1: `roa table T { … }`). */
@@ -19,7 +19,7 @@ interface RoaEntry {
   comment: string;
 }
 
-const DEFAULT_MAX: Record<Family, number> = { ipv4: 24, ipv6: 64 };
+const DEFAULT_MAX: Record<IpFamily, number> = { ipv4: 24, ipv6: 64 };
 
 const ROA_HEADER = [
   generatedHeader().split('\n').slice(0, 2).join('\n'),

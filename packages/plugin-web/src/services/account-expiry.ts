@@ -1,11 +1,4 @@
-import {
-  byCodeUnit,
-  ConfigError,
-  type FileStore,
-  parseYamlFile,
-  readYamlTextIfExists,
-  z,
-} from '@ffphoton/core';
+import { byCodeUnit, ConfigError, type FileStore, readYaml, readYamlTextIfExists, z } from '@ffphoton/core';
 
 /**
  * The accounts file, in the format nagg_exitvpn_accouts_all read from the configs repository:
@@ -75,7 +68,7 @@ export async function loadAccountsFile(files: FileStore, file: string): Promise<
 }
 
 export function parseAccountsFile(text: string, file: string): AccountsFile {
-  const data = parseYamlFile(text, file) ?? {};
+  const data = readYaml(text, { source: file }) ?? {};
   const parsed = accountsFileSchema.safeParse(data);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];

@@ -1,4 +1,4 @@
-import { changeClaim, PartialFailureError, TaskCommand, type TaskContext } from '@ffphoton/core';
+import { changeClaim, partial, TaskCommand, type TaskContext, type TaskOutcome } from '@ffphoton/core';
 import { type ServiceState, ServiceWatchdog } from '#src/services/service-watchdog.js';
 import { watchdogSettings } from '#src/settings.js';
 
@@ -14,20 +14,18 @@ export default class WatchdogServices extends TaskCommand<typeof WatchdogService
     '<%= config.bin %> watchdog services --dry-run',
   ];
 
-  protected async execute(ctx: TaskContext): Promise<ServiceState[]> {
+  protected async execute(ctx: TaskContext): Promise<TaskOutcome<ServiceState[]>> {
     const states = await new ServiceWatchdog(ctx.shell, ctx.services, ctx.logger).check(
       ctx.settings.get(watchdogSettings).services,
     );
     const restarted = states.filter((s) => s.state === 'restarted');
-    if (restarted.length) {
-      // A restart is worth a mail: report it as a partial failure.
-      throw new PartialFailureError(
-        `${changeClaim('restart', ctx.dryRun)} ${restarted.map((s) => s.unit).join(', ')}`,
-        restarted.map((s) => `${s.name} was down`),
-        states,
-      );
-    }
-    return states;
+    if (restarted.length === 0) return states;
+    // A restart is worth a mail: report it as a partial success (exit 5).
+    return partial(
+      states,
+      restarted.map((s) => `${s.name} was down`),
+      `${changeClaim('restart', ctx.dryRun)} ${restarted.map((s) => s.unit).join(', ')}`,
+    );
   }
 
   protected summarize(states: ServiceState[]): string {

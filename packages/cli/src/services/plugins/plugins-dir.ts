@@ -38,14 +38,16 @@ export function usePluginsDir(
 
 /**
  * Sets the plugin directory up for this process (bin/run.js, before oclif starts): for the
- * bundled oclif, and for `photon plugins …` also for the unbundled oclif copy that
- * @oclif/plugin-plugins' commands reload their config with.
+ * running oclif, and, when core runs without its bundle (`oclifBundled` false), for `photon
+ * plugins …` also for the oclif copy @oclif/plugin-plugins' commands reload their config with
+ * (with the bundle, core's loader gives those commands the bundled oclif itself).
  */
 export function setUpPluginsDir(
   cliRoot: string,
   BundledConfig: { prototype: PluginLoading },
   argv: string[],
   env: NodeJS.ProcessEnv,
+  oclifBundled: boolean,
 ): string {
   const dir = pluginsDir(
     env,
@@ -53,7 +55,7 @@ export function setUpPluginsDir(
     env.HOME || process.getBuiltinModule('node:os').homedir(),
   );
   usePluginsDir(BundledConfig, env, dir);
-  if (argv[0]?.startsWith('plugins')) {
+  if (!oclifBundled && argv[0]?.startsWith('plugins')) {
     const { createRequire } = process.getBuiltinModule('node:module');
     const fromCli = createRequire(path.join(cliRoot, 'package.json'));
     const fromPluginManager = createRequire(fromCli.resolve('@oclif/plugin-plugins'));

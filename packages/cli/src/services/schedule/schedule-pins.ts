@@ -4,7 +4,7 @@ import {
   type FileStore,
   parseYaml,
   parseYamlDocument,
-  parseYamlFile,
+  readYaml,
   readYamlTextIfExists,
   type Settings,
 } from '@ffphoton/core';
@@ -54,7 +54,7 @@ export function readSchedulePins(files: Pick<FileStore, 'resolve'>, file: string
  * no weekday 0–6) only drops itself, with a warning.
  */
 export function parseSchedulePins(text: string, file: string): SchedulePins {
-  const data = parseYamlFile(text, file) ?? {};
+  const data = readYaml(text, { source: file }) ?? {};
   let doc: ReturnType<typeof parseYamlDocument> | undefined;
   // The line of the last key itself (of a list item: the item), as the settings loader points.
   const lineOf = (keys: (string | number)[]): number | undefined => {

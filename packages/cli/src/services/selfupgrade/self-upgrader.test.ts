@@ -6,13 +6,13 @@ import {
   GitConflictError,
   GitService,
   gitSettings,
-  PartialFailureError,
+  partial,
   RootSandbox,
   Shell,
   silentLogger,
   UsageError,
 } from '@ffphoton/core';
-import { git, tempDir } from '@ffphoton/core/testing';
+import { completeResult, git, tempDir } from '@ffphoton/core/testing';
 import { describe, expect, it } from 'vitest';
 import { selfupgradeSettings } from '../../settings.js';
 import { installPrefix, SelfUpgrader, type UpgradeEnvironment } from './self-upgrader.js';
@@ -87,7 +87,9 @@ describe('SelfUpgrader', () => {
     const { origin, clone } = originAndClone(dir);
     git(origin, 'commit', '-q', '--allow-empty', '-m', 'two');
     git(origin, 'tag', 'v2');
-    const result = await upgrader(env()).run(settings({ repositories: [clone, dir] }), [fake, 'plugins']);
+    const result = completeResult(
+      await upgrader(env()).run(settings({ repositories: [clone, dir] }), [fake, 'plugins']),
+    );
     expect(result.repositories).toEqual([
       expect.objectContaining({ path: clone, status: 'pulled' }),
       { path: dir, status: 'skipped', detail: 'not a git working tree' },
@@ -111,9 +113,11 @@ describe('SelfUpgrader', () => {
 
   it('installs the packages with the configured tag, then updates the plugins', async () => {
     const { settings, recorded, fake, prefix, upgrader } = setup();
-    const result = await upgrader(env()).run(
-      settings({ tag: 'next', packages: ['@ffphoton/cli', 'photon-plugin-watchdog'] }),
-      [fake, 'plugins', 'update'],
+    const result = completeResult(
+      await upgrader(env()).run(
+        settings({ tag: 'next', packages: ['@ffphoton/cli', 'photon-plugin-watchdog'] }),
+        [fake, 'plugins', 'update'],
+      ),
     );
     expect(recorded()).toEqual([
       'prefix -g',
@@ -127,7 +131,7 @@ describe('SelfUpgrader', () => {
   it("installs into the prefix the running photon was installed into, not npm's default", async () => {
     const { dir, settings, recorded, fake, upgrader } = setup();
     const own = path.join(dir, 'own-prefix');
-    const result = await upgrader(env()).run(settings(), [fake, 'plugins', 'update'], own);
+    const result = completeResult(await upgrader(env()).run(settings(), [fake, 'plugins', 'update'], own));
     expect(recorded()).toEqual([
       'config get registry',
       `install -g --prefix ${own} @ffphoton/cli@latest`,
@@ -137,15 +141,26 @@ describe('SelfUpgrader', () => {
   });
 
   it('prints the exact sudo command and installs nothing when the prefix is not writable', async () => {
-    const { settings, recorded, fake, upgrader } = setup();
-    const attempt = upgrader(env({ writable: async () => false })).run(settings(), [
+    const { settings, recorded, fake, prefix, upgrader } = setup();
+    const outcome = await upgrader(env({ writable: async () => false })).run(settings(), [
       fake,
       'plugins',
       'update',
     ]);
-    await expect(attempt).rejects.toThrow(PartialFailureError);
-    await expect(attempt).rejects.toThrow(
-      `run: sudo ${fake} install -g @ffphoton/cli@latest && ${fake} plugins update`,
+    const commands = [`sudo ${fake} install -g @ffphoton/cli@latest`, `${fake} plugins update`];
+    expect(outcome).toEqual(
+      partial(
+        {
+          repositories: [],
+          prefix,
+          registry: 'http://127.0.0.1:4873/',
+          permitted: false,
+          commands,
+          dryRun: false,
+        },
+        [`${prefix} is not writable`],
+        `not permitted to write the npm prefix ${prefix}; run: ${commands.join(' && ')}`,
+      ),
     );
     expect(recorded()).toEqual(['prefix -g', 'config get registry']);
   });
@@ -153,11 +168,13 @@ describe('SelfUpgrader', () => {
   it('changes nothing in --dry-run', async () => {
     const { dir, settings, recorded, fake, upgrader } = setup(true);
     const { clone } = originAndClone(dir);
-    const result = await upgrader(env({ isRoot: true })).run(settings({ repositories: [clone] }), [
-      fake,
-      'plugins',
-      'update',
-    ]);
+    const result = completeResult(
+      await upgrader(env({ isRoot: true })).run(settings({ repositories: [clone] }), [
+        fake,
+        'plugins',
+        'update',
+      ]),
+    );
     expect(result.dryRun).toBe(true);
     expect(result.repositories).toEqual([{ path: clone, status: 'pulled', detail: 'dry-run' }]);
     expect(recorded()).toEqual(['prefix -g', 'config get registry']);

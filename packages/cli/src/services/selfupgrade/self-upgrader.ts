@@ -5,9 +5,10 @@ import {
   type GitService,
   isTerminal,
   type Logger,
-  PartialFailureError,
+  partial,
   type Shell,
   shellQuote,
+  type TaskOutcome,
   UsageError,
 } from '@ffphoton/core';
 import type { SelfupgradeSettings } from '../../settings.js';
@@ -73,7 +74,7 @@ export class SelfUpgrader {
     settings: SelfupgradeSettings,
     pluginsUpdate: string[],
     installedPrefix?: string,
-  ): Promise<SelfUpgradeResult> {
+  ): Promise<TaskOutcome<SelfUpgradeResult>> {
     if (!this.environment.interactive && !settings.allowUnattended) {
       throw new UsageError(
         'refusing to upgrade without a terminal (e.g. from cron); set selfupgrade.allowUnattended: true to allow it',
@@ -103,10 +104,10 @@ export class SelfUpgrader {
       dryRun: this.files.dryRun,
     };
     if (!permitted) {
-      throw new PartialFailureError(
-        `not permitted to write the npm prefix ${prefix}; run: ${result.commands.join(' && ')}`,
-        [`${prefix} is not writable`],
+      return partial(
         result,
+        [`${prefix} is not writable`],
+        `not permitted to write the npm prefix ${prefix}; run: ${result.commands.join(' && ')}`,
       );
     }
     await this.shell.run(install, { mutates: true, timeoutMs: 15 * 60_000 });

@@ -1,4 +1,11 @@
-import { Flags, PartialFailureError, TaskCommand, type TaskContext, UnavailableError } from '@ffphoton/core';
+import {
+  Flags,
+  partial,
+  TaskCommand,
+  type TaskContext,
+  type TaskOutcome,
+  UnavailableError,
+} from '@ffphoton/core';
 
 import { type AnnounceResult, Announcer } from '../../services/announcer.js';
 import { alfredClientFor } from '../../services/client-factory.js';
@@ -24,7 +31,7 @@ export default class AlfredAnnounce extends TaskCommand<typeof AlfredAnnounce, A
     '<%= config.bin %> alfred announce --dry-run --log-level info',
   ];
 
-  protected async execute(ctx: TaskContext): Promise<AnnounceResult> {
+  protected async execute(ctx: TaskContext): Promise<TaskOutcome<AnnounceResult>> {
     const cfg = ctx.settings.get(alfredSettings);
     const meshes = selectMeshes(cfg.meshes, this.flags.mesh, '--mesh');
     const announcer = new Announcer(ctx.shell, ctx.files, alfredClientFor(ctx, cfg), cfg, ctx.logger);
@@ -42,15 +49,12 @@ export default class AlfredAnnounce extends TaskCommand<typeof AlfredAnnounce, A
     const failed = result.meshes.filter((m) => m.error !== undefined);
     if (failed.length === result.meshes.length)
       throw new UnavailableError(failed.map((m) => `mesh ${m.mesh}: ${m.error}`).join('; '));
-    if (failed.length > 0) {
-      const problems = failed.map((m) => `mesh ${m.mesh}: ${m.error}`);
-      throw new PartialFailureError(
-        `alfred announce: ${failed.length} of ${result.meshes.length} mesh(es) failed`,
-        problems,
-        result,
-      );
-    }
-    return result;
+    if (failed.length === 0) return result;
+    return partial(
+      result,
+      failed.map((m) => `mesh ${m.mesh}: ${m.error}`),
+      `alfred announce: ${failed.length} of ${result.meshes.length} mesh(es) failed`,
+    );
   }
 
   protected summarize(r: AnnounceResult): string {

@@ -1,4 +1,4 @@
-import { TaskCommand, type TaskContext } from '@ffphoton/core';
+import { TaskCommand, type TaskContext, type TaskOutcome } from '@ffphoton/core';
 import { AlfredPublisher, nodesSummary } from '../../services/alfred-publisher.js';
 import type { NodesResult } from '../../services/nodes-export.js';
 import { alfredSettings } from '../../settings.js';
@@ -12,7 +12,7 @@ export default class AlfredNodes extends TaskCommand<typeof AlfredNodes, NodesRe
 
   static override examples = ['<%= config.bin %> alfred nodes', '<%= config.bin %> alfred nodes --dry-run'];
 
-  protected async execute(ctx: TaskContext): Promise<NodesResult> {
+  protected async execute(ctx: TaskContext): Promise<TaskOutcome<NodesResult>> {
     return new AlfredPublisher(ctx, ctx.settings.get(alfredSettings)).nodes();
   }
 

@@ -1,4 +1,4 @@
-import { TaskCommand, type TaskContext } from '@ffphoton/core';
+import { TaskCommand, type TaskContext, type TaskOutcome } from '@ffphoton/core';
 import {
   AlfredPublisher,
   nodesSummary,
@@ -19,7 +19,7 @@ export default class AlfredSync extends TaskCommand<typeof AlfredSync, SyncResul
     '<%= config.bin %> alfred sync --json',
   ];
 
-  protected async execute(ctx: TaskContext): Promise<SyncResult> {
+  protected async execute(ctx: TaskContext): Promise<TaskOutcome<SyncResult>> {
     return new AlfredPublisher(ctx, ctx.settings.get(alfredSettings)).sync();
   }
 

@@ -1,4 +1,4 @@
-import { TaskCommand, type TaskContext } from '@ffphoton/core';
+import { TaskCommand, type TaskContext, type TaskOutcome } from '@ffphoton/core';
 import { AlfredPublisher, zoneSummary } from '../../services/alfred-publisher.js';
 import type { ZoneResult } from '../../services/node-zone.js';
 import { alfredSettings } from '../../settings.js';
@@ -12,7 +12,7 @@ export default class AlfredZone extends TaskCommand<typeof AlfredZone, ZoneResul
 
   static override examples = ['<%= config.bin %> alfred zone', '<%= config.bin %> alfred zone --dry-run'];
 
-  protected async execute(ctx: TaskContext): Promise<ZoneResult> {
+  protected async execute(ctx: TaskContext): Promise<TaskOutcome<ZoneResult>> {
     return new AlfredPublisher(ctx, ctx.settings.get(alfredSettings)).zone();
   }
 

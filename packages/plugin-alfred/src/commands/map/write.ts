@@ -1,4 +1,4 @@
-import { PartialFailureError, TaskCommand, type TaskContext } from '@ffphoton/core';
+import { partial, TaskCommand, type TaskContext, type TaskOutcome } from '@ffphoton/core';
 import { MapExporter, type MapResult } from '../../services/meshviewer-export.js';
 import { alfredSettings } from '../../settings.js';
 
@@ -11,17 +11,12 @@ export default class MapWrite extends TaskCommand<typeof MapWrite, MapResult> {
 
   static override examples = ['<%= config.bin %> map write', '<%= config.bin %> map write --dry-run'];
 
-  protected async execute(ctx: TaskContext): Promise<MapResult> {
+  protected async execute(ctx: TaskContext): Promise<TaskOutcome<MapResult>> {
     const exporter = new MapExporter(ctx, ctx.settings.get(alfredSettings));
     const result = await exporter.export(await exporter.collect());
     for (const problem of result.problems) ctx.logger.warn(`map: ${problem}`);
-    if (result.problems.length > 0)
-      throw new PartialFailureError(
-        `map write: ${result.problems.length} record(s) refused`,
-        result.problems,
-        result,
-      );
-    return result;
+    if (result.problems.length === 0) return result;
+    return partial(result, result.problems, `map write: ${result.problems.length} record(s) refused`);
   }
 
   protected summarize(r: MapResult): string {

@@ -1,4 +1,4 @@
-import { formatTable, TaskCommand, type TaskContext } from '@ffphoton/core';
+import { formatTable, TaskCommand, type TaskContext, type TaskOutcome } from '@ffphoton/core';
 import { type LimitResult, PeerLimitService } from '../../services/peer-limit-service.js';
 import { StatusSocketReader } from '../../services/status-socket-reader.js';
 import { fastdSettings } from '../../settings.js';
@@ -14,7 +14,7 @@ export default class FastdLimit extends TaskCommand<typeof FastdLimit, LimitResu
     '<%= config.bin %> fastd limit --dry-run  # the computation, nothing changed',
   ];
 
-  protected async execute(ctx: TaskContext): Promise<LimitResult> {
+  protected async execute(ctx: TaskContext): Promise<TaskOutcome<LimitResult>> {
     const cfg = ctx.settings.get(fastdSettings);
     return new PeerLimitService(
       new StatusSocketReader(ctx.files),

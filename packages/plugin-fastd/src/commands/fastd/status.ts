@@ -1,4 +1,4 @@
-import { Args, formatTable, ReadOnlyTaskCommand, type TaskContext } from '@ffphoton/core';
+import { Args, formatTable, ReadOnlyTaskCommand, type TaskContext, type TaskOutcome } from '@ffphoton/core';
 import { selectInstances } from '../../services/instance-selection.js';
 import { StatusReport, type StatusReportResult } from '../../services/status-report.js';
 import { StatusSocketReader } from '../../services/status-socket-reader.js';
@@ -19,7 +19,7 @@ export default class FastdStatus extends ReadOnlyTaskCommand<typeof FastdStatus,
     '<%= config.bin %> fastd status mzvpn-1406 --json',
   ];
 
-  protected async execute(ctx: TaskContext): Promise<StatusReportResult> {
+  protected async execute(ctx: TaskContext): Promise<TaskOutcome<StatusReportResult>> {
     const cfg = ctx.settings.get(fastdSettings);
     const instances = selectInstances(cfg.instances, this.positionals);
     return new StatusReport(new StatusSocketReader(ctx.files)).collect(instances);

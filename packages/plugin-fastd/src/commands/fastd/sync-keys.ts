@@ -1,4 +1,4 @@
-import { formatTable, TaskCommand, type TaskContext } from '@ffphoton/core';
+import { formatTable, TaskCommand, type TaskContext, type TaskOutcome } from '@ffphoton/core';
 import { type KeySyncResult, KeySyncService } from '../../services/key-sync-service.js';
 import { fastdSettings } from '../../settings.js';
 
@@ -14,7 +14,7 @@ export default class FastdSyncKeys extends TaskCommand<typeof FastdSyncKeys, Key
     '<%= config.bin %> fastd sync-keys --dry-run --log-level info',
   ];
 
-  protected async execute(ctx: TaskContext): Promise<KeySyncResult> {
+  protected async execute(ctx: TaskContext): Promise<TaskOutcome<KeySyncResult>> {
     const cfg = ctx.settings.get(fastdSettings);
     return new KeySyncService(ctx.git, ctx.files, ctx.services, ctx.clock).sync(cfg);
   }

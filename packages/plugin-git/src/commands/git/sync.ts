@@ -1,4 +1,11 @@
-import { Flags, gitSettings, TaskCommand, type TaskContext, UsageError } from '@ffphoton/core';
+import {
+  Flags,
+  gitSettings,
+  TaskCommand,
+  type TaskContext,
+  type TaskOutcome,
+  UsageError,
+} from '@ffphoton/core';
 import { RepositorySync, repositoryName, type SyncResult } from '../../services/repository-sync.js';
 
 export default class GitSync extends TaskCommand<typeof GitSync, SyncResult> {
@@ -12,7 +19,7 @@ export default class GitSync extends TaskCommand<typeof GitSync, SyncResult> {
 
   static override examples = ['<%= config.bin %> git sync', '<%= config.bin %> git sync --json'];
 
-  protected async execute(ctx: TaskContext): Promise<SyncResult> {
+  protected async execute(ctx: TaskContext): Promise<TaskOutcome<SyncResult>> {
     const git = ctx.git;
     const wanted = this.flags.repo;
     const repositories = wanted

@@ -1,4 +1,4 @@
-import { Args, PartialFailureError, ReadOnlyTaskCommand, type TaskContext } from '@ffphoton/core';
+import { Args, partial, ReadOnlyTaskCommand, type TaskContext, type TaskOutcome } from '@ffphoton/core';
 import { formatProblem } from '../../services/community.js';
 import { loadCommunities } from '../../services/meta-loader.js';
 import { icvpnSettings } from '../../settings.js';
@@ -25,7 +25,7 @@ export default class IcvpnCheck extends ReadOnlyTaskCommand<typeof IcvpnCheck, C
     '<%= config.bin %> icvpn check --json',
   ];
 
-  protected async execute(ctx: TaskContext): Promise<CheckResult> {
+  protected async execute(ctx: TaskContext): Promise<TaskOutcome<CheckResult>> {
     const settings = ctx.settings.get(icvpnSettings);
     const dir = this.args.dir ?? settings.meta.dir;
     const loaded = await loadCommunities(ctx.files, dir, {
@@ -38,11 +38,9 @@ export default class IcvpnCheck extends ReadOnlyTaskCommand<typeof IcvpnCheck, C
       errors: loaded.problems.filter((p) => p.severity === 'error').map(formatProblem),
       warnings: loaded.problems.filter((p) => p.severity === 'warning').map(formatProblem),
     };
-    if (result.errors.length > 0) {
-      for (const line of [...result.errors, ...result.warnings]) this.logToStderr(line);
-      throw new PartialFailureError(`${result.errors.length} error(s) in ${dir}`, result.errors, result);
-    }
-    return result;
+    if (result.errors.length === 0) return result;
+    for (const line of [...result.errors, ...result.warnings]) this.logToStderr(line);
+    return partial(result, result.errors, `${result.errors.length} error(s) in ${dir}`);
   }
 
   protected summarize(r: CheckResult): string {

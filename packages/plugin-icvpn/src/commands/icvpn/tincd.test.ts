@@ -4,6 +4,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { FileStore, GitService, gitSettings, RootSandbox, Shell } from '@ffphoton/core';
+import { completeResult } from '@ffphoton/core/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { IcvpnUpdate } from '../../services/icvpn-update.js';
 import { CONNECTS_BEGIN } from '../../services/tinc-connects.js';
@@ -66,11 +67,12 @@ async function generate(net: Network, mode: 'file' | 'markers', target: string) 
     outputs: [{ kind: 'tinc', mode, target, reload: false }],
   });
   const files = new FileStore(new RootSandbox(), { dryRun: false });
-  return new IcvpnUpdate(
+  const update = new IcvpnUpdate(
     new Shell({ dryRun: false, defaultTimeoutMs: 60_000 }),
     files,
     new GitService(gitSettings.schema.parse({}), files, SELF),
-  ).run(settings, { outputs: settings.outputs });
+  );
+  return completeResult(await update.run(settings, { outputs: settings.outputs }));
 }
 
 /** Starts tincd in the foreground and waits until every expected attempt is in its log. */

@@ -1,4 +1,4 @@
-import { TaskCommand, type TaskContext } from '@ffphoton/core';
+import { TaskCommand, type TaskContext, type TaskOutcome } from '@ffphoton/core';
 import { IcvpnUpdate, summarizeUpdate, type UpdateResult } from '../../services/icvpn-update.js';
 import { icvpnSettings } from '../../settings.js';
 
@@ -14,7 +14,7 @@ export default class IcvpnUpdateCommand extends TaskCommand<typeof IcvpnUpdateCo
     '<%= config.bin %> icvpn update --dry-run --log-level info',
   ];
 
-  protected async execute(ctx: TaskContext): Promise<UpdateResult> {
+  protected async execute(ctx: TaskContext): Promise<TaskOutcome<UpdateResult>> {
     const settings = ctx.settings.get(icvpnSettings);
     return new IcvpnUpdate(ctx.shell, ctx.files, ctx.git, ctx.logger).run(settings, {
       outputs: settings.outputs,

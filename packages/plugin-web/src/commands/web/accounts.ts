@@ -1,9 +1,10 @@
 import {
   ConfigError,
   Flags,
-  PartialFailureError,
+  partial,
   TaskCommand,
   type TaskContext,
+  type TaskOutcome,
   UnavailableError,
   UsageError,
 } from '@ffphoton/core';
@@ -30,7 +31,7 @@ export default class WebAccounts extends TaskCommand<typeof WebAccounts, DigestR
     '<%= config.bin %> web accounts --dry-run  # the digest, no mail',
   ];
 
-  protected async execute(ctx: TaskContext): Promise<DigestResult> {
+  protected async execute(ctx: TaskContext): Promise<TaskOutcome<DigestResult>> {
     const cfg = ctx.settings.get(webSettings).accounts;
     if (!cfg.file) throw new ConfigError('no accounts file configured', { keyPath: 'web.accounts.file' });
     const now = this.flags.at ? parseAt(this.flags.at) : ctx.clock.now();
@@ -40,14 +41,12 @@ export default class WebAccounts extends TaskCommand<typeof WebAccounts, DigestR
       throw new UnavailableError(`digest mail not sent: ${result.mail.error}`);
     }
     const invalid = result.buckets.invalid;
-    if (invalid.length > 0) {
-      throw new PartialFailureError(
-        `${invalid.length} bad entr${invalid.length === 1 ? 'y' : 'ies'} in ${cfg.file}`,
-        invalid.map((i) => `${i.entry}: ${i.reason}`),
-        result,
-      );
-    }
-    return result;
+    if (invalid.length === 0) return result;
+    return partial(
+      result,
+      invalid.map((i) => `${i.entry}: ${i.reason}`),
+      `${invalid.length} bad entr${invalid.length === 1 ? 'y' : 'ies'} in ${cfg.file}`,
+    );
   }
 
   protected summarize(r: DigestResult): string {

@@ -1,11 +1,12 @@
 import {
   Flags,
-  PartialFailureError,
+  partial,
   photonSettings,
   STATUS_EVENT,
   type StatusHookOptions,
   TaskCommand,
   type TaskContext,
+  type TaskOutcome,
   writeStatusMetrics,
 } from '@ffphoton/core';
 import { HealthCollector, type StatusHookOutcome } from '../../services/health-collector.js';
@@ -31,7 +32,7 @@ export default class WebBuild extends TaskCommand<typeof WebBuild, WebBuildResul
     '<%= config.bin %> web build --dry-run --log-level info',
   ];
 
-  protected async execute(ctx: TaskContext): Promise<WebBuildResult> {
+  protected async execute(ctx: TaskContext): Promise<TaskOutcome<WebBuildResult>> {
     const cfg = ctx.settings.get(webSettings);
     const runStatusHook = async (): Promise<StatusHookOutcome> => {
       const options: StatusHookOptions = { ctx };
@@ -48,9 +49,8 @@ export default class WebBuild extends TaskCommand<typeof WebBuild, WebBuildResul
     const { textfileDir } = ctx.settings.get(photonSettings).metrics;
     if (textfileDir && !ctx.dryRun)
       await writeStatusMetrics(ctx.sandbox.resolve(textfileDir), result.health.sections, ctx.host);
-    if (this.flags.strict && result.notes.length > 0) {
-      throw new PartialFailureError(`site written with ${result.notes.length} note(s)`, result.notes, result);
-    }
+    if (this.flags.strict && result.notes.length > 0)
+      return partial(result, result.notes, `site written with ${result.notes.length} note(s)`);
     return result;
   }
 
