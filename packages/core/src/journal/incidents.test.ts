@@ -119,8 +119,9 @@ describe('decideIncident', () => {
       mailed: true,
     });
     expect(at('2026-12-02T00:00:00.000Z', day)?.decision).toBe('reminder');
-    // reminderMs 0: no suppression at all
+    // reminderMs 0: no suppression at all, also when the clock stepped back behind the last mail
     expect(at('2026-12-01T00:00:01.000Z', 0)?.decision).toBe('reminder');
+    expect(at('2026-11-30T23:59:00.000Z', 0)?.decision).toBe('reminder');
   });
 });
 
