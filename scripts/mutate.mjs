@@ -205,8 +205,8 @@ function latestByFile(pkg, runs) {
   const latest = new Map();
   const files = sourceFiles(pkg);
   for (const run of runs) {
-    for (const file of files)
-      if (inPart(file, run.part ?? undefined)) latest.set(file, { run, row: undefined });
+    // A file the run did not know (added or moved since) is not measured by it.
+    for (const file of run.covered) if (files.includes(file)) latest.set(file, { run, row: undefined });
     for (const row of run.files) latest.set(row.file, { run, row });
   }
   return latest;
@@ -224,6 +224,7 @@ function recordRun(pkg, only, minutes, commit) {
     commit,
     finished: new Date().toISOString(),
     minutes: Math.round(minutes),
+    covered: sourceFiles(pkg).filter((file) => inPart(file, only)),
     files: countMutants(report, path.join(repo, base)),
   };
   const runs = [...runsOf(pkg), run];
@@ -239,8 +240,9 @@ function section(pkg) {
   const runs = runsOf(pkg);
   const files = sourceFiles(pkg);
   const latest = latestByFile(pkg, runs);
+  // A file deleted or moved since its run no longer counts (moved code is measured where it is now).
   const rows = [...latest.entries()]
-    .filter(([, { row }]) => row !== undefined)
+    .filter(([file, { row }]) => row !== undefined && files.includes(file))
     .map(([, { row }]) => row)
     .sort((a, b) => a.file.localeCompare(b.file));
   const missing = files.filter((f) => !latest.has(f));

@@ -28,7 +28,6 @@ export interface TaskLogger {
   logger: Logger;
   /** The last lines logged (any level from info up), for the failure mail. */
   recent: RecentLines;
-  flush(): void;
 }
 
 const LEVEL_NAMES: Record<number, string> = {
@@ -124,16 +123,17 @@ export async function createTaskLogger(options: LoggerOptions): Promise<TaskLogg
     });
   }
   streams.push({ level: 'info', stream: recent });
-  let fileDest: ReturnType<typeof pino.destination> | undefined;
   if (options.file) {
-    fileDest = pino.destination({ dest: options.file, sync: true, mkdir: true, append: true });
-    streams.push({ level: 'info', stream: fileDest });
+    // Synchronous: every line is in the file when the call returns, also when the run is killed next.
+    streams.push({
+      level: 'info',
+      stream: pino.destination({ dest: options.file, sync: true, mkdir: true, append: true }),
+    });
   }
   const logger = pino(
     {
       level: lowestLevel(streams.map((s) => s.level)),
       base: options.bindings ?? {},
-      formatters: { level: (_label, number) => ({ level: number }) },
       hooks: {
         // Secrets never reach a log line, whatever a message quotes or an object holds: the one
         // definition of a secret (redact.ts) that printed settings and mails use too.
@@ -142,11 +142,9 @@ export async function createTaskLogger(options: LoggerOptions): Promise<TaskLogg
         },
       },
     },
-    pino.multistream(
-      streams.map((s) => ({ level: s.level === 'silent' ? 'fatal' : s.level, stream: s.stream })),
-    ),
+    pino.multistream(streams),
   );
-  return { logger, recent, flush: () => fileDest?.flushSync() };
+  return { logger, recent };
 }
 
 const ORDER: LogLevel[] = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'];

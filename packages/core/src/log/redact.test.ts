@@ -100,3 +100,97 @@ describe('redacting errors', () => {
     expect([copy.message, copy.stack, copy.apiToken]).toEqual(['token=*** refused', undefined, '***']);
   });
 });
+
+describe('redaction edge cases', () => {
+  afterEach(() => forgetSecrets());
+
+  it('remembers secrets in lists and beside nulls, from 4 characters on, and forgets them on request', () => {
+    rememberSecrets({
+      tokens: ['tok1-abcd', 'tok2-efgh'],
+      password: 'abc',
+      secret: 'abcd',
+      none: null,
+      pass: null,
+    });
+    expect(redactText('tok1-abcd tok2-efgh abc abcd')).toBe('*** *** abc ***');
+    forgetSecrets();
+    expect(redactText('tok1-abcd tok2-efgh abc abcd')).toBe('tok1-abcd tok2-efgh abc abcd');
+  });
+
+  it('keeps empty secret values and values that are no plain objects as they are', () => {
+    const when = new Date(0);
+    const map = new Map([['password', 'inside a map']]);
+    const value = { password: null, token: undefined, secret: '', when, map, nothing: null };
+    const copy = redactSecrets(value);
+    expect(copy).toEqual(value);
+    expect(copy.when).toBe(when);
+    expect(copy.map).toBe(map);
+    expect(
+      JSON.parse(
+        JSON.stringify({ password: null, token: '', secret: 12, n: 'password=x1' }, redactingReplacer),
+      ),
+    ).toEqual({
+      password: null,
+      token: '',
+      secret: REDACTED,
+      n: 'password=***',
+    });
+    expect(JSON.stringify('token=abc', redactingReplacer)).toBe('"token=***"');
+  });
+
+  it('a redacted error copy can be changed like the original (message and stack writable, configurable)', () => {
+    const copy = redactSecrets(new Error('password=abc1'));
+    copy.message = 'changed';
+    expect(copy.message).toBe('changed');
+    expect(delete (copy as { stack?: string }).stack).toBe(true);
+    expect(copy.stack).toBeUndefined();
+  });
+
+  it.each([
+    // private key blocks of every kind, with newlines inside, each cut out
+    [
+      'a -----BEGIN RSA PRIVATE KEY-----\nMIIE\nAA==\n-----END RSA PRIVATE KEY----- b -----BEGIN PRIVATE KEY-----\nMC4C\n-----END PRIVATE KEY----- c',
+      'a *** b *** c',
+    ],
+    // URL passwords in any scheme, the user kept, several in one line
+    [
+      'git+ssh://git:s3cret@host/r.git and HTTPS://u:p4ss@h/x',
+      'git+ssh://git:***@host/r.git and HTTPS://u:***@h/x',
+    ],
+    ['smtp://mail.example.org:secretpass@relay', 'smtp://mail.example.org:***@relay'],
+    // credentials after Authorization words, with or without a scheme and blanks
+    ['Authorization:Bearer abc.def', 'Authorization:Bearer ***'],
+    ['authorization = token  xyz; next', 'authorization = token  ***; next'],
+    ['Proxy-Authorization: Negotiate YII=,', 'Proxy-Authorization: Negotiate ***,'],
+    // secret assignments end at blanks, quotes and separators
+    [
+      'passwd=a1&api_key=k2;apikey=k3,api-key=k4 "secret=k5" passphrase=k6',
+      'passwd=***&api_key=***;apikey=***,api-key=*** "secret=***" passphrase=***',
+    ],
+    // neither shape: unchanged
+    ['password: expected a string; token length 5', 'password: expected a string; token length 5'],
+  ])('redactText(%j)', (text, redacted) => {
+    expect(redactText(text)).toBe(redacted);
+  });
+
+  it('knows secret keys by name, "pass" only as the end of one', () => {
+    const keys = [
+      'password',
+      'smtpPassword',
+      'secret',
+      'passphrase',
+      'token',
+      'pass',
+      'sshPass',
+      'privateKey',
+      'private_key',
+      'apiKey',
+      'api_key',
+    ];
+    const plain = ['passage', 'passive', 'user', 'keyFile', 'compass_dir'];
+    const tree = Object.fromEntries([...keys, ...plain].map((k) => [k, 'value']));
+    expect(redactSecrets(tree)).toEqual(
+      Object.fromEntries([...keys.map((k) => [k, REDACTED]), ...plain.map((k) => [k, 'value'])]),
+    );
+  });
+});

@@ -1,4 +1,5 @@
-import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { describe, expect, it, vi } from 'vitest';
 import { CommandFailedError } from '../errors/errors.js';
 import { RunChanges } from '../journal/change-recorder.js';
 import { Shell } from './shell.js';
@@ -194,6 +195,68 @@ describe('Shell', () => {
       expect((await shell().run(['sh', '-c', 'echo $PHOTON_SHELL_TEST'])).stdout).toBe('inherited\n');
     } finally {
       delete process.env.PHOTON_SHELL_TEST;
+    }
+  });
+
+  it('a program given no input reads an empty stdin instead of waiting for one', async () => {
+    const result = await shell().run(['cat'], { timeoutMs: 5_000, allowFailure: true });
+    expect(result).toMatchObject({ stdout: '', exitCode: 0, timedOut: false });
+  });
+
+  it('measures how long a program ran', async () => {
+    const result = await shell().run(['sleep', '0.2']);
+    expect(result.durationMs).toBeGreaterThanOrEqual(150);
+    expect(result.durationMs).toBeLessThan(5_000);
+  });
+
+  it('on a timeout: SIGTERM, SIGKILL after the grace time for a program that ignores it, and no group member left', async () => {
+    // A member that ignores SIGTERM and outlives the leader (its output elsewhere) prints its pid first.
+    const member = '(trap "" TERM; exec sleep 30 >/dev/null 2>&1) & echo $!;';
+    const timedOut = async (leader: string) => {
+      const started = Date.now();
+      const result = await shell().run(['sh', '-c', `${leader} ${member} sleep 30`], {
+        timeoutMs: 200,
+        allowFailure: true,
+      });
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      const pid = Number(result.stdout.trim());
+      expect(pid).toBeGreaterThan(1);
+      // Gone, or a zombie waiting for init to reap it (its parent, the leader, was killed).
+      const state = (() => {
+        try {
+          return readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.[0];
+        } catch {
+          return 'gone';
+        }
+      })();
+      return {
+        result,
+        elapsed: Date.now() - started,
+        member: state === 'gone' || state === 'Z' ? 'ended' : state,
+      };
+    };
+    // The leader ends on SIGTERM; the member that ignored it is killed when the leader is gone.
+    const polite = await timedOut('');
+    expect(polite.result).toMatchObject({ timedOut: true, signal: 'SIGTERM', failed: true });
+    expect(polite.elapsed).toBeLessThan(1_900);
+    expect(polite.member).toBe('ended');
+    // The leader ignores SIGTERM too: SIGKILL after the 2 s grace time.
+    const stubborn = await timedOut('trap "" TERM;');
+    expect(stubborn.result).toMatchObject({ timedOut: true, signal: 'SIGKILL', failed: true });
+    expect(stubborn.elapsed).toBeGreaterThanOrEqual(2_000);
+    expect(stubborn.elapsed).toBeLessThan(8_000);
+    expect(stubborn.member).toBe('ended');
+  });
+
+  it('sudo -n prefixes a program for a user other than root', async () => {
+    const getuid = vi.spyOn(process, 'getuid').mockReturnValue(1000);
+    try {
+      const result = await shell(true).run(['systemctl', 'reload', 'bird'], { mutates: true, sudo: true });
+      expect(result.argv).toEqual(['sudo', '-n', 'systemctl', 'reload', 'bird']);
+      const plain = await shell(true).run(['systemctl', 'reload', 'bird'], { mutates: true });
+      expect(plain.argv).toEqual(['systemctl', 'reload', 'bird']);
+    } finally {
+      getuid.mockRestore();
     }
   });
 });

@@ -287,9 +287,22 @@ describe('TaskCommand', () => {
     const json = await run(Greet, ['--root', root, '--json', '--dry-rn']);
     expect(json.returned).toBeUndefined();
     expect(json.exitCode).toBe(2);
-    expect(JSON.parse(json.stdout)).toMatchObject({
-      error: { message: expect.stringMatching(/^Nonexistent flag: --dry-rn\. Did you mean --dry-run\?/) },
+    const message = 'Nonexistent flag: --dry-rn. Did you mean --dry-run?\nSee more help with --help';
+    expect(JSON.parse(json.stdout)).toEqual({
+      ok: false,
+      task: 'demo-greet',
+      host: expect.any(String),
+      dryRun: false,
+      exitCode: 2,
+      summary: 'demo-greet: Nonexistent flag: --dry-rn. Did you mean --dry-run?',
+      changes: { files: [], services: [], commands: 0 },
+      error: { code: 'USAGE', message },
     });
+    // Two unknown flags: a hint for each that has one.
+    const two = await run(Greet, ['--root', root, '--dry-rn', '--nmae=x']);
+    expect(two.thrown?.message).toBe(
+      'Nonexistent flags: --dry-rn, --nmae=x. Did you mean --dry-run, --name?\nSee more help with --help',
+    );
     const quiet = await run(Show, ['--root', root, 'x']);
     expect(quiet).toMatchObject({ stdout: '', returned: { ok: true, summary: 'show: x; wrote' } });
   });

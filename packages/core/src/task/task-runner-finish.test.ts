@@ -289,4 +289,101 @@ describe('TaskRunner: the end of a run', () => {
     await next.release();
     expect(ran).toBe(false);
   });
+
+  it('each ending logs its summary once, with its fields, bound to the task and run; the journal has the duration', async () => {
+    // The whole record of each line: a tighter check than [level, msg].
+    const whole = (overrides: Partial<TaskRunOptions> = {}) => {
+      const run = setup('', overrides);
+      const all: Record<string, unknown>[] = [];
+      run.options.logStream = {
+        write: (text: string) => {
+          const { time: _time, ...rest } = JSON.parse(text);
+          all.push(rest);
+        },
+      };
+      return { run, all };
+    };
+
+    const done = whole();
+    await new TaskRunner().run(
+      done.run.options,
+      async () => 3,
+      (n) => `did ${n}`,
+    );
+    const runId = done.all[0]?.run;
+    expect(typeof runId).toBe('string');
+    expect(done.all).toEqual([{ level: 30, task: 'demo-task', run: runId, exitCode: 0, msg: 'did 3' }]);
+    const [record] = done.run.records();
+    expect(record.durationMs).toBe(Date.parse(record.end) - Date.parse(record.start));
+
+    const part = whole();
+    await new TaskRunner().run(
+      part.run.options,
+      async () => partial(1, ['a refused', 'b refused'], 'demo-task: 2 refused'),
+      (n) => `did ${n}`,
+    );
+    expect(part.all.map(({ run: _run, ...rest }) => rest)).toEqual([
+      { level: 40, task: 'demo-task', problem: 'a refused', msg: 'a refused' },
+      { level: 40, task: 'demo-task', problem: 'b refused', msg: 'b refused' },
+      { level: 50, task: 'demo-task', exitCode: 5, problems: 2, msg: 'demo-task: 2 refused' },
+    ]);
+
+    const failed = whole();
+    await new TaskRunner().run(
+      failed.run.options,
+      async () => {
+        throw new RangeError('too far');
+      },
+      () => 'never',
+    );
+    const thrown = whole();
+    await new TaskRunner().run(
+      thrown.run.options,
+      async () => {
+        throw 'a string';
+      },
+      () => 'never',
+    );
+    expect([...failed.all, ...thrown.all].map(({ run: _run, ...rest }) => rest)).toEqual([
+      {
+        level: 50,
+        task: 'demo-task',
+        exitCode: 1,
+        error: { type: 'RangeError', message: 'too far' },
+        msg: 'demo-task: too far',
+      },
+      {
+        level: 50,
+        task: 'demo-task',
+        exitCode: 1,
+        error: { message: 'a string' },
+        msg: 'demo-task: a string',
+      },
+    ]);
+  });
+
+  it('a run that finds the lock taken logs a warning and leaves the journal to the holder', async () => {
+    const locked = setup('', { lock: true, waitSeconds: 0 });
+    const lines: Record<string, unknown>[] = [];
+    locked.options.logStream = {
+      write: (text: string) => {
+        const { time: _time, run: _run, ...rest } = JSON.parse(text);
+        lines.push(rest);
+      },
+    };
+    const holder = new TaskLock(path.join(locked.root, 'var/lib/photon/locks/demo-task.lock'), 'demo-task');
+    await holder.acquire();
+    try {
+      const { output } = await new TaskRunner().run(
+        locked.options,
+        async () => 1,
+        () => 'x',
+      );
+      expect(output.exitCode).toBe(75);
+      expect(lines).toEqual([{ level: 40, task: 'demo-task', exitCode: 75, msg: output.summary }]);
+      expect(locked.records()).toEqual([]);
+    } finally {
+      await holder.release();
+    }
+  });
 });

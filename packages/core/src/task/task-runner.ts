@@ -403,7 +403,6 @@ export class TaskRunner {
         });
       }
     }
-    log?.flush();
     return { output, error };
   }
 

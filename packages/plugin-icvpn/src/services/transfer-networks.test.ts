@@ -1,6 +1,6 @@
 import { type ParsedIp, type Prefix, PrefixSet, parseIp, parsePrefix } from '@ffphoton/core';
 import { describe, expect, it } from 'vitest';
-import { LINK_LOCAL_V6, TRANSFER, TRANSFER_NETWORKS } from './transfer-networks.js';
+import { constantPrefix, LINK_LOCAL_V6, TRANSFER, TRANSFER_NETWORKS } from './transfer-networks.js';
 
 const ip = (text: string) => parseIp(text) as ParsedIp;
 
@@ -8,6 +8,12 @@ const hexGroups = (n: bigint) =>
   Array.from({ length: 8 }, (_, i) => Number((n >> BigInt(112 - 16 * i)) & 0xffffn));
 
 describe('transfer networks', () => {
+  it('a typo in a constant prefix is a bug: it throws at once, naming the prefix and why', () => {
+    expect(() => constantPrefix('10.207.0.0/33')).toThrow(
+      new TypeError('10.207.0.0/33 is not a prefix: prefix length 33 is too long for ipv4'),
+    );
+  });
+
   it("the transfer sets agree with parsePrefix's integer containment, at the edges too", () => {
     const set = (text: string) =>
       new PrefixSet([text], () => {

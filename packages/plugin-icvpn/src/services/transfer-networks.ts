@@ -1,7 +1,7 @@
 import { type IpFamily, PrefixSet } from '@ffphoton/core';
 
 /** A set of one constant prefix: a typo in it is a bug, not bad input. */
-function constantPrefix(text: string): PrefixSet {
+export function constantPrefix(text: string): PrefixSet {
   return new PrefixSet([text], (prefix, reason) => {
     throw new TypeError(`${prefix} is not a prefix: ${reason}`);
   });
