@@ -142,7 +142,8 @@ export class FileStore {
       this.options.signal?.throwIfAborted();
       await fsp.rename(temp, target);
     } catch (error) {
-      await fsp.rm(temp, { force: true });
+      // The write's error is the one to report; a temp that cannot be removed is swept later.
+      await fsp.rm(temp, { force: true }).catch(() => undefined);
       throw error;
     } finally {
       runTemps.delete(temp);

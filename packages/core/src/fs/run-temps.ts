@@ -57,7 +57,9 @@ export async function writeTextAtomic(file: string, text: string): Promise<void>
     await fsp.writeFile(temp, text);
     await fsp.rename(temp, file);
   } catch (error) {
-    await fsp.rm(temp, { force: true });
+    // The write's error is the one to report: removing a temp under a path that is no directory
+    // fails too (ENOTDIR). One left behind is swept by a later run.
+    await fsp.rm(temp, { force: true }).catch(() => undefined);
     throw error;
   } finally {
     runTemps.delete(temp);

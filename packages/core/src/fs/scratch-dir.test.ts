@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { findProgram } from '../host/find-program.js';
 import { sweepScratchDirs, withScratchDir } from './scratch-dir.js';
 
@@ -34,6 +34,26 @@ describe('withScratchDir', () => {
     expect(existsSync(dead)).toBe(false);
     expect(existsSync(live)).toBe(true);
     rmSync(live, { recursive: true });
+    await expect(sweepScratchDirs(path.join(os.tmpdir(), 'photon-no-such-dir'))).resolves.toBeUndefined();
+  });
+
+  it("names the directory after the prefix and pid; a process's first one sweeps what killed runs left, once", async () => {
+    vi.resetModules();
+    const fresh = (await import('./scratch-dir.js')).withScratchDir;
+    const stale = (n: number) => {
+      const dir = path.join(os.tmpdir(), `photon-zone-p999999999-Stale${n}`);
+      mkdirSync(dir, { recursive: true });
+      writeFileSync(path.join(dir, 'candidate'), 'x');
+      return dir;
+    };
+    const first = stale(1);
+    const name = await fresh('zone', async (dir) => path.basename(dir));
+    expect(name).toMatch(new RegExp(`^photon-zone-p${process.pid}-[A-Za-z0-9]{6}$`));
+    expect(existsSync(first)).toBe(false);
+    const second = stale(2);
+    await fresh('zone', async () => undefined);
+    expect(existsSync(second)).toBe(true);
+    rmSync(second, { recursive: true });
   });
 });
 
