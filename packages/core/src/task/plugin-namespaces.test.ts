@@ -24,11 +24,13 @@ describe('plugin settings namespaces', () => {
     { fastd: './dist/settings.js', limit: './dist/settings.js' },
     {
       'dist/settings.js': [
+        // Exports of every kind before the namespaces: none is taken for one, none breaks the search.
+        'export const nothing = null;',
+        "export const version = '1.0';",
         "export const helper = { name: 'fastd' };", // no schema: not a namespace
         "export const other = { name: 'other', schema: {} };",
         "export const fastdSettings = { name: 'fastd', schema: { fastd: true } };",
         "export const limitSettings = { name: 'limit', schema: { limit: true } };",
-        'export const nothing = null;',
       ].join('\n'),
     },
   );
@@ -62,7 +64,11 @@ describe('plugin settings namespaces', () => {
   });
 
   it('imports the declared modules and finds each namespace by name; core and the first plugin win', async () => {
-    const found = await loadAllNamespaces(config(plugin(undefined, {}), fastd, web, shadow, broken));
+    // A plugin that declares a core namespace is not even imported for it (its module may be gone).
+    const coreName = plugin({ mail: './gone.js' }, {});
+    const found = await loadAllNamespaces(
+      config(plugin(undefined, {}), fastd, web, shadow, broken, coreName),
+    );
     expect(found.slice(0, 3)).toEqual(coreNamespaces);
     expect(found.slice(3)).toEqual([
       { name: 'fastd', schema: { fastd: true } },
