@@ -205,8 +205,10 @@ function latestByFile(pkg, runs) {
   const latest = new Map();
   const files = sourceFiles(pkg);
   for (const run of runs) {
-    // A file the run did not know (added or moved since) is not measured by it.
-    for (const file of run.covered) if (files.includes(file)) latest.set(file, { run, row: undefined });
+    // A file the run did not know (added or moved since) is not measured by it. (A record
+    // without its list: the files of its part as they are now.)
+    const covered = run.covered ?? files.filter((file) => inPart(file, run.part ?? undefined));
+    for (const file of covered) if (files.includes(file)) latest.set(file, { run, row: undefined });
     for (const row of run.files) latest.set(row.file, { run, row });
   }
   return latest;
