@@ -1,4 +1,12 @@
-import { argvPrograms, argvTemplate, defineSettings, z } from '@ffphoton/core';
+import {
+  argvPrograms,
+  argvTemplate,
+  defineSettings,
+  nonEmptyString,
+  nonNegativeInt,
+  positiveInt,
+  z,
+} from '@ffphoton/core';
 
 const name = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, 'expected letters, digits, "_", "." or "-"');
 
@@ -20,7 +28,7 @@ const fleetJob = z.strictObject({
    * `every 5m`, `every 2h`, `hourly`, `daily`, `weekly`, a cron expression (`U` as weekday = spread),
    * or `always`: a long-running service (a systemd unit restarted on failure; not in the crontab).
    */
-  cadence: z.string().min(1),
+  cadence: nonEmptyString,
   /** Time of day (`HH:MM`) for `daily` and `weekly`; minute (`:MM`) for `hourly`. */
   at: z
     .string()
@@ -30,7 +38,7 @@ const fleetJob = z.strictObject({
   /** Weekday jobs of one group share their days (the documentation's `U` for tinc, bird and bind). */
   group: name.optional(),
   /** Timeout of a non-photon program run through `photon exec`. */
-  timeoutSeconds: z.number().int().positive().optional(),
+  timeoutSeconds: positiveInt.optional(),
 });
 
 export type FleetHostSettings = z.output<typeof fleetHost>;
@@ -41,13 +49,13 @@ export const fleetSettings = defineSettings(
   'The gateway fleet: hosts with roles and the jobs scheduled across them',
   z.strictObject({
     /** This host: a name in `hosts` or its index; default: found by host name. */
-    self: z.union([name, z.number().int().min(0)]).optional(),
+    self: z.union([name, nonNegativeInt]).optional(),
     hosts: z.array(fleetHost).default([]),
     jobs: z.array(fleetJob).default([]),
     /** How cron and systemd start photon, e.g. ["env", "PHOTON_DATA_DIR=/var/lib/photon", "/usr/local/bin/photon"]. */
     photon: argvTemplate.default(['photon']),
     /** Each job appends its JSON log to `<logDir>/<job>.log` (`$HOME` is expanded by cron's shell). */
-    logDir: z.string().min(1).default('$HOME/.cronlog'),
+    logDir: nonEmptyString.default('$HOME/.cronlog'),
     /** The crontab program (`-l` reads, `-` writes). */
     crontab: argvTemplate.default(['crontab']),
     /** `User=` of the generated systemd services (none: the unit manager's user). */
@@ -76,13 +84,13 @@ export const selfupgradeSettings = defineSettings(
     /** The npm program. */
     npm: argvTemplate.default(['npm']),
     /** Packages installed globally with `npm install -g <pkg>@<tag>`. */
-    packages: z.array(z.string().min(1)).default(['@ffphoton/cli']),
+    packages: z.array(nonEmptyString).default(['@ffphoton/cli']),
     /** The dist-tag or version to install (`next` for pre-releases). */
-    tag: z.string().min(1).default('latest'),
+    tag: nonEmptyString.default('latest'),
     /** Updates the community plugins installed with `photon plugins install` (default: this photon's `plugins update`). */
     pluginsUpdate: argvTemplate.optional(),
     /** git working trees to pull (fetch with tags, fast-forward only, with the `git` settings), e.g. a clone of your community's scripts. */
-    repositories: z.array(z.string().min(1)).default([]),
+    repositories: z.array(nonEmptyString).default([]),
   }),
   {
     programs: (upgrade) => argvPrograms(upgrade.npm, upgrade.pluginsUpdate),

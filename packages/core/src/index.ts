@@ -32,8 +32,6 @@ export {
   injectAll,
   injectable,
 } from 'tsyringe';
-// YAML for plugins' own files (key lists, account files), from the same bundled copy settings use.
-export { parse as parseYaml, parseDocument as parseYamlDocument, stringify as stringifyYaml } from 'yaml';
 
 export {
   CommandFailedError,
@@ -151,7 +149,8 @@ export {
   readYamlTextIfExists,
   type YamlMappings,
 } from './settings/yaml-file.js';
-export { z } from './settings/zod.js';
+export { parseYaml, parseYamlDocument, stringifyYaml } from './settings/yaml-library.js';
+export { nonEmptyString, nonNegativeInt, positiveInt, positiveNumber, z } from './settings/zod.js';
 export { type RunOptions, Shell } from './shell/shell.js';
 export {
   formatAge,

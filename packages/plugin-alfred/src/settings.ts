@@ -1,6 +1,15 @@
-import { argvPrograms, argvTemplate, defineSettings, isPrefix, z } from '@ffphoton/core';
+import {
+  argvPrograms,
+  argvTemplate,
+  defineSettings,
+  isPrefix,
+  nonEmptyString,
+  positiveInt,
+  positiveNumber,
+  z,
+} from '@ffphoton/core';
 
-const ifname = z.string().min(1).max(15);
+const ifname = nonEmptyString.max(15);
 
 /** One mesh (community) this host serves: its interfaces, its alfred socket and static node data. */
 export const meshSchema = z.strictObject({
@@ -13,13 +22,13 @@ export const meshSchema = z.strictObject({
   /** fastd VPN interface (mwu fork `-f`): announced as the mesh interface. */
   fastd: ifname.optional(),
   /** The alfred daemon's UNIX socket of this mesh. */
-  socket: z.string().min(1).default('/var/run/alfred.sock'),
+  socket: nonEmptyString.default('/var/run/alfred.sock'),
   /** system.site_code (mwu fork `-s`). */
-  siteCode: z.string().min(1).optional(),
+  siteCode: nonEmptyString.optional(),
   /** system.role; gateways announce `gateway`. */
-  role: z.string().min(1).default('gateway'),
+  role: nonEmptyString.default('gateway'),
   /** Overrides the announced host name (default: photon.hostname, else the short host name). */
-  hostname: z.string().min(1).optional(),
+  hostname: nonEmptyString.optional(),
   location: z
     .strictObject({
       latitude: z.number().min(-90).max(90),
@@ -28,9 +37,9 @@ export const meshSchema = z.strictObject({
     })
     .optional(),
   /** owner.contact. */
-  contact: z.string().min(1).optional(),
+  contact: nonEmptyString.optional(),
   /** hardware.model (default: the CPU model from /proc/cpuinfo). */
-  hardwareModel: z.string().min(1).optional(),
+  hardwareModel: nonEmptyString.optional(),
   /** Interfaces on which `respondd serve` joins the multicast groups (default: bridge and batman). */
   responddInterfaces: z.array(ifname).min(1).optional(),
 });
@@ -43,7 +52,7 @@ export const alfredSettings = defineSettings(
     /** The alfred client; `-u SOCK -s TYPE` / `-r TYPE` are appended. */
     command: argvTemplate.default(['alfred']),
     /** Seconds to wait for alfred (a secondary waits up to 10 s for its primary). */
-    timeoutSeconds: z.number().positive().default(20),
+    timeoutSeconds: positiveNumber.default(20),
     /**
      * What one node may send: records are written by anyone on the mesh. A Gluon node's record
      * inflates to 1–3 KiB; a larger one is refused as that node's problem (exit 5).
@@ -76,25 +85,25 @@ export const alfredSettings = defineSettings(
       .strictObject({
         /** Zone origin, e.g. `nodes.ffmz.org`. */
         name: z.string().regex(/^([A-Za-z0-9-]{1,63}\.)*[A-Za-z0-9-]{1,63}\.?$/, 'expected a DNS name'),
-        file: z.string().min(1),
+        file: nonEmptyString,
         /** Meshes whose alfred is read (default: all). */
         meshes: z.array(z.string()).optional(),
         /** Only addresses inside these prefixes are published (e.g. fd37:b4dc:4b1e::/64). */
         prefixes: z
           .array(z.string().refine(isPrefix, 'expected a prefix such as fd37:b4dc:4b1e::/64'))
           .min(1),
-        ttl: z.number().int().positive().default(300),
-        nameservers: z.array(z.string().min(1)).min(1),
+        ttl: positiveInt.default(300),
+        nameservers: z.array(nonEmptyString).min(1),
         soa: z
           .strictObject({
             /** MNAME; default: the first name server. */
-            primary: z.string().min(1).optional(),
+            primary: nonEmptyString.optional(),
             /** RNAME in zone-file form (`hostmaster.ffmz.org.`). */
-            contact: z.string().min(1).default('hostmaster'),
-            refresh: z.number().int().positive().default(3600),
-            retry: z.number().int().positive().default(900),
-            expire: z.number().int().positive().default(604_800),
-            minimum: z.number().int().positive().default(300),
+            contact: nonEmptyString.default('hostmaster'),
+            refresh: positiveInt.default(3600),
+            retry: positiveInt.default(900),
+            expire: positiveInt.default(604_800),
+            minimum: positiveInt.default(300),
           })
           .prefault({}),
         /** Validator; `ZONE FILE` are appended. */
@@ -107,12 +116,12 @@ export const alfredSettings = defineSettings(
       .strictObject({
         /** Meshes whose alfred is read (default: all). */
         meshes: z.array(z.string()).optional(),
-        nodesFile: z.string().min(1).default('/var/www/html/data/nodes.json'),
-        nodelistFile: z.string().min(1).default('/var/www/html/data/nodelist.json'),
+        nodesFile: nonEmptyString.default('/var/www/html/data/nodes.json'),
+        nodelistFile: nonEmptyString.default('/var/www/html/data/nodelist.json'),
         /** Nodes not seen for this long are dropped (default 14 days). */
-        maxAgeSeconds: z.number().positive().default(1_209_600),
+        maxAgeSeconds: positiveNumber.default(1_209_600),
         /** Last-seen state, relative to photon's data dir unless absolute. */
-        stateFile: z.string().min(1).default('alfred/nodes-state.json'),
+        stateFile: nonEmptyString.default('alfred/nodes-state.json'),
         /**
          * Most bytes nodes.json may have (10,000 real nodes take ~5 MB); beyond it the nodes
          * seen longest ago, then the biggest, are left out and reported (exit 5).
@@ -137,9 +146,9 @@ export const alfredSettings = defineSettings(
         /** Answers longer than this are not sent (one UDP datagram). */
         maxAnswerBytes: z.number().int().min(512).max(65_507).default(65_000),
         /** Answers per second to one source address (a burst of twice as many). */
-        answersPerSecondPerSource: z.number().positive().default(10),
+        answersPerSecondPerSource: positiveNumber.default(10),
         /** Answers per second in all (bounds the CPU a request flood costs). */
-        answersPerSecond: z.number().positive().default(200),
+        answersPerSecond: positiveNumber.default(200),
         /** How long collected node data is reused for answers (statistics change slowly). */
         cacheSeconds: z.number().min(0).max(300).default(5),
       })
@@ -149,19 +158,19 @@ export const alfredSettings = defineSettings(
         /** Where `photon map` gets the node data: respondd queries, or alfred (158/159/160). */
         source: z.enum(['respondd', 'alfred']).default('respondd'),
         /** respondd: addresses, groups or interfaces asked (an interface: its ff02::2:1001). */
-        targets: z.array(z.string().min(1)).min(1).default(['ff05::2:1001']),
+        targets: z.array(nonEmptyString).min(1).default(['ff05::2:1001']),
         /** respondd: seconds to collect answers. */
         timeoutSeconds: z.number().int().min(1).max(60).default(5),
         /** alfred: meshes whose alfred is read (default: all). */
         meshes: z.array(z.string()).optional(),
-        meshviewerFile: z.string().min(1).default('/var/www/html/data/meshviewer.json'),
-        graphFile: z.string().min(1).default('/var/www/html/data/graph.json'),
+        meshviewerFile: nonEmptyString.default('/var/www/html/data/meshviewer.json'),
+        graphFile: nonEmptyString.default('/var/www/html/data/graph.json'),
         /** nodes.json v2 for older maps (not written unless set: `alfred nodes` may own it). */
-        nodesFile: z.string().min(1).optional(),
+        nodesFile: nonEmptyString.optional(),
         /** Nodes not seen for this long are dropped (default 14 days). */
-        maxAgeSeconds: z.number().positive().default(1_209_600),
+        maxAgeSeconds: positiveNumber.default(1_209_600),
         /** First/last seen of every node, relative to photon's data dir unless absolute. */
-        stateFile: z.string().min(1).default('map/nodes-state.json'),
+        stateFile: nonEmptyString.default('map/nodes-state.json'),
       })
       .prefault({}),
   }),

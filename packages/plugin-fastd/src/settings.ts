@@ -1,4 +1,13 @@
-import { argvPrograms, argvTemplate, defineSettings, z } from '@ffphoton/core';
+import {
+  argvPrograms,
+  argvTemplate,
+  defineSettings,
+  nonEmptyString,
+  nonNegativeInt,
+  positiveInt,
+  positiveNumber,
+  z,
+} from '@ffphoton/core';
 
 const instanceName = z
   .string()
@@ -9,27 +18,27 @@ export const fastdInstanceSchema = z.strictObject({
   /** Instance name (`fastd@<name>`), also the key in the published status JSON. */
   name: instanceName,
   /** The TAP interface; `fastd verify` maps fastd's $INTERFACE back to the instance with it. */
-  interface: z.string().min(1).max(15),
+  interface: nonEmptyString.max(15),
   /** The file holding the active `peer limit N;` statement (fastd.conf or an included peer_limit.conf). */
-  configFile: z.string().min(1),
+  configFile: nonEmptyString,
   /**
    * The configuration fastd starts with, checked by `fastd --verify-config` before `limit` restarts it.
    * Default: fastd.conf beside configFile when it exists, else configFile.
    */
-  fastdConfig: z.string().min(1).optional(),
-  statusSocket: z.string().min(1),
+  fastdConfig: nonEmptyString.optional(),
+  statusSocket: nonEmptyString,
   /** The `include peers from` directory that sync-keys fills; absent when keys are only checked by `on verify`. */
-  peersDir: z.string().min(1).optional(),
+  peersDir: nonEmptyString.optional(),
   /** The key repository: a read-only mirror cloned to `local`. */
   peersRepo: z
     .strictObject({
-      remote: z.string().min(1),
-      local: z.string().min(1),
-      branch: z.string().min(1).optional(),
+      remote: nonEmptyString,
+      local: nonEmptyString,
+      branch: nonEmptyString.optional(),
     })
     .optional(),
   /** The service unit restarted by `limit` and signalled by `sync-keys`; default `fastd@<name>`. */
-  unit: z.string().min(1).optional(),
+  unit: nonEmptyString.optional(),
 });
 
 export const fastdSettings = defineSettings(
@@ -41,20 +50,20 @@ export const fastdSettings = defineSettings(
       limit: z
         .strictObject({
           /** Short host names of every gateway of the fleet, this one included. */
-          gateways: z.array(z.string().min(1)).max(1000).default([]),
+          gateways: z.array(nonEmptyString).max(1000).default([]),
           /** URL of a gateway's published status; `{gateway}` is replaced by its short host name. */
           statusUrl: z
             .string()
             .refine((url) => url.includes('{gateway}'), 'must contain {gateway}')
             .default('http://{gateway}/fastd_status.json'),
           /** Where this gateway publishes its own status for the others (served by the web server). */
-          localStatusFile: z.string().min(1).default('/var/www/html/fastd_status.json'),
-          additional: z.number().int().min(0).max(10_000).default(8),
+          localStatusFile: nonEmptyString.default('/var/www/html/fastd_status.json'),
+          additional: nonNegativeInt.max(10_000).default(8),
           /** The most peers one gateway can have: a remote count above it is refused as bad data. */
           maxPeers: z.number().int().min(1).max(1_000_000).default(65_535),
-          maxDataAgeSeconds: z.number().positive().default(900),
-          restartAfterUptimeSeconds: z.number().positive().default(43_200),
-          fetchTimeoutMs: z.number().int().positive().default(10_000),
+          maxDataAgeSeconds: positiveNumber.default(900),
+          restartAfterUptimeSeconds: positiveNumber.default(43_200),
+          fetchTimeoutMs: positiveInt.default(10_000),
         })
         .prefault({}),
       /** Overrides photon.services.restart for fastd (argv template, `{unit}` is replaced). */
@@ -62,7 +71,7 @@ export const fastdSettings = defineSettings(
       /** Overrides photon.services.signal for fastd (argv template, `{unit}` and `{signal}` are replaced). */
       signalCommand: argvTemplate.optional(),
       /** The small precomputed file `fastd verify` reads on every handshake. */
-      verifyStateFile: z.string().min(1).default('/var/lib/photon/fastd-verify.json'),
+      verifyStateFile: nonEmptyString.default('/var/lib/photon/fastd-verify.json'),
     })
     .superRefine(refuseConflictingClones),
   // The daemon itself, and what restarts or signals it when the services defaults are overridden.

@@ -1,4 +1,13 @@
-import { argvPrograms, argvTemplate, defineSettings, repositorySchema, z } from '@ffphoton/core';
+import {
+  argvPrograms,
+  argvTemplate,
+  defineSettings,
+  nonEmptyString,
+  nonNegativeInt,
+  positiveInt,
+  repositorySchema,
+  z,
+} from '@ffphoton/core';
 import { outputCommands } from './services/output-commands.js';
 
 /** mkdns's output formats. Defined here, not in the generator: every photon run loads settings modules. */
@@ -19,7 +28,7 @@ const family = z.enum(['ipv4', 'ipv6']);
  * `false` turns the step off, absent means the default of the kind.
  */
 const common = {
-  target: z.string().min(1),
+  target: nonEmptyString,
   validate: z.union([argvTemplate, z.literal(false)]).optional(),
   reload: z.union([argvTemplate, z.literal(false)]).optional(),
 };
@@ -48,7 +57,7 @@ export const roaOutputSchema = z.strictObject({
   family,
   format: z.enum(['bird', 'bird2']).default('bird'),
   /** mkroa -m; default 24 (IPv4) / 64 (IPv6). */
-  maxLength: z.number().int().min(0).max(128).optional(),
+  maxLength: nonNegativeInt.max(128).optional(),
   tableName: symbol.optional(),
 });
 
@@ -98,11 +107,11 @@ export const icvpnSettings = defineSettings(
       .regex(/^[A-Za-z0-9_]+$/)
       .optional(),
     /** Communities left out of every output (own community); values may be comma lists. */
-    exclude: z.array(z.string().min(1)).default([]),
+    exclude: z.array(nonEmptyString).default([]),
     /** Accept link-local (fe80::/10) BGP peers, which icvpn-meta's check rejects. */
     allowLinkLocal: z.boolean().default(false),
     /** Community files above this size are refused unread. */
-    maxFileBytes: z.number().int().positive().default(DEFAULT_MAX_FILE_BYTES),
+    maxFileBytes: positiveInt.default(DEFAULT_MAX_FILE_BYTES),
     outputs: z.array(outputSchema).default([]),
   }),
   {

@@ -1,11 +1,18 @@
-import { argvPrograms, argvTemplate, defineSettings, z } from '@ffphoton/core';
+import {
+  argvPrograms,
+  argvTemplate,
+  defineSettings,
+  nonEmptyString,
+  positiveNumber,
+  z,
+} from '@ffphoton/core';
 
 const absolutePath = z.string().startsWith('/', 'expected an absolute path');
 
-const link = z.strictObject({ href: z.string().min(1), text: z.string().min(1) });
+const link = z.strictObject({ href: nonEmptyString, text: nonEmptyString });
 
 /** A command shown on the system page; `title` defaults to the argv joined by spaces. */
-const systemCommand = z.strictObject({ title: z.string().min(1).optional(), argv: argvTemplate });
+const systemCommand = z.strictObject({ title: nonEmptyString.optional(), argv: argvTemplate });
 
 const defaultSystemCommands = [
   ['uptime'],
@@ -22,9 +29,9 @@ export const webSettings = defineSettings(
     /** The web server's document root; the site is written here. */
     root: absolutePath.default('/var/www/html'),
     /** Prefix of every page title and header (the original hard-coded "ffmwu"). */
-    brand: z.string().min(1).default('Freifunk'),
+    brand: nonEmptyString.default('Freifunk'),
     /** Page heading after the brand; default: the host name. */
-    title: z.string().min(1).optional(),
+    title: nonEmptyString.optional(),
     /** Extra links on the landing page, always shown. */
     links: z.array(link).default([]),
     /** Links shown only when `href` exists under the web root (firmware mirrors and the like). */
@@ -37,17 +44,17 @@ export const webSettings = defineSettings(
       .strictObject({
         commands: z.array(systemCommand).default(defaultSystemCommands),
         /** A command still running after this is killed and shown as timed out. */
-        timeoutSeconds: z.number().positive().default(10),
+        timeoutSeconds: positiveNumber.default(10),
       })
       .prefault({}),
     traffic: z
       .strictObject({
-        interfaces: z.array(z.string().min(1)).default([]),
+        interfaces: z.array(nonEmptyString).default([]),
         /** Add the interface of every instance in the `fastd` settings. */
         includeFastdInterfaces: z.boolean().default(true),
         /** Must print vnstat 2's JSON for all interfaces (add `--config FILE` for another database). */
         vnstat: argvTemplate.default(['vnstat', '--json']),
-        timeoutSeconds: z.number().positive().default(30),
+        timeoutSeconds: positiveNumber.default(30),
         hours: z.number().int().min(1).max(72).default(24),
         days: z.number().int().min(1).max(90).default(30),
         months: z.number().int().min(1).max(36).default(12),
@@ -55,15 +62,15 @@ export const webSettings = defineSettings(
       })
       .prefault({}),
     /** How long one plugin may take to report its `photon:status` section. */
-    statusTimeoutSeconds: z.number().positive().default(10),
+    statusTimeoutSeconds: positiveNumber.default(10),
     accounts: z
       .strictObject({
         /** The accounts YAML (e.g. exitvpn.yaml in the configs repository). */
         file: absolutePath.optional(),
         /** Digest recipients; default: the `mail` settings' recipients. */
-        to: z.array(z.string().min(1)).default([]),
-        cc: z.array(z.string().min(1)).default([]),
-        subject: z.string().min(1).default('photon account expiry'),
+        to: z.array(nonEmptyString).default([]),
+        cc: z.array(nonEmptyString).default([]),
+        subject: nonEmptyString.default('photon account expiry'),
         /** A hint printed at the end of every digest (where to update the file). */
         footer: z.string().optional(),
       })

@@ -21,14 +21,20 @@ export class ConfigReport {
     private readonly namespaces: SettingsNamespace[],
   ) {}
 
-  build(keyPath?: string): ConfigReportResult {
+  /** Validates every namespace (a ConfigError names file, line and key); what was read. */
+  validate(): Omit<ConfigReportResult, 'value'> {
     for (const ns of this.namespaces) this.settings.get(ns);
-    const tree = redactSecrets(this.settings.resolved());
     return {
       files: this.settings.layers.map(({ kind, file }) => ({ kind, file })),
       namespaces: this.namespaces.map((ns) => ns.name),
-      value: keyPath ? pick(tree, keyPath) : tree,
     };
+  }
+
+  /** `validate()`, and the resolved tree (or the subtree at `keyPath`) with secrets redacted. */
+  build(keyPath?: string): ConfigReportResult {
+    const read = this.validate();
+    const tree = redactSecrets(this.settings.resolved());
+    return { ...read, value: keyPath ? pick(tree, keyPath) : tree };
   }
 }
 

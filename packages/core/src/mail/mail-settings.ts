@@ -1,5 +1,5 @@
 import { defineSettings } from '../settings/namespace.js';
-import { z } from '../settings/zod.js';
+import { nonEmptyString, nonNegativeInt, positiveNumber, z } from '../settings/zod.js';
 
 const addresses = z
   .union([z.string().min(3), z.array(z.string().min(3))])
@@ -19,7 +19,7 @@ export const mailSettings = defineSettings(
     /** When a task mails the admins. */
     on: z.enum(['failure', 'always', 'never']).default('failure'),
     /** Per task (e.g. `alfred-announce: never`): overrides `on` for that task. */
-    tasks: z.record(z.string().min(1), z.enum(['failure', 'always', 'never'])).default({}),
+    tasks: z.record(nonEmptyString, z.enum(['failure', 'always', 'never'])).default({}),
     /**
      * One mail per incident: the same failure again mails only after this many hours (a reminder);
      * 0 mails every failed run.
@@ -28,29 +28,29 @@ export const mailSettings = defineSettings(
     /** Also mail failures of runs started at a terminal (stdin and stderr a tty); the admin sees those. */
     attended: z.boolean().default(false),
     /** Log lines of the run quoted in the mail. */
-    logLines: z.number().int().min(0).default(40),
+    logLines: nonNegativeInt.default(40),
     sendmail: z
       .strictObject({
-        path: z.string().min(1).default('/usr/sbin/sendmail'),
+        path: nonEmptyString.default('/usr/sbin/sendmail'),
         /** Extra arguments before `-f <from> <recipients>` (e.g. msmtp's `-C file`). */
         args: z.array(z.string()).default([]),
       })
       .prefault({}),
     smtp: z
       .strictObject({
-        host: z.string().min(1).default('localhost'),
+        host: nonEmptyString.default('localhost'),
         port: z.number().int().min(1).max(65535).default(25),
         /** `starttls` upgrades a plain connection (and requires it), `tls` connects with TLS (465). */
         security: z.enum(['none', 'starttls', 'tls']).default('none'),
-        user: z.string().min(1).optional(),
-        password: z.string().min(1).optional(),
-        timeoutSeconds: z.number().positive().default(30),
+        user: nonEmptyString.optional(),
+        password: nonEmptyString.optional(),
+        timeoutSeconds: positiveNumber.default(30),
         /** Accept a self-signed server certificate. */
         allowSelfSigned: z.boolean().default(false),
       })
       .prefault({}),
     /** Directory the `file` transport writes `.eml` files into. */
-    outbox: z.string().min(1).default('/var/spool/photon/outbox'),
+    outbox: nonEmptyString.default('/var/spool/photon/outbox'),
   }),
   {
     programs: (mail) => (mail.transport === 'sendmail' ? [mail.sendmail.path] : []),

@@ -1,6 +1,6 @@
-import { isIPv6 } from 'node:net';
 import { ConfigError } from '../errors/errors.js';
 import type { Shell } from '../shell/shell.js';
+import { familyOf } from './ip.js';
 
 export interface PingOptions {
   /** Echo requests per host (ping -c); default 5. */
@@ -62,7 +62,9 @@ export class Ping {
   }
 
   private async one(host: string, count: number, options: PingOptions): Promise<PingResult> {
-    const program = isIPv6(host.replace(/%.*$/, '')) ? (options.ping6 ?? 'ping6') : (options.ping ?? 'ping');
+    // core's parser, not node:net's isIPv6: that import loaded node:net into every run.
+    const program =
+      familyOf(host.replace(/%.*$/, '')) === 'ipv6' ? (options.ping6 ?? 'ping6') : (options.ping ?? 'ping');
     const deadline = options.deadlineSeconds ?? count + 5;
     const argv = [program, '-n', '-c', String(count), '-w', String(deadline)];
     if (options.interface) argv.push('-I', options.interface);

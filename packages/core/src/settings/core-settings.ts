@@ -1,8 +1,8 @@
 import { defineSettings } from './namespace.js';
-import { z } from './zod.js';
+import { nonEmptyString, positiveNumber, z } from './zod.js';
 
 /** An argv template: `{unit}`, `{signal}` … are replaced per element, never through a shell. */
-export const argvTemplate = z.array(z.string().min(1)).min(1);
+export const argvTemplate = z.array(nonEmptyString).min(1);
 
 /**
  * The programs argv templates start: each template's first word and, behind `sudo` or `env`,
@@ -44,7 +44,7 @@ export const photonSettings = defineSettings(
     /** Prometheus: node_exporter's textfile collector directory; each task run rewrites its .prom file there. Off when unset. */
     metrics: z.strictObject({ textfileDir: z.string().optional() }).prefault({}),
     /** Default timeout of an external command. */
-    commandTimeoutSeconds: z.number().positive().default(120),
+    commandTimeoutSeconds: positiveNumber.default(120),
     /** How services are reloaded, restarted, signalled, started, stopped and asked (systemd by default). */
     services: z
       .strictObject({

@@ -1,5 +1,6 @@
-import YAML from 'yaml';
+import type * as YAML from 'yaml';
 import type { ToJSContext } from 'yaml/util';
+import { yamlLibrary } from './yaml-library.js';
 
 /** What Photon's YAML tags may refer to while a file is read. */
 export interface TagContext {
@@ -95,7 +96,7 @@ export class TagError extends Error {
 }
 
 function joinTag(tag: string, join: Joiner): YAML.CollectionTag {
-  class JoinSeq extends YAML.YAMLSeq {
+  class JoinSeq extends yamlLibrary().YAMLSeq {
     // Typed as the base class's array; at runtime it is the joined string Photon produced.
     override toJSON(_?: unknown, ctx?: ToJSContext): unknown[] {
       // An anchored tag must hand its *string* to aliases, not the intermediate array.

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import YAML, { LineCounter } from 'yaml';
+import type * as YAML from 'yaml';
 import { ConfigError } from '../errors/errors.js';
 import type { RootSandbox } from '../fs/root-sandbox.js';
 import { errnoOf, readBoundedText } from '../input/bounded-file.js';
@@ -14,6 +14,7 @@ import type { SettingsNamespace, SettingsOf } from './namespace.js';
 import { photonTags, type TagContext, TagError } from './photon-tags.js';
 import { knownKeysAt } from './schema-keys.js';
 import { assertFlowDepthWithin, parseYamlBounded, throwOnSyntaxError } from './yaml-file.js';
+import { yamlLibrary } from './yaml-library.js';
 import type { z } from './zod.js';
 
 export type SettingsLayerKind = 'system' | 'user' | 'config' | 'env';
@@ -30,7 +31,7 @@ export interface SettingsLayer {
 
 export interface YamlPositions {
   doc: YAML.Document;
-  lines: LineCounter;
+  lines: YAML.LineCounter;
 }
 
 export interface SettingsLoadOptions {
@@ -229,9 +230,10 @@ export function parseSettingsText(
 
 /** The `yaml` package's parse: slower than the quick read, but it knows where every node is. */
 function parseWithPositions(text: string, tagContext: TagContext, file: string): YamlPositions {
-  const lines = new LineCounter();
+  const yaml = yamlLibrary();
+  const lines = new yaml.LineCounter();
   const doc = parseYamlBounded(file, text, () =>
-    YAML.parseDocument(text, {
+    yaml.parseDocument(text, {
       lineCounter: lines,
       customTags: photonTags(tagContext),
       merge: true,
@@ -274,7 +276,7 @@ export function environmentLayer(
 
 function parseEnvValue(value: string): unknown {
   try {
-    return YAML.parse(value) ?? value;
+    return yamlLibrary().parse(value) ?? value;
   } catch {
     return value;
   }
@@ -373,8 +375,9 @@ function locate(layer: SettingsLayer, keyPath: (string | number)[]) {
 function locateKey(layer: SettingsLayer, key: string) {
   const parsed = layer.positions?.();
   const contents = parsed?.doc.contents;
-  if (!parsed || !YAML.isMap(contents)) return { file: layer.file };
-  const pair = contents.items.find((item) => YAML.isScalar(item.key) && item.key.value === key);
+  const yaml = yamlLibrary();
+  if (!parsed || !yaml.isMap(contents)) return { file: layer.file };
+  const pair = contents.items.find((item) => yaml.isScalar(item.key) && item.key.value === key);
   const range = (pair?.key as YAML.Node | undefined)?.range;
   if (!range) return { file: layer.file };
   const pos = parsed.lines.linePos(range[0]);

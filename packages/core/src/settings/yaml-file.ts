@@ -1,9 +1,10 @@
-import { type Document, LineCounter, parseDocument } from 'yaml';
+import type { Document, LineCounter } from 'yaml';
 import { ConfigError, messageOf, YamlError } from '../errors/errors.js';
 import { readBoundedTextIfExists } from '../input/bounded-file.js';
 import { assertTreeWithin, yamlFlowDepth } from '../input/bounded-tree.js';
 import { INPUT_LIMITS } from '../input/limits.js';
 import { parseSimpleYaml, type YamlMappings } from './simple-yaml.js';
+import { yamlLibrary } from './yaml-library.js';
 
 export type { YamlMappings } from './simple-yaml.js';
 
@@ -40,10 +41,11 @@ export function readYaml(text: string, options: ReadYamlOptions): unknown {
 function parseFully(text: string, mappings: YamlMappings, options: ReadYamlOptions): unknown {
   const file = options.source;
   if (yamlFlowDepth(text, INPUT_LIMITS.maxDepth) > INPUT_LIMITS.maxDepth) throw tooDeep(file);
-  const lines = new LineCounter();
+  const yaml = yamlLibrary();
+  const lines = new yaml.LineCounter();
   let doc: Document;
   try {
-    doc = parseDocument(text, {
+    doc = yaml.parseDocument(text, {
       lineCounter: lines,
       prettyErrors: false,
       merge: options.merge,

@@ -1,4 +1,4 @@
-import { z } from '../settings/zod.js';
+import { nonEmptyString, z } from '../settings/zod.js';
 import type { TaskContext } from '../task/task-context.js';
 
 /**
@@ -36,7 +36,7 @@ export function formatAge(seconds: number): string {
 export const statusSectionSchema = z.strictObject({
   /** Stable key (anchor on the page, key in `--json`). */
   id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'expected a lower-case id such as fastd or icvpn'),
-  title: z.string().min(1).max(80),
+  title: nonEmptyString.max(80),
   state: z.enum(statusStates),
   /** One line, e.g. "2 instances, 37 of 120 peers connected". */
   summary: z.string().max(500),
@@ -60,7 +60,7 @@ export const statusSectionSchema = z.strictObject({
     .array(
       z.strictObject({
         name: z.string().regex(/^photon_[a-z0-9_]+$/, 'expected a metric name such as photon_fastd_peers'),
-        help: z.string().min(1).max(200),
+        help: nonEmptyString.max(200),
         labels: z.record(z.string().regex(/^[a-z_][a-z0-9_]*$/), z.string().max(200)).default({}),
         value: z.number(),
       }),

@@ -1,6 +1,6 @@
-import { z } from '@ffphoton/core';
+import { nonNegativeInt, z } from '@ffphoton/core';
 
-const counter = z.object({ packets: z.number().int().min(0), bytes: z.number().int().min(0) });
+const counter = z.object({ packets: nonNegativeInt, bytes: nonNegativeInt });
 const statistics = z.object({ rx: counter, tx: counter }).catchall(counter);
 
 /** A fastd status document (src/status.c, v16+): peers keyed by public key, times in milliseconds. */

@@ -1,4 +1,13 @@
-import { byCodeUnit, ConfigError, type FileStore, readYaml, readYamlTextIfExists, z } from '@ffphoton/core';
+import {
+  byCodeUnit,
+  ConfigError,
+  type FileStore,
+  nonEmptyString,
+  nonNegativeInt,
+  readYaml,
+  readYamlTextIfExists,
+  z,
+} from '@ffphoton/core';
 
 /**
  * The accounts file, in the format nagg_exitvpn_accouts_all read from the configs repository:
@@ -20,10 +29,10 @@ const accountsFileSchema = z.strictObject({
   gateways: z.record(z.string(), z.union([z.string(), account])).default({}),
   conf: z
     .strictObject({
-      warndays: z.number().int().min(0).default(10),
+      warndays: nonNegativeInt.default(10),
       /** Python's weekday(): Monday = 0 … Sunday = 6, or the day's English name. */
-      digestday: z.union([z.number().int().min(0).max(6), z.enum(weekdays)]).default(0),
-      date_format: z.string().min(1).default('%d.%m.%Y'),
+      digestday: z.union([nonNegativeInt.max(6), z.enum(weekdays)]).default(0),
+      date_format: nonEmptyString.default('%d.%m.%Y'),
     })
     .prefault({}),
 });

@@ -14,11 +14,7 @@ export default class ConfigValidate extends ReadOnlyTaskCommand<
   ];
 
   protected async execute(ctx: TaskContext): Promise<Omit<ConfigReportResult, 'value'>> {
-    const { files, namespaces } = new ConfigReport(
-      ctx.settings,
-      await loadAllNamespaces(this.config),
-    ).build();
-    return { files, namespaces };
+    return new ConfigReport(ctx.settings, await loadAllNamespaces(this.config)).validate();
   }
 
   protected summarize(result: Omit<ConfigReportResult, 'value'>): string {
