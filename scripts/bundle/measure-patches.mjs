@@ -3,7 +3,8 @@
 // it into an installed copy of the built packages, its code cache warmed, and `photon config
 // validate` on the example run against the full bundle, interleaved: median child CPU
 // (`process.cpuUsage()` at exit) of each, and the difference. Run after `npm run build`:
-//   node scripts/bundle/measure-patches.mjs [runs]        (default 21 rounds per entry)
+//   node scripts/bundle/measure-patches.mjs [runs] [part,…]   (default 21 rounds per entry; only
+//   the entries whose name contains one of the parts, to measure a doubtful one longer)
 // Prints a table; the `saves` fields of patches.mjs are copied from it by hand.
 import { spawnSync } from 'node:child_process';
 import {
@@ -25,6 +26,7 @@ import { LAZY_BUILTINS, PATCHES, STUBS } from './patches.mjs';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const rounds = Number(process.argv[2] ?? 21);
+const only = process.argv[3]?.split(',');
 const scratch = mkdtempSync(path.join(os.tmpdir(), 'photon-patches-'));
 const config = path.join(repo, 'examples/community');
 
@@ -85,7 +87,7 @@ const entries = [
   })),
   { name: 'lazy built-ins', without: [LAZY_BUILTINS] },
   ...STUBS.map((stub) => ({ name: stub.name, without: [stub] })),
-];
+].filter((entry) => !only || only.some((part) => entry.name.includes(part)));
 console.log(`| without | full bundle (ms CPU) | without it (ms CPU) | saves (ms) |\n|---|---|---|---|`);
 for (const entry of entries) {
   const dir = path.join(scratch, 'variant');
