@@ -28,7 +28,8 @@ export function isSecretKey(key: string): boolean {
 export function rememberSecrets(tree: unknown, secretParent = false): void {
   if (typeof tree === 'string') {
     if (secretParent) remember(tree);
-    for (const match of tree.matchAll(URL_PASSWORD)) remember(match[2]);
+    // matchAll copies the expression for each call: most settings strings hold no URL at all.
+    if (tree.includes('://')) for (const match of tree.matchAll(URL_PASSWORD)) remember(match[2]);
   } else if (Array.isArray(tree)) {
     for (const item of tree) rememberSecrets(item, secretParent);
   } else if (tree && typeof tree === 'object') {

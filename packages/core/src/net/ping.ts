@@ -62,7 +62,7 @@ export class Ping {
   }
 
   private async one(host: string, count: number, options: PingOptions): Promise<PingResult> {
-    // core's parser, not node:net's isIPv6: that import loaded node:net into every run.
+    // core's address parser (net/ip.ts), as everywhere in photon, not a second one from node:net.
     const program =
       familyOf(host.replace(/%.*$/, '')) === 'ipv6' ? (options.ping6 ?? 'ping6') : (options.ping ?? 'ping');
     const deadline = options.deadlineSeconds ?? count + 5;
