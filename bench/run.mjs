@@ -18,7 +18,7 @@ for (const pkg of packagesWithCommands)
 
 const only = process.argv.slice(2);
 const scripts = readdirSync(path.join(repoRoot, 'bench'))
-  .filter((f) => f.endsWith('.mjs') && !['lib.mjs', 'run.mjs'].includes(f))
+  .filter((f) => f.endsWith('.mjs') && !['lib.mjs', 'run.mjs', 'compare-builds.mjs'].includes(f))
   .filter((f) => only.length === 0 || only.some((o) => f.startsWith(o)))
   .sort((a, b) => (a === 'cold-start.mjs' ? -1 : b === 'cold-start.mjs' ? 1 : a.localeCompare(b)));
 const sections = [];

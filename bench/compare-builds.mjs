@@ -1,0 +1,72 @@
+// Same-run comparison of built checkouts (issue 19): `photon config validate` from each DIR's
+// packages/cli/bin/run.js on its examples/community, interleaved round by round with
+// `node -e 0`; the median child CPU (`process.cpuUsage()` at exit, read by a preload) and wall
+// time of each. How docs/performance.md measures what one change removes: copy the tree, revert
+// the change in the copy, `npm run build` both (and the oclif manifests), compare.
+//   node bench/compare-builds.mjs DIR [DIR …]      (BENCH_RUNS rounds, default 41)
+// Not part of `npm run bench` (it needs the directories).
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fmt, markdownTable, median } from './lib.mjs';
+
+const dirs = process.argv.slice(2).map((dir) => path.resolve(dir));
+if (dirs.length === 0) {
+  console.error('usage: node bench/compare-builds.mjs DIR [DIR …]');
+  process.exit(2);
+}
+const runs = Number(process.env.BENCH_RUNS ?? 41);
+const scratch = mkdtempSync(path.join(os.tmpdir(), 'photon-compare-'));
+const preload = path.join(scratch, 'cpu-at-exit.cjs');
+const log = path.join(scratch, 'cpu');
+writeFileSync(
+  preload,
+  "process.on('exit', () => { const u = process.cpuUsage(); require('node:fs').writeFileSync(process.env.PHOTON_BENCH_CPU, String((u.user + u.system) / 1000)); });\n",
+);
+const cases = [
+  { name: '`node -e 0`', argv: ['-e', '0'] },
+  ...dirs.map((dir) => ({
+    name: dir,
+    argv: [
+      path.join(dir, 'packages/cli/bin/run.js'),
+      ...['config', 'validate', '-c', path.join(dir, 'examples/community'), '--root', scratch],
+    ],
+  })),
+];
+const samples = cases.map(() => ({ cpu: [], wall: [] }));
+try {
+  // Two rounds first: a copy's first run may rewrite its code caches (the preload is a flag).
+  for (let round = 0; round < runs + 2; round += 1)
+    cases.forEach((c, i) => {
+      rmSync(log, { force: true });
+      const started = process.hrtime.bigint();
+      const run = spawnSync(process.execPath, ['-r', preload, ...c.argv], {
+        env: {
+          ...process.env,
+          HOME: scratch,
+          PHOTON_DATA_DIR: path.join(scratch, 'data'),
+          PHOTON_BENCH_CPU: log,
+        },
+      });
+      const wall = Number(process.hrtime.bigint() - started) / 1e6;
+      if (run.status !== 0) throw new Error(`${c.name} exited ${run.status}: ${run.stderr}`);
+      if (round < 2) return;
+      samples[i].wall.push(wall);
+      samples[i].cpu.push(Number(readFileSync(log, 'utf8')));
+    });
+} finally {
+  rmSync(scratch, { recursive: true, force: true });
+}
+const floorCpu = median(samples[0].cpu);
+console.log(
+  markdownTable(
+    ['copy', 'CPU (ms)', 'CPU above the floor (ms)', 'wall (ms)'],
+    cases.map((c, i) => [
+      c.name,
+      fmt(median(samples[i].cpu)),
+      fmt(median(samples[i].cpu) - floorCpu),
+      fmt(median(samples[i].wall)),
+    ]),
+  ),
+);
