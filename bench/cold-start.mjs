@@ -3,24 +3,37 @@
 // time each spends above that floor (wall, and CPU of the child: `process.cpuUsage()` at exit,
 // which this shared VM's scheduling disturbs less).
 // Run through `npm run bench` (it generates the oclif manifests, as `npm pack` does).
-// `PHOTON_BENCH_NODE=/path/to/node` measures another Node (e.g. 22, from the `node@22` npm package).
+// `PHOTON_BENCH_NODE=/path/to/node` measures another Node (e.g. 22, from the `node@22` npm package);
+// `BENCH_INSTALLED=1` measures a copy of the built packages laid out as npm installs them
+// (installBuiltCopy) instead of the checkout's bin.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { compareWithFloor, cpuMedians, floorTable, fmt, markdownTable, photonBin, repoRoot } from './lib.mjs';
+import {
+  compareWithFloor,
+  cpuMedians,
+  floorTable,
+  fmt,
+  installBuiltCopy,
+  markdownTable,
+  photonBin,
+  repoRoot,
+} from './lib.mjs';
 
 const node = process.env.PHOTON_BENCH_NODE ?? 'node';
 const runs = Number(process.env.BENCH_RUNS ?? 21);
 const root = mkdtempSync(path.join(os.tmpdir(), 'photon-bench-'));
+const installed = process.env.BENCH_INSTALLED === '1';
+const bin = installed ? installBuiltCopy(repoRoot, path.join(root, 'install')) : photonBin;
 const config = path.join(repoRoot, 'examples/community');
 const env = { PHOTON_DATA_DIR: '/var/lib/photon', HOME: '/root' };
 const cases = [
-  { name: '`photon --version`', args: [photonBin, '--version'] },
-  { name: '`photon config show`', args: [photonBin, 'config', 'show', '--root', root, '--config', config] },
+  { name: '`photon --version`', args: [bin, '--version'] },
+  { name: '`photon config show`', args: [bin, 'config', 'show', '--root', root, '--config', config] },
   {
     name: '`photon config validate`',
-    args: [photonBin, 'config', 'validate', '--root', root, '--config', config],
+    args: [bin, 'config', 'validate', '--root', root, '--config', config],
   },
 ];
 const version = spawnSync(node, ['--version'], { encoding: 'utf8' }).stdout.trim();
@@ -35,7 +48,9 @@ const [floorCpu, ...cpu] = cpuMedians([['-e', '0'], ...cases.map((c) => c.args)]
   env: { NODE_ENV: 'production', ...env },
 });
 
-console.log(`### Cold start on Node ${version} (issues 2 and 19; target ≤ 2.0× \`node -e 0\`, ≤ 64 MiB)\n`);
+console.log(
+  `### Cold start on Node ${version}${installed ? ', installed copy' : ''} (issues 2 and 19; target ≤ 2.0× \`node -e 0\`, ≤ 64 MiB)\n`,
+);
 console.log(floorTable(rows));
 console.log('\nAbove the floor (the work photon adds; issue 19 aims at ≤ 60 ms CPU):\n');
 console.log(

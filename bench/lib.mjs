@@ -1,7 +1,17 @@
 // Shared helpers for the benchmarks: wall time and peak RSS of whole processes, measured
 // in the same run as a floor (`node -e 0`) so results compare across machines.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -128,4 +138,25 @@ export function cpuMedians(argvs, { node = 'node', runs = 11, env = {}, cwd = re
     rmSync(dir, { recursive: true, force: true });
   }
   return samples.map(median);
+}
+
+/**
+ * The built packages of the checkout `repo` laid out in `dir` as `npm install` lays them out:
+ * first-party packages copied (package.json, bin, dist with its bundles and code caches, the oclif
+ * manifests), third-party ones linked. Returns the photon bin. Build and generate the manifests first.
+ */
+export function installBuiltCopy(repo, dir) {
+  const modules = path.join(dir, 'node_modules');
+  mkdirSync(path.join(modules, '@ffphoton'), { recursive: true });
+  for (const entry of readdirSync(path.join(repo, 'node_modules')))
+    if (entry !== '@ffphoton' && !entry.startsWith('.'))
+      symlinkSync(path.join(repo, 'node_modules', entry), path.join(modules, entry));
+  for (const pkg of readdirSync(path.join(repo, 'packages')))
+    for (const part of ['package.json', 'bin', 'dist', 'oclif.manifest.json'])
+      if (existsSync(path.join(repo, 'packages', pkg, part)))
+        cpSync(path.join(repo, 'packages', pkg, part), path.join(modules, '@ffphoton', pkg, part), {
+          recursive: true,
+          filter: (f) => !f.endsWith('.test.js') && !f.includes('.node-compile-cache'),
+        });
+  return path.join(modules, '@ffphoton/cli/bin/run.js');
 }

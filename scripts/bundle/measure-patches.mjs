@@ -7,20 +7,11 @@
 //   the entries whose name contains one of the parts, to measure a doubtful one longer)
 // Prints a table; the `saves` fields of patches.mjs are copied from it by hand.
 import { spawnSync } from 'node:child_process';
-import {
-  cpSync,
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  symlinkSync,
-  writeFileSync,
-} from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { installBuiltCopy } from '../../bench/lib.mjs';
 import { bundleCore } from './core.mjs';
 import { LAZY_BUILTINS, PATCHES, STUBS } from './patches.mjs';
 
@@ -30,22 +21,7 @@ const only = process.argv[3]?.split(',');
 const scratch = mkdtempSync(path.join(os.tmpdir(), 'photon-patches-'));
 const config = path.join(repo, 'examples/community');
 
-/** The built packages as npm installs them (first-party copied, third-party linked). */
-function install(dir) {
-  const modules = path.join(dir, 'node_modules');
-  mkdirSync(path.join(modules, '@ffphoton'), { recursive: true });
-  for (const entry of readdirSync(path.join(repo, 'node_modules')))
-    if (entry !== '@ffphoton' && !entry.startsWith('.'))
-      symlinkSync(path.join(repo, 'node_modules', entry), path.join(modules, entry));
-  for (const pkg of readdirSync(path.join(repo, 'packages')))
-    for (const part of ['package.json', 'bin', 'dist', 'oclif.manifest.json'])
-      if (existsSync(path.join(repo, 'packages', pkg, part)))
-        cpSync(path.join(repo, 'packages', pkg, part), path.join(modules, '@ffphoton', pkg, part), {
-          recursive: true,
-          filter: (f) => !f.endsWith('.test.js') && !f.includes('.node-compile-cache'),
-        });
-  return path.join(modules, '@ffphoton/cli/bin/run.js');
-}
+const install = (dir) => installBuiltCopy(repo, dir);
 
 const preload = path.join(scratch, 'cpu-at-exit.cjs');
 writeFileSync(
