@@ -151,12 +151,19 @@ export function installBuiltCopy(repo, dir) {
   for (const entry of readdirSync(path.join(repo, 'node_modules')))
     if (entry !== '@ffphoton' && !entry.startsWith('.'))
       symlinkSync(path.join(repo, 'node_modules', entry), path.join(modules, entry));
-  for (const pkg of readdirSync(path.join(repo, 'packages')))
+  for (const pkg of readdirSync(path.join(repo, 'packages'))) {
+    // What npm nests under a package (the CLI's plugin-autocomplete, core's nodemailer).
+    const nested = path.join(repo, 'packages', pkg, 'node_modules');
+    if (existsSync(nested)) {
+      mkdirSync(path.join(modules, '@ffphoton', pkg), { recursive: true });
+      symlinkSync(nested, path.join(modules, '@ffphoton', pkg, 'node_modules'));
+    }
     for (const part of ['package.json', 'bin', 'dist', 'oclif.manifest.json'])
       if (existsSync(path.join(repo, 'packages', pkg, part)))
         cpSync(path.join(repo, 'packages', pkg, part), path.join(modules, '@ffphoton', pkg, part), {
           recursive: true,
           filter: (f) => !f.endsWith('.test.js') && !f.includes('.node-compile-cache'),
         });
+  }
   return path.join(modules, '@ffphoton/cli/bin/run.js');
 }
