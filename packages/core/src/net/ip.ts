@@ -187,9 +187,12 @@ export function supernet(p: Prefix, length: number): Prefix {
 
 /** Whether `inner` lies within `outer` (equal prefixes count). */
 export function prefixContains(outer: Prefix, inner: Prefix): boolean {
-  return outer.family === inner.family && outer.length <= inner.length && inner.start >= outer.start
-    ? prefixEnd(inner) <= prefixEnd(outer)
-    : false;
+  return (
+    outer.family === inner.family &&
+    outer.length <= inner.length &&
+    inner.start >= outer.start &&
+    prefixEnd(inner) <= prefixEnd(outer)
+  );
 }
 
 /**

@@ -321,18 +321,7 @@ export class TaskRunner {
     const { ctx, log, host } = state;
     const end = runEnd(reportedError(run.error, changes), run.returned);
     const error = end.kind === 'failed' ? end.error : undefined;
-    const exitCode =
-      end.kind === 'done' ? ExitCode.Ok : end.kind === 'partial' ? ExitCode.Partial : exitCodeOf(end.error);
-    const summary =
-      end.kind === 'done'
-        ? run.summarize(end.result)
-        : failureSummary(options.task, end.kind === 'partial' ? end.outcome.message : messageOf(end.error));
-    const failure =
-      end.kind === 'done'
-        ? undefined
-        : end.kind === 'partial'
-          ? partialJson(end.outcome)
-          : errorJson(end.error);
+    const { exitCode, summary, outcome, fields } = settle(options.task, end, run.summarize);
     const logger = log?.logger;
     if (end.kind === 'partial' && !end.outcome.listedInOutput) {
       // Each refused input by name, here once for every task: the log, the failure mail (which
@@ -353,9 +342,7 @@ export class TaskRunner {
       exitCode,
       summary,
       changes: changesJson(changes),
-      ...(end.kind === 'done' ? { result: end.result } : { error: failure }),
-      // A partial run's result is what it did: as much a part of the contract as a complete one's.
-      ...(end.kind === 'partial' ? { result: end.outcome.result } : {}),
+      ...fields,
     };
 
     // A locked run leaves the journal alone: the holder writes its own record.
@@ -370,10 +357,10 @@ export class TaskRunner {
         start: started.toISOString(),
         end: ended.toISOString(),
         durationMs: ended.getTime() - started.getTime(),
-        outcome: end.kind === 'done' ? 'ok' : end.kind === 'partial' ? 'partial' : outcomeOf(end.error),
+        outcome,
         exitCode,
         summary,
-        ...(failure === undefined ? {} : { error: failure }),
+        ...(fields.error === undefined ? {} : { error: fields.error }),
         commands: changes.commands,
         files: changes.files,
         services: changes.services,
@@ -514,6 +501,41 @@ function runEnd<R>(error: unknown, returned: { outcome: TaskOutcome<R> } | undef
   if (error !== undefined || returned === undefined) return { kind: 'failed', error };
   const { outcome } = returned;
   return isPartial(outcome) ? { kind: 'partial', outcome } : { kind: 'done', result: outcome };
+}
+
+/**
+ * What a run's end makes of its exit code, summary line and journal outcome, and its `--json`
+ * fields: a complete run its result; a failed one its error; a partial one both (what it did is
+ * as much a part of the contract as a complete run's result).
+ */
+function settle<R>(
+  task: string,
+  end: RunEnd<R>,
+  summarize: (result: R) => string,
+): { exitCode: number; summary: string; outcome: RunOutcome; fields: { error?: ErrorJson; result?: R } } {
+  switch (end.kind) {
+    case 'done':
+      return {
+        exitCode: ExitCode.Ok,
+        summary: summarize(end.result),
+        outcome: 'ok',
+        fields: { result: end.result },
+      };
+    case 'partial':
+      return {
+        exitCode: ExitCode.Partial,
+        summary: failureSummary(task, end.outcome.message),
+        outcome: 'partial',
+        fields: { error: partialJson(end.outcome), result: end.outcome.result },
+      };
+    case 'failed':
+      return {
+        exitCode: exitCodeOf(end.error),
+        summary: failureSummary(task, messageOf(end.error)),
+        outcome: outcomeOf(end.error),
+        fields: { error: errorJson(end.error) },
+      };
+  }
 }
 
 /** The outcome of a failed journaled run (a locked run writes no record: its holder writes its own). */
