@@ -79,7 +79,11 @@ function importWithBundledOclif(specifier) {
   return import(specifier);
 }
 
-/** Whether the package of `specifier` (a file: URL) is a third-party one depending on @oclif/core. */
+/**
+ * Whether the package of `specifier` (a file: URL) is a third-party one depending on @oclif/core:
+ * the nearest package.json with a name (a nameless one, such as `{"type": "module"}` in a dual
+ * package's lib/, only sets the module type of its directory).
+ */
 function importsOclifCore(specifier) {
   if (typeof specifier !== 'string' || !specifier.startsWith('file:')) return false;
   for (let dir = path.dirname(fileURLToPath(specifier)); ; dir = path.dirname(dir)) {
@@ -87,9 +91,9 @@ function importsOclifCore(specifier) {
     try {
       pkg = JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8'));
     } catch {}
-    if (pkg !== undefined)
+    if (typeof pkg?.name === 'string')
       return (
-        !String(pkg.name).startsWith('@ffphoton/') &&
+        !pkg.name.startsWith('@ffphoton/') &&
         [pkg.dependencies, pkg.peerDependencies].some((deps) => deps?.['@oclif/core'] !== undefined)
       );
     if (path.dirname(dir) === dir) return false;

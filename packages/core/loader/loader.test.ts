@@ -50,6 +50,12 @@ describe('importsOclifCore: which imports get the bundled oclif mapped first', (
     ).toBe(false);
   });
 
+  it("the package's own package.json, not a nameless one that sets its lib/ directory's module type", () => {
+    const url = moduleOf('dual', { name: 'photon-plugin-dual', dependencies: { '@oclif/core': '^4' } });
+    writeFileSync(path.join(tmp, 'dual/lib/package.json'), JSON.stringify({ type: 'module' }));
+    expect(importsOclifCore(url)).toBe(true);
+  });
+
   it('not a bare specifier or a file outside any package', () => {
     expect(importsOclifCore('nodemailer')).toBe(false);
     expect(importsOclifCore(undefined)).toBe(false);
