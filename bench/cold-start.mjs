@@ -5,21 +5,13 @@
 // Run through `npm run bench` (it generates the oclif manifests, as `npm pack` does).
 // `PHOTON_BENCH_NODE=/path/to/node` measures another Node (e.g. 22, from the `node@22` npm package);
 // `BENCH_INSTALLED=1` measures a copy of the built packages laid out as npm installs them
-// (installBuiltCopy) instead of the checkout's bin.
+// (scripts/installed-copy.mjs) instead of the checkout's bin.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import {
-  compareWithFloor,
-  cpuMedians,
-  floorTable,
-  fmt,
-  installBuiltCopy,
-  markdownTable,
-  photonBin,
-  repoRoot,
-} from './lib.mjs';
+import { installBuiltCopy } from '../scripts/installed-copy.mjs';
+import { compareWithFloor, cpuMedians, floorTable, fmt, markdownTable, photonBin, repoRoot } from './lib.mjs';
 
 const node = process.env.PHOTON_BENCH_NODE ?? 'node';
 const runs = Number(process.env.BENCH_RUNS ?? 21);

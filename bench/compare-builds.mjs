@@ -5,25 +5,17 @@
 // the change in the copy, `npm run build` both (and the oclif manifests), compare.
 //   node bench/compare-builds.mjs DIR [DIR …]      (BENCH_RUNS rounds, default 41)
 // Not part of `npm run bench` (it needs the directories).
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fmt, markdownTable, median } from './lib.mjs';
+import { fmt, interleavedRuns, markdownTable, median } from './lib.mjs';
 
 const dirs = process.argv.slice(2).map((dir) => path.resolve(dir));
 if (dirs.length === 0) {
   console.error('usage: node bench/compare-builds.mjs DIR [DIR …]');
   process.exit(2);
 }
-const runs = Number(process.env.BENCH_RUNS ?? 41);
 const scratch = mkdtempSync(path.join(os.tmpdir(), 'photon-compare-'));
-const preload = path.join(scratch, 'cpu-at-exit.cjs');
-const log = path.join(scratch, 'cpu');
-writeFileSync(
-  preload,
-  "process.on('exit', () => { const u = process.cpuUsage(); require('node:fs').writeFileSync(process.env.PHOTON_BENCH_CPU, String((u.user + u.system) / 1000)); });\n",
-);
 const cases = [
   { name: '`node -e 0`', argv: ['-e', '0'] },
   ...dirs.map((dir) => ({
@@ -34,27 +26,16 @@ const cases = [
     ],
   })),
 ];
-const samples = cases.map(() => ({ cpu: [], wall: [] }));
+let samples;
 try {
-  // Two rounds first: a copy's first run may rewrite its code caches (the preload is a flag).
-  for (let round = 0; round < runs + 2; round += 1)
-    cases.forEach((c, i) => {
-      rmSync(log, { force: true });
-      const started = process.hrtime.bigint();
-      const run = spawnSync(process.execPath, ['-r', preload, ...c.argv], {
-        env: {
-          ...process.env,
-          HOME: scratch,
-          PHOTON_DATA_DIR: path.join(scratch, 'data'),
-          PHOTON_BENCH_CPU: log,
-        },
-      });
-      const wall = Number(process.hrtime.bigint() - started) / 1e6;
-      if (run.status !== 0) throw new Error(`${c.name} exited ${run.status}: ${run.stderr}`);
-      if (round < 2) return;
-      samples[i].wall.push(wall);
-      samples[i].cpu.push(Number(readFileSync(log, 'utf8')));
-    });
+  samples = interleavedRuns(
+    cases.map((c) => c.argv),
+    {
+      node: process.execPath,
+      runs: Number(process.env.BENCH_RUNS ?? 41),
+      env: { HOME: scratch, PHOTON_DATA_DIR: path.join(scratch, 'data') },
+    },
+  );
 } finally {
   rmSync(scratch, { recursive: true, force: true });
 }

@@ -1,17 +1,7 @@
 // Shared helpers for the benchmarks: wall time and peak RSS of whole processes, measured
 // in the same run as a floor (`node -e 0`) so results compare across machines.
 import { spawnSync } from 'node:child_process';
-import {
-  cpSync,
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  symlinkSync,
-  writeFileSync,
-} from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -110,11 +100,12 @@ export function floorTable(rows, { digits = 1 } = {}) {
 }
 
 /**
- * Median CPU ms (user + system) of each argv (node's arguments), interleaved over `runs` rounds
- * after two warm-up rounds, read by a preload at the child's exit: a shared machine's scheduling
- * disturbs a child's CPU time far less than its wall time.
+ * Child CPU ms (user + system, read by a preload at the child's exit) and wall ms of each argv
+ * (node's arguments), interleaved over `runs` rounds after two warm-up rounds (a first run may
+ * rewrite a code cache: the preload is a flag): a shared machine's scheduling disturbs a child's
+ * CPU time far less than its wall time. Returns `{ cpu, wall }` sample lists per argv.
  */
-export function cpuMedians(argvs, { node = 'node', runs = 11, env = {}, cwd = repoRoot } = {}) {
+export function interleavedRuns(argvs, { node = 'node', runs = 11, env = {}, cwd = repoRoot } = {}) {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'photon-cpu-'));
   const preload = path.join(dir, 'cpu-at-exit.cjs');
   const log = path.join(dir, 'cpu');
@@ -122,48 +113,29 @@ export function cpuMedians(argvs, { node = 'node', runs = 11, env = {}, cwd = re
     preload,
     "process.on('exit', () => { const u = process.cpuUsage(); require('node:fs').writeFileSync(process.env.PHOTON_BENCH_CPU, String((u.user + u.system) / 1000)); });\n",
   );
-  const samples = argvs.map(() => []);
+  const samples = argvs.map(() => ({ cpu: [], wall: [] }));
   try {
     for (let round = 0; round < runs + 2; round += 1)
       argvs.forEach((argv, i) => {
         rmSync(log, { force: true });
+        const started = process.hrtime.bigint();
         const r = spawnSync(node, ['-r', preload, ...argv], {
           cwd,
           env: { ...process.env, ...env, PHOTON_BENCH_CPU: log },
         });
-        if (r.status !== 0) throw new Error(`${argv.join(' ')} exited ${r.status}`);
-        if (round >= 2) samples[i].push(Number(readFileSync(log, 'utf8')));
+        const wall = Number(process.hrtime.bigint() - started) / 1e6;
+        if (r.status !== 0) throw new Error(`${argv.join(' ')} exited ${r.status}: ${r.stderr}`);
+        if (round < 2) return;
+        samples[i].cpu.push(Number(readFileSync(log, 'utf8')));
+        samples[i].wall.push(wall);
       });
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-  return samples.map(median);
+  return samples;
 }
 
-/**
- * The built packages of the checkout `repo` laid out in `dir` as `npm install` lays them out:
- * first-party packages copied (package.json, bin, dist with its bundles and code caches, the oclif
- * manifests), third-party ones linked. Returns the photon bin. Build and generate the manifests first.
- */
-export function installBuiltCopy(repo, dir) {
-  const modules = path.join(dir, 'node_modules');
-  mkdirSync(path.join(modules, '@ffphoton'), { recursive: true });
-  for (const entry of readdirSync(path.join(repo, 'node_modules')))
-    if (entry !== '@ffphoton' && !entry.startsWith('.'))
-      symlinkSync(path.join(repo, 'node_modules', entry), path.join(modules, entry));
-  for (const pkg of readdirSync(path.join(repo, 'packages'))) {
-    // What npm nests under a package (the CLI's plugin-autocomplete, core's nodemailer).
-    const nested = path.join(repo, 'packages', pkg, 'node_modules');
-    if (existsSync(nested)) {
-      mkdirSync(path.join(modules, '@ffphoton', pkg), { recursive: true });
-      symlinkSync(nested, path.join(modules, '@ffphoton', pkg, 'node_modules'));
-    }
-    for (const part of ['package.json', 'bin', 'dist', 'oclif.manifest.json'])
-      if (existsSync(path.join(repo, 'packages', pkg, part)))
-        cpSync(path.join(repo, 'packages', pkg, part), path.join(modules, '@ffphoton', pkg, part), {
-          recursive: true,
-          filter: (f) => !f.endsWith('.test.js') && !f.includes('.node-compile-cache'),
-        });
-  }
-  return path.join(modules, '@ffphoton/cli/bin/run.js');
+/** Median child CPU ms of each argv (interleavedRuns). */
+export function cpuMedians(argvs, options) {
+  return interleavedRuns(argvs, options).map((s) => median(s.cpu));
 }

@@ -2,21 +2,13 @@
 // their code caches, packages/core/loader) can make a run slower, never wrong or dead.
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import {
-  cpSync,
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  symlinkSync,
-  writeFileSync,
-} from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { crc32 } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+// @ts-expect-error plain ESM helper shared with bench/cold-start.mjs and scripts/bundle/measure-patches.mjs
+import { installBuiltCopy } from '../scripts/installed-copy.mjs';
 import { exampleConfig, repoRoot, sandbox } from './helpers/photon.js';
 
 let installed: string;
@@ -24,30 +16,12 @@ let bin: string;
 const { root, env } = sandbox('photon-start-up-');
 
 /**
- * photon as npm installs it: the first-party packages copied (package.json, bin, dist) into a
- * node_modules of its own, the third-party ones linked. Each test edits its own copy.
+ * photon as npm installs it, in a node_modules of its own; each test edits its own copy. Without
+ * oclif manifests whatever the checkout has, so oclif loads every command (see the cache test).
  */
 function install(): void {
   installed = mkdtempSync(path.join(os.tmpdir(), 'photon-installed-'));
-  const modules = path.join(installed, 'node_modules');
-  mkdirSync(path.join(modules, '@ffphoton'), { recursive: true });
-  for (const entry of readdirSync(path.join(repoRoot, 'node_modules'))) {
-    if (entry === '@ffphoton' || entry.startsWith('.')) continue;
-    symlinkSync(path.join(repoRoot, 'node_modules', entry), path.join(modules, entry));
-  }
-  for (const pkg of readdirSync(path.join(repoRoot, 'packages'))) {
-    const from = path.join(repoRoot, 'packages', pkg);
-    const to = path.join(modules, '@ffphoton', pkg);
-    for (const part of ['package.json', 'bin', 'dist'].filter((p) => existsSync(path.join(from, p))))
-      cpSync(path.join(from, part), path.join(to, part), {
-        recursive: true,
-        filter: (f) => !f.endsWith('.test.js') && !f.includes('.node-compile-cache'),
-      });
-    // Dependencies npm could not hoist (e.g. the cli's @oclif/plugin-autocomplete) stay with their package.
-    if (existsSync(path.join(from, 'node_modules')))
-      symlinkSync(path.join(from, 'node_modules'), path.join(to, 'node_modules'));
-  }
-  bin = path.join(modules, '@ffphoton/cli/bin/run.js');
+  bin = installBuiltCopy(repoRoot, installed, { manifests: false });
 }
 
 const file = (relative: string) => path.join(installed, 'node_modules/@ffphoton', relative);

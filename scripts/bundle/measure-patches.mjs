@@ -7,11 +7,12 @@
 //   the entries whose name contains one of the parts, to measure a doubtful one longer)
 // Prints a table; the `saves` fields of patches.mjs are copied from it by hand.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { installBuiltCopy } from '../../bench/lib.mjs';
+import { cpuMedians } from '../../bench/lib.mjs';
+import { installBuiltCopy } from '../installed-copy.mjs';
 import { bundleCore } from './core.mjs';
 import { LAZY_BUILTINS, PATCHES, STUBS } from './patches.mjs';
 
@@ -23,34 +24,20 @@ const config = path.join(repo, 'examples/community');
 
 const install = (dir) => installBuiltCopy(repo, dir);
 
-const preload = path.join(scratch, 'cpu-at-exit.cjs');
-writeFileSync(
-  preload,
-  "process.on('exit', () => { const u = process.cpuUsage(); require('node:fs').writeFileSync(process.env.PHOTON_CPU_LOG, String((u.user + u.system) / 1000)); });\n",
-);
-const env = {
-  ...process.env,
-  NODE_ENV: 'production',
-  HOME: scratch,
-  PHOTON_DATA_DIR: path.join(scratch, 'data'),
-};
-/** Child CPU ms of one `config validate`. */
-function cpuOf(bin) {
-  const log = path.join(scratch, 'cpu');
-  const run = spawnSync(process.execPath, ['-r', preload, bin, 'config', 'validate', '-c', config], {
-    env: { ...env, PHOTON_CPU_LOG: log },
-  });
-  if (run.status !== 0) throw new Error(`${bin} exited ${run.status}: ${run.stderr}`);
-  return Number(readFileSync(log, 'utf8'));
-}
-const median = (values) => [...values].sort((a, b) => a - b)[values.length >> 1];
+const env = { NODE_ENV: 'production', HOME: scratch, PHOTON_DATA_DIR: path.join(scratch, 'data') };
+/** Median child CPU ms of `config validate` from each bin, interleaved (bench/lib.mjs). */
+const cpuOf = (...bins) =>
+  cpuMedians(
+    bins.map((bin) => [bin, 'config', 'validate', '-c', config]),
+    { node: process.execPath, runs: rounds, env },
+  );
 function warm(bin) {
   for (const args of [
     ['config', 'show', '--config', config],
     ['exec', '--name', 'warm-up', '--', 'true'],
   ])
     spawnSync(process.execPath, [bin, ...args, '--root', scratch], {
-      env: { ...env, PHOTON_REBUILD_CODE_CACHE: '1' },
+      env: { ...process.env, ...env, PHOTON_REBUILD_CODE_CACHE: '1' },
     });
 }
 
@@ -72,12 +59,7 @@ for (const entry of entries) {
   rmSync(bundleDir, { recursive: true, force: true });
   await bundleCore(repo, bundleDir, { without: new Set(entry.without) });
   warm(bin);
-  const samples = { base: [], variant: [] };
-  for (let round = 0; round < rounds; round += 1) {
-    samples.base.push(cpuOf(base));
-    samples.variant.push(cpuOf(bin));
-  }
-  const [full, without] = [median(samples.base), median(samples.variant)];
+  const [full, without] = cpuOf(base, bin);
   console.log(
     `| ${entry.name.replaceAll('|', '\\|')} | ${full.toFixed(1)} | ${without.toFixed(1)} | ${(without - full).toFixed(1)} |`,
   );
