@@ -55,6 +55,22 @@ function options(overrides: Partial<TaskRunOptions> = {}) {
 
 const runs = (root: string) => readdirSync(path.join(root, 'var/lib/photon/runs/demo-task'));
 
+/** A failure notifier that hands each report to `record` and says a mail `subject` went to the admin. */
+function recordFailureReports(
+  ctx: TaskContext,
+  subject: string,
+  record: (report: FailureReport) => void,
+): void {
+  ctx.container.register(FAILURE_NOTIFIER, {
+    useValue: {
+      notify: async (report: FailureReport) => {
+        record(report);
+        return { sent: true, to: ['admin@example.org'], subject };
+      },
+    },
+  });
+}
+
 describe('TaskRunner', () => {
   it('runs the body with validated settings and writes a journal record', async () => {
     const { root, opts, logs } = options();
@@ -92,13 +108,8 @@ describe('TaskRunner', () => {
     const { output, error } = await new TaskRunner().run(
       opts,
       async (ctx) => {
-        ctx.container.register(FAILURE_NOTIFIER, {
-          useValue: {
-            notify: async (report) => {
-              reported = report;
-              return { sent: true, to: ['admin@example.org'], subject: 'x' };
-            },
-          },
+        recordFailureReports(ctx, 'x', (report) => {
+          reported = report;
         });
         await ctx.container.resolve(Shell).run(['sh', '-c', 'echo broken >&2; exit 4']);
         return {};
@@ -128,13 +139,8 @@ describe('TaskRunner', () => {
     const { output, error } = await new TaskRunner().run(
       opts,
       async (ctx) => {
-        ctx.container.register(FAILURE_NOTIFIER, {
-          useValue: {
-            notify: async (report) => {
-              reported = report;
-              return { sent: true, to: ['admin@example.org'], subject: 'partial' };
-            },
-          },
+        recordFailureReports(ctx, 'partial', (report) => {
+          reported = report;
         });
         await ctx.files.writeIfChanged('/etc/demo/a.conf', 'peer a\n');
         return partial({ written: ['a'], refused: 1 }, ['peer b: no key'], '1 of 2 peers refused');
