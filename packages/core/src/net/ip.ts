@@ -165,14 +165,15 @@ export function isPrefix(text: string): boolean {
   return typeof parsePrefix(text, { hostBits: 'allow' }) !== 'string';
 }
 
-/** Host masks by family and prefix length, computed once (BigInt arithmetic allocates). */
-const HOST_MASKS: Record<IpFamily, bigint[]> = {
-  ipv4: Array.from({ length: 33 }, (_, l) => (1n << BigInt(32 - l)) - 1n),
-  ipv6: Array.from({ length: 129 }, (_, l) => (1n << BigInt(128 - l)) - 1n),
-};
+/** Host masks by family and prefix length: computed once (BigInt arithmetic allocates), on first use (not in every run's start). */
+let hostMasks: Record<IpFamily, bigint[]> | undefined;
 
 function hostMask(family: IpFamily, length: number): bigint {
-  return HOST_MASKS[family][length];
+  hostMasks ??= {
+    ipv4: Array.from({ length: 33 }, (_, l) => (1n << BigInt(32 - l)) - 1n),
+    ipv6: Array.from({ length: 129 }, (_, l) => (1n << BigInt(128 - l)) - 1n),
+  };
+  return hostMasks[family][length];
 }
 
 /** The last address of the prefix. */
